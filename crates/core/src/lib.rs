@@ -1,0 +1,25 @@
+//! mcp-status core: everything that decides, nothing that does I/O.
+//!
+//! - [`target`]: what the user typed, validated into a probe target.
+//! - [`probe`]: the sans-IO probe state machine (requests out, responses in, a verdict).
+//! - [`sse`], [`jsonrpc`], [`auth`]: the wire formats the probe reads.
+//! - [`report`]: the verdict vocabulary shared by the page, the CLI and the docs.
+//! - [`platform`]: scale-to-zero hosting platforms and their timeouts.
+//!
+//! This crate must build for wasm32 and native alike: no web, runtime or clock dependencies.
+//! Time comes in from the caller as milliseconds.
+
+pub mod auth;
+pub mod http;
+pub mod jsonrpc;
+pub mod platform;
+pub mod probe;
+pub mod report;
+pub mod sse;
+pub mod target;
+pub mod text;
+
+pub use http::{FetchMode, HttpRequest, Method, ResponseHead, TransportError};
+pub use probe::{Environment, Probe, ProbeConfig};
+pub use report::{Layer, Outcome, ProbeReport, Step, StepReport, StepStatus};
+pub use target::{Target, TargetError};

@@ -1,0 +1,82 @@
+//! Hosting platforms that scale idle servers to zero (product spec, section 3).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Platform {
+    Render,
+    Railway,
+    Fly,
+    Vercel,
+    /// Not a known scale-to-zero platform.
+    Other,
+}
+
+/// Probe timeout on serverless hosts: a cold start can take ~30 s (never below 15 s, spec §3).
+pub const SERVERLESS_TIMEOUT_MS: u64 = 30_000;
+/// Probe timeout elsewhere.
+pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
+
+impl Platform {
+    /// Picks the platform from the host's suffix.
+    pub fn from_host(host: &str) -> Platform {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let is = |suffix: &str| host == suffix || host.ends_with(&format!(".{suffix}"));
+        if is("onrender.com") || is("render.com") {
+            Platform::Render
+        } else if is("railway.app") {
+            Platform::Railway
+        } else if is("fly.dev") {
+            Platform::Fly
+        } else if is("vercel.app") {
+            Platform::Vercel
+        } else {
+            Platform::Other
+        }
+    }
+
+    pub fn is_serverless(self) -> bool {
+        self != Platform::Other
+    }
+
+    /// The default probe timeout for servers hosted here.
+    pub fn default_timeout_ms(self) -> u64 {
+        if self.is_serverless() {
+            SERVERLESS_TIMEOUT_MS
+        } else {
+            DEFAULT_TIMEOUT_MS
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Platform::Render => "Render",
+            Platform::Railway => "Railway",
+            Platform::Fly => "Fly.io",
+            Platform::Vercel => "Vercel",
+            Platform::Other => "other",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_platforms_by_suffix_only() {
+        assert_eq!(Platform::from_host("my-mcp.onrender.com"), Platform::Render);
+        assert_eq!(Platform::from_host("API.Railway.App."), Platform::Railway);
+        assert_eq!(Platform::from_host("x.fly.dev"), Platform::Fly);
+        assert_eq!(Platform::from_host("x.vercel.app"), Platform::Vercel);
+        assert_eq!(Platform::from_host("notfly.dev"), Platform::Other);
+        assert_eq!(Platform::from_host("fly.dev.example.com"), Platform::Other);
+    }
+
+    #[test]
+    fn serverless_hosts_get_the_long_timeout() {
+        assert_eq!(Platform::from_host("a.onrender.com").default_timeout_ms(), 30_000);
+        assert_eq!(Platform::from_host("127.0.0.1").default_timeout_ms(), 10_000);
+    }
+}

@@ -1,0 +1,182 @@
+//! What a finished probe found. The names here (`outcome`, `layer`, `latency_ms`...) are the
+//! names used in the page's `data-*` attributes, in JSON and in the docs.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Ok,
+    /// Passed, but slower than the latency threshold.
+    Degraded,
+    /// 401/403: the server is up and guarded. Never downtime.
+    AuthRequired,
+    /// Browser only: the host answered but CORS kept the answer from the page. No data.
+    Blocked,
+    Failed,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Degraded => "degraded",
+            Outcome::AuthRequired => "auth_required",
+            Outcome::Blocked => "blocked",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// Where a failed probe stopped, bottom-up (product spec, section 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layer {
+    Transport,
+    Http,
+    Initialize,
+    Tools,
+}
+
+impl Layer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layer::Transport => "transport",
+            Layer::Http => "http",
+            Layer::Initialize => "initialize",
+            Layer::Tools => "tools",
+        }
+    }
+}
+
+/// One exchange of the probe, in the order they happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Initialize,
+    /// The `notifications/initialized` notification.
+    Initialized,
+    ToolsList,
+    /// `mode: "no-cors"` follow-up after a network error (browser only).
+    Reachability,
+    /// Closing the session with DELETE.
+    Close,
+}
+
+impl Step {
+    /// The label shown to people: the JSON-RPC method where there is one.
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Initialize => "initialize",
+            Step::Initialized => "notifications/initialized",
+            Step::ToolsList => "tools/list",
+            Step::Reachability => "reachability check",
+            Step::Close => "close session (DELETE)",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Initialize => "initialize",
+            Step::Initialized => "initialized",
+            Step::ToolsList => "tools_list",
+            Step::Reachability => "reachability",
+            Step::Close => "close",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    Ok,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepReport {
+    pub step: Step,
+    /// 1-based page number for `tools/list`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    pub status: StepStatus,
+    /// HTTP status, when a response arrived (0 for an opaque no-cors response).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    pub latency_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerInfo {
+    pub name: String,
+    pub version: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ToolInfo {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// What a 401/403 asked for (RFC 9728 / MCP authorization).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct AuthChallenge {
+    pub http_status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_metadata: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transport {
+    StreamableHttp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProbeReport {
+    pub url: String,
+    pub outcome: Outcome,
+    /// Set exactly when `outcome` is `failed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<Layer>,
+    /// What went wrong, in one sentence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// What the server's author can do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// From the first request to the end of the last `tools/list` page (closing excluded).
+    pub latency_ms: u64,
+    pub timeout_ms: u64,
+    pub steps: Vec<StepReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transport: Option<Transport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<ServerInfo>,
+    /// `None` when the probe did not get as far as the tool list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tools: Option<Vec<ToolInfo>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth: Option<AuthChallenge>,
+}
+
+impl ProbeReport {
+    pub fn tool_count(&self) -> Option<usize> {
+        self.tools.as_ref().map(Vec::len)
+    }
+}

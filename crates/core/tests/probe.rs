@@ -1,0 +1,396 @@
+//! The probe's verdict for each kind of server behaviour, driven through the sans-IO interface.
+
+mod support;
+
+use mcp_status_core::{Environment, FetchMode, Layer, Method, Outcome, ProbeConfig, Step};
+use support::*;
+
+const URL: &str = "http://127.0.0.1:9/mcp";
+
+/// A well-behaved JSON server: session id, two pages of tools, DELETE allowed.
+fn good_json_server(request: &mcp_status_core::HttpRequest) -> Answer {
+    let session = [("mcp-session-id", "sess-1")];
+    match method_of(request).as_str() {
+        "initialize" => json(200, &session, &init_result("2025-06-18", true)),
+        "notifications/initialized" => status(202, &[]),
+        "tools/list" => match cursor_of(request).as_deref() {
+            None => json(200, &[], &tools_result(id_of(request), &["echo", "add"], Some("p2"))),
+            Some("p2") => json(200, &[], &tools_result(id_of(request), &["sleep"], None)),
+            Some(other) => panic!("unexpected cursor {other}"),
+        },
+        "DELETE" => status(200, &[]),
+        other => panic!("unexpected {other}"),
+    }
+}
+
+#[test]
+fn a_json_server_passes_with_all_pages_and_the_session_closed() {
+    let run = run(URL, config(Environment::Native), good_json_server);
+    let report = &run.report;
+    assert_eq!(report.outcome, Outcome::Ok, "{report:?}");
+    assert_eq!(report.layer, None);
+    let names: Vec<_> = report.tools.as_ref().unwrap().iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["echo", "add", "sleep"]);
+    assert_eq!(report.protocol_version.as_deref(), Some("2025-06-18"));
+    assert_eq!(report.server.as_ref().unwrap().version, "1.2.3");
+    let methods: Vec<_> = run.requests.iter().map(method_of).collect();
+    assert_eq!(
+        methods,
+        ["initialize", "notifications/initialized", "tools/list", "tools/list", "DELETE"]
+    );
+    // The first request carries no session; every later one carries session and version.
+    assert_eq!(run.requests[0].header("mcp-session-id"), None);
+    assert_eq!(run.requests[0].header("accept"), Some("application/json, text/event-stream"));
+    for later in &run.requests[1..] {
+        assert_eq!(later.header("mcp-session-id"), Some("sess-1"));
+        assert_eq!(later.header("mcp-protocol-version"), Some("2025-06-18"));
+    }
+    assert_eq!(run.requests[4].method, Method::Delete);
+    let steps: Vec<_> = report.steps.iter().map(|s| (s.step, s.page)).collect();
+    assert_eq!(
+        steps,
+        [
+            (Step::Initialize, None),
+            (Step::Initialized, None),
+            (Step::ToolsList, Some(1)),
+            (Step::ToolsList, Some(2)),
+            (Step::Close, None)
+        ]
+    );
+    // Latency is measured up to the last tools/list page; closing is not part of it.
+    let verdict_steps: u64 = report.steps[..4].iter().map(|s| s.latency_ms).sum();
+    assert_eq!(report.latency_ms, verdict_steps);
+}
+
+#[test]
+fn a_2025_03_26_server_gets_no_protocol_version_header() {
+    let run = run(URL, config(Environment::Native), |request| match method_of(request).as_str() {
+        "initialize" => json(200, &[], &init_result("2025-03-26", true)),
+        "notifications/initialized" => status(202, &[]),
+        "tools/list" => json(200, &[], &tools_result(id_of(request), &["a"], None)),
+        other => panic!("unexpected {other}"),
+    });
+    assert_eq!(run.report.outcome, Outcome::Ok);
+    assert!(run.requests.iter().all(|r| r.header("mcp-protocol-version").is_none()));
+    // No session was opened, so none is closed.
+    assert_eq!(run.requests.len(), 3);
+}
+
+#[test]
+fn an_sse_server_with_priming_events_and_server_messages_first_passes() {
+    let session = [("mcp-session-id", "abc")];
+    let run = run(URL, config(Environment::Native), |request| match method_of(request).as_str() {
+        "initialize" => sse(
+            &session,
+            &[
+                "id: prime-1\ndata: ",
+                ": keep-alive comment",
+                "event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{}}",
+                "event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":99,\"method\":\"roots/list\"}",
+                &format!("event: message\nid: e1\ndata: {}", init_result("2025-11-25", true)),
+            ],
+        ),
+        "notifications/initialized" => status(202, &[]),
+        "tools/list" => sse(&[], &[&format!("data: {}", tools_result(id_of(request), &["x", "y"], None))]),
+        "DELETE" => status(405, &[]),
+        other => panic!("unexpected {other}"),
+    });
+    assert_eq!(run.report.outcome, Outcome::Ok, "{:?}", run.report);
+    assert_eq!(run.report.tool_count(), Some(2));
+    assert_eq!(run.report.protocol_version.as_deref(), Some("2025-11-25"));
+    // 405 to DELETE is fine.
+    let close = run.report.steps.last().unwrap();
+    assert_eq!((close.step, close.http_status), (Step::Close, Some(405)));
+}
+
+#[test]
+fn an_sse_stream_that_stays_open_after_the_response_is_not_read_further() {
+    let run = run(URL, config(Environment::Native), |request| match method_of(request).as_str() {
+        "initialize" => {
+            let first = format!("data: {}\n\n", init_result("2025-06-18", false));
+            let endless = std::iter::once(first.into_bytes())
+                .chain(std::iter::repeat(b": ping\n\n".to_vec()));
+            Answer::Respond {
+                after_ms: 5.0,
+                status: 200,
+                headers: vec![("content-type".into(), "text/event-stream".into())],
+                chunks: Box::new(endless),
+                gap_ms: 1.0,
+                end: End::Hang,
+            }
+        }
+        "notifications/initialized" => status(202, &[]),
+        other => panic!("unexpected {other}"),
+    });
+    assert_eq!(run.report.outcome, Outcome::Ok);
+    assert_eq!(run.chunks_read, 1);
+    // No tools capability: nothing to list, and that is not a failure.
+    assert_eq!(run.report.tool_count(), Some(0));
+}
+
+#[test]
+fn a_cursor_returned_twice_stops_the_listing() {
+    let run = run(URL, config(Environment::Native), |request| match method_of(request).as_str() {
+        "initialize" => json(200, &[], &init_result("2025-06-18", true)),
+        "notifications/initialized" => status(202, &[]),
+        "tools/list" => json(200, &[], &tools_result(id_of(request), &["a"], Some("same"))),
+        other => panic!("unexpected {other}"),
+    });
+    assert_eq!(run.report.outcome, Outcome::Failed);
+    assert_eq!(run.report.layer, Some(Layer::Tools));
+    assert!(run.report.error.as_ref().unwrap().contains("twice"));
+    assert_eq!(run.requests.len(), 4);
+}
+
+#[test]
+fn ever_new_cursors_are_cut_off_at_the_page_cap() {
+    let config = ProbeConfig {
+        max_tool_pages: 5,
+        ..config(Environment::Native)
+    };
+    let run = run(URL, config, |request| match method_of(request).as_str() {
+        "initialize" => json(200, &[], &init_result("2025-06-18", true)),
+        "notifications/initialized" => status(202, &[]),
+        "tools/list" => {
+            let id = id_of(request);
+            json(200, &[], &tools_result(id, &["a"], Some(&format!("c{id}"))))
+        }
+        other => panic!("unexpected {other}"),
+    });
+    assert_eq!(run.report.layer, Some(Layer::Tools));
+    assert_eq!(run.requests.iter().filter(|r| method_of(r) == "tools/list").count(), 5);
+}
+
+#[test]
+fn a_401_is_auth_required_with_the_challenge_read() {
+    let run = run(URL, config(Environment::Browser), |_| {
+        status(
+            401,
+            &[(
+                "www-authenticate",
+                r#"Bearer resource_metadata="https://auth.example/.well-known/oauth-protected-resource", scope="mcp""#,
+            )],
+        )
+    });
+    assert_eq!(run.report.outcome, Outcome::AuthRequired);
+    assert_eq!(run.report.layer, None);
+    let auth = run.report.auth.as_ref().unwrap();
+    assert_eq!(
+        auth.resource_metadata.as_deref(),
+        Some("https://auth.example/.well-known/oauth-protected-resource")
+    );
+    assert_eq!(auth.scope.as_deref(), Some("mcp"));
+    assert_eq!(run.requests.len(), 1);
+}
+
+#[test]
+fn in_a_browser_a_network_error_from_a_live_host_is_blocked() {
+    let run = run(URL, config(Environment::Browser), |request| match request.mode {
+        FetchMode::Cors => Answer::NetworkError("TypeError: Failed to fetch"),
+        FetchMode::NoCors => status(0, &[]),
+    });
+    assert_eq!(run.report.outcome, Outcome::Blocked, "{:?}", run.report);
+    assert_eq!(run.report.layer, None);
+    assert!(run.report.hint.as_ref().unwrap().contains("Access-Control-Allow-Origin"));
+    assert_eq!(run.requests[1].mode, FetchMode::NoCors);
+    assert_eq!(run.requests[1].method, Method::Get);
+}
+
+#[test]
+fn in_a_browser_a_dead_host_is_a_transport_failure() {
+    let run = run(URL, config(Environment::Browser), |_| Answer::NetworkError("Failed to fetch"));
+    assert_eq!(run.report.outcome, Outcome::Failed);
+    assert_eq!(run.report.layer, Some(Layer::Transport));
+    assert_eq!(run.requests.len(), 2);
+}
+
+#[test]
+fn natively_a_network_error_is_transport_without_a_reachability_check() {
+    let run = run(URL, config(Environment::Native), |_| Answer::NetworkError("connection refused"));
+    assert_eq!(run.report.layer, Some(Layer::Transport));
+    assert!(run.report.error.as_ref().unwrap().contains("connection refused"));
+    assert_eq!(run.requests.len(), 1);
+}
+
+#[test]
+fn in_a_browser_a_blocked_second_request_names_the_preflight() {
+    let run = run(URL, config(Environment::Browser), |request| {
+        match (request.mode, method_of(request).as_str()) {
+            (FetchMode::Cors, "initialize") => {
+                json(200, &[("mcp-session-id", "s")], &init_result("2025-06-18", true))
+            }
+            (FetchMode::NoCors, _) => status(0, &[]),
+            (_, "DELETE") => Answer::NetworkError("Failed to fetch"),
+            _ => Answer::NetworkError("Failed to fetch"),
+        }
+    });
+    assert_eq!(run.report.outcome, Outcome::Blocked);
+    let error = run.report.error.as_ref().unwrap();
+    assert!(error.contains("notifications/initialized"), "{error}");
+    assert!(run.report.hint.as_ref().unwrap().contains("Access-Control-Allow-Headers"));
+}
+
+#[test]
+fn in_a_browser_an_unexposed_session_id_is_blocked() {
+    // The server set a session id, but without Access-Control-Expose-Headers the page never
+    // saw it, so the next request is refused for lack of one.
+    let run = run(URL, config(Environment::Browser), |request| match method_of(request).as_str() {
+        "initialize" => json(200, &[], &init_result("2025-06-18", true)),
+        _ => json(400, &[], r#"{"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: No valid session ID provided"},"id":null}"#),
+    });
+    assert_eq!(run.report.outcome, Outcome::Blocked);
+    assert!(run.report.hint.as_ref().unwrap().contains("Expose-Headers"));
+    assert!(run.report.error.as_ref().unwrap().contains("No valid session ID"));
+}
+
+#[test]
+fn http_failures_are_the_http_layer() {
+    for (answer, needle) in [
+        (json(502, &[], "<html>Bad Gateway</html>"), "502"),
+        (
+            respond(200, vec![("content-type".into(), "text/html".into())], vec![b"<html>".to_vec()]),
+            "HTML page",
+        ),
+        (status(405, &[]), "405"),
+        (status(421, &[]), "Host"),
+    ] {
+        let mut answer = Some(answer);
+        let run = run(URL, config(Environment::Native), |_| answer.take().unwrap());
+        assert_eq!(run.report.outcome, Outcome::Failed);
+        assert_eq!(run.report.layer, Some(Layer::Http), "{needle}");
+        assert!(run.report.error.as_ref().unwrap().contains(needle), "{:?}", run.report.error);
+    }
+}
+
+#[test]
+fn initialize_failures_are_the_initialize_layer() {
+    for (body, needle) in [
+        (r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"boom"}}"#.to_owned(), "boom"),
+        ("{not json".to_owned(), "not valid JSON"),
+        (r#"{"jsonrpc":"2.0","id":7,"result":{}}"#.to_owned(), "id 7"),
+        (init_result("1999-01-01", true), "1999-01-01"),
+        (r#"{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{}}}"#.to_owned(), "serverInfo"),
+        ("".to_owned(), "empty body"),
+    ] {
+        let mut once = Some(json(200, &[], &body));
+        let run = run(URL, config(Environment::Native), |_| once.take().unwrap());
+        assert_eq!(run.report.layer, Some(Layer::Initialize), "{needle}");
+        assert!(run.report.error.as_ref().unwrap().contains(needle), "{:?}", run.report.error);
+    }
+}
+
+#[test]
+fn tools_list_failures_are_the_tools_layer_and_the_session_is_still_closed() {
+    let run = run(URL, config(Environment::Native), |request| match method_of(request).as_str() {
+        "initialize" => json(200, &[("mcp-session-id", "s")], &init_result("2025-06-18", true)),
+        "notifications/initialized" => status(202, &[]),
+        "tools/list" => json(200, &[], r#"{"jsonrpc":"2.0","id":2,"error":{"code":-32601,"message":"Method not found"}}"#),
+        "DELETE" => status(204, &[]),
+        other => panic!("unexpected {other}"),
+    });
+    assert_eq!(run.report.layer, Some(Layer::Tools));
+    assert!(run.report.error.as_ref().unwrap().contains("-32601"));
+    assert_eq!(method_of(run.requests.last().unwrap()), "DELETE");
+}
+
+#[test]
+fn timeouts_fail_at_the_layer_where_they_happen() {
+    // Nothing answers at all.
+    let run1 = run(URL, config(Environment::Native), |_| Answer::Hang);
+    assert_eq!(run1.report.layer, Some(Layer::Transport));
+    assert!(run1.report.error.as_ref().unwrap().contains("Timed out after 10000 ms"));
+    // Headers arrive, the body never ends.
+    let run2 = run(URL, config(Environment::Native), |_| Answer::Respond {
+        after_ms: 5.0,
+        status: 200,
+        headers: vec![("content-type".into(), "text/event-stream".into())],
+        chunks: Box::new(std::iter::repeat(b": drip\n".to_vec())),
+        gap_ms: 50.0,
+        end: End::Hang,
+    });
+    assert_eq!(run2.report.layer, Some(Layer::Initialize));
+    assert!(run2.report.latency_ms >= 10_000);
+    // tools/list hangs: the cold-start signature.
+    let run3 = run(URL, config(Environment::Native), |request| match method_of(request).as_str() {
+        "initialize" => json(200, &[], &init_result("2025-06-18", true)),
+        "notifications/initialized" => status(202, &[]),
+        _ => Answer::Hang,
+    });
+    assert_eq!(run3.report.layer, Some(Layer::Tools));
+}
+
+#[test]
+fn serverless_hosts_get_thirty_seconds_and_config_overrides() {
+    let run1 = run("https://x.onrender.com/mcp", config(Environment::Native), |_| Answer::Hang);
+    assert_eq!(run1.report.timeout_ms, 30_000);
+    let config = ProbeConfig {
+        timeout_ms: Some(1234),
+        ..config(Environment::Native)
+    };
+    let run2 = run("https://x.onrender.com/mcp", config, |_| Answer::Hang);
+    assert_eq!(run2.report.latency_ms, 1234);
+}
+
+#[test]
+fn an_oversized_body_fails_and_reading_stops() {
+    let config = ProbeConfig {
+        max_body_bytes: 64 * 1024,
+        ..config(Environment::Native)
+    };
+    let run = run(URL, config, |_| Answer::Respond {
+        after_ms: 1.0,
+        status: 200,
+        headers: vec![("content-type".into(), "application/json".into())],
+        chunks: Box::new(std::iter::repeat(vec![b' '; 16 * 1024])),
+        gap_ms: 0.1,
+        end: End::Close,
+    });
+    assert_eq!(run.report.outcome, Outcome::Failed);
+    assert!(run.report.error.as_ref().unwrap().contains("64 KiB"));
+    assert_eq!(run.chunks_read, 5);
+}
+
+#[test]
+fn a_stream_that_ends_early_or_breaks_fails_clearly() {
+    let mut once = Some(sse(&[], &["data: {\"jsonrpc\":\"2.0\",\"method\":\"x\"}"]));
+    let ended = run(URL, config(Environment::Native), |_| once.take().unwrap());
+    assert!(ended.report.error.as_ref().unwrap().contains("ended before"));
+    let broken = run(URL, config(Environment::Native), |_| Answer::Respond {
+        after_ms: 1.0,
+        status: 200,
+        headers: vec![("content-type".into(), "application/json".into())],
+        chunks: Box::new(std::iter::once(b"{\"jsonrpc\"".to_vec())),
+        gap_ms: 1.0,
+        end: End::Reset,
+    });
+    assert_eq!(broken.report.layer, Some(Layer::Initialize));
+    assert!(broken.report.error.as_ref().unwrap().contains("connection reset"));
+}
+
+#[test]
+fn a_slow_pass_is_degraded() {
+    let config = ProbeConfig {
+        degraded_after_ms: 500,
+        ..config(Environment::Native)
+    };
+    let run = run(URL, config, |request| match method_of(request).as_str() {
+        "initialize" => with_delay(json(200, &[], &init_result("2025-06-18", true)), 400.0),
+        "notifications/initialized" => status(202, &[]),
+        "tools/list" => with_delay(json(200, &[], &tools_result(id_of(request), &["a"], None)), 400.0),
+        other => panic!("unexpected {other}"),
+    });
+    assert_eq!(run.report.outcome, Outcome::Degraded);
+    assert!(run.report.latency_ms > 800);
+    assert_eq!(run.report.layer, None);
+}
+
+#[test]
+fn server_text_in_errors_is_flattened_and_clipped() {
+    let long = format!("line1\nline2\u{1b}[31m{}", "x".repeat(5000));
+    let body = format!(r#"{{"jsonrpc":"2.0","id":1,"error":{{"code":1,"message":"{}"}}}}"#, long.replace('\n', "\\n").replace('\u{1b}', "\\u001b"));
+    let mut once = Some(json(200, &[], &body));
+    let run = run(URL, config(Environment::Native), |_| once.take().unwrap());
+    let error = run.report.error.unwrap();
+    assert!(!error.contains('\n') && !error.contains('\u{1b}'));
+    assert!(error.chars().count() < 400);
+}
