@@ -1,1 +1,3 @@
-fn main() {}
+fn main() {
+    mcp_status_web::start();
+}

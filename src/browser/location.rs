@@ -1,0 +1,51 @@
+//! The fragment part of the page's URL, read and written as a [`Route`].
+
+use crate::route::Route;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+pub fn current_route() -> Route {
+    let hash = web_sys::window()
+        .and_then(|window| window.location().hash().ok())
+        .unwrap_or_default();
+    Route::from_hash(&hash)
+}
+
+/// Moves to `route`; returns false when the page was already there (no `hashchange` follows).
+pub fn navigate(route: &Route) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let target = route.to_hash();
+    let location = window.location();
+    if location.hash().ok().as_deref() == Some(target.as_str()) {
+        return false;
+    }
+    location.set_hash(&target).is_ok()
+}
+
+/// The full address of the page at `route`, for share links.
+pub fn href_of(route: &Route) -> String {
+    let href = web_sys::window()
+        .and_then(|window| window.location().href().ok())
+        .unwrap_or_default();
+    let base = href.split('#').next().unwrap_or_default();
+    format!("{base}{}", route.to_hash())
+}
+
+/// Calls `on_change` with the new route on every `hashchange` (links, back/forward, edits).
+pub fn on_route_change(on_change: impl Fn(Route) + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let callback = Closure::<dyn Fn()>::new(move || on_change(current_route()));
+    let _ = window.add_event_listener_with_callback("hashchange", callback.as_ref().unchecked_ref());
+    // The listener lives as long as the page.
+    callback.forget();
+}
+
+pub fn copy_to_clipboard(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}

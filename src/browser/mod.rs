@@ -1,0 +1,5 @@
+//! Browser glue: everything that touches `window`. Components call these; the core never does.
+
+pub mod clock;
+pub mod location;
+pub mod probe_driver;

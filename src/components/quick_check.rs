@@ -1,0 +1,131 @@
+//! The "paste a URL" quick check: a form, the probe running in the page, the verdict.
+
+use super::check_progress::CheckProgress;
+use super::check_result::CheckResult;
+use crate::browser::location::{current_route, navigate, on_route_change};
+use crate::browser::probe_driver::{run_probe, Progress};
+use crate::browser::clock::now_ms;
+use crate::route::Route;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use mcp_status_core::{Environment, Probe, ProbeConfig, ProbeReport, Target};
+
+#[derive(Debug, Clone, PartialEq)]
+enum CheckState {
+    Idle,
+    Running { url: String, progress: Progress },
+    Done(Box<ProbeReport>),
+}
+
+#[component]
+pub fn QuickCheck() -> impl IntoView {
+    let input = RwSignal::new(String::new());
+    let field_error = RwSignal::new(None::<String>);
+    let state = RwSignal::new(CheckState::Idle);
+    // Each check gets a number; results of a check that a newer one replaced are dropped.
+    let generation = StoredValue::new(0u64);
+
+    let start = move |raw: String| {
+        let target = match Target::parse(&raw) {
+            Ok(target) => target,
+            Err(error) => {
+                field_error.set(Some(error.to_string()));
+                state.set(CheckState::Idle);
+                return;
+            }
+        };
+        field_error.set(None);
+        generation.update_value(|g| *g += 1);
+        let this_run = generation.get_value();
+        let is_current = move || generation.get_value() == this_run;
+        let url = target.to_string();
+        let config = ProbeConfig {
+            environment: Environment::Browser,
+            ..ProbeConfig::default()
+        };
+        let probe = Probe::new(target, config, now_ms());
+        spawn_local(async move {
+            let report = run_probe(probe, |progress| {
+                if is_current() {
+                    state.set(CheckState::Running {
+                        url: url.clone(),
+                        progress,
+                    });
+                }
+            })
+            .await;
+            if is_current() {
+                state.set(CheckState::Done(Box::new(report)));
+            }
+        });
+    };
+
+    let follow_route = move |route: Route| {
+        if let Route::Check { url } = route {
+            input.set(url.clone());
+            start(url);
+        }
+    };
+    follow_route(current_route());
+    on_route_change(follow_route);
+
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let raw = input.get_untracked();
+        match Target::parse(&raw) {
+            Err(error) => field_error.set(Some(error.to_string())),
+            Ok(target) => {
+                let route = Route::Check {
+                    url: target.to_string(),
+                };
+                // A new address runs the check through `hashchange`; the same one, directly.
+                if !navigate(&route) {
+                    start(target.to_string());
+                }
+            }
+        }
+    };
+    let running = move || matches!(state.get(), CheckState::Running { .. });
+
+    view! {
+        <section class="quick-check" aria-labelledby="quick-check-title">
+            <h1 id="quick-check-title">"Is this MCP server working?"</h1>
+            <p class="lede">
+                "Paste the URL of an MCP server. Your browser runs the check itself: "
+                <code>"initialize"</code> ", " <code>"tools/list"</code>
+                ", then it closes the session. Nothing goes through our servers."
+            </p>
+            <form class="check-form" on:submit=on_submit novalidate>
+                <label for="server-url">"MCP server URL"</label>
+                <div class="check-row">
+                    <input
+                        id="server-url"
+                        name="url"
+                        type="url"
+                        inputmode="url"
+                        autocomplete="url"
+                        spellcheck="false"
+                        placeholder="https://example.com/mcp"
+                        aria-describedby="server-url-error"
+                        aria-invalid=move || field_error.get().is_some().to_string()
+                        prop:value=move || input.get()
+                        on:input=move |event| input.set(event_target_value(&event))
+                    />
+                    <button type="submit" disabled=running>
+                        {move || if running() { "Checking…" } else { "Check" }}
+                    </button>
+                </div>
+                <p id="server-url-error" class="field-error" role="alert">
+                    {move || field_error.get()}
+                </p>
+            </form>
+            {move || match state.get() {
+                CheckState::Idle => ().into_any(),
+                CheckState::Running { url, progress } => {
+                    view! { <CheckProgress url progress /> }.into_any()
+                }
+                CheckState::Done(report) => view! { <CheckResult report=*report /> }.into_any(),
+            }}
+        </section>
+    }
+}

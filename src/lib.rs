@@ -1,0 +1,17 @@
+//! mcp-status web app: a thin Leptos (client-side rendered) layer over `mcp-status-core`.
+//!
+//! - [`app`]: the page shell.
+//! - [`components`]: views; they read signals and call the core.
+//! - [`browser`]: glue to browser APIs (fetch, location, clipboard).
+//! - [`route`]: the hash routes.
+
+pub mod app;
+pub mod browser;
+pub mod components;
+pub mod route;
+
+/// Mounts the app on `<body>`.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}
