@@ -1,0 +1,105 @@
+// The quick check, end to end: the release build in headless Chromium against the real npm
+// reference server, both on 127.0.0.1.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { distDir, launchBrowser, repoRoot, serveStatic, startEverythingServer } from "./harness.mjs";
+import { listToolsWithSdk } from "./mcp-client.mjs";
+
+const artifacts = path.join(repoRoot, "tests/e2e/artifacts");
+
+describe("quick check", () => {
+  let site, everything, browser;
+
+  before(async () => {
+    await mkdir(artifacts, { recursive: true });
+    // Served under a sub-path, as GitHub Pages serves a project site.
+    site = await serveStatic(distDir, "/mcp-status/");
+    everything = await startEverythingServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await everything?.stop();
+    await site?.close();
+  });
+
+  test("a pasted reference-server URL is ok, with the tool count the server reports", async () => {
+    const expected = await listToolsWithSdk(everything.url);
+    assert.ok(expected.tools.length > 0, "the reference server lists tools");
+
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(site.url);
+    await page.fill("#server-url", everything.url);
+    await page.click("button[type=submit]");
+
+    const result = page.locator("#check-result[data-outcome]");
+    await result.waitFor({ timeout: 20000 });
+    assert.equal(await result.getAttribute("data-outcome"), "ok", await result.innerText());
+    assert.equal(await result.getAttribute("data-layer"), null);
+    assert.equal(Number(await result.getAttribute("data-tool-count")), expected.tools.length);
+    const shown = await page.locator(".tools .tool-name").allInnerTexts();
+    assert.deepEqual(shown, expected.tools.map((t) => t.name));
+    assert.match(await page.locator(".server-name").innerText(), new RegExp(expected.server.name));
+    assert.match(await page.locator(".protocol-version").innerText(), /^\d{4}-\d{2}-\d{2}/);
+    const steps = await page.locator("#check-result .steps .step-name").allInnerTexts();
+    assert.deepEqual(steps.slice(0, 3), ["initialize", "notifications/initialized", "tools/list"]);
+    assert.equal(steps.at(-1), "close session (DELETE)");
+
+    // The address now names the checked server, so the result can be shared.
+    const shared = page.url();
+    assert.match(shared, /#\/check\?url=/);
+    assert.equal(new URL(shared).hash, `#/check?url=${encodeURIComponent(everything.url).replace(/%20/g, "+")}`);
+    await page.screenshot({ path: path.join(artifacts, "quick-check-ok.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("opening a shared link (or reloading) runs the check again", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${site.url}#/check?url=${encodeURIComponent(everything.url)}`);
+    const result = page.locator("#check-result[data-outcome]");
+    await result.waitFor({ timeout: 20000 });
+    assert.equal(await result.getAttribute("data-outcome"), "ok");
+    assert.equal(await page.inputValue("#server-url"), everything.url);
+    await page.reload();
+    await page.locator("#check-result[data-outcome='ok']").waitFor({ timeout: 20000 });
+    await page.close();
+  });
+
+  test("an invalid URL gets an inline message and sends nothing", async () => {
+    const page = await browser.newPage();
+    const requests = [];
+    await page.goto(site.url);
+    page.on("request", (r) => requests.push(r.url()));
+    for (const input of ["ftp://example.com/mcp", "not a url", "example.com/mcp"]) {
+      await page.fill("#server-url", input);
+      await page.click("button[type=submit]");
+      const message = page.locator("#server-url-error");
+      await assert.doesNotReject(message.getByText(/./).waitFor({ timeout: 5000 }));
+      assert.ok((await message.innerText()).length > 10, input);
+      assert.equal(await page.getAttribute("#server-url", "aria-invalid"), "true");
+      assert.equal(await page.locator("#check-result").count(), 0);
+    }
+    assert.deepEqual(requests, []);
+    await page.close();
+  });
+
+  test("a port where nothing listens fails at the transport layer", async () => {
+    const { freePort } = await import("./harness.mjs");
+    const port = await freePort();
+    const page = await browser.newPage();
+    await page.goto(site.url);
+    await page.fill("#server-url", `http://127.0.0.1:${port}/mcp`);
+    await page.click("button[type=submit]");
+    const result = page.locator("#check-result[data-outcome]");
+    await result.waitFor({ timeout: 20000 });
+    assert.equal(await result.getAttribute("data-outcome"), "failed");
+    assert.equal(await result.getAttribute("data-layer"), "transport");
+    await page.close();
+  });
+});
