@@ -39,7 +39,8 @@ pub fn on_route_change(on_change: impl Fn(Route) + 'static) {
         return;
     };
     let callback = Closure::<dyn Fn()>::new(move || on_change(current_route()));
-    let _ = window.add_event_listener_with_callback("hashchange", callback.as_ref().unchecked_ref());
+    let _ =
+        window.add_event_listener_with_callback("hashchange", callback.as_ref().unchecked_ref());
     // The listener lives as long as the page.
     callback.forget();
 }

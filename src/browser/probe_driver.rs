@@ -51,7 +51,9 @@ async fn exchange(probe: &mut Probe, request: &HttpRequest, deadline: f64) {
     };
     match before(deadline, Box::pin(sent)).await {
         None => probe.handle_timeout(now_ms().max(deadline)),
-        Some(Err(error)) => probe.handle_error(TransportError::Network(error.to_string()), now_ms()),
+        Some(Err(error)) => {
+            probe.handle_error(TransportError::Network(error.to_string()), now_ms())
+        }
         Some(Ok(response)) => {
             probe.handle_response(head_of(&response), now_ms());
             read_body(probe, &response, deadline).await;
@@ -67,10 +69,11 @@ async fn read_body(probe: &mut Probe, response: &Response, deadline: f64) {
     if !probe.wants_body() {
         return;
     }
-    let Some(reader) = response
-        .body()
-        .and_then(|body| body.get_reader().dyn_into::<ReadableStreamDefaultReader>().ok())
-    else {
+    let Some(reader) = response.body().and_then(|body| {
+        body.get_reader()
+            .dyn_into::<ReadableStreamDefaultReader>()
+            .ok()
+    }) else {
         probe.handle_body_end(now_ms());
         return;
     };
@@ -96,7 +99,10 @@ async fn read_body(probe: &mut Probe, response: &Response, deadline: f64) {
     let _ = reader.cancel();
 }
 
-fn build(request: &HttpRequest, signal: Option<&web_sys::AbortSignal>) -> Result<gloo_net::http::Request, String> {
+fn build(
+    request: &HttpRequest,
+    signal: Option<&web_sys::AbortSignal>,
+) -> Result<gloo_net::http::Request, String> {
     let mut builder = RequestBuilder::new(&request.url)
         .method(match request.method {
             Method::Get => FetchMethod::GET,

@@ -28,7 +28,11 @@ pub fn CheckProgress(url: String, progress: Progress) -> impl IntoView {
 
 pub fn step_row(step: StepReport) -> impl IntoView {
     let ok = step.status == StepStatus::Ok;
-    let class = if ok { "step step-ok" } else { "step step-failed" };
+    let class = if ok {
+        "step step-ok"
+    } else {
+        "step step-failed"
+    };
     let icon = if ok { "✓" } else { "✕" };
     let http = step.http_status.map(|status| format!("HTTP {status}"));
     view! {

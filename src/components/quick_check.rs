@@ -2,9 +2,9 @@
 
 use super::check_progress::CheckProgress;
 use super::check_result::CheckResult;
+use crate::browser::clock::now_ms;
 use crate::browser::location::{current_route, navigate, on_route_change};
 use crate::browser::probe_driver::{run_probe, Progress};
-use crate::browser::clock::now_ms;
 use crate::route::Route;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -91,7 +91,9 @@ mod tests {
     fn reads_mcp_bearer_challenge() {
         let c = parse_www_authenticate(
             401,
-            Some(r#"Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource", scope="files:read files:write""#),
+            Some(
+                r#"Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource", scope="files:read files:write""#,
+            ),
         );
         assert_eq!(c.scheme.as_deref(), Some("Bearer"));
         assert_eq!(
@@ -115,7 +117,14 @@ mod tests {
     #[test]
     fn tolerates_missing_and_malformed_headers() {
         assert_eq!(parse_www_authenticate(401, None).scheme, None);
-        for junk in ["", "=", "\"", "Bearer resource_metadata=\"unterminated", ",,,", "Bearer =x"] {
+        for junk in [
+            "",
+            "=",
+            "\"",
+            "Bearer resource_metadata=\"unterminated",
+            ",,,",
+            "Bearer =x",
+        ] {
             let c = parse_www_authenticate(401, Some(junk));
             assert_eq!(c.http_status, 401, "{junk}");
         }

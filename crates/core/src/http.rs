@@ -93,9 +93,15 @@ mod tests {
     fn headers_are_case_insensitive_and_media_type_drops_parameters() {
         let head = ResponseHead::new(
             200,
-            vec![("Content-Type".into(), "Text/Event-Stream; charset=utf-8".into())],
+            vec![(
+                "Content-Type".into(),
+                "Text/Event-Stream; charset=utf-8".into(),
+            )],
         );
-        assert_eq!(head.header("content-type"), Some("Text/Event-Stream; charset=utf-8"));
+        assert_eq!(
+            head.header("content-type"),
+            Some("Text/Event-Stream; charset=utf-8")
+        );
         assert_eq!(head.media_type().as_deref(), Some("text/event-stream"));
         assert_eq!(ResponseHead::new(202, vec![]).media_type(), None);
     }

@@ -166,8 +166,8 @@ fn parse_tool(index: usize, tool: &Value) -> Result<ToolInfo, String> {
     let object = tool
         .as_object()
         .ok_or_else(|| format!("tool #{} is not a JSON object", index + 1))?;
-    let name = string_field(object, "name")
-        .ok_or_else(|| format!("tool #{} has no name", index + 1))?;
+    let name =
+        string_field(object, "name").ok_or_else(|| format!("tool #{} has no name", index + 1))?;
     if !object.get("inputSchema").is_some_and(Value::is_object) {
         return Err(format!(
             "tool “{}” has no inputSchema object",
@@ -198,7 +198,8 @@ mod tests {
 
     #[test]
     fn builds_requests_the_spec_expects() {
-        let init: Value = serde_json::from_str(&initialize_request(1, "mcp-status", "0.1.0")).unwrap();
+        let init: Value =
+            serde_json::from_str(&initialize_request(1, "mcp-status", "0.1.0")).unwrap();
         assert_eq!(init["method"], "initialize");
         assert_eq!(init["params"]["protocolVersion"], LATEST_PROTOCOL_VERSION);
         assert_eq!(init["params"]["clientInfo"]["name"], "mcp-status");
@@ -220,7 +221,10 @@ mod tests {
         let error = json!({"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"bad"}});
         assert_eq!(
             find_reply(&error, 1),
-            Some(Reply::Error { code: -32602, message: "bad".into() })
+            Some(Reply::Error {
+                code: -32602,
+                message: "bad".into()
+            })
         );
     }
 
@@ -231,9 +235,13 @@ mod tests {
         assert!(parsed.has_tools);
         assert_eq!(parsed.server.name, "s");
         let unsupported = json!({"protocolVersion":"1999-01-01","capabilities":{},"serverInfo":{"name":"s","version":"1"}});
-        assert!(parse_initialize_result(&unsupported).unwrap_err().contains("1999-01-01"));
+        assert!(parse_initialize_result(&unsupported)
+            .unwrap_err()
+            .contains("1999-01-01"));
         let no_info = json!({"protocolVersion":"2025-06-18","capabilities":{}});
-        assert!(parse_initialize_result(&no_info).unwrap_err().contains("serverInfo"));
+        assert!(parse_initialize_result(&no_info)
+            .unwrap_err()
+            .contains("serverInfo"));
         assert!(parse_initialize_result(&json!([1])).is_err());
     }
 
@@ -243,8 +251,12 @@ mod tests {
         let parsed = parse_tools_page(&page).unwrap();
         assert_eq!(parsed.tools[0].title.as_deref(), Some("Echo"));
         assert_eq!(parsed.next_cursor.as_deref(), Some("n"));
-        assert!(parse_tools_page(&json!({"tools":[{"name":"x"}]})).unwrap_err().contains("inputSchema"));
-        assert!(parse_tools_page(&json!({"tools":[{"inputSchema":{}}]})).unwrap_err().contains("#1"));
+        assert!(parse_tools_page(&json!({"tools":[{"name":"x"}]}))
+            .unwrap_err()
+            .contains("inputSchema"));
+        assert!(parse_tools_page(&json!({"tools":[{"inputSchema":{}}]}))
+            .unwrap_err()
+            .contains("#1"));
         assert!(parse_tools_page(&json!({"tools":[], "nextCursor": 5})).is_err());
         assert!(parse_tools_page(&json!({})).is_err());
     }

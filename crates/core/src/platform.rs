@@ -76,7 +76,13 @@ mod tests {
 
     #[test]
     fn serverless_hosts_get_the_long_timeout() {
-        assert_eq!(Platform::from_host("a.onrender.com").default_timeout_ms(), 30_000);
-        assert_eq!(Platform::from_host("127.0.0.1").default_timeout_ms(), 10_000);
+        assert_eq!(
+            Platform::from_host("a.onrender.com").default_timeout_ms(),
+            30_000
+        );
+        assert_eq!(
+            Platform::from_host("127.0.0.1").default_timeout_ms(),
+            10_000
+        );
     }
 }

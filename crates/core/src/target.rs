@@ -73,6 +73,11 @@ impl Target {
                 });
             }
             Err(url::ParseError::EmptyHost) => return Err(TargetError::MissingHost),
+            Err(url::ParseError::IdnaError) if !input.is_ascii() => {
+                return Err(TargetError::Unparsable {
+                    reason: "write an international domain name in its xn-- (punycode) form".into(),
+                })
+            }
             Err(err) => {
                 return Err(TargetError::Unparsable {
                     reason: err.to_string(),
@@ -147,9 +152,17 @@ mod tests {
 
     #[test]
     fn rejects_other_schemes() {
-        for input in ["ftp://example.com/", "javascript:alert(1)", "file:///etc/passwd", "ws://x/mcp"] {
+        for input in [
+            "ftp://example.com/",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "ws://x/mcp",
+        ] {
             assert!(
-                matches!(Target::parse(input), Err(TargetError::UnsupportedScheme { .. })),
+                matches!(
+                    Target::parse(input),
+                    Err(TargetError::UnsupportedScheme { .. })
+                ),
                 "{input}"
             );
         }
@@ -165,12 +178,32 @@ mod tests {
             Err(TargetError::HasCredentials)
         );
         let long = format!("https://example.com/{}", "a".repeat(MAX_URL_LEN));
-        assert!(matches!(Target::parse(&long), Err(TargetError::TooLong { .. })));
+        assert!(matches!(
+            Target::parse(&long),
+            Err(TargetError::TooLong { .. })
+        ));
+    }
+
+    #[test]
+    fn international_domain_names_are_asked_for_in_punycode() {
+        // The workspace pins url's IDNA backend to the table-free one (see Cargo.toml).
+        match Target::parse("https://exämple.com/mcp") {
+            Err(TargetError::Unparsable { reason }) => assert!(reason.contains("xn--")),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(Target::parse("https://xn--exmple-cua.com/mcp").is_ok());
     }
 
     #[test]
     fn every_error_has_a_readable_message() {
-        for input in ["", "example.com", "ftp://x", "http://", "https://u@x.com", "::::"] {
+        for input in [
+            "",
+            "example.com",
+            "ftp://x",
+            "http://",
+            "https://u@x.com",
+            "::::",
+        ] {
             let message = Target::parse(input).unwrap_err().to_string();
             assert!(message.len() > 10, "{input}: {message}");
         }

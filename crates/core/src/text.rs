@@ -8,7 +8,11 @@ pub fn clip(input: &str, max_chars: usize) -> String {
     let mut count = 0;
     let mut last_space = false;
     for ch in input.chars() {
-        let ch = if ch.is_control() || ch.is_whitespace() { ' ' } else { ch };
+        let ch = if ch.is_control() || ch.is_whitespace() {
+            ' '
+        } else {
+            ch
+        };
         if ch == ' ' && (last_space || count == 0) {
             continue;
         }
@@ -46,6 +50,9 @@ mod tests {
 
     #[test]
     fn snippet_tolerates_binary() {
-        assert_eq!(body_snippet(b"<html>\xff</html>", 100), "<html>\u{fffd}</html>");
+        assert_eq!(
+            body_snippet(b"<html>\xff</html>", 100),
+            "<html>\u{fffd}</html>"
+        );
     }
 }

@@ -14,7 +14,11 @@ fn good_json_server(request: &mcp_status_core::HttpRequest) -> Answer {
         "initialize" => json(200, &session, &init_result("2025-06-18", true)),
         "notifications/initialized" => status(202, &[]),
         "tools/list" => match cursor_of(request).as_deref() {
-            None => json(200, &[], &tools_result(id_of(request), &["echo", "add"], Some("p2"))),
+            None => json(
+                200,
+                &[],
+                &tools_result(id_of(request), &["echo", "add"], Some("p2")),
+            ),
             Some("p2") => json(200, &[], &tools_result(id_of(request), &["sleep"], None)),
             Some(other) => panic!("unexpected cursor {other}"),
         },
@@ -29,18 +33,33 @@ fn a_json_server_passes_with_all_pages_and_the_session_closed() {
     let report = &run.report;
     assert_eq!(report.outcome, Outcome::Ok, "{report:?}");
     assert_eq!(report.layer, None);
-    let names: Vec<_> = report.tools.as_ref().unwrap().iter().map(|t| t.name.as_str()).collect();
+    let names: Vec<_> = report
+        .tools
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
     assert_eq!(names, ["echo", "add", "sleep"]);
     assert_eq!(report.protocol_version.as_deref(), Some("2025-06-18"));
     assert_eq!(report.server.as_ref().unwrap().version, "1.2.3");
     let methods: Vec<_> = run.requests.iter().map(method_of).collect();
     assert_eq!(
         methods,
-        ["initialize", "notifications/initialized", "tools/list", "tools/list", "DELETE"]
+        [
+            "initialize",
+            "notifications/initialized",
+            "tools/list",
+            "tools/list",
+            "DELETE"
+        ]
     );
     // The first request carries no session; every later one carries session and version.
     assert_eq!(run.requests[0].header("mcp-session-id"), None);
-    assert_eq!(run.requests[0].header("accept"), Some("application/json, text/event-stream"));
+    assert_eq!(
+        run.requests[0].header("accept"),
+        Some("application/json, text/event-stream")
+    );
     for later in &run.requests[1..] {
         assert_eq!(later.header("mcp-session-id"), Some("sess-1"));
         assert_eq!(later.header("mcp-protocol-version"), Some("2025-06-18"));
@@ -64,14 +83,21 @@ fn a_json_server_passes_with_all_pages_and_the_session_closed() {
 
 #[test]
 fn a_2025_03_26_server_gets_no_protocol_version_header() {
-    let run = run(URL, config(Environment::Native), |request| match method_of(request).as_str() {
-        "initialize" => json(200, &[], &init_result("2025-03-26", true)),
-        "notifications/initialized" => status(202, &[]),
-        "tools/list" => json(200, &[], &tools_result(id_of(request), &["a"], None)),
-        other => panic!("unexpected {other}"),
-    });
+    let run = run(
+        URL,
+        config(Environment::Native),
+        |request| match method_of(request).as_str() {
+            "initialize" => json(200, &[], &init_result("2025-03-26", true)),
+            "notifications/initialized" => status(202, &[]),
+            "tools/list" => json(200, &[], &tools_result(id_of(request), &["a"], None)),
+            other => panic!("unexpected {other}"),
+        },
+    );
     assert_eq!(run.report.outcome, Outcome::Ok);
-    assert!(run.requests.iter().all(|r| r.header("mcp-protocol-version").is_none()));
+    assert!(run
+        .requests
+        .iter()
+        .all(|r| r.header("mcp-protocol-version").is_none()));
     // No session was opened, so none is closed.
     assert_eq!(run.requests.len(), 3);
 }
@@ -79,7 +105,8 @@ fn a_2025_03_26_server_gets_no_protocol_version_header() {
 #[test]
 fn an_sse_server_with_priming_events_and_server_messages_first_passes() {
     let session = [("mcp-session-id", "abc")];
-    let run = run(URL, config(Environment::Native), |request| match method_of(request).as_str() {
+    let run = run(URL, config(Environment::Native), |request| {
+        match method_of(request).as_str() {
         "initialize" => sse(
             &session,
             &[
@@ -94,6 +121,7 @@ fn an_sse_server_with_priming_events_and_server_messages_first_passes() {
         "tools/list" => sse(&[], &[&format!("data: {}", tools_result(id_of(request), &["x", "y"], None))]),
         "DELETE" => status(405, &[]),
         other => panic!("unexpected {other}"),
+    }
     });
     assert_eq!(run.report.outcome, Outcome::Ok, "{:?}", run.report);
     assert_eq!(run.report.tool_count(), Some(2));
@@ -105,23 +133,27 @@ fn an_sse_server_with_priming_events_and_server_messages_first_passes() {
 
 #[test]
 fn an_sse_stream_that_stays_open_after_the_response_is_not_read_further() {
-    let run = run(URL, config(Environment::Native), |request| match method_of(request).as_str() {
-        "initialize" => {
-            let first = format!("data: {}\n\n", init_result("2025-06-18", false));
-            let endless = std::iter::once(first.into_bytes())
-                .chain(std::iter::repeat(b": ping\n\n".to_vec()));
-            Answer::Respond {
-                after_ms: 5.0,
-                status: 200,
-                headers: vec![("content-type".into(), "text/event-stream".into())],
-                chunks: Box::new(endless),
-                gap_ms: 1.0,
-                end: End::Hang,
+    let run = run(
+        URL,
+        config(Environment::Native),
+        |request| match method_of(request).as_str() {
+            "initialize" => {
+                let first = format!("data: {}\n\n", init_result("2025-06-18", false));
+                let endless = std::iter::once(first.into_bytes())
+                    .chain(std::iter::repeat(b": ping\n\n".to_vec()));
+                Answer::Respond {
+                    after_ms: 5.0,
+                    status: 200,
+                    headers: vec![("content-type".into(), "text/event-stream".into())],
+                    chunks: Box::new(endless),
+                    gap_ms: 1.0,
+                    end: End::Hang,
+                }
             }
-        }
-        "notifications/initialized" => status(202, &[]),
-        other => panic!("unexpected {other}"),
-    });
+            "notifications/initialized" => status(202, &[]),
+            other => panic!("unexpected {other}"),
+        },
+    );
     assert_eq!(run.report.outcome, Outcome::Ok);
     assert_eq!(run.chunks_read, 1);
     // No tools capability: nothing to list, and that is not a failure.
@@ -130,12 +162,20 @@ fn an_sse_stream_that_stays_open_after_the_response_is_not_read_further() {
 
 #[test]
 fn a_cursor_returned_twice_stops_the_listing() {
-    let run = run(URL, config(Environment::Native), |request| match method_of(request).as_str() {
-        "initialize" => json(200, &[], &init_result("2025-06-18", true)),
-        "notifications/initialized" => status(202, &[]),
-        "tools/list" => json(200, &[], &tools_result(id_of(request), &["a"], Some("same"))),
-        other => panic!("unexpected {other}"),
-    });
+    let run = run(
+        URL,
+        config(Environment::Native),
+        |request| match method_of(request).as_str() {
+            "initialize" => json(200, &[], &init_result("2025-06-18", true)),
+            "notifications/initialized" => status(202, &[]),
+            "tools/list" => json(
+                200,
+                &[],
+                &tools_result(id_of(request), &["a"], Some("same")),
+            ),
+            other => panic!("unexpected {other}"),
+        },
+    );
     assert_eq!(run.report.outcome, Outcome::Failed);
     assert_eq!(run.report.layer, Some(Layer::Tools));
     assert!(run.report.error.as_ref().unwrap().contains("twice"));
@@ -158,7 +198,13 @@ fn ever_new_cursors_are_cut_off_at_the_page_cap() {
         other => panic!("unexpected {other}"),
     });
     assert_eq!(run.report.layer, Some(Layer::Tools));
-    assert_eq!(run.requests.iter().filter(|r| method_of(r) == "tools/list").count(), 5);
+    assert_eq!(
+        run.requests
+            .iter()
+            .filter(|r| method_of(r) == "tools/list")
+            .count(),
+        5
+    );
 }
 
 #[test]
@@ -185,20 +231,29 @@ fn a_401_is_auth_required_with_the_challenge_read() {
 
 #[test]
 fn in_a_browser_a_network_error_from_a_live_host_is_blocked() {
-    let run = run(URL, config(Environment::Browser), |request| match request.mode {
-        FetchMode::Cors => Answer::NetworkError("TypeError: Failed to fetch"),
-        FetchMode::NoCors => status(0, &[]),
+    let run = run(URL, config(Environment::Browser), |request| {
+        match request.mode {
+            FetchMode::Cors => Answer::NetworkError("TypeError: Failed to fetch"),
+            FetchMode::NoCors => status(0, &[]),
+        }
     });
     assert_eq!(run.report.outcome, Outcome::Blocked, "{:?}", run.report);
     assert_eq!(run.report.layer, None);
-    assert!(run.report.hint.as_ref().unwrap().contains("Access-Control-Allow-Origin"));
+    assert!(run
+        .report
+        .hint
+        .as_ref()
+        .unwrap()
+        .contains("Access-Control-Allow-Origin"));
     assert_eq!(run.requests[1].mode, FetchMode::NoCors);
     assert_eq!(run.requests[1].method, Method::Get);
 }
 
 #[test]
 fn in_a_browser_a_dead_host_is_a_transport_failure() {
-    let run = run(URL, config(Environment::Browser), |_| Answer::NetworkError("Failed to fetch"));
+    let run = run(URL, config(Environment::Browser), |_| {
+        Answer::NetworkError("Failed to fetch")
+    });
     assert_eq!(run.report.outcome, Outcome::Failed);
     assert_eq!(run.report.layer, Some(Layer::Transport));
     assert_eq!(run.requests.len(), 2);
@@ -206,9 +261,16 @@ fn in_a_browser_a_dead_host_is_a_transport_failure() {
 
 #[test]
 fn natively_a_network_error_is_transport_without_a_reachability_check() {
-    let run = run(URL, config(Environment::Native), |_| Answer::NetworkError("connection refused"));
+    let run = run(URL, config(Environment::Native), |_| {
+        Answer::NetworkError("connection refused")
+    });
     assert_eq!(run.report.layer, Some(Layer::Transport));
-    assert!(run.report.error.as_ref().unwrap().contains("connection refused"));
+    assert!(run
+        .report
+        .error
+        .as_ref()
+        .unwrap()
+        .contains("connection refused"));
     assert_eq!(run.requests.len(), 1);
 }
 
@@ -216,9 +278,11 @@ fn natively_a_network_error_is_transport_without_a_reachability_check() {
 fn in_a_browser_a_blocked_second_request_names_the_preflight() {
     let run = run(URL, config(Environment::Browser), |request| {
         match (request.mode, method_of(request).as_str()) {
-            (FetchMode::Cors, "initialize") => {
-                json(200, &[("mcp-session-id", "s")], &init_result("2025-06-18", true))
-            }
+            (FetchMode::Cors, "initialize") => json(
+                200,
+                &[("mcp-session-id", "s")],
+                &init_result("2025-06-18", true),
+            ),
             (FetchMode::NoCors, _) => status(0, &[]),
             (_, "DELETE") => Answer::NetworkError("Failed to fetch"),
             _ => Answer::NetworkError("Failed to fetch"),
@@ -227,20 +291,38 @@ fn in_a_browser_a_blocked_second_request_names_the_preflight() {
     assert_eq!(run.report.outcome, Outcome::Blocked);
     let error = run.report.error.as_ref().unwrap();
     assert!(error.contains("notifications/initialized"), "{error}");
-    assert!(run.report.hint.as_ref().unwrap().contains("Access-Control-Allow-Headers"));
+    assert!(run
+        .report
+        .hint
+        .as_ref()
+        .unwrap()
+        .contains("Access-Control-Allow-Headers"));
 }
 
 #[test]
 fn in_a_browser_an_unexposed_session_id_is_blocked() {
     // The server set a session id, but without Access-Control-Expose-Headers the page never
     // saw it, so the next request is refused for lack of one.
-    let run = run(URL, config(Environment::Browser), |request| match method_of(request).as_str() {
-        "initialize" => json(200, &[], &init_result("2025-06-18", true)),
-        _ => json(400, &[], r#"{"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: No valid session ID provided"},"id":null}"#),
-    });
+    let run = run(
+        URL,
+        config(Environment::Browser),
+        |request| match method_of(request).as_str() {
+            "initialize" => json(200, &[], &init_result("2025-06-18", true)),
+            _ => json(
+                400,
+                &[],
+                r#"{"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: No valid session ID provided"},"id":null}"#,
+            ),
+        },
+    );
     assert_eq!(run.report.outcome, Outcome::Blocked);
     assert!(run.report.hint.as_ref().unwrap().contains("Expose-Headers"));
-    assert!(run.report.error.as_ref().unwrap().contains("No valid session ID"));
+    assert!(run
+        .report
+        .error
+        .as_ref()
+        .unwrap()
+        .contains("No valid session ID"));
 }
 
 #[test]
@@ -248,7 +330,11 @@ fn http_failures_are_the_http_layer() {
     for (answer, needle) in [
         (json(502, &[], "<html>Bad Gateway</html>"), "502"),
         (
-            respond(200, vec![("content-type".into(), "text/html".into())], vec![b"<html>".to_vec()]),
+            respond(
+                200,
+                vec![("content-type".into(), "text/html".into())],
+                vec![b"<html>".to_vec()],
+            ),
             "HTML page",
         ),
         (status(405, &[]), "405"),
@@ -258,7 +344,11 @@ fn http_failures_are_the_http_layer() {
         let run = run(URL, config(Environment::Native), |_| answer.take().unwrap());
         assert_eq!(run.report.outcome, Outcome::Failed);
         assert_eq!(run.report.layer, Some(Layer::Http), "{needle}");
-        assert!(run.report.error.as_ref().unwrap().contains(needle), "{:?}", run.report.error);
+        assert!(
+            run.report.error.as_ref().unwrap().contains(needle),
+            "{:?}",
+            run.report.error
+        );
     }
 }
 
@@ -281,13 +371,25 @@ fn initialize_failures_are_the_initialize_layer() {
 
 #[test]
 fn tools_list_failures_are_the_tools_layer_and_the_session_is_still_closed() {
-    let run = run(URL, config(Environment::Native), |request| match method_of(request).as_str() {
-        "initialize" => json(200, &[("mcp-session-id", "s")], &init_result("2025-06-18", true)),
-        "notifications/initialized" => status(202, &[]),
-        "tools/list" => json(200, &[], r#"{"jsonrpc":"2.0","id":2,"error":{"code":-32601,"message":"Method not found"}}"#),
-        "DELETE" => status(204, &[]),
-        other => panic!("unexpected {other}"),
-    });
+    let run = run(
+        URL,
+        config(Environment::Native),
+        |request| match method_of(request).as_str() {
+            "initialize" => json(
+                200,
+                &[("mcp-session-id", "s")],
+                &init_result("2025-06-18", true),
+            ),
+            "notifications/initialized" => status(202, &[]),
+            "tools/list" => json(
+                200,
+                &[],
+                r#"{"jsonrpc":"2.0","id":2,"error":{"code":-32601,"message":"Method not found"}}"#,
+            ),
+            "DELETE" => status(204, &[]),
+            other => panic!("unexpected {other}"),
+        },
+    );
     assert_eq!(run.report.layer, Some(Layer::Tools));
     assert!(run.report.error.as_ref().unwrap().contains("-32601"));
     assert_eq!(method_of(run.requests.last().unwrap()), "DELETE");
@@ -298,7 +400,12 @@ fn timeouts_fail_at_the_layer_where_they_happen() {
     // Nothing answers at all.
     let run1 = run(URL, config(Environment::Native), |_| Answer::Hang);
     assert_eq!(run1.report.layer, Some(Layer::Transport));
-    assert!(run1.report.error.as_ref().unwrap().contains("Timed out after 10000 ms"));
+    assert!(run1
+        .report
+        .error
+        .as_ref()
+        .unwrap()
+        .contains("Timed out after 10000 ms"));
     // Headers arrive, the body never ends.
     let run2 = run(URL, config(Environment::Native), |_| Answer::Respond {
         after_ms: 5.0,
@@ -311,17 +418,25 @@ fn timeouts_fail_at_the_layer_where_they_happen() {
     assert_eq!(run2.report.layer, Some(Layer::Initialize));
     assert!(run2.report.latency_ms >= 10_000);
     // tools/list hangs: the cold-start signature.
-    let run3 = run(URL, config(Environment::Native), |request| match method_of(request).as_str() {
-        "initialize" => json(200, &[], &init_result("2025-06-18", true)),
-        "notifications/initialized" => status(202, &[]),
-        _ => Answer::Hang,
-    });
+    let run3 = run(
+        URL,
+        config(Environment::Native),
+        |request| match method_of(request).as_str() {
+            "initialize" => json(200, &[], &init_result("2025-06-18", true)),
+            "notifications/initialized" => status(202, &[]),
+            _ => Answer::Hang,
+        },
+    );
     assert_eq!(run3.report.layer, Some(Layer::Tools));
 }
 
 #[test]
 fn serverless_hosts_get_thirty_seconds_and_config_overrides() {
-    let run1 = run("https://x.onrender.com/mcp", config(Environment::Native), |_| Answer::Hang);
+    let run1 = run(
+        "https://x.onrender.com/mcp",
+        config(Environment::Native),
+        |_| Answer::Hang,
+    );
     assert_eq!(run1.report.timeout_ms, 30_000);
     let config = ProbeConfig {
         timeout_ms: Some(1234),
@@ -354,7 +469,12 @@ fn an_oversized_body_fails_and_reading_stops() {
 fn a_stream_that_ends_early_or_breaks_fails_clearly() {
     let mut once = Some(sse(&[], &["data: {\"jsonrpc\":\"2.0\",\"method\":\"x\"}"]));
     let ended = run(URL, config(Environment::Native), |_| once.take().unwrap());
-    assert!(ended.report.error.as_ref().unwrap().contains("ended before"));
+    assert!(ended
+        .report
+        .error
+        .as_ref()
+        .unwrap()
+        .contains("ended before"));
     let broken = run(URL, config(Environment::Native), |_| Answer::Respond {
         after_ms: 1.0,
         status: 200,
@@ -364,7 +484,12 @@ fn a_stream_that_ends_early_or_breaks_fails_clearly() {
         end: End::Reset,
     });
     assert_eq!(broken.report.layer, Some(Layer::Initialize));
-    assert!(broken.report.error.as_ref().unwrap().contains("connection reset"));
+    assert!(broken
+        .report
+        .error
+        .as_ref()
+        .unwrap()
+        .contains("connection reset"));
 }
 
 #[test]
@@ -376,7 +501,10 @@ fn a_slow_pass_is_degraded() {
     let run = run(URL, config, |request| match method_of(request).as_str() {
         "initialize" => with_delay(json(200, &[], &init_result("2025-06-18", true)), 400.0),
         "notifications/initialized" => status(202, &[]),
-        "tools/list" => with_delay(json(200, &[], &tools_result(id_of(request), &["a"], None)), 400.0),
+        "tools/list" => with_delay(
+            json(200, &[], &tools_result(id_of(request), &["a"], None)),
+            400.0,
+        ),
         other => panic!("unexpected {other}"),
     });
     assert_eq!(run.report.outcome, Outcome::Degraded);
@@ -387,7 +515,10 @@ fn a_slow_pass_is_degraded() {
 #[test]
 fn server_text_in_errors_is_flattened_and_clipped() {
     let long = format!("line1\nline2\u{1b}[31m{}", "x".repeat(5000));
-    let body = format!(r#"{{"jsonrpc":"2.0","id":1,"error":{{"code":1,"message":"{}"}}}}"#, long.replace('\n', "\\n").replace('\u{1b}', "\\u001b"));
+    let body = format!(
+        r#"{{"jsonrpc":"2.0","id":1,"error":{{"code":1,"message":"{}"}}}}"#,
+        long.replace('\n', "\\n").replace('\u{1b}', "\\u001b")
+    );
     let mut once = Some(json(200, &[], &body));
     let run = run(URL, config(Environment::Native), |_| once.take().unwrap());
     let error = run.report.error.unwrap();

@@ -2,8 +2,7 @@
 //! simulated clock. This is the same loop the page and the CLI run, minus the sockets.
 
 use mcp_status_core::{
-    Environment, HttpRequest, Probe, ProbeConfig, ProbeReport, ResponseHead, Target,
-    TransportError,
+    Environment, HttpRequest, Probe, ProbeConfig, ProbeReport, ResponseHead, Target, TransportError,
 };
 
 pub enum Answer {
@@ -43,7 +42,10 @@ pub fn sse(headers: &[(&str, &str)], events: &[&str]) -> Answer {
 }
 
 pub fn status(status: u16, headers: &[(&str, &str)]) -> Answer {
-    let headers = headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let headers = headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     respond(status, headers, vec![])
 }
 
@@ -60,7 +62,14 @@ pub fn respond(status: u16, headers: Vec<(String, String)>, chunks: Vec<Vec<u8>>
 
 pub fn with_delay(answer: Answer, delay: f64) -> Answer {
     match answer {
-        Answer::Respond { status, headers, chunks, gap_ms, end, .. } => Answer::Respond {
+        Answer::Respond {
+            status,
+            headers,
+            chunks,
+            gap_ms,
+            end,
+            ..
+        } => Answer::Respond {
             after_ms: delay,
             status,
             headers,
@@ -84,8 +93,13 @@ pub fn tools_result(id: u64, names: &[&str], cursor: Option<&str>) -> String {
         .iter()
         .map(|n| format!(r#"{{"name":"{n}","inputSchema":{{"type":"object"}}}}"#))
         .collect();
-    let cursor = cursor.map(|c| format!(r#","nextCursor":"{c}""#)).unwrap_or_default();
-    format!(r#"{{"jsonrpc":"2.0","id":{id},"result":{{"tools":[{}]{cursor}}}}}"#, tools.join(","))
+    let cursor = cursor
+        .map(|c| format!(r#","nextCursor":"{c}""#))
+        .unwrap_or_default();
+    format!(
+        r#"{{"jsonrpc":"2.0","id":{id},"result":{{"tools":[{}]{cursor}}}}}"#,
+        tools.join(",")
+    )
 }
 
 /// The JSON-RPC method of a request (`DELETE`/`GET` for bodiless ones).
@@ -129,7 +143,9 @@ pub fn run(url: &str, config: ProbeConfig, mut server: impl FnMut(&HttpRequest) 
     let mut chunks_read = 0;
     while let Some(request) = probe.poll_transmit(now) {
         assert!(requests.len() < 500, "the probe does not stop sending");
-        let deadline = probe.deadline().expect("a request in flight has a deadline");
+        let deadline = probe
+            .deadline()
+            .expect("a request in flight has a deadline");
         requests.push(request.clone());
         match server(&request) {
             Answer::Hang => {
@@ -140,7 +156,14 @@ pub fn run(url: &str, config: ProbeConfig, mut server: impl FnMut(&HttpRequest) 
                 now += 5.0;
                 probe.handle_error(TransportError::Network(message.into()), now);
             }
-            Answer::Respond { after_ms, status, headers, chunks, gap_ms, end } => {
+            Answer::Respond {
+                after_ms,
+                status,
+                headers,
+                chunks,
+                gap_ms,
+                end,
+            } => {
                 now += after_ms;
                 if now >= deadline {
                     probe.handle_timeout(now);
@@ -166,8 +189,9 @@ pub fn run(url: &str, config: ProbeConfig, mut server: impl FnMut(&HttpRequest) 
                             now = deadline;
                             probe.handle_timeout(now);
                         }
-                        End::Reset => probe
-                            .handle_error(TransportError::Body("connection reset".into()), now),
+                        End::Reset => {
+                            probe.handle_error(TransportError::Body("connection reset".into()), now)
+                        }
                     }
                 }
             }

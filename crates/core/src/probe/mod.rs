@@ -8,58 +8,25 @@
 //!
 //! Sequence: `initialize` → `notifications/initialized` → `tools/list` (every page) → DELETE.
 
+mod config;
+mod diagnosis;
+
+pub use config::{Environment, ProbeConfig};
+pub use diagnosis::{cors_hint, CorsFix};
+
 use crate::auth::parse_www_authenticate;
 use crate::http::{FetchMode, HttpRequest, Method, ResponseHead, TransportError};
 use crate::jsonrpc::{self, InitializeResult, Reply};
 use crate::platform::Platform;
 use crate::report::{
-    AuthChallenge, Layer, Outcome, ProbeReport, ServerInfo, Step, StepReport, StepStatus,
-    ToolInfo, Transport,
+    AuthChallenge, Layer, Outcome, ProbeReport, ServerInfo, Step, StepReport, StepStatus, ToolInfo,
+    Transport,
 };
 use crate::sse::SseParser;
 use crate::target::Target;
 use crate::text::{body_snippet, clip};
+use diagnosis::{step_layer, Failure, StatusContext};
 use std::collections::HashSet;
-
-/// Where the bytes are moved; decides whether a network error may be CORS.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Environment {
-    Browser,
-    Native,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProbeConfig {
-    /// Budget from the first request to the last `tools/list` page. `None`: the platform's
-    /// default (30 s on scale-to-zero hosts, 10 s elsewhere).
-    pub timeout_ms: Option<u64>,
-    /// A passing probe slower than this is `degraded`.
-    pub degraded_after_ms: u64,
-    /// Largest response body read; a bigger one fails the probe instead of eating memory.
-    pub max_body_bytes: usize,
-    /// A server that keeps returning cursors is cut off after this many pages.
-    pub max_tool_pages: u32,
-    /// Budget of each step that does not decide the verdict (closing, the reachability check).
-    pub aux_timeout_ms: u64,
-    pub environment: Environment,
-    pub client_name: String,
-    pub client_version: String,
-}
-
-impl Default for ProbeConfig {
-    fn default() -> Self {
-        ProbeConfig {
-            timeout_ms: None,
-            degraded_after_ms: 3_000,
-            max_body_bytes: 4 * 1024 * 1024,
-            max_tool_pages: 100,
-            aux_timeout_ms: 5_000,
-            environment: Environment::Native,
-            client_name: "mcp-status".to_owned(),
-            client_version: env!("CARGO_PKG_VERSION").to_owned(),
-        }
-    }
-}
 
 /// How much of an error response we keep for the message.
 const ERROR_BODY_KEEP: usize = 2048;
@@ -93,14 +60,6 @@ struct InFlight {
     status: Option<u16>,
     body: Body,
     body_bytes: usize,
-}
-
-#[derive(Debug, Clone)]
-struct Failure {
-    outcome: Outcome,
-    layer: Option<Layer>,
-    error: String,
-    hint: Option<String>,
 }
 
 /// A network error we are checking with the reachability request.
@@ -303,7 +262,7 @@ impl Probe {
     }
 
     fn handle_mcp_head(&mut self, head: ResponseHead, now: f64) {
-        let step = self.in_flight.as_ref().map(|f| f.step).unwrap_or(Step::Initialize);
+        let step = self.current_step_or_initialize();
         let status = head.status;
         match status {
             200..=299 => {}
@@ -334,10 +293,11 @@ impl Probe {
                 if !session.bytes().all(|b| (0x21..=0x7e).contains(&b)) || session.is_empty() {
                     self.fail_step(
                         now,
-                        Layer::Initialize,
-                        "the Mcp-Session-Id header contains characters outside visible ASCII"
-                            .into(),
-                        None,
+                        Failure::failed(
+                            Layer::Initialize,
+                            "the Mcp-Session-Id header contains characters outside visible ASCII",
+                            None,
+                        ),
                     );
                     return;
                 }
@@ -362,12 +322,16 @@ impl Probe {
                 };
                 self.fail_step(
                     now,
-                    Layer::Http,
-                    format!(
-                        "The server answered {} with {what}, not MCP (JSON or an SSE stream).",
-                        step.label()
+                    Failure::failed(
+                        Layer::Http,
+                        format!(
+                            "The server answered {} with {what}, not MCP (JSON or an SSE stream).",
+                            step.label()
+                        ),
+                        Some(
+                            "Check the URL: MCP endpoints usually end in a path like /mcp.".into(),
+                        ),
                     ),
-                    Some("Check the URL: MCP endpoints usually end in a path like /mcp.".into()),
                 );
             }
         }
@@ -412,9 +376,14 @@ impl Probe {
                 Err(err) => {
                     self.fail_step(
                         now,
-                        step_layer(step),
-                        format!("The SSE stream of {} carried invalid JSON ({err}).", step.label()),
-                        None,
+                        Failure::failed(
+                            step_layer(step),
+                            format!(
+                                "The SSE stream of {} carried invalid JSON ({err}).",
+                                step.label()
+                            ),
+                            None,
+                        ),
                     );
                     return;
                 }
@@ -451,33 +420,42 @@ impl Probe {
             Body::Error(buffer) => self.fail_status(now, status, &buffer),
             Body::Sse(_) => self.fail_step(
                 now,
-                step_layer(step),
-                format!(
-                    "The SSE stream ended before the response to {} arrived.",
-                    step.label()
+                Failure::failed(
+                    step_layer(step),
+                    format!(
+                        "The SSE stream ended before the response to {} arrived.",
+                        step.label()
+                    ),
+                    None,
                 ),
-                None,
             ),
             Body::Json(_) if too_big => self.fail_too_big(now),
             Body::Json(buffer) => {
                 if buffer.iter().all(u8::is_ascii_whitespace) {
                     return self.fail_step(
                         now,
-                        step_layer(step),
-                        format!("The server answered {} with an empty body (HTTP {status}).", step.label()),
-                        None,
+                        Failure::failed(
+                            step_layer(step),
+                            format!(
+                                "The server answered {} with an empty body (HTTP {status}).",
+                                step.label()
+                            ),
+                            None,
+                        ),
                     );
                 }
                 match serde_json::from_slice::<serde_json::Value>(&buffer) {
                     Err(err) => self.fail_step(
                         now,
-                        step_layer(step),
-                        format!(
-                            "The response to {} is not valid JSON ({err}): “{}”",
-                            step.label(),
-                            body_snippet(&buffer, 120)
+                        Failure::failed(
+                            step_layer(step),
+                            format!(
+                                "The response to {} is not valid JSON ({err}): “{}”",
+                                step.label(),
+                                body_snippet(&buffer, 120)
+                            ),
+                            None,
                         ),
-                        None,
                     ),
                     Ok(message) => match jsonrpc::find_reply(&message, id) {
                         Some(reply) => self.handle_reply(reply, now),
@@ -486,9 +464,14 @@ impl Probe {
                         }
                         None => self.fail_step(
                             now,
-                            step_layer(step),
-                            format!("The response to {} is not a JSON-RPC response.", step.label()),
-                            None,
+                            Failure::failed(
+                                step_layer(step),
+                                format!(
+                                    "The response to {} is not a JSON-RPC response.",
+                                    step.label()
+                                ),
+                                None,
+                            ),
                         ),
                     },
                 }
@@ -507,7 +490,11 @@ impl Probe {
         };
         match step {
             Step::Close => {
-                self.finish_step(StepStatus::Failed, now, Some(format!("not closed: {message}")));
+                self.finish_step(
+                    StepStatus::Failed,
+                    now,
+                    Some(format!("not closed: {message}")),
+                );
                 self.phase = Phase::Done;
             }
             Step::Reachability => {
@@ -516,12 +503,14 @@ impl Probe {
             }
             _ if got_head => self.fail_step(
                 now,
-                step_layer(step),
-                format!(
-                    "The connection broke while reading the response to {} ({message}).",
-                    step.label()
+                Failure::failed(
+                    step_layer(step),
+                    format!(
+                        "The connection broke while reading the response to {} ({message}).",
+                        step.label()
+                    ),
+                    None,
                 ),
-                None,
             ),
             _ if self.config.environment == Environment::Browser => {
                 // A browser reports a CORS refusal exactly like a dead host: ask again in
@@ -531,13 +520,8 @@ impl Probe {
                 self.phase = Phase::Reachability;
             }
             _ => {
-                let host = self.target.host().to_owned();
-                self.fail_step(
-                    now,
-                    Layer::Transport,
-                    format!("Nothing answered at {host} during {} ({message}).", step.label()),
-                    None,
-                );
+                let failure = diagnosis::unreachable(self.target.host(), step, &message);
+                self.fail_step(now, failure);
             }
         }
     }
@@ -557,7 +541,10 @@ impl Probe {
         let got_head = flight.status.is_some();
         match step {
             Step::Close => {
-                let note = format!("no answer within {} ms, not waited for", self.config.aux_timeout_ms);
+                let note = format!(
+                    "no answer within {} ms, not waited for",
+                    self.config.aux_timeout_ms
+                );
                 self.finish_step(StepStatus::Failed, now, Some(note));
                 self.phase = Phase::Done;
             }
@@ -566,26 +553,8 @@ impl Probe {
                 self.conclude_unreachable();
             }
             _ => {
-                // Nothing at all back from the very first request: nothing answered.
-                let layer = if step == Step::Initialize && !got_head {
-                    Layer::Transport
-                } else {
-                    step_layer(step)
-                };
-                let waiting_for = if got_head { "the response body" } else { "a response" };
-                self.fail_step(
-                    now,
-                    layer,
-                    format!(
-                        "Timed out after {} ms waiting for {waiting_for} to {}.",
-                        self.timeout_ms,
-                        step.label()
-                    ),
-                    Some(
-                        "Serverless hosts can take up to 30 s to wake an idle server; a repeat of this failure is an outage."
-                            .into(),
-                    ),
-                );
+                let failure = diagnosis::timed_out(step, got_head, self.timeout_ms);
+                self.fail_step(now, failure);
             }
         }
     }
@@ -644,7 +613,10 @@ impl Probe {
         }
         if let Some(init) = &self.init {
             if jsonrpc::needs_protocol_header(&init.protocol_version) {
-                headers.push(("mcp-protocol-version".to_owned(), init.protocol_version.clone()));
+                headers.push((
+                    "mcp-protocol-version".to_owned(),
+                    init.protocol_version.clone(),
+                ));
             }
         }
         headers
@@ -653,7 +625,10 @@ impl Probe {
     fn post(&self, body: String) -> HttpRequest {
         let mut headers = vec![
             ("content-type".to_owned(), "application/json".to_owned()),
-            ("accept".to_owned(), "application/json, text/event-stream".to_owned()),
+            (
+                "accept".to_owned(),
+                "application/json, text/event-stream".to_owned(),
+            ),
         ];
         headers.extend(self.session_headers());
         HttpRequest {
@@ -673,7 +648,10 @@ impl Probe {
 
     fn finish_step(&mut self, status: StepStatus, now: f64, note: Option<String>) {
         if let Some(flight) = self.in_flight.take() {
-            if matches!(flight.step, Step::Initialize | Step::Initialized | Step::ToolsList) {
+            if matches!(
+                flight.step,
+                Step::Initialize | Step::Initialized | Step::ToolsList
+            ) {
                 self.verdict_end = now;
             }
             self.steps.push(StepReport {
@@ -688,21 +666,25 @@ impl Probe {
     }
 
     fn handle_reply(&mut self, reply: Reply, now: f64) {
-        let step = self.in_flight.as_ref().map(|f| f.step).unwrap_or(Step::Initialize);
+        let step = self.current_step_or_initialize();
         let result = match reply {
             Reply::Error { code, message } => {
                 return self.fail_step(
                     now,
-                    step_layer(step),
-                    format!("{} returned JSON-RPC error {code}: {message}", step.label()),
-                    None,
+                    Failure::failed(
+                        step_layer(step),
+                        format!("{} returned JSON-RPC error {code}: {message}", step.label()),
+                        None,
+                    ),
                 )
             }
             Reply::Result(result) => result,
         };
         match step {
             Step::Initialize => match jsonrpc::parse_initialize_result(&result) {
-                Err(reason) => self.fail_step(now, Layer::Initialize, capitalise(&reason), None),
+                Err(reason) => {
+                    self.fail_step(now, Failure::failed(Layer::Initialize, reason, None))
+                }
                 Ok(init) => {
                     let note = format!("protocol {}", init.protocol_version);
                     self.init = Some(init);
@@ -711,7 +693,7 @@ impl Probe {
                 }
             },
             Step::ToolsList => match jsonrpc::parse_tools_page(&result) {
-                Err(reason) => self.fail_step(now, Layer::Tools, capitalise(&reason), None),
+                Err(reason) => self.fail_step(now, Failure::failed(Layer::Tools, reason, None)),
                 Ok(page) => {
                     let count = page.tools.len();
                     self.tools.extend(page.tools);
@@ -759,9 +741,7 @@ impl Probe {
         if page >= self.config.max_tool_pages {
             return self.fail_phase(
                 Layer::Tools,
-                format!(
-                    "tools/list still had more pages after {page}; stopped there.",
-                ),
+                format!("tools/list still had more pages after {page}; stopped there.",),
             );
         }
         self.phase = Phase::ToolsList {
@@ -784,222 +764,76 @@ impl Probe {
         self.phase = self.closing_phase();
     }
 
-    fn fail_step(&mut self, now: f64, layer: Layer, error: String, hint: Option<String>) {
+    fn fail_step(&mut self, now: f64, failure: Failure) {
         self.finish_step(StepStatus::Failed, now, None);
-        self.conclude(Failure {
-            outcome: Outcome::Failed,
-            layer: Some(layer),
-            error,
-            hint,
-        });
+        self.conclude(failure);
     }
 
     /// A failure found between steps (after the last one finished).
     fn fail_phase(&mut self, layer: Layer, error: String) {
-        self.conclude(Failure {
-            outcome: Outcome::Failed,
-            layer: Some(layer),
-            error,
-            hint: None,
-        });
+        self.conclude(Failure::failed(layer, error, None));
     }
 
     fn fail_too_big(&mut self, now: f64) {
-        let step = self.in_flight.as_ref().map(|f| f.step).unwrap_or(Step::Initialize);
-        let limit = self.config.max_body_bytes;
-        self.fail_step(
-            now,
-            step_layer(step),
-            format!(
-                "The response to {} is larger than the {} limit; stopped reading.",
-                step.label(),
-                human_bytes(limit)
-            ),
-            None,
+        let failure = diagnosis::too_big(
+            self.current_step_or_initialize(),
+            self.config.max_body_bytes,
         );
+        self.fail_step(now, failure);
     }
 
     fn fail_wrong_id(&mut self, now: f64, message: &serde_json::Value, expected: u64) {
-        let step = self.in_flight.as_ref().map(|f| f.step).unwrap_or(Step::Initialize);
+        let step = self.current_step_or_initialize();
         let got = message
             .get("id")
             .map(|id| clip(&id.to_string(), 40))
             .unwrap_or_else(|| "none".into());
         self.fail_step(
             now,
-            step_layer(step),
-            format!(
-                "The response to {} carries id {got}, but the request had id {expected}.",
-                step.label()
+            Failure::failed(
+                step_layer(step),
+                format!(
+                    "The response to {} carries id {got}, but the request had id {expected}.",
+                    step.label()
+                ),
+                None,
             ),
-            None,
         );
     }
 
     fn fail_status(&mut self, now: f64, status: u16, body: &[u8]) {
-        let step = self.in_flight.as_ref().map(|f| f.step).unwrap_or(Step::Initialize);
-        let said = server_said(body);
-        let said = if said.is_empty() {
-            String::new()
-        } else {
-            format!(" The server said: “{said}”")
+        let step = self.current_step_or_initialize();
+        let context = StatusContext {
+            step,
+            status,
+            body,
+            session_known: self.session_id.is_some(),
+            environment: self.config.environment,
         };
-        let browser_lost_session = self.config.environment == Environment::Browser
-            && step != Step::Initialize
-            && self.session_id.is_none()
-            && matches!(status, 400 | 404);
-        if browser_lost_session {
-            self.finish_step(StepStatus::Failed, now, Some(format!("HTTP {status}")));
-            return self.conclude(Failure {
-                outcome: Outcome::Blocked,
-                layer: None,
-                error: format!(
-                    "initialize worked, but {} was refused (HTTP {status}) — most likely because the browser could not read the Mcp-Session-Id header.{said}",
-                    step.label()
-                ),
-                hint: Some(cors_hint("expose-session")),
-            });
-        }
-        let (layer, error, hint) = match (step, status) {
-            (_, 500..=599) => (
-                Layer::Http,
-                format!("{} failed with HTTP {status}.{said}", step.label()),
-                None,
-            ),
-            (Step::Initialize, 300..=399) => (
-                Layer::Http,
-                format!("The server redirected initialize (HTTP {status}) and the redirect was not followed."),
-                Some("Use the final URL of the endpoint.".into()),
-            ),
-            (Step::Initialize, 400 | 404 | 405) => (
-                Layer::Http,
-                format!("The server refused the initialize POST with HTTP {status}.{said}"),
-                Some("Check the URL. A legacy HTTP+SSE (2024-11-05) server has an SSE endpoint, often ending in /sse; this check speaks Streamable HTTP.".into()),
-            ),
-            (Step::Initialize, 406 | 415) => (
-                Layer::Http,
-                format!("The server rejected the request's Accept or Content-Type header (HTTP {status}).{said}"),
-                Some("Streamable HTTP servers must accept `Accept: application/json, text/event-stream` and `Content-Type: application/json`.".into()),
-            ),
-            (Step::Initialize, 421) => (
-                Layer::Http,
-                format!("The server rejected the Host header (HTTP 421).{said}"),
-                Some("DNS-rebinding protection allows only listed hosts; add this host name to the server's allowed hosts.".into()),
-            ),
-            (Step::Initialize, _) => (
-                Layer::Http,
-                format!("The server answered initialize with HTTP {status}.{said}"),
-                None,
-            ),
-            (_, 404) if self.session_id.is_some() => (
-                step_layer(step),
-                format!("The server no longer knows the session at {} (HTTP 404).{said}", step.label()),
-                Some("Sessions must survive between requests: with several instances, share session state or make routing sticky.".into()),
-            ),
-            (_, _) => (
-                step_layer(step),
-                format!("{} was refused with HTTP {status}.{said}", step.label()),
-                None,
-            ),
-        };
-        self.fail_step(now, layer, capitalise(&error), hint);
+        let note = Some(format!("HTTP {status}"));
+        self.finish_step(StepStatus::Failed, now, note);
+        self.conclude(diagnosis::refused(&context));
     }
 
     fn conclude_blocked(&mut self) {
-        let suspect = self.suspect.take();
-        let (step, message) = suspect
-            .map(|s| (s.step, s.message))
-            .unwrap_or((Step::Initialize, String::new()));
-        let (error, hint) = if step == Step::Initialize {
-            (
-                format!(
-                    "The server answered, but the browser blocked the response: its CORS headers do not allow this page ({message})."
-                ),
-                cors_hint("allow-origin"),
-            )
-        } else {
-            (
-                format!(
-                    "initialize worked, but the browser blocked {} ({message}): the CORS preflight most likely refused the Mcp-Session-Id or MCP-Protocol-Version header.",
-                    step.label()
-                ),
-                cors_hint("allow-headers"),
-            )
-        };
-        self.conclude(Failure {
-            outcome: Outcome::Blocked,
-            layer: None,
-            error: capitalise(&error),
-            hint: Some(hint),
+        let suspect = self.suspect.take().unwrap_or(Suspect {
+            step: Step::Initialize,
+            message: String::new(),
         });
+        self.conclude(diagnosis::blocked(suspect.step, &suspect.message));
     }
 
     fn conclude_unreachable(&mut self) {
-        let suspect = self.suspect.take();
-        let (step, message) = suspect
-            .map(|s| (s.step, s.message))
-            .unwrap_or((Step::Initialize, String::new()));
-        let host = self.target.host().to_owned();
-        self.conclude(Failure {
-            outcome: Outcome::Failed,
-            layer: Some(Layer::Transport),
-            error: format!("Nothing answered at {host} during {} ({message}).", step.label()),
-            hint: Some("Check that the server is running and the host name and port are right.".into()),
+        let suspect = self.suspect.take().unwrap_or(Suspect {
+            step: Step::Initialize,
+            message: String::new(),
         });
+        let failure = diagnosis::unreachable(self.target.host(), suspect.step, &suspect.message);
+        self.conclude(failure);
     }
-}
 
-/// The layer a failure inside a step belongs to.
-fn step_layer(step: Step) -> Layer {
-    match step {
-        Step::Initialize | Step::Initialized => Layer::Initialize,
-        Step::ToolsList => Layer::Tools,
-        Step::Reachability => Layer::Transport,
-        Step::Close => Layer::Http,
-    }
-}
-
-/// What the server wrote in an error body: a JSON-RPC error message if there is one.
-fn server_said(body: &[u8]) -> String {
-    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
-        if let Some(message) = value
-            .get("error")
-            .and_then(|e| e.get("message").or(Some(e)))
-            .and_then(serde_json::Value::as_str)
-        {
-            return clip(message, 200);
-        }
-    }
-    body_snippet(body, 200)
-}
-
-/// How to fix CORS, as a snippet the server's author can copy.
-pub fn cors_hint(kind: &str) -> String {
-    let lead = match kind {
-        "expose-session" => "The server must expose the session header to the page:",
-        "allow-headers" => "The server must allow the MCP headers in its CORS preflight answer:",
-        _ => "The server must send CORS headers on every response, errors and 401s included, and answer the OPTIONS preflight:",
-    };
-    format!(
-        "{lead}\nAccess-Control-Allow-Origin: *\nAccess-Control-Allow-Methods: GET, POST, DELETE\nAccess-Control-Allow-Headers: Content-Type, Mcp-Session-Id, MCP-Protocol-Version, Authorization, Last-Event-ID\nAccess-Control-Expose-Headers: Mcp-Session-Id, WWW-Authenticate"
-    )
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-fn human_bytes(bytes: usize) -> String {
-    if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
-        format!("{} MiB", bytes / (1024 * 1024))
-    } else if bytes >= 1024 && bytes % 1024 == 0 {
-        format!("{} KiB", bytes / 1024)
-    } else {
-        format!("{bytes} bytes")
+    fn current_step_or_initialize(&self) -> Step {
+        self.in_flight.as_ref().map_or(Step::Initialize, |f| f.step)
     }
 }
 

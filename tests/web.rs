@@ -1,0 +1,177 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the app's own code against the real
+//! DOM and the real `fetch`.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use mcp_status_core::report::{ServerInfo, ToolInfo};
+use mcp_status_core::{Environment, Layer, Outcome, Probe, ProbeConfig, ProbeReport, Target};
+use mcp_status_web::browser::clock::now_ms;
+use mcp_status_web::browser::probe_driver::run_probe;
+use mcp_status_web::components::check_result::CheckResult;
+use mcp_status_web::route::Route;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// A fresh element to mount into, so tests do not see each other's DOM.
+fn container() -> web_sys::HtmlElement {
+    let element = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&element).unwrap();
+    element.unchecked_into()
+}
+
+async fn next_tick() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+#[wasm_bindgen_test]
+fn routes_round_trip_through_the_fragment() {
+    for url in [
+        "https://example.com/mcp",
+        "http://127.0.0.1:3001/mcp?token=a&b=c#frag",
+        "https://exämple.com/ü path/+plus",
+    ] {
+        let route = Route::Check { url: url.into() };
+        assert_eq!(Route::from_hash(&route.to_hash()), route, "{url}");
+    }
+    assert_eq!(Route::from_hash(""), Route::Home);
+    assert_eq!(Route::from_hash("#/nowhere"), Route::Home);
+    assert_eq!(Route::from_hash("#/check"), Route::Home);
+}
+
+#[wasm_bindgen_test]
+async fn server_text_is_rendered_as_text_never_as_markup() {
+    let hostile = "<img src=x onerror=\"window.__pwned=1\">";
+    let report = ProbeReport {
+        url: "http://127.0.0.1:1/mcp".into(),
+        outcome: Outcome::Ok,
+        layer: None,
+        error: None,
+        hint: None,
+        latency_ms: 12,
+        timeout_ms: 10_000,
+        steps: vec![],
+        transport: None,
+        protocol_version: Some("2025-06-18".into()),
+        server: Some(ServerInfo {
+            name: hostile.into(),
+            version: "<b>1</b>".into(),
+            title: None,
+        }),
+        tools: Some(vec![ToolInfo {
+            name: "<script>window.__pwned=2</script>".into(),
+            title: Some(hostile.into()),
+            description: None,
+        }]),
+        auth: None,
+    };
+    let parent = container();
+    let _handle = leptos::mount::mount_to(
+        parent.clone(),
+        move || view! { <CheckResult report=report.clone() /> },
+    );
+    next_tick().await;
+    assert!(parent.query_selector("img, script, b").unwrap().is_none());
+    let text = parent.text_content().unwrap();
+    assert!(text.contains(hostile));
+    assert!(text.contains("<script>"));
+    let result = parent.query_selector("#check-result").unwrap().unwrap();
+    assert_eq!(result.get_attribute("data-outcome").as_deref(), Some("ok"));
+    assert_eq!(result.get_attribute("data-layer"), None);
+    assert_eq!(
+        result.get_attribute("data-tool-count").as_deref(),
+        Some("1")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_report_carries_outcome_and_layer_attributes() {
+    let report = ProbeReport {
+        url: "http://127.0.0.1:1/mcp".into(),
+        outcome: Outcome::Failed,
+        layer: Some(Layer::Tools),
+        error: Some("tools/list returned JSON-RPC error -32601".into()),
+        hint: None,
+        latency_ms: 40,
+        timeout_ms: 10_000,
+        steps: vec![],
+        transport: None,
+        protocol_version: None,
+        server: None,
+        tools: None,
+        auth: None,
+    };
+    let parent = container();
+    let _handle = leptos::mount::mount_to(
+        parent.clone(),
+        move || view! { <CheckResult report=report.clone() /> },
+    );
+    next_tick().await;
+    let result = parent.query_selector("#check-result").unwrap().unwrap();
+    assert_eq!(
+        result.get_attribute("data-outcome").as_deref(),
+        Some("failed")
+    );
+    assert_eq!(result.get_attribute("data-layer").as_deref(), Some("tools"));
+    assert!(result
+        .text_content()
+        .unwrap()
+        .contains("Fails at the tools layer"));
+}
+
+#[wasm_bindgen_test]
+async fn the_fetch_driver_reports_a_closed_port_as_a_transport_failure() {
+    // Port 9 (discard) is not listening on the test machine's loopback; the real fetch fails,
+    // the no-cors follow-up fails too, and the verdict is "nothing answered".
+    let target = Target::parse("http://127.0.0.1:9/mcp").unwrap();
+    let config = ProbeConfig {
+        environment: Environment::Browser,
+        timeout_ms: Some(5_000),
+        ..ProbeConfig::default()
+    };
+    let seen = std::rc::Rc::new(std::cell::Cell::new(0));
+    let counter = seen.clone();
+    let report = run_probe(Probe::new(target, config, now_ms()), move |_| {
+        counter.set(counter.get() + 1)
+    })
+    .await;
+    assert_eq!(report.outcome, Outcome::Failed, "{report:?}");
+    assert_eq!(report.layer, Some(Layer::Transport));
+    assert!(seen.get() >= 2, "progress is reported before each request");
+}
+
+#[wasm_bindgen_test]
+async fn an_invalid_url_in_a_shared_link_shows_an_inline_message_and_checks_nothing() {
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash(
+            &Route::Check {
+                url: "ftp://example.com/mcp".into(),
+            }
+            .to_hash(),
+        )
+        .unwrap();
+    let parent = container();
+    let _handle = leptos::mount::mount_to(parent.clone(), mcp_status_web::app::App);
+    next_tick().await;
+    let message = parent.query_selector("#server-url-error").unwrap().unwrap();
+    assert!(
+        message.text_content().unwrap().contains("ftp:"),
+        "{:?}",
+        message.text_content()
+    );
+    assert!(parent.query_selector("#check-result").unwrap().is_none());
+    let input: web_sys::HtmlInputElement = parent
+        .query_selector("#server-url")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(input.value(), "ftp://example.com/mcp");
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+}
