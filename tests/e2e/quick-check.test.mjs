@@ -6,6 +6,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { distDir, launchBrowser, repoRoot, serveStatic, startEverythingServer } from "./harness.mjs";
 import { listToolsWithSdk } from "./mcp-client.mjs";
+import { startMisbehavingServer } from "../support/misbehaving-server.mjs";
 
 const artifacts = path.join(repoRoot, "tests/e2e/artifacts");
 
@@ -71,6 +72,14 @@ describe("quick check", () => {
     await page.close();
   });
 
+  test("a deep link under the Pages sub-path lands on the app through 404.html", async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${site.url}some/old/link#/check?url=${encodeURIComponent(everything.url)}`);
+    assert.equal(response.status(), 404, "GitHub Pages answers unknown paths with 404.html");
+    await page.locator("#check-result[data-outcome='ok']").waitFor({ timeout: 20000 });
+    await page.close();
+  });
+
   test("an invalid URL gets an inline message and sends nothing", async () => {
     const page = await browser.newPage();
     const requests = [];
@@ -102,4 +111,58 @@ describe("quick check", () => {
     assert.equal(await result.getAttribute("data-layer"), "transport");
     await page.close();
   });
+});
+
+describe("quick check progress and layout", () => {
+  let site, testServer, browser;
+
+  before(async () => {
+    site = await serveStatic(distDir, "/mcp-status/");
+    testServer = await startMisbehavingServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await testServer?.stop();
+    await site?.close();
+  });
+
+  test("the step in flight is shown while the check runs, and every page is listed", async () => {
+    const page = await browser.newPage();
+    await page.goto(site.url);
+    await page.fill("#server-url", testServer.url("/mcp?delay_ms=400&tools=7&page_size=3"));
+    await page.click("button[type=submit]");
+    const running = page.locator("#check-result[data-state='running'] .step-running .step-name");
+    await running.getByText("initialize", { exact: true }).waitFor({ timeout: 5000 });
+    await running.getByText("tools/list").waitFor({ timeout: 5000 });
+    assert.equal(await page.locator("button[type=submit]").isDisabled(), true);
+    const result = page.locator("#check-result[data-outcome]");
+    await result.waitFor({ timeout: 20000 });
+    assert.equal(await result.getAttribute("data-outcome"), "ok");
+    assert.equal(await result.getAttribute("data-tool-count"), "7");
+    const steps = await page.locator("#check-result .steps .step-name").allInnerTexts();
+    assert.deepEqual(steps.filter((s) => s.startsWith("tools/list")), [
+      "tools/list",
+      "tools/list (page 2)",
+      "tools/list (page 3)",
+    ]);
+    await page.close();
+  });
+
+  for (const [name, viewport, colorScheme] of [
+    ["phone-dark", { width: 390, height: 844 }, "dark"],
+    ["desktop-light", { width: 1280, height: 800 }, "light"],
+  ]) {
+    test(`the result fits a ${name} screen without sideways scrolling`, async () => {
+      const context = await browser.newContext({ viewport, colorScheme });
+      const page = await context.newPage();
+      await page.goto(`${site.url}#/check?url=${encodeURIComponent(testServer.url("/mcp?tools=12"))}`);
+      await page.locator("#check-result[data-outcome='ok']").waitFor({ timeout: 20000 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `page is ${overflow}px wider than the ${viewport.width}px screen`);
+      await page.screenshot({ path: path.join(artifacts, `quick-check-${name}.png`), fullPage: true });
+      await context.close();
+    });
+  }
 });
