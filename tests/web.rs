@@ -69,6 +69,8 @@ async fn server_text_is_rendered_as_text_never_as_markup() {
             description: None,
         }]),
         auth: None,
+        contract_hash: None,
+        metadata_hash: None,
     };
     let parent = container();
     let _handle = leptos::mount::mount_to(
@@ -105,6 +107,8 @@ async fn a_failed_report_carries_outcome_and_layer_attributes() {
         server: None,
         tools: None,
         auth: None,
+        contract_hash: None,
+        metadata_hash: None,
     };
     let parent = container();
     let _handle = leptos::mount::mount_to(

@@ -1,15 +1,17 @@
-//! Moves the core probe's bytes with the browser's `fetch`. All decisions stay in the core: this
-//! module only sends what [`Probe::poll_transmit`] asks for and reports back what happened.
+//! Moves the core probe's bytes with the browser's `fetch`. All decisions stay in the core:
+//! this module sends what [`Probe::poll_transmit`] asks for, reads every exchange the probe
+//! still [`wants`](Probe::wants) concurrently (a legacy event stream stays open beside the
+//! POSTs), and reports each head, chunk, end, error or passed deadline back.
 
 use super::clock::now_ms;
-use futures::future::{select, Either};
+use futures::future::{select, select_all, Either, LocalBoxFuture};
+use futures::FutureExt;
 use gloo_net::http::{Method as FetchMethod, RequestBuilder, Response};
 use gloo_timers::future::TimeoutFuture;
 use mcp_status_core::{
-    FetchMode, HttpRequest, Method, Probe, ProbeReport, ResponseHead, Step, StepReport,
-    TransportError,
+    ExchangeId, FetchMode, HttpRequest, Method, Probe, ProbeReport, ResponseHead, Step, StepReport,
+    Transmit, TransportError,
 };
-use std::future::Future;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, ReadableStreamDefaultReader, RequestMode};
@@ -21,82 +23,146 @@ pub struct Progress {
     pub finished: Vec<StepReport>,
 }
 
-/// Runs the probe to the end. `on_progress` is called before every request.
-pub async fn run_probe(mut probe: Probe, on_progress: impl Fn(Progress)) -> ProbeReport {
-    loop {
-        on_progress(Progress {
-            current: probe.current_step(),
-            finished: probe.steps().to_vec(),
-        });
-        let Some(request) = probe.poll_transmit(now_ms()) else {
-            break;
+enum Event {
+    Head(ResponseHead, Option<ReadableStreamDefaultReader>),
+    Chunk(Vec<u8>),
+    End,
+    Error(TransportError),
+}
+
+/// One request in flight and the future of its next event.
+struct Open {
+    id: ExchangeId,
+    controller: Option<AbortController>,
+    reader: Option<ReadableStreamDefaultReader>,
+    next: LocalBoxFuture<'static, Event>,
+}
+
+impl Open {
+    fn start(transmit: Transmit) -> Open {
+        let controller = AbortController::new().ok();
+        let signal = controller.as_ref().map(AbortController::signal);
+        let next = match build(&transmit.request, signal.as_ref()) {
+            Err(error) => async move { Event::Error(TransportError::Network(error)) }.boxed_local(),
+            Ok(request) => async move {
+                match request.send().await {
+                    Ok(response) => {
+                        let reader = body_reader(&response);
+                        Event::Head(head_of(&response), reader)
+                    }
+                    Err(error) => Event::Error(TransportError::Network(error.to_string())),
+                }
+            }
+            .boxed_local(),
         };
+        Open {
+            id: transmit.exchange,
+            controller,
+            reader: None,
+            next,
+        }
+    }
+
+    fn read_next(&mut self) {
+        self.next = match self.reader.clone() {
+            None => async { Event::End }.boxed_local(),
+            Some(reader) => async move {
+                match JsFuture::from(reader.read()).await {
+                    Err(error) => Event::Error(TransportError::Body(js_message(&error))),
+                    Ok(chunk) => {
+                        let done = js_sys::Reflect::get(&chunk, &"done".into())
+                            .map(|d| d.is_truthy())
+                            .unwrap_or(true);
+                        match js_sys::Reflect::get(&chunk, &"value".into()) {
+                            Ok(value) if !done => {
+                                Event::Chunk(js_sys::Uint8Array::new(&value).to_vec())
+                            }
+                            _ => Event::End,
+                        }
+                    }
+                }
+            }
+            .boxed_local(),
+        };
+    }
+
+    /// Stops the request and any body still streaming.
+    fn abort(&self) {
+        if let Some(reader) = &self.reader {
+            let _ = reader.cancel();
+        }
+        if let Some(controller) = &self.controller {
+            controller.abort();
+        }
+    }
+}
+
+/// Runs the probe to the end. `on_progress` is called whenever a step starts.
+pub async fn run_probe(mut probe: Probe, on_progress: impl Fn(Progress)) -> ProbeReport {
+    let mut open: Vec<Open> = Vec::new();
+    loop {
+        let mut started = false;
+        while let Some(transmit) = probe.poll_transmit(now_ms()) {
+            open.push(Open::start(transmit));
+            started = true;
+        }
+        if started || probe.is_done() {
+            on_progress(Progress {
+                current: probe.current_step(),
+                finished: probe.steps().to_vec(),
+            });
+        }
+        open.retain(|exchange| {
+            let wanted = probe.wants(exchange.id);
+            if !wanted {
+                exchange.abort();
+            }
+            wanted
+        });
+        if probe.is_done() {
+            break;
+        }
         let deadline = probe.deadline().unwrap_or_else(now_ms);
-        exchange(&mut probe, &request, deadline).await;
+        let wait = (deadline - now_ms()).clamp(0.0, u32::MAX as f64) as u32;
+        let timer = TimeoutFuture::new(wait);
+        if open.is_empty() {
+            timer.await;
+            probe.handle_timeout(now_ms().max(deadline));
+            continue;
+        }
+        let next_event = select_all(open.iter_mut().map(|exchange| &mut exchange.next));
+        match select(next_event, timer).await {
+            Either::Right(_) => probe.handle_timeout(now_ms().max(deadline)),
+            Either::Left(((event, index, _), _)) => deliver(&mut probe, &mut open, index, event),
+        }
     }
     probe
         .report()
         .expect("the probe only stops sending once it has a verdict")
 }
 
-async fn exchange(probe: &mut Probe, request: &HttpRequest, deadline: f64) {
-    let controller = AbortController::new().ok();
-    let signal = controller.as_ref().map(AbortController::signal);
-    let sent = match build(request, signal.as_ref()) {
-        Ok(built) => built.send(),
-        Err(error) => {
-            probe.handle_error(TransportError::Network(error), now_ms());
-            return;
+fn deliver(probe: &mut Probe, open: &mut Vec<Open>, index: usize, event: Event) {
+    let id = open[index].id;
+    let now = now_ms();
+    match event {
+        Event::Head(head, reader) => {
+            open[index].reader = reader;
+            probe.handle_response(id, head, now);
+            open[index].read_next();
         }
-    };
-    match before(deadline, Box::pin(sent)).await {
-        None => probe.handle_timeout(now_ms().max(deadline)),
-        Some(Err(error)) => {
-            probe.handle_error(TransportError::Network(error.to_string()), now_ms())
+        Event::Chunk(bytes) => {
+            probe.handle_body(id, &bytes, now);
+            open[index].read_next();
         }
-        Some(Ok(response)) => {
-            probe.handle_response(head_of(&response), now_ms());
-            read_body(probe, &response, deadline).await;
+        Event::End => {
+            open.remove(index);
+            probe.handle_body_end(id, now);
         }
-    }
-    // Releases the connection of a stream the probe no longer needs.
-    if let Some(controller) = controller {
-        controller.abort();
-    }
-}
-
-async fn read_body(probe: &mut Probe, response: &Response, deadline: f64) {
-    if !probe.wants_body() {
-        return;
-    }
-    let Some(reader) = response.body().and_then(|body| {
-        body.get_reader()
-            .dyn_into::<ReadableStreamDefaultReader>()
-            .ok()
-    }) else {
-        probe.handle_body_end(now_ms());
-        return;
-    };
-    while probe.wants_body() {
-        match before(deadline, JsFuture::from(reader.read())).await {
-            None => probe.handle_timeout(now_ms().max(deadline)),
-            Some(Err(error)) => {
-                probe.handle_error(TransportError::Body(js_message(&error)), now_ms())
-            }
-            Some(Ok(chunk)) => {
-                let done = js_sys::Reflect::get(&chunk, &"done".into())
-                    .map(|d| d.is_truthy())
-                    .unwrap_or(true);
-                if done {
-                    probe.handle_body_end(now_ms());
-                } else if let Ok(value) = js_sys::Reflect::get(&chunk, &"value".into()) {
-                    let bytes = js_sys::Uint8Array::new(&value).to_vec();
-                    probe.handle_body(&bytes, now_ms());
-                }
-            }
+        Event::Error(error) => {
+            open.remove(index);
+            probe.handle_error(id, error, now);
         }
     }
-    let _ = reader.cancel();
 }
 
 fn build(
@@ -128,13 +194,12 @@ fn head_of(response: &Response) -> ResponseHead {
     ResponseHead::new(response.status(), response.headers().entries().collect())
 }
 
-/// Awaits `future` unless `deadline` (in [`now_ms`] time) passes first.
-async fn before<F: Future + Unpin>(deadline: f64, future: F) -> Option<F::Output> {
-    let wait = (deadline - now_ms()).clamp(0.0, u32::MAX as f64) as u32;
-    match select(future, TimeoutFuture::new(wait)).await {
-        Either::Left((output, _)) => Some(output),
-        Either::Right(_) => None,
-    }
+fn body_reader(response: &Response) -> Option<ReadableStreamDefaultReader> {
+    response.body().and_then(|body| {
+        body.get_reader()
+            .dyn_into::<ReadableStreamDefaultReader>()
+            .ok()
+    })
 }
 
 fn js_message(error: &wasm_bindgen::JsValue) -> String {

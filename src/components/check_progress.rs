@@ -27,17 +27,16 @@ pub fn CheckProgress(url: String, progress: Progress) -> impl IntoView {
 }
 
 pub fn step_row(step: StepReport) -> impl IntoView {
-    let ok = step.status == StepStatus::Ok;
-    let class = if ok {
-        "step step-ok"
-    } else {
-        "step step-failed"
+    let (icon, label) = match step.status {
+        StepStatus::Ok => ("✓", "passed"),
+        StepStatus::Failed => ("✕", "failed"),
+        StepStatus::Fallback => ("↪", "refused, trying another protocol"),
     };
-    let icon = if ok { "✓" } else { "✕" };
+    let class = format!("step step-{}", step.status.as_str());
     let http = step.http_status.map(|status| format!("HTTP {status}"));
     view! {
         <li class=class>
-            <span class="step-icon" aria-label=if ok { "passed" } else { "failed" }>{icon}</span>
+            <span class="step-icon" role="img" aria-label=label>{icon}</span>
             <span class="step-name">{step_label(step.step, step.page)}</span>
             <span class="step-http">{http}</span>
             <span class="step-latency">{format!("{} ms", step.latency_ms)}</span>

@@ -42,11 +42,20 @@ pub fn CheckResult(report: ProbeReport) -> impl IntoView {
         }
     });
     let protocol = report.protocol_version.clone().map(|version| {
-        let transport = match report.transport {
-            Some(Transport::StreamableHttp) => " over Streamable HTTP",
-            None => "",
-        };
-        view! { <dt>"Protocol"</dt> <dd class="protocol-version">{version} {transport}</dd> }
+        let stateless = version.as_str() >= mcp_status_core::jsonrpc::MODERN_PROTOCOL_VERSION;
+        let transport = report.transport.map(|transport| {
+            let label = match transport {
+                Transport::StreamableHttp if stateless => "Streamable HTTP, stateless",
+                other => other.label(),
+            };
+            format!(" over {label}")
+        });
+        view! {
+            <dt>"Protocol"</dt>
+            <dd class="protocol-version" data-transport=report.transport.map(Transport::as_str)>
+                {version} {transport}
+            </dd>
+        }
     });
     let auth = report.auth.clone().map(|auth| {
         view! {
@@ -55,6 +64,15 @@ pub fn CheckResult(report: ProbeReport) -> impl IntoView {
                 {auth.scheme.unwrap_or_else(|| "credentials".into())}
                 {auth.scope.map(|s| view! { ", scope " <code>{s}</code> })}
                 {auth.resource_metadata.map(|m| view! { <br/> "Metadata: " <code>{m}</code> })}
+                {(!auth.authorization_servers.is_empty()).then(|| view! {
+                    <br/> "Authorization servers: "
+                    {auth.authorization_servers.into_iter().map(|s| view! { <code>{s}</code> " " }).collect_view()}
+                })}
+                {(!auth.scopes_supported.is_empty()).then(|| view! {
+                    <br/> "Scopes: "
+                    {auth.scopes_supported.into_iter().map(|s| view! { <code>{s}</code> " " }).collect_view()}
+                })}
+                {auth.metadata_error.map(|e| view! { <br/> <span class="muted">"Metadata not readable: " {e}</span> })}
             </dd>
         }
     });

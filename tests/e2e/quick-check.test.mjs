@@ -27,8 +27,11 @@ describe("quick check", () => {
     await site?.close();
   });
 
+  let expectedToolCount;
+
   test("a pasted reference-server URL is ok, with the tool count the server reports", async () => {
     const expected = await listToolsWithSdk(everything.url);
+    expectedToolCount = expected.tools.length;
     assert.ok(expected.tools.length > 0, "the reference server lists tools");
 
     const page = await browser.newPage();
@@ -96,6 +99,22 @@ describe("quick check", () => {
     }
     assert.deepEqual(requests, []);
     await page.close();
+  });
+
+  test("the reference server in legacy HTTP+SSE mode is found by the fallback and passes", async () => {
+    const legacy = await startEverythingServer("sse");
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${site.url}#/check?url=${encodeURIComponent(legacy.url)}`);
+      const result = page.locator("#check-result[data-outcome]");
+      await result.waitFor({ timeout: 20000 });
+      assert.equal(await result.getAttribute("data-outcome"), "ok", await result.innerText());
+      assert.equal(await page.getAttribute(".protocol-version", "data-transport"), "http_sse");
+      assert.equal(Number(await result.getAttribute("data-tool-count")), expectedToolCount);
+      await page.close();
+    } finally {
+      await legacy.stop();
+    }
   });
 
   test("a port where nothing listens fails at the transport layer", async () => {

@@ -64,10 +64,14 @@ async function startNodeServer(script, args, extraEnv = {}) {
   };
 }
 
-/** The npm reference server `@modelcontextprotocol/server-everything` (Streamable HTTP). */
-export async function startEverythingServer() {
+/**
+ * The npm reference server `@modelcontextprotocol/server-everything`, in `streamableHttp`
+ * mode (endpoint /mcp) or in the legacy `sse` mode (endpoint /sse).
+ */
+export async function startEverythingServer(mode = "streamableHttp") {
   const script = path.join(repoRoot, "node_modules/@modelcontextprotocol/server-everything/dist/index.js");
-  const server = await startNodeServer(script, ["streamableHttp"]);
-  return { ...server, url: `http://127.0.0.1:${server.port}/mcp` };
+  const server = await startNodeServer(script, [mode]);
+  const endpoint = mode === "sse" ? "/sse" : "/mcp";
+  return { ...server, url: `http://127.0.0.1:${server.port}${endpoint}` };
 }
 

@@ -83,6 +83,8 @@ pub enum TransportError {
     Network(String),
     /// The response started but its body could not be read to the end.
     Body(String),
+    /// Redirects went on too long (a loop); native clients can tell, browsers cannot.
+    TooManyRedirects(String),
 }
 
 #[cfg(test)]

@@ -10,6 +10,9 @@ pub const SUPPORTED_PROTOCOL_VERSIONS: &[&str] =
     &["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
 pub const LATEST_PROTOCOL_VERSION: &str = SUPPORTED_PROTOCOL_VERSIONS[0];
 
+/// The stateless revision: no initialize, no session; every request carries `_meta`.
+pub const MODERN_PROTOCOL_VERSION: &str = "2026-07-28";
+
 /// From this revision on, clients send `MCP-Protocol-Version` on every request after initialize.
 const PROTOCOL_HEADER_SINCE: &str = "2025-06-18";
 
@@ -18,18 +21,36 @@ pub fn needs_protocol_header(version: &str) -> bool {
     version >= PROTOCOL_HEADER_SINCE
 }
 
+pub fn initialize_params(client_name: &str, client_version: &str) -> Map<String, Value> {
+    let params = json!({
+        "protocolVersion": LATEST_PROTOCOL_VERSION,
+        "capabilities": {},
+        "clientInfo": { "name": client_name, "version": client_version },
+    });
+    match params {
+        Value::Object(map) => map,
+        _ => unreachable!("a JSON object literal"),
+    }
+}
+
 pub fn initialize_request(id: u64, client_name: &str, client_version: &str) -> String {
-    json!({
-        "jsonrpc": "2.0",
-        "id": id,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": LATEST_PROTOCOL_VERSION,
-            "capabilities": {},
-            "clientInfo": { "name": client_name, "version": client_version },
-        }
-    })
-    .to_string()
+    request(
+        Some(id),
+        "initialize",
+        initialize_params(client_name, client_version),
+    )
+}
+
+/// A request, or a notification when `id` is `None`.
+pub fn request(id: Option<u64>, method: &str, params: Map<String, Value>) -> String {
+    let mut message = json!({ "jsonrpc": "2.0", "method": method });
+    if let Some(id) = id {
+        message["id"] = json!(id);
+    }
+    if !params.is_empty() || id.is_some() {
+        message["params"] = Value::Object(params);
+    }
+    message.to_string()
 }
 
 pub fn initialized_notification() -> String {
@@ -42,6 +63,36 @@ pub fn tools_list_request(id: u64, cursor: Option<&str>) -> String {
         None => json!({}),
     };
     json!({ "jsonrpc": "2.0", "id": id, "method": "tools/list", "params": params }).to_string()
+}
+
+/// A request in the stateless (2026-07-28) style: protocol version, client identity and
+/// capabilities travel in `params._meta` of every request.
+pub fn modern_request(
+    id: u64,
+    method: &str,
+    mut params: Map<String, Value>,
+    client_name: &str,
+    client_version: &str,
+) -> String {
+    params.insert(
+        "_meta".to_owned(),
+        json!({
+            "io.modelcontextprotocol/protocolVersion": MODERN_PROTOCOL_VERSION,
+            "io.modelcontextprotocol/clientInfo": { "name": client_name, "version": client_version },
+            "io.modelcontextprotocol/clientCapabilities": {},
+        }),
+    );
+    json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }).to_string()
+}
+
+/// A JSON-RPC error from the range 2026-07-28 reserves for the protocol (-32020 to -32099,
+/// e.g. header mismatch or unsupported version): proof that the server speaks a modern revision.
+pub fn is_modern_error(message: &Value) -> bool {
+    message
+        .get("error")
+        .and_then(|e| e.get("code"))
+        .and_then(Value::as_i64)
+        .is_some_and(|code| (-32099..=-32020).contains(&code))
 }
 
 /// The server's answer to one of our requests.
@@ -135,9 +186,53 @@ pub fn parse_initialize_result(result: &Value) -> Result<InitializeResult, Strin
     })
 }
 
+/// Reads a 2026-07-28 `server/discover` result into the same shape as an initialize result.
+pub fn parse_discover_result(result: &Value) -> Result<InitializeResult, String> {
+    let object = result
+        .as_object()
+        .ok_or("the server/discover result is not a JSON object")?;
+    let versions: Vec<&str> = object
+        .get("supportedVersions")
+        .and_then(Value::as_array)
+        .ok_or("the server/discover result has no supportedVersions")?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    if !versions.contains(&MODERN_PROTOCOL_VERSION) {
+        return Err(format!(
+            "the server supports {}, not {MODERN_PROTOCOL_VERSION}",
+            clip(&versions.join(", "), 80)
+        ));
+    }
+    let capabilities = object
+        .get("capabilities")
+        .and_then(Value::as_object)
+        .ok_or("the server/discover result has no capabilities object")?;
+    let info = object
+        .get("_meta")
+        .and_then(|m| m.get("io.modelcontextprotocol/serverInfo"))
+        .and_then(Value::as_object);
+    let server = ServerInfo {
+        name: info
+            .and_then(|i| string_field(i, "name"))
+            .unwrap_or_else(|| "(not reported)".to_owned()),
+        version: info
+            .and_then(|i| string_field(i, "version"))
+            .unwrap_or_default(),
+        title: info.and_then(|i| string_field(i, "title")),
+    };
+    Ok(InitializeResult {
+        protocol_version: MODERN_PROTOCOL_VERSION.to_owned(),
+        server,
+        has_tools: capabilities.contains_key("tools"),
+    })
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ToolsPage {
     pub tools: Vec<ToolInfo>,
+    /// The tools as sent, for fingerprints.
+    pub raw: Vec<Value>,
     pub next_cursor: Option<String>,
 }
 
@@ -145,11 +240,11 @@ pub fn parse_tools_page(result: &Value) -> Result<ToolsPage, String> {
     let object = result
         .as_object()
         .ok_or("the tools/list result is not a JSON object")?;
-    let tools = object
+    let raw = object
         .get("tools")
         .and_then(Value::as_array)
         .ok_or("the tools/list result has no tools array")?;
-    let tools = tools
+    let tools = raw
         .iter()
         .enumerate()
         .map(|(index, tool)| parse_tool(index, tool))
@@ -159,7 +254,11 @@ pub fn parse_tools_page(result: &Value) -> Result<ToolsPage, String> {
         Some(Value::String(cursor)) => Some(cursor.clone()),
         Some(_) => return Err("nextCursor is not a string".into()),
     };
-    Ok(ToolsPage { tools, next_cursor })
+    Ok(ToolsPage {
+        tools,
+        raw: raw.clone(),
+        next_cursor,
+    })
 }
 
 fn parse_tool(index: usize, tool: &Value) -> Result<ToolInfo, String> {
@@ -259,6 +358,38 @@ mod tests {
             .contains("#1"));
         assert!(parse_tools_page(&json!({"tools":[], "nextCursor": 5})).is_err());
         assert!(parse_tools_page(&json!({})).is_err());
+    }
+
+    #[test]
+    fn modern_requests_carry_meta_and_modern_errors_are_recognised() {
+        let request: Value =
+            serde_json::from_str(&modern_request(4, "server/discover", Map::new(), "c", "1"))
+                .unwrap();
+        assert_eq!(
+            request["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"],
+            MODERN_PROTOCOL_VERSION
+        );
+        assert!(is_modern_error(
+            &json!({"error":{"code":-32020,"message":"Header mismatch"}})
+        ));
+        assert!(is_modern_error(
+            &json!({"error":{"code":-32022,"message":"x"}})
+        ));
+        assert!(!is_modern_error(
+            &json!({"error":{"code":-32000,"message":"Bad Request: Server not initialized"}})
+        ));
+        assert!(!is_modern_error(&json!("text")));
+    }
+
+    #[test]
+    fn reads_discover_results() {
+        let result = json!({"resultType":"complete","supportedVersions":["2026-07-28"],"capabilities":{"tools":{}},"_meta":{"io.modelcontextprotocol/serverInfo":{"name":"s","version":"2"}}});
+        let parsed = parse_discover_result(&result).unwrap();
+        assert_eq!((parsed.server.name.as_str(), parsed.has_tools), ("s", true));
+        let old = json!({"supportedVersions":["2025-11-25"],"capabilities":{}});
+        assert!(parse_discover_result(&old)
+            .unwrap_err()
+            .contains("2025-11-25"));
     }
 
     #[test]

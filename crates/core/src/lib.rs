@@ -4,12 +4,14 @@
 //! - [`probe`]: the sans-IO probe state machine (requests out, responses in, a verdict).
 //! - [`sse`], [`jsonrpc`], [`auth`]: the wire formats the probe reads.
 //! - [`report`]: the verdict vocabulary shared by the page, the CLI and the docs.
+//! - [`fingerprint`]: contract and metadata hashes of a tool list, and tool-list diffs.
 //! - [`platform`]: scale-to-zero hosting platforms and their timeouts.
 //!
 //! This crate must build for wasm32 and native alike: no web, runtime or clock dependencies.
 //! Time comes in from the caller as milliseconds.
 
 pub mod auth;
+pub mod fingerprint;
 pub mod http;
 pub mod jsonrpc;
 pub mod platform;
@@ -20,6 +22,6 @@ pub mod target;
 pub mod text;
 
 pub use http::{FetchMode, HttpRequest, Method, ResponseHead, TransportError};
-pub use probe::{Environment, Probe, ProbeConfig};
+pub use probe::{Environment, ExchangeId, Probe, ProbeConfig, Transmit};
 pub use report::{Layer, Outcome, ProbeReport, Step, StepReport, StepStatus};
 pub use target::{Target, TargetError};

@@ -54,11 +54,17 @@ impl Layer {
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     Initialize,
+    /// Legacy HTTP+SSE: the GET that opens the event stream and names the POST endpoint.
+    OpenStream,
+    /// 2026-07-28: `server/discover` instead of initialize.
+    Discover,
     /// The `notifications/initialized` notification.
     Initialized,
     ToolsList,
     /// `mode: "no-cors"` follow-up after a network error (browser only).
     Reachability,
+    /// Reading the OAuth protected-resource metadata a 401 points to.
+    AuthMetadata,
     /// Closing the session with DELETE.
     Close,
 }
@@ -68,9 +74,12 @@ impl Step {
     pub fn label(self) -> &'static str {
         match self {
             Step::Initialize => "initialize",
+            Step::OpenStream => "open SSE stream (GET)",
+            Step::Discover => "server/discover",
             Step::Initialized => "notifications/initialized",
             Step::ToolsList => "tools/list",
             Step::Reachability => "reachability check",
+            Step::AuthMetadata => "protected resource metadata",
             Step::Close => "close session (DELETE)",
         }
     }
@@ -78,9 +87,12 @@ impl Step {
     pub fn as_str(self) -> &'static str {
         match self {
             Step::Initialize => "initialize",
+            Step::OpenStream => "open_stream",
+            Step::Discover => "discover",
             Step::Initialized => "initialized",
             Step::ToolsList => "tools_list",
             Step::Reachability => "reachability",
+            Step::AuthMetadata => "auth_metadata",
             Step::Close => "close",
         }
     }
@@ -91,6 +103,18 @@ impl Step {
 pub enum StepStatus {
     Ok,
     Failed,
+    /// Refused in a way that tells which protocol to try next (legacy or stateless server).
+    Fallback,
+}
+
+impl StepStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepStatus::Ok => "ok",
+            StepStatus::Failed => "failed",
+            StepStatus::Fallback => "fallback",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -137,12 +161,41 @@ pub struct AuthChallenge {
     pub scope: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Where the protected-resource metadata was read (or tried).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata_url: Option<String>,
+    /// From the metadata: the authorization servers that issue tokens for this server.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub authorization_servers: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scopes_supported: Vec<String>,
+    /// Why the metadata could not be read, when it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Transport {
     StreamableHttp,
+    /// The deprecated HTTP+SSE transport of 2024-11-05.
+    HttpSse,
+}
+
+impl Transport {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::StreamableHttp => "streamable_http",
+            Transport::HttpSse => "http_sse",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Transport::StreamableHttp => "Streamable HTTP",
+            Transport::HttpSse => "HTTP+SSE (legacy)",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -173,6 +226,12 @@ pub struct ProbeReport {
     pub tools: Option<Vec<ToolInfo>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth: Option<AuthChallenge>,
+    /// Fingerprint of the tool list's contract (names, schemas): changes break clients.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contract_hash: Option<String>,
+    /// Fingerprint of the tool list's metadata (titles, descriptions, annotations, icons).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata_hash: Option<String>,
 }
 
 impl ProbeReport {

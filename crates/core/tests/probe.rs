@@ -2,7 +2,10 @@
 
 mod support;
 
-use mcp_status_core::{Environment, FetchMode, Layer, Method, Outcome, ProbeConfig, Step};
+use mcp_status_core::report::Transport;
+use mcp_status_core::{
+    Environment, FetchMode, Layer, Method, Outcome, ProbeConfig, Step, StepStatus,
+};
 use support::*;
 
 const URL: &str = "http://127.0.0.1:9/mcp";
@@ -145,7 +148,7 @@ fn an_sse_stream_that_stays_open_after_the_response_is_not_read_further() {
                     after_ms: 5.0,
                     status: 200,
                     headers: vec![("content-type".into(), "text/event-stream".into())],
-                    chunks: Box::new(endless),
+                    body: Body::Chunks(Box::new(endless)),
                     gap_ms: 1.0,
                     end: End::Hang,
                 }
@@ -208,25 +211,80 @@ fn ever_new_cursors_are_cut_off_at_the_page_cap() {
 }
 
 #[test]
-fn a_401_is_auth_required_with_the_challenge_read() {
-    let run = run(URL, config(Environment::Browser), |_| {
-        status(
-            401,
-            &[(
-                "www-authenticate",
-                r#"Bearer resource_metadata="https://auth.example/.well-known/oauth-protected-resource", scope="mcp""#,
-            )],
-        )
+fn a_401_is_auth_required_with_the_protected_resource_metadata_read() {
+    let metadata_url = "http://127.0.0.1:9/.well-known/oauth-protected-resource/mcp";
+    let run = run(URL, config(Environment::Browser), |request| {
+        match request.method {
+            Method::Post => status(
+                401,
+                &[(
+                    "www-authenticate",
+                    r#"Bearer resource_metadata="http://127.0.0.1:9/.well-known/oauth-protected-resource/mcp", scope="mcp""#,
+                )],
+            ),
+            _ => {
+                assert_eq!(request.url, metadata_url);
+                json(
+                    200,
+                    &[],
+                    r#"{"resource":"http://127.0.0.1:9/mcp","authorization_servers":["https://auth.example"],"scopes_supported":["mcp","admin"]}"#,
+                )
+            }
+        }
     });
     assert_eq!(run.report.outcome, Outcome::AuthRequired);
     assert_eq!(run.report.layer, None);
     let auth = run.report.auth.as_ref().unwrap();
-    assert_eq!(
-        auth.resource_metadata.as_deref(),
-        Some("https://auth.example/.well-known/oauth-protected-resource")
-    );
+    assert_eq!(auth.resource_metadata.as_deref(), Some(metadata_url));
     assert_eq!(auth.scope.as_deref(), Some("mcp"));
-    assert_eq!(run.requests.len(), 1);
+    assert_eq!(auth.authorization_servers, ["https://auth.example"]);
+    assert_eq!(auth.scopes_supported, ["mcp", "admin"]);
+    assert_eq!(auth.metadata_error, None);
+    assert_eq!(run.requests.len(), 2);
+}
+
+#[test]
+fn a_bare_401_looks_for_metadata_at_the_well_known_places() {
+    let run = run(URL, config(Environment::Native), |request| {
+        match request.url.as_str() {
+            URL => status(401, &[]),
+            "http://127.0.0.1:9/.well-known/oauth-protected-resource/mcp" => status(404, &[]),
+            "http://127.0.0.1:9/.well-known/oauth-protected-resource" => json(
+                200,
+                &[],
+                r#"{"authorization_servers":["https://as.example"]}"#,
+            ),
+            other => panic!("unexpected {other}"),
+        }
+    });
+    assert_eq!(run.report.outcome, Outcome::AuthRequired);
+    let auth = run.report.auth.unwrap();
+    assert_eq!(auth.authorization_servers, ["https://as.example"]);
+    assert_eq!(
+        auth.metadata_url.as_deref(),
+        Some("http://127.0.0.1:9/.well-known/oauth-protected-resource")
+    );
+    assert_eq!(run.requests.len(), 3);
+}
+
+#[test]
+fn unreadable_auth_metadata_is_noted_and_the_outcome_stays_auth_required() {
+    let run = run(URL, config(Environment::Browser), |request| {
+        match request.method {
+            Method::Post => status(
+                403,
+                &[(
+                    "www-authenticate",
+                    r#"Bearer error="insufficient_scope", resource_metadata="https://other.example/prm""#,
+                )],
+            ),
+            _ => Answer::NetworkError("Failed to fetch"),
+        }
+    });
+    assert_eq!(run.report.outcome, Outcome::AuthRequired);
+    let auth = run.report.auth.unwrap();
+    assert_eq!(auth.error.as_deref(), Some("insufficient_scope"));
+    assert!(auth.metadata_error.unwrap().contains("Failed to fetch"));
 }
 
 #[test]
@@ -339,9 +397,16 @@ fn http_failures_are_the_http_layer() {
         ),
         (status(405, &[]), "405"),
         (status(421, &[]), "Host"),
+        (Answer::TooManyRedirects, "redirects"),
     ] {
         let mut answer = Some(answer);
-        let run = run(URL, config(Environment::Native), |_| answer.take().unwrap());
+        // The legacy fallback's GET finds no event stream either.
+        let run = run(URL, config(Environment::Native), |request| {
+            match request.method {
+                Method::Get => status(405, &[]),
+                _ => answer.take().unwrap(),
+            }
+        });
         assert_eq!(run.report.outcome, Outcome::Failed);
         assert_eq!(run.report.layer, Some(Layer::Http), "{needle}");
         assert!(
@@ -411,7 +476,7 @@ fn timeouts_fail_at_the_layer_where_they_happen() {
         after_ms: 5.0,
         status: 200,
         headers: vec![("content-type".into(), "text/event-stream".into())],
-        chunks: Box::new(std::iter::repeat(b": drip\n".to_vec())),
+        body: Body::Chunks(Box::new(std::iter::repeat(b": drip\n".to_vec()))),
         gap_ms: 50.0,
         end: End::Hang,
     });
@@ -456,7 +521,7 @@ fn an_oversized_body_fails_and_reading_stops() {
         after_ms: 1.0,
         status: 200,
         headers: vec![("content-type".into(), "application/json".into())],
-        chunks: Box::new(std::iter::repeat(vec![b' '; 16 * 1024])),
+        body: Body::Chunks(Box::new(std::iter::repeat(vec![b' '; 16 * 1024]))),
         gap_ms: 0.1,
         end: End::Close,
     });
@@ -479,7 +544,7 @@ fn a_stream_that_ends_early_or_breaks_fails_clearly() {
         after_ms: 1.0,
         status: 200,
         headers: vec![("content-type".into(), "application/json".into())],
-        chunks: Box::new(std::iter::once(b"{\"jsonrpc\"".to_vec())),
+        body: Body::Chunks(Box::new(std::iter::once(b"{\"jsonrpc\"".to_vec()))),
         gap_ms: 1.0,
         end: End::Reset,
     });
@@ -524,4 +589,177 @@ fn server_text_in_errors_is_flattened_and_clipped() {
     let error = run.report.error.unwrap();
     assert!(!error.contains('\n') && !error.contains('\u{1b}'));
     assert!(error.chars().count() < 400);
+}
+
+/// The npm reference server's legacy mode: POST /sse is 404, GET /sse opens the stream.
+fn legacy_server<'a>(
+    feed: &'a Feed,
+    endpoint: &'static str,
+) -> impl FnMut(&mcp_status_core::HttpRequest) -> Answer + 'a {
+    move |request| match (request.method, request.url.as_str()) {
+        (Method::Post, URL) => status(404, &[]),
+        (Method::Get, URL) => {
+            push_event(feed, "endpoint", endpoint);
+            open_stream(feed)
+        }
+        (Method::Post, _) => {
+            let id = request.body.as_deref().and_then(|_| {
+                serde_json::from_str::<serde_json::Value>(request.body.as_deref().unwrap()).unwrap()
+                    ["id"]
+                    .as_u64()
+            });
+            match (method_of(request).as_str(), id) {
+                ("initialize", Some(id)) => {
+                    push_event(feed, "message", &init_result_for(id, "2024-11-05", true))
+                }
+                ("tools/list", Some(id)) => {
+                    push_event(feed, "message", &tools_result(id, &["echo", "add"], None))
+                }
+                _ => {}
+            }
+            respond(202, vec![], vec![b"Accepted".to_vec()])
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn a_legacy_http_sse_server_is_found_by_the_fallback_and_passes() {
+    let feed = Feed::default();
+    let run = run(
+        URL,
+        config(Environment::Browser),
+        legacy_server(&feed, "/message?sessionId=abc"),
+    );
+    let report = &run.report;
+    assert_eq!(report.outcome, Outcome::Ok, "{report:?}");
+    assert_eq!(report.transport, Some(Transport::HttpSse));
+    assert_eq!(report.protocol_version.as_deref(), Some("2024-11-05"));
+    assert_eq!(report.tool_count(), Some(2));
+    let steps: Vec<_> = report.steps.iter().map(|s| (s.step, s.status)).collect();
+    assert_eq!(
+        steps,
+        [
+            (Step::Initialize, StepStatus::Fallback),
+            (Step::OpenStream, StepStatus::Ok),
+            (Step::Initialize, StepStatus::Ok),
+            (Step::Initialized, StepStatus::Ok),
+            (Step::ToolsList, StepStatus::Ok),
+        ]
+    );
+    for posted in &run.requests[2..] {
+        assert_eq!(posted.url, "http://127.0.0.1:9/message?sessionId=abc");
+    }
+    // The verdict's latency starts at the first request, fallback included.
+    assert!(report.latency_ms >= report.steps.iter().map(|s| s.latency_ms).max().unwrap());
+}
+
+#[test]
+fn a_legacy_endpoint_on_another_origin_is_refused() {
+    let feed = Feed::default();
+    let run = run(
+        URL,
+        config(Environment::Native),
+        legacy_server(&feed, "https://evil.example/message"),
+    );
+    assert_eq!(run.report.layer, Some(Layer::Initialize));
+    assert!(run
+        .report
+        .error
+        .unwrap()
+        .contains("not on the server's origin"));
+    assert_eq!(run.requests.len(), 2);
+}
+
+#[test]
+fn a_legacy_stream_that_closes_midway_fails_the_step_it_was_answering() {
+    let run = run(URL, config(Environment::Native), |request| {
+        match request.method {
+            Method::Post if request.url == URL => status(405, &[]),
+            Method::Get => respond(
+                200,
+                vec![("content-type".into(), "text/event-stream".into())],
+                vec![b"event: endpoint\ndata: /messages\n\n".to_vec()],
+            ),
+            _ => status(202, &[]),
+        }
+    });
+    assert_eq!(run.report.outcome, Outcome::Failed);
+    assert_eq!(run.report.layer, Some(Layer::Initialize));
+    assert!(run.report.error.unwrap().contains("event stream ended"));
+}
+
+/// A stateless 2026-07-28 server: initialize is refused with a modern error.
+fn modern_server(request: &mcp_status_core::HttpRequest) -> Answer {
+    let body: serde_json::Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+    let id = body["id"].as_u64().unwrap();
+    if request.header("mcp-protocol-version") != Some("2026-07-28") {
+        return json(
+            400,
+            &[],
+            &format!(
+                r#"{{"jsonrpc":"2.0","id":{id},"error":{{"code":-32020,"message":"Missing MCP-Protocol-Version header"}}}}"#
+            ),
+        );
+    }
+    assert_eq!(request.header("mcp-method"), body["method"].as_str());
+    assert_eq!(
+        body["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"],
+        "2026-07-28"
+    );
+    match body["method"].as_str().unwrap() {
+        "server/discover" => json(
+            200,
+            &[],
+            &format!(
+                r#"{{"jsonrpc":"2.0","id":{id},"result":{{"resultType":"complete","supportedVersions":["2026-07-28"],"capabilities":{{"tools":{{}}}},"_meta":{{"io.modelcontextprotocol/serverInfo":{{"name":"modern","version":"3.0.0"}}}}}}}}"#
+            ),
+        ),
+        "tools/list" => json(200, &[], &tools_result(id, &["weather"], None)),
+        other => panic!("unexpected {other}"),
+    }
+}
+
+#[test]
+fn a_stateless_2026_server_is_recognised_and_probed_with_discover() {
+    let run = run(URL, config(Environment::Native), modern_server);
+    let report = &run.report;
+    assert_eq!(report.outcome, Outcome::Ok, "{report:?}");
+    assert_eq!(report.protocol_version.as_deref(), Some("2026-07-28"));
+    assert_eq!(report.transport, Some(Transport::StreamableHttp));
+    assert_eq!(report.server.as_ref().unwrap().name, "modern");
+    assert_eq!(report.tool_count(), Some(1));
+    let methods: Vec<_> = run.requests.iter().map(method_of).collect();
+    // No initialized notification and no DELETE: there is no session.
+    assert_eq!(methods, ["initialize", "server/discover", "tools/list"]);
+    assert_eq!(report.steps[0].status, StepStatus::Fallback);
+}
+
+#[test]
+fn an_unsupported_version_error_in_a_200_also_means_a_modern_server() {
+    let mut first = true;
+    let run = run(URL, config(Environment::Native), |request| {
+        if std::mem::take(&mut first) {
+            return json(
+                200,
+                &[],
+                r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32022,"message":"Unsupported protocol version","data":{"supported":["2026-07-28"],"requested":"2025-11-25"}}}"#,
+            );
+        }
+        modern_server(request)
+    });
+    assert_eq!(run.report.outcome, Outcome::Ok);
+    assert_eq!(run.report.protocol_version.as_deref(), Some("2026-07-28"));
+}
+
+#[test]
+fn reports_carry_tool_list_fingerprints() {
+    let first = run(URL, config(Environment::Native), good_json_server);
+    let contract = first.report.contract_hash.clone().unwrap();
+    assert_eq!(contract.len(), 16);
+    assert!(first.report.metadata_hash.is_some());
+    let again = run(URL, config(Environment::Native), good_json_server);
+    assert_eq!(again.report.contract_hash, Some(contract));
+    let failed = run(URL, config(Environment::Native), |_| Answer::Hang);
+    assert_eq!(failed.report.contract_hash, None);
 }

@@ -27,10 +27,12 @@ impl Failure {
 /// The layer a failure inside a step belongs to.
 pub fn step_layer(step: Step) -> Layer {
     match step {
-        Step::Initialize | Step::Initialized => Layer::Initialize,
+        Step::Initialize | Step::OpenStream | Step::Discover | Step::Initialized => {
+            Layer::Initialize
+        }
         Step::ToolsList => Layer::Tools,
         Step::Reachability => Layer::Transport,
-        Step::Close => Layer::Http,
+        Step::AuthMetadata | Step::Close => Layer::Http,
     }
 }
 
@@ -167,6 +169,49 @@ pub fn too_big(step: Step, limit: usize) -> Failure {
         ),
         None,
     )
+}
+
+pub fn redirect_loop(step: Step, message: &str) -> Failure {
+    Failure::failed(
+        Layer::Http,
+        format!(
+            "The server's redirects at {} never end ({message}).",
+            step.label()
+        ),
+        Some(
+            "Point the check at the final URL, and make sure it does not redirect to itself."
+                .into(),
+        ),
+    )
+}
+
+/// A success status with content that is neither JSON nor an event stream.
+pub fn not_mcp(step: Step, media: &str) -> Failure {
+    let what = if media == "text/html" {
+        "an HTML page".to_owned()
+    } else {
+        format!("“{}” content", clip(media, 60))
+    };
+    Failure::failed(
+        Layer::Http,
+        format!(
+            "The server answered {} with {what}, not MCP (JSON or an SSE stream).",
+            step.label()
+        ),
+        Some("Check the URL: MCP endpoints usually end in a path like /mcp.".into()),
+    )
+}
+
+pub fn auth_required(step: Step, status: u16) -> Failure {
+    Failure {
+        outcome: Outcome::AuthRequired,
+        layer: None,
+        error: format!(
+            "The server is up and requires authentication (HTTP {status} at {}).",
+            step.label()
+        ),
+        hint: None,
+    }
 }
 
 /// Which CORS header the server is missing.

@@ -1,68 +1,82 @@
 //! The probe as a sans-IO state machine.
 //!
-//! The probe never touches the network. It hands out one [`HttpRequest`] at a time
-//! ([`Probe::poll_transmit`]) and is told what happened to it: the response head, body chunks,
-//! the end of the body, a transport error or a timeout. Time is passed in as milliseconds from
-//! any monotonic clock. The page's `fetch`, a native HTTP client and the unit tests all drive the
-//! same machine, so they reach the same verdict for the same bytes.
+//! The probe never touches the network. It hands out requests ([`Probe::poll_transmit`]), each
+//! tagged with an [`ExchangeId`], and is told what happened to each: the response head, body
+//! chunks, the end of the body, a transport error, or that its deadline passed. Time comes in
+//! as milliseconds from any monotonic clock. The page's `fetch`, the native client and the unit
+//! tests all drive this one machine, so they reach the same verdict for the same bytes.
 //!
-//! Sequence: `initialize` → `notifications/initialized` → `tools/list` (every page) → DELETE.
+//! Usually one exchange is open at a time. The legacy HTTP+SSE transport keeps its event
+//! stream open while requests are POSTed beside it, so drivers must read every exchange the
+//! probe still [`wants`](Probe::wants) concurrently.
+//!
+//! Sequence (Streamable HTTP): `initialize` → `notifications/initialized` → `tools/list` (every
+//! page) → DELETE. A refused initialize falls back to HTTP+SSE (GET, `endpoint` event, POSTs
+//! answered on the stream) or, on a 2026-07-28 error, to `server/discover` → `tools/list`.
 
 mod config;
 mod diagnosis;
+mod exchange;
+mod requests;
 
 pub use config::{Environment, ProbeConfig};
 pub use diagnosis::{cors_hint, CorsFix};
+pub use exchange::ExchangeId;
 
 use crate::auth::parse_www_authenticate;
-use crate::http::{FetchMode, HttpRequest, Method, ResponseHead, TransportError};
+use crate::fingerprint::fingerprint;
+use crate::http::{FetchMode, HttpRequest, ResponseHead, TransportError};
 use crate::jsonrpc::{self, InitializeResult, Reply};
 use crate::platform::Platform;
 use crate::report::{
-    AuthChallenge, Layer, Outcome, ProbeReport, ServerInfo, Step, StepReport, StepStatus, ToolInfo,
+    AuthChallenge, Outcome, ProbeReport, ServerInfo, Step, StepReport, StepStatus, ToolInfo,
     Transport,
 };
-use crate::sse::SseParser;
 use crate::target::Target;
-use crate::text::{body_snippet, clip};
+use crate::text::clip;
 use diagnosis::{step_layer, Failure, StatusContext};
+use exchange::{BodyEvent, Exchange, Reading};
+use requests::{Client, Era, Session};
+use serde_json::{Map, Value};
 use std::collections::HashSet;
 
-/// How much of an error response we keep for the message.
-const ERROR_BODY_KEEP: usize = 2048;
-
+/// A request for the driver to send, tagged so it can report back what happened to it.
 #[derive(Debug, Clone, PartialEq)]
-enum Phase {
+pub struct Transmit {
+    pub exchange: ExchangeId,
+    pub request: HttpRequest,
+}
+
+/// The step to start once nothing is in progress.
+#[derive(Debug, Clone, PartialEq)]
+enum Next {
     Initialize,
+    OpenStream,
+    Discover,
     Initialized,
     ToolsList { page: u32, cursor: Option<String> },
     Reachability,
+    AuthMetadata { candidates: Vec<String> },
     Close,
-    Done,
 }
 
+/// The step in progress.
 #[derive(Debug)]
-enum Body {
-    /// Not reading: the step is settled by the head alone.
-    Skip,
-    Json(Vec<u8>),
-    Sse(SseParser),
-    /// A non-success status: keep the start of the body for the message.
-    Error(Vec<u8>),
-}
-
-#[derive(Debug)]
-struct InFlight {
+struct Active {
     step: Step,
     page: Option<u32>,
     started: f64,
-    request_id: Option<u64>,
-    status: Option<u16>,
-    body: Body,
-    body_bytes: usize,
+    /// The JSON-RPC id whose response completes the step.
+    awaiting: Option<u64>,
+    /// The request that started the step.
+    exchange: ExchangeId,
+    url: String,
+    http_status: Option<u16>,
+    /// Further metadata URLs to try (`AuthMetadata` only).
+    candidates: Vec<String>,
 }
 
-/// A network error we are checking with the reachability request.
+/// A network error being checked with the reachability request.
 #[derive(Debug, Clone)]
 struct Suspect {
     step: Step,
@@ -75,13 +89,19 @@ pub struct Probe {
     config: ProbeConfig,
     timeout_ms: u64,
     started: f64,
-    phase: Phase,
-    in_flight: Option<InFlight>,
-    next_id: u64,
+    next_exchange: u32,
+    next_rpc_id: u64,
+    exchanges: Vec<Exchange>,
+    active: Option<Active>,
+    next: Option<Next>,
     steps: Vec<StepReport>,
-    session_id: Option<String>,
-    init: Option<InitializeResult>,
+    era: Era,
+    session: Session,
+    /// The legacy event stream, once open.
+    stream: Option<ExchangeId>,
+    identity: Option<InitializeResult>,
     tools: Vec<ToolInfo>,
+    raw_tools: Vec<Value>,
     seen_cursors: HashSet<String>,
     tools_done: bool,
     /// When the last step that decides the verdict ended; the probe's latency ends here.
@@ -89,6 +109,8 @@ pub struct Probe {
     failure: Option<Failure>,
     auth: Option<AuthChallenge>,
     suspect: Option<Suspect>,
+    /// Why initialize was refused, kept while the legacy fallback is tried.
+    refusal: Option<Failure>,
 }
 
 impl Probe {
@@ -101,109 +123,136 @@ impl Probe {
             config,
             timeout_ms,
             started: now,
-            phase: Phase::Initialize,
-            in_flight: None,
-            next_id: 1,
+            next_exchange: 1,
+            next_rpc_id: 1,
+            exchanges: Vec::new(),
+            active: None,
+            next: Some(Next::Initialize),
             steps: Vec::new(),
-            session_id: None,
-            init: None,
+            era: Era::Streamable,
+            session: Session::default(),
+            stream: None,
+            identity: None,
             tools: Vec::new(),
+            raw_tools: Vec::new(),
             seen_cursors: HashSet::new(),
             tools_done: false,
             verdict_end: now,
             failure: None,
             auth: None,
             suspect: None,
+            refusal: None,
         }
     }
 
-    /// The next request to send, once per step. `None` while a request is in flight or when
-    /// the probe is done.
-    pub fn poll_transmit(&mut self, now: f64) -> Option<HttpRequest> {
-        if self.in_flight.is_some() {
+    /// The next request to send. `None` while a step is in progress or when the probe is done.
+    pub fn poll_transmit(&mut self, now: f64) -> Option<Transmit> {
+        if self.active.is_some() {
             return None;
         }
-        let (step, page, request_id, request) = match self.phase.clone() {
-            Phase::Done => return None,
-            Phase::Initialize => {
-                let id = self.take_id();
-                let body = jsonrpc::initialize_request(
-                    id,
+        let next = self.next.take()?;
+        let exchange = ExchangeId(self.next_exchange);
+        self.next_exchange += 1;
+        let mut page = None;
+        let mut awaiting = None;
+        let mut candidates = Vec::new();
+        let target = self.target.to_string();
+        let (step, request) = match next {
+            Next::Initialize => {
+                let id = self.take_rpc_id();
+                awaiting = Some(id);
+                let params = jsonrpc::initialize_params(
                     &self.config.client_name,
                     &self.config.client_version,
                 );
-                (Step::Initialize, None, Some(id), self.post(body))
+                (Step::Initialize, self.rpc(Some(id), "initialize", params))
             }
-            Phase::Initialized => (
+            Next::OpenStream => (Step::OpenStream, requests::open_stream(&target)),
+            Next::Discover => {
+                let id = self.take_rpc_id();
+                awaiting = Some(id);
+                (
+                    Step::Discover,
+                    self.rpc(Some(id), "server/discover", Map::new()),
+                )
+            }
+            Next::Initialized => (
                 Step::Initialized,
-                None,
-                None,
-                self.post(jsonrpc::initialized_notification()),
+                self.rpc(None, "notifications/initialized", Map::new()),
             ),
-            Phase::ToolsList { page, cursor } => {
-                let id = self.take_id();
-                let body = jsonrpc::tools_list_request(id, cursor.as_deref());
-                (Step::ToolsList, Some(page), Some(id), self.post(body))
+            Next::ToolsList {
+                page: number,
+                cursor,
+            } => {
+                let id = self.take_rpc_id();
+                awaiting = Some(id);
+                page = Some(number);
+                let mut params = Map::new();
+                if let Some(cursor) = cursor {
+                    params.insert("cursor".to_owned(), Value::String(cursor));
+                }
+                (Step::ToolsList, self.rpc(Some(id), "tools/list", params))
             }
-            Phase::Reachability => (
+            Next::Reachability => (
                 Step::Reachability,
-                None,
-                None,
-                HttpRequest {
-                    method: Method::Get,
-                    url: self.target.to_string(),
-                    headers: Vec::new(),
-                    body: None,
-                    mode: FetchMode::NoCors,
-                },
+                requests::get(&target, FetchMode::NoCors),
             ),
-            Phase::Close => (
-                Step::Close,
-                None,
-                None,
-                HttpRequest {
-                    method: Method::Delete,
-                    url: self.target.to_string(),
-                    headers: self.session_headers(),
-                    body: None,
-                    mode: FetchMode::Cors,
-                },
-            ),
+            Next::AuthMetadata {
+                candidates: mut urls,
+            } => {
+                let first = urls.remove(0);
+                candidates = urls;
+                (Step::AuthMetadata, requests::get(&first, FetchMode::Cors))
+            }
+            Next::Close => (Step::Close, requests::close(&target, &self.session)),
         };
-        self.in_flight = Some(InFlight {
+        self.exchanges.push(Exchange::new(exchange, step));
+        self.active = Some(Active {
             step,
             page,
             started: now,
-            request_id,
-            status: None,
-            body: Body::Skip,
-            body_bytes: 0,
+            awaiting,
+            exchange,
+            url: request.url.clone(),
+            http_status: None,
+            candidates,
         });
-        Some(request)
+        Some(Transmit { exchange, request })
     }
 
-    /// When the driver must call [`Probe::handle_timeout`] if nothing else happened.
+    /// When the driver must call [`Probe::handle_timeout`] if nothing else happens first.
     pub fn deadline(&self) -> Option<f64> {
-        let flight = self.in_flight.as_ref()?;
-        Some(match flight.step {
-            Step::Reachability | Step::Close => flight.started + self.config.aux_timeout_ms as f64,
-            _ => self.started + self.timeout_ms as f64,
+        let active = self.active.as_ref()?;
+        Some(if is_auxiliary(active.step) {
+            active.started + self.config.aux_timeout_ms as f64
+        } else {
+            self.started + self.timeout_ms as f64
         })
     }
 
-    /// The step in flight (or about to be sent), for progress displays.
+    /// Whether the probe still wants the head or body of `exchange`. Drivers stop reading (and
+    /// abort) exchanges it no longer wants.
+    pub fn wants(&self, exchange: ExchangeId) -> bool {
+        self.exchanges
+            .iter()
+            .any(|e| e.id == exchange && e.is_open())
+    }
+
+    /// The step in progress (or about to start), for progress displays.
     pub fn current_step(&self) -> Option<(Step, Option<u32>)> {
-        if let Some(flight) = &self.in_flight {
-            return Some((flight.step, flight.page));
+        if let Some(active) = &self.active {
+            return Some((active.step, active.page));
         }
-        match &self.phase {
-            Phase::Initialize => Some((Step::Initialize, None)),
-            Phase::Initialized => Some((Step::Initialized, None)),
-            Phase::ToolsList { page, .. } => Some((Step::ToolsList, Some(*page))),
-            Phase::Reachability => Some((Step::Reachability, None)),
-            Phase::Close => Some((Step::Close, None)),
-            Phase::Done => None,
-        }
+        self.next.as_ref().map(|next| match next {
+            Next::Initialize => (Step::Initialize, None),
+            Next::OpenStream => (Step::OpenStream, None),
+            Next::Discover => (Step::Discover, None),
+            Next::Initialized => (Step::Initialized, None),
+            Next::ToolsList { page, .. } => (Step::ToolsList, Some(*page)),
+            Next::Reachability => (Step::Reachability, None),
+            Next::AuthMetadata { .. } => (Step::AuthMetadata, None),
+            Next::Close => (Step::Close, None),
+        })
     }
 
     /// Steps finished so far.
@@ -216,278 +265,82 @@ impl Probe {
     }
 
     pub fn is_done(&self) -> bool {
-        self.phase == Phase::Done
+        self.active.is_none() && self.next.is_none()
     }
 
-    /// True while the driver should keep reading the current response's body.
-    pub fn wants_body(&self) -> bool {
-        self.in_flight
-            .as_ref()
-            .is_some_and(|f| f.status.is_some() && !matches!(f.body, Body::Skip))
-    }
-
-    pub fn handle_response(&mut self, head: ResponseHead, now: f64) {
-        let Some(flight) = self.in_flight.as_mut() else {
+    pub fn handle_response(&mut self, exchange: ExchangeId, head: ResponseHead, now: f64) {
+        let Some(index) = self.index_of(exchange) else {
             return;
         };
-        if flight.status.is_some() {
+        if self.exchanges[index].status.is_some() {
             return;
         }
-        flight.status = Some(head.status);
-        match flight.step {
+        self.exchanges[index].status = Some(head.status);
+        if let Some(active) = self.active.as_mut().filter(|a| a.exchange == exchange) {
+            active.http_status = Some(head.status);
+        }
+        match self.exchanges[index].step {
             Step::Reachability => {
                 // Any answer at all, even an opaque one, means the host is there.
                 self.finish_step(StepStatus::Ok, now, Some("the host answered".into()));
                 self.conclude_blocked();
             }
-            Step::Close => {
-                let note = match head.status {
-                    200..=299 => None,
-                    405 => Some("the server does not allow closing sessions (405): fine".into()),
-                    404 => Some("the session was already gone (404)".into()),
-                    status => Some(format!("unexpected status {status}, ignored")),
-                };
-                let status = if head.status < 300 || matches!(head.status, 404 | 405) {
-                    StepStatus::Ok
+            Step::Close => self.on_close_head(head.status, now),
+            Step::AuthMetadata => {
+                if (200..300).contains(&head.status) {
+                    self.exchanges[index].reading = Reading::Json(Vec::new());
                 } else {
-                    StepStatus::Failed
-                };
-                self.finish_step(status, now, note);
-                self.phase = Phase::Done;
+                    self.auth_metadata_failed(format!("HTTP {}", head.status), now);
+                }
             }
-            Step::Initialize | Step::Initialized | Step::ToolsList => {
-                self.handle_mcp_head(head, now)
+            Step::OpenStream => self.on_stream_head(index, &head, now),
+            Step::Initialize | Step::Discover | Step::Initialized | Step::ToolsList => {
+                self.on_rpc_head(index, &head, now)
             }
         }
+        self.settle();
     }
 
-    fn handle_mcp_head(&mut self, head: ResponseHead, now: f64) {
-        let step = self.current_step_or_initialize();
-        let status = head.status;
-        match status {
-            200..=299 => {}
-            401 | 403 => {
-                self.auth = Some(parse_www_authenticate(
-                    status,
-                    head.header("www-authenticate"),
-                ));
-                self.finish_step(StepStatus::Failed, now, Some(format!("HTTP {status}")));
-                self.conclude(Failure {
-                    outcome: Outcome::AuthRequired,
-                    layer: None,
-                    error: format!(
-                        "The server is up and requires authentication (HTTP {status} at {}).",
-                        step.label()
-                    ),
-                    hint: None,
-                });
-                return;
-            }
-            _ => {
-                self.set_body(Body::Error(Vec::new()));
-                return;
-            }
-        }
-        if step == Step::Initialize {
-            if let Some(session) = head.header("mcp-session-id") {
-                if !session.bytes().all(|b| (0x21..=0x7e).contains(&b)) || session.is_empty() {
-                    self.fail_step(
-                        now,
-                        Failure::failed(
-                            Layer::Initialize,
-                            "the Mcp-Session-Id header contains characters outside visible ASCII",
-                            None,
-                        ),
-                    );
-                    return;
-                }
-                self.session_id = Some(session.to_owned());
-            }
-        }
-        if step == Step::Initialized {
-            let note = (status != 202).then(|| format!("HTTP {status} (202 expected)"));
-            self.finish_step(StepStatus::Ok, now, note);
-            self.after_initialized();
+    pub fn handle_body(&mut self, exchange: ExchangeId, chunk: &[u8], now: f64) {
+        let Some(index) = self.index_of(exchange) else {
+            return;
+        };
+        if self.exchanges[index].status.is_none() || !self.exchanges[index].is_open() {
             return;
         }
-        match head.media_type().as_deref() {
-            Some("text/event-stream") => self.set_body(Body::Sse(SseParser::new())),
-            Some("application/json") | None => self.set_body(Body::Json(Vec::new())),
-            Some(media) if media.ends_with("+json") => self.set_body(Body::Json(Vec::new())),
-            Some(media) => {
-                let what = if media == "text/html" {
-                    "an HTML page".to_owned()
-                } else {
-                    format!("“{}” content", clip(media, 60))
-                };
-                self.fail_step(
-                    now,
-                    Failure::failed(
-                        Layer::Http,
-                        format!(
-                            "The server answered {} with {what}, not MCP (JSON or an SSE stream).",
-                            step.label()
-                        ),
-                        Some(
-                            "Check the URL: MCP endpoints usually end in a path like /mcp.".into(),
-                        ),
-                    ),
-                );
-            }
-        }
+        let events = self.exchanges[index].push(chunk, self.config.max_body_bytes);
+        self.on_events(exchange, events, now);
+        self.settle();
     }
 
-    pub fn handle_body(&mut self, chunk: &[u8], now: f64) {
-        if !self.wants_body() {
-            return;
-        }
-        let max = self.config.max_body_bytes;
-        let Some(flight) = self.in_flight.as_mut() else {
+    pub fn handle_body_end(&mut self, exchange: ExchangeId, now: f64) {
+        let Some(index) = self.index_of(exchange) else {
             return;
         };
-        flight.body_bytes += chunk.len();
-        let too_big = flight.body_bytes > max;
-        let step = flight.step;
-        let id = flight.request_id;
-        let events = match &mut flight.body {
-            Body::Skip => return,
-            Body::Json(buffer) => {
-                if !too_big {
-                    buffer.extend_from_slice(chunk);
-                }
-                Vec::new()
-            }
-            Body::Error(buffer) => {
-                let room = ERROR_BODY_KEEP.saturating_sub(buffer.len());
-                buffer.extend_from_slice(&chunk[..room.min(chunk.len())]);
-                if buffer.len() >= ERROR_BODY_KEEP {
-                    self.handle_body_end(now);
-                }
-                return;
-            }
-            Body::Sse(parser) => parser.push(chunk),
-        };
-        for event in events {
-            if event.event != "message" || event.data.trim().is_empty() {
-                continue; // priming events and other event types are not responses
-            }
-            let message: serde_json::Value = match serde_json::from_str(&event.data) {
-                Ok(message) => message,
-                Err(err) => {
-                    self.fail_step(
-                        now,
-                        Failure::failed(
-                            step_layer(step),
-                            format!(
-                                "The SSE stream of {} carried invalid JSON ({err}).",
-                                step.label()
-                            ),
-                            None,
-                        ),
-                    );
-                    return;
-                }
-            };
-            if let Some(id) = id {
-                if let Some(reply) = jsonrpc::find_reply(&message, id) {
-                    self.handle_reply(reply, now);
-                    return;
-                }
-                if jsonrpc::is_response(&message) {
-                    self.fail_wrong_id(now, &message, id);
-                    return;
-                }
-            }
+        if self.exchanges[index].status.is_none() {
+            return;
         }
-        if too_big {
-            self.fail_too_big(now);
-        }
+        let events = self.exchanges[index].end();
+        self.on_events(exchange, events, now);
+        self.settle();
     }
 
-    pub fn handle_body_end(&mut self, now: f64) {
-        if !self.wants_body() {
-            return;
-        }
-        let Some(flight) = self.in_flight.as_mut() else {
+    pub fn handle_error(&mut self, exchange: ExchangeId, error: TransportError, now: f64) {
+        let Some(index) = self.index_of(exchange) else {
             return;
         };
-        let step = flight.step;
-        let status = flight.status.unwrap_or_default();
-        let id = flight.request_id.unwrap_or_default();
-        let too_big = flight.body_bytes > self.config.max_body_bytes;
-        match std::mem::replace(&mut flight.body, Body::Skip) {
-            Body::Skip => {}
-            Body::Error(buffer) => self.fail_status(now, status, &buffer),
-            Body::Sse(_) => self.fail_step(
-                now,
-                Failure::failed(
-                    step_layer(step),
-                    format!(
-                        "The SSE stream ended before the response to {} arrived.",
-                        step.label()
-                    ),
-                    None,
-                ),
-            ),
-            Body::Json(_) if too_big => self.fail_too_big(now),
-            Body::Json(buffer) => {
-                if buffer.iter().all(u8::is_ascii_whitespace) {
-                    return self.fail_step(
-                        now,
-                        Failure::failed(
-                            step_layer(step),
-                            format!(
-                                "The server answered {} with an empty body (HTTP {status}).",
-                                step.label()
-                            ),
-                            None,
-                        ),
-                    );
-                }
-                match serde_json::from_slice::<serde_json::Value>(&buffer) {
-                    Err(err) => self.fail_step(
-                        now,
-                        Failure::failed(
-                            step_layer(step),
-                            format!(
-                                "The response to {} is not valid JSON ({err}): “{}”",
-                                step.label(),
-                                body_snippet(&buffer, 120)
-                            ),
-                            None,
-                        ),
-                    ),
-                    Ok(message) => match jsonrpc::find_reply(&message, id) {
-                        Some(reply) => self.handle_reply(reply, now),
-                        None if jsonrpc::is_response(&message) => {
-                            self.fail_wrong_id(now, &message, id)
-                        }
-                        None => self.fail_step(
-                            now,
-                            Failure::failed(
-                                step_layer(step),
-                                format!(
-                                    "The response to {} is not a JSON-RPC response.",
-                                    step.label()
-                                ),
-                                None,
-                            ),
-                        ),
-                    },
-                }
-            }
-        }
-    }
-
-    pub fn handle_error(&mut self, error: TransportError, now: f64) {
-        let Some(flight) = self.in_flight.as_ref() else {
-            return;
-        };
-        let step = flight.step;
-        let got_head = flight.status.is_some();
+        let step = self.exchanges[index].step;
+        let got_head = self.exchanges[index].status.is_some();
+        self.exchanges[index].reading = Reading::Skip;
         let message = match &error {
-            TransportError::Network(m) | TransportError::Body(m) => clip(m, 200),
+            TransportError::Network(m)
+            | TransportError::Body(m)
+            | TransportError::TooManyRedirects(m) => clip(m, 200),
         };
+        if self.stream == Some(exchange) && self.era != Era::Streamable {
+            self.stream_lost(&format!("the event stream broke ({message})"), now);
+            return self.settle();
+        }
         match step {
             Step::Close => {
                 self.finish_step(
@@ -495,11 +348,24 @@ impl Probe {
                     now,
                     Some(format!("not closed: {message}")),
                 );
-                self.phase = Phase::Done;
             }
             Step::Reachability => {
                 self.finish_step(StepStatus::Failed, now, Some("no answer".into()));
                 self.conclude_unreachable();
+            }
+            Step::AuthMetadata => {
+                self.auth_metadata_failed(format!("could not be read: {message}"), now)
+            }
+            Step::OpenStream => {
+                self.finish_step(StepStatus::Failed, now, Some(message.clone()));
+                let failure = self
+                    .refusal
+                    .take()
+                    .unwrap_or_else(|| diagnosis::unreachable(self.target.host(), step, &message));
+                self.conclude(failure);
+            }
+            _ if matches!(error, TransportError::TooManyRedirects(_)) => {
+                self.fail_step(now, diagnosis::redirect_loop(step, &message));
             }
             _ if got_head => self.fail_step(
                 now,
@@ -517,13 +383,14 @@ impl Probe {
                 // no-cors mode to tell them apart.
                 self.finish_step(StepStatus::Failed, now, Some(message.clone()));
                 self.suspect = Some(Suspect { step, message });
-                self.phase = Phase::Reachability;
+                self.next = Some(Next::Reachability);
             }
             _ => {
                 let failure = diagnosis::unreachable(self.target.host(), step, &message);
                 self.fail_step(now, failure);
             }
         }
+        self.settle();
     }
 
     /// Call when [`Probe::deadline`] has passed; earlier calls are ignored.
@@ -531,32 +398,35 @@ impl Probe {
         let Some(deadline) = self.deadline() else {
             return;
         };
-        if now < deadline {
-            return;
-        }
-        let Some(flight) = self.in_flight.as_ref() else {
+        let Some(active) = self.active.as_ref().filter(|_| now >= deadline) else {
             return;
         };
-        let step = flight.step;
-        let got_head = flight.status.is_some();
+        let step = active.step;
+        let got_head = active.http_status.is_some();
+        let aux_ms = self.config.aux_timeout_ms;
         match step {
             Step::Close => {
-                let note = format!(
-                    "no answer within {} ms, not waited for",
-                    self.config.aux_timeout_ms
-                );
+                let note = format!("no answer within {aux_ms} ms, not waited for");
                 self.finish_step(StepStatus::Failed, now, Some(note));
-                self.phase = Phase::Done;
             }
             Step::Reachability => {
                 self.finish_step(StepStatus::Failed, now, Some("no answer".into()));
                 self.conclude_unreachable();
+            }
+            Step::AuthMetadata => {
+                self.auth_metadata_failed(format!("no answer within {aux_ms} ms"), now)
+            }
+            Step::OpenStream if self.refusal.is_some() => {
+                self.finish_step(StepStatus::Failed, now, Some("no event stream".into()));
+                let failure = self.refusal.take().expect("checked above");
+                self.conclude(failure);
             }
             _ => {
                 let failure = diagnosis::timed_out(step, got_head, self.timeout_ms);
                 self.fail_step(now, failure);
             }
         }
+        self.settle();
     }
 
     /// The verdict, once [`Probe::is_done`].
@@ -578,7 +448,12 @@ impl Probe {
             ),
             None => (Outcome::Ok, None, None, None),
         };
-        let init = self.init.as_ref();
+        let identity = self.identity.as_ref();
+        let transport = identity.map(|_| match self.era {
+            Era::Legacy { .. } => Transport::HttpSse,
+            _ => Transport::StreamableHttp,
+        });
+        let prints = self.tools_done.then(|| fingerprint(&self.raw_tools));
         Some(ProbeReport {
             url: self.target.to_string(),
             outcome,
@@ -588,115 +463,250 @@ impl Probe {
             latency_ms,
             timeout_ms: self.timeout_ms,
             steps: self.steps.clone(),
-            transport: init.map(|_| Transport::StreamableHttp),
-            protocol_version: init.map(|i| i.protocol_version.clone()),
-            server: init.map(|i| i.server.clone()),
+            transport,
+            protocol_version: identity.map(|i| i.protocol_version.clone()),
+            server: identity.map(|i| i.server.clone()),
             tools: self.tools_done.then(|| self.tools.clone()),
             auth: self.auth.clone(),
+            contract_hash: prints.as_ref().map(|p| p.contract_hash.clone()),
+            metadata_hash: prints.map(|p| p.metadata_hash),
         })
     }
 
     pub fn server(&self) -> Option<&ServerInfo> {
-        self.init.as_ref().map(|i| &i.server)
+        self.identity.as_ref().map(|i| &i.server)
     }
 
-    fn take_id(&mut self) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        id
-    }
+    // ---- responses -------------------------------------------------------------------------
 
-    fn session_headers(&self) -> Vec<(String, String)> {
-        let mut headers = Vec::new();
-        if let Some(session) = &self.session_id {
-            headers.push(("mcp-session-id".to_owned(), session.clone()));
+    fn on_rpc_head(&mut self, index: usize, head: &ResponseHead, now: f64) {
+        let step = self.exchanges[index].step;
+        let status = head.status;
+        if !(200..300).contains(&status) {
+            if matches!(status, 401 | 403) {
+                return self.on_auth_required(head, now);
+            }
+            // The message comes once the start of the body is in.
+            self.exchanges[index].reading = Reading::Error(Vec::new());
+            return;
         }
-        if let Some(init) = &self.init {
-            if jsonrpc::needs_protocol_header(&init.protocol_version) {
-                headers.push((
-                    "mcp-protocol-version".to_owned(),
-                    init.protocol_version.clone(),
-                ));
+        if step == Step::Initialize && self.era == Era::Streamable {
+            if let Some(id) = head.header("mcp-session-id") {
+                if id.is_empty() || !id.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+                    let error =
+                        "The Mcp-Session-Id header contains characters outside visible ASCII.";
+                    return self.fail_step(now, Failure::failed(step_layer(step), error, None));
+                }
+                self.session.id = Some(id.to_owned());
             }
         }
-        headers
+        if step == Step::Initialized {
+            let note = (status != 202).then(|| format!("HTTP {status} (202 expected)"));
+            self.finish_step(StepStatus::Ok, now, note);
+            return self.after_initialized();
+        }
+        if matches!(self.era, Era::Legacy { .. }) {
+            // Accepted; the answer will come on the event stream.
+            return;
+        }
+        match head.media_type().as_deref() {
+            Some("text/event-stream") => {
+                self.exchanges[index].reading = Reading::Sse(crate::sse::SseParser::new())
+            }
+            Some("application/json") | None => {
+                self.exchanges[index].reading = Reading::Json(Vec::new())
+            }
+            Some(media) if media.ends_with("+json") => {
+                self.exchanges[index].reading = Reading::Json(Vec::new())
+            }
+            Some(media) => {
+                let failure = diagnosis::not_mcp(step, media);
+                self.fail_step(now, failure);
+            }
+        }
     }
 
-    fn post(&self, body: String) -> HttpRequest {
-        let mut headers = vec![
-            ("content-type".to_owned(), "application/json".to_owned()),
-            (
-                "accept".to_owned(),
-                "application/json, text/event-stream".to_owned(),
+    fn on_stream_head(&mut self, index: usize, head: &ResponseHead, now: f64) {
+        let is_stream = (200..300).contains(&head.status)
+            && head.media_type().as_deref() == Some("text/event-stream");
+        if is_stream {
+            self.exchanges[index].reading = Reading::Sse(crate::sse::SseParser::new());
+            self.stream = Some(self.exchanges[index].id);
+            return;
+        }
+        let note = format!("HTTP {}, not an event stream", head.status);
+        self.finish_step(StepStatus::Failed, now, Some(note));
+        let failure = self.refusal.take().unwrap_or_else(|| {
+            Failure::failed(
+                crate::report::Layer::Http,
+                "The server is neither a Streamable HTTP nor an HTTP+SSE endpoint.",
+                None,
+            )
+        });
+        self.conclude(failure);
+    }
+
+    fn on_close_head(&mut self, status: u16, now: f64) {
+        let (result, note) = match status {
+            200..=299 => (StepStatus::Ok, None),
+            405 => (
+                StepStatus::Ok,
+                Some("the server does not allow closing sessions (405): fine".into()),
             ),
-        ];
-        headers.extend(self.session_headers());
-        HttpRequest {
-            method: Method::Post,
-            url: self.target.to_string(),
-            headers,
-            body: Some(body),
-            mode: FetchMode::Cors,
-        }
+            404 => (
+                StepStatus::Ok,
+                Some("the session was already gone (404)".into()),
+            ),
+            other => (
+                StepStatus::Failed,
+                Some(format!("unexpected status {other}, ignored")),
+            ),
+        };
+        self.finish_step(result, now, note);
     }
 
-    fn set_body(&mut self, body: Body) {
-        if let Some(flight) = self.in_flight.as_mut() {
-            flight.body = body;
-        }
+    fn on_auth_required(&mut self, head: &ResponseHead, now: f64) {
+        let status = head.status;
+        let step = self.active.as_ref().map_or(Step::Initialize, |a| a.step);
+        let challenge = parse_www_authenticate(status, head.header("www-authenticate"));
+        let candidates = metadata_candidates(&challenge, &self.target);
+        self.auth = Some(challenge);
+        self.finish_step(StepStatus::Failed, now, Some(format!("HTTP {status}")));
+        self.failure = Some(diagnosis::auth_required(step, status));
+        self.next = if candidates.is_empty() {
+            self.closing()
+        } else {
+            Some(Next::AuthMetadata { candidates })
+        };
     }
 
-    fn finish_step(&mut self, status: StepStatus, now: f64, note: Option<String>) {
-        if let Some(flight) = self.in_flight.take() {
-            if matches!(
-                flight.step,
-                Step::Initialize | Step::Initialized | Step::ToolsList
-            ) {
-                self.verdict_end = now;
+    fn on_events(&mut self, exchange: ExchangeId, events: Vec<BodyEvent>, now: f64) {
+        for event in events {
+            // An event after the step settled (the rest of a stream) is for nobody.
+            let Some(index) = self.index_of(exchange) else {
+                return;
+            };
+            let step = self.exchanges[index].step;
+            let status = self.exchanges[index].status.unwrap_or_default();
+            match event {
+                BodyEvent::ErrorBody(body) => self.on_refused(step, status, &body, now),
+                BodyEvent::TooBig => {
+                    let failure =
+                        diagnosis::too_big(self.layer_step(step), self.config.max_body_bytes);
+                    self.fail_step(now, failure);
+                }
+                BodyEvent::Endpoint(data) if step == Step::OpenStream => {
+                    self.on_endpoint(&data, now)
+                }
+                BodyEvent::Endpoint(_) => {}
+                BodyEvent::Message(value) if step == Step::AuthMetadata => {
+                    self.on_auth_metadata(&value, now)
+                }
+                BodyEvent::Message(value) => self.on_message(&value, now),
+                BodyEvent::Invalid(_) | BodyEvent::Empty if step == Step::AuthMetadata => {
+                    self.auth_metadata_failed("not a JSON document".into(), now)
+                }
+                BodyEvent::Invalid(reason) => {
+                    let step = self.layer_step(step);
+                    let error = format!(
+                        "The response to {} is not valid JSON ({reason}).",
+                        step.label()
+                    );
+                    self.fail_step(now, Failure::failed(step_layer(step), error, None));
+                }
+                BodyEvent::Empty => {
+                    let error = format!(
+                        "The server answered {} with an empty body (HTTP {status}).",
+                        step.label()
+                    );
+                    self.fail_step(now, Failure::failed(step_layer(step), error, None));
+                }
+                BodyEvent::StreamEnded if step == Step::OpenStream => {
+                    self.stream_lost("the event stream ended", now)
+                }
+                BodyEvent::StreamEnded => {
+                    let error = format!(
+                        "The SSE stream ended before the response to {} arrived.",
+                        step.label()
+                    );
+                    self.fail_step(now, Failure::failed(step_layer(step), error, None));
+                }
             }
-            self.steps.push(StepReport {
-                step: flight.step,
-                page: flight.page,
-                status,
-                http_status: flight.status,
-                latency_ms: ms(now - flight.started),
-                note,
-            });
         }
     }
 
-    fn handle_reply(&mut self, reply: Reply, now: f64) {
-        let step = self.current_step_or_initialize();
+    fn on_message(&mut self, message: &Value, now: f64) {
+        let Some(expected) = self.active.as_ref().and_then(|a| a.awaiting) else {
+            return;
+        };
+        if let Some(reply) = jsonrpc::find_reply(message, expected) {
+            return self.on_reply(reply, now);
+        }
+        if jsonrpc::is_response(message) {
+            let step = self.active.as_ref().map_or(Step::Initialize, |a| a.step);
+            let got = message
+                .get("id")
+                .map(|id| clip(&id.to_string(), 40))
+                .unwrap_or_else(|| "none".into());
+            let error = format!(
+                "The response to {} carries id {got}, but the request had id {expected}.",
+                step.label()
+            );
+            self.fail_step(now, Failure::failed(step_layer(step), error, None));
+        }
+    }
+
+    fn on_reply(&mut self, reply: Reply, now: f64) {
+        let Some(step) = self.active.as_ref().map(|a| a.step) else {
+            return;
+        };
         let result = match reply {
             Reply::Error { code, message } => {
-                return self.fail_step(
-                    now,
-                    Failure::failed(
-                        step_layer(step),
-                        format!("{} returned JSON-RPC error {code}: {message}", step.label()),
-                        None,
-                    ),
-                )
+                if step == Step::Initialize
+                    && self.era == Era::Streamable
+                    && (-32099..=-32020).contains(&code)
+                {
+                    return self.switch_to_modern(now, &format!("JSON-RPC error {code}"));
+                }
+                let error = format!("{} returned JSON-RPC error {code}: {message}", step.label());
+                return self.fail_step(now, Failure::failed(step_layer(step), error, None));
             }
             Reply::Result(result) => result,
         };
         match step {
-            Step::Initialize => match jsonrpc::parse_initialize_result(&result) {
-                Err(reason) => {
-                    self.fail_step(now, Failure::failed(Layer::Initialize, reason, None))
+            Step::Initialize | Step::Discover => {
+                let parsed = if step == Step::Initialize {
+                    jsonrpc::parse_initialize_result(&result)
+                } else {
+                    jsonrpc::parse_discover_result(&result)
+                };
+                match parsed {
+                    Err(reason) => {
+                        self.fail_step(now, Failure::failed(step_layer(step), reason, None))
+                    }
+                    Ok(identity) => {
+                        let note = format!("protocol {}", identity.protocol_version);
+                        if step == Step::Initialize
+                            && jsonrpc::needs_protocol_header(&identity.protocol_version)
+                        {
+                            self.session.protocol_header = Some(identity.protocol_version.clone());
+                        }
+                        self.identity = Some(identity);
+                        self.finish_step(StepStatus::Ok, now, Some(note));
+                        if step == Step::Initialize {
+                            self.next = Some(Next::Initialized);
+                        } else {
+                            self.after_initialized();
+                        }
+                    }
                 }
-                Ok(init) => {
-                    let note = format!("protocol {}", init.protocol_version);
-                    self.init = Some(init);
-                    self.finish_step(StepStatus::Ok, now, Some(note));
-                    self.phase = Phase::Initialized;
-                }
-            },
+            }
             Step::ToolsList => match jsonrpc::parse_tools_page(&result) {
-                Err(reason) => self.fail_step(now, Failure::failed(Layer::Tools, reason, None)),
+                Err(reason) => self.fail_step(now, Failure::failed(step_layer(step), reason, None)),
                 Ok(page) => {
                     let count = page.tools.len();
                     self.tools.extend(page.tools);
+                    self.raw_tools.extend(page.raw);
                     self.finish_step(StepStatus::Ok, now, Some(format!("{count} tools")));
                     self.next_page(page.next_cursor);
                 }
@@ -705,63 +715,160 @@ impl Probe {
         }
     }
 
+    fn on_refused(&mut self, step: Step, status: u16, body: &[u8], now: f64) {
+        if step == Step::Initialize && self.era == Era::Streamable {
+            let message = serde_json::from_slice::<Value>(body).ok();
+            if message.as_ref().is_some_and(jsonrpc::is_modern_error) {
+                return self.switch_to_modern(now, &format!("HTTP {status}"));
+            }
+            if matches!(status, 400 | 404 | 405) {
+                self.refusal = Some(diagnosis::refused(&self.status_context(step, status, body)));
+                let note = format!("HTTP {status}: trying the legacy HTTP+SSE transport");
+                self.finish_step(StepStatus::Fallback, now, Some(note));
+                self.next = Some(Next::OpenStream);
+                return;
+            }
+        }
+        let failure = diagnosis::refused(&self.status_context(step, status, body));
+        self.finish_step(StepStatus::Failed, now, Some(format!("HTTP {status}")));
+        self.conclude(failure);
+    }
+
+    fn switch_to_modern(&mut self, now: f64, why: &str) {
+        let note = format!(
+            "{why}: a stateless {} server",
+            jsonrpc::MODERN_PROTOCOL_VERSION
+        );
+        self.finish_step(StepStatus::Fallback, now, Some(note));
+        self.era = Era::Modern;
+        self.next = Some(Next::Discover);
+    }
+
+    fn on_endpoint(&mut self, data: &str, now: f64) {
+        if self.era != Era::Streamable {
+            return;
+        }
+        let resolved = self.target.url().join(data.trim());
+        let same_origin = resolved
+            .as_ref()
+            .is_ok_and(|url| url.origin() == self.target.url().origin());
+        match resolved {
+            Ok(url) if same_origin => {
+                let note = format!("endpoint {}", clip(url.path(), 80));
+                self.era = Era::Legacy {
+                    endpoint: url.to_string(),
+                };
+                self.refusal = None;
+                self.finish_step(StepStatus::Ok, now, Some(note));
+                self.next = Some(Next::Initialize);
+            }
+            _ => {
+                let error = format!(
+                    "The event stream named the endpoint “{}”, which is not on the server's origin.",
+                    clip(data, 80)
+                );
+                self.fail_step(
+                    now,
+                    Failure::failed(crate::report::Layer::Initialize, error, None),
+                );
+            }
+        }
+    }
+
+    fn on_auth_metadata(&mut self, document: &Value, now: f64) {
+        let Some(object) = document.as_object() else {
+            return self.auth_metadata_failed("not a JSON object".into(), now);
+        };
+        let strings = |key: &str| -> Vec<String> {
+            object
+                .get(key)
+                .and_then(Value::as_array)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .take(10)
+                        .map(|s| clip(s, 200))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let url = self.active.as_ref().map(|a| a.url.clone());
+        if let Some(auth) = self.auth.as_mut() {
+            auth.metadata_url = url;
+            auth.authorization_servers = strings("authorization_servers");
+            auth.scopes_supported = strings("scopes_supported");
+            auth.metadata_error = None;
+        }
+        self.finish_step(StepStatus::Ok, now, None);
+        self.next = self.closing();
+    }
+
+    fn auth_metadata_failed(&mut self, why: String, now: f64) {
+        let (url, candidates) = match self.active.as_mut() {
+            Some(active) => (active.url.clone(), std::mem::take(&mut active.candidates)),
+            None => (String::new(), Vec::new()),
+        };
+        self.finish_step(StepStatus::Failed, now, Some(why.clone()));
+        if candidates.is_empty() {
+            if let Some(auth) = self.auth.as_mut() {
+                auth.metadata_url = Some(url);
+                auth.metadata_error = Some(why);
+            }
+            self.next = self.closing();
+        } else {
+            self.next = Some(Next::AuthMetadata { candidates });
+        }
+    }
+
+    // ---- transitions -------------------------------------------------------------------------
+
     fn after_initialized(&mut self) {
-        let has_tools = self.init.as_ref().is_some_and(|i| i.has_tools);
-        if has_tools {
-            self.phase = Phase::ToolsList {
+        if self.identity.as_ref().is_some_and(|i| i.has_tools) {
+            self.next = Some(Next::ToolsList {
                 page: 1,
                 cursor: None,
-            };
+            });
         } else {
-            // A server without the tools capability has nothing to list; that is not a failure.
+            // A server without the tools capability has nothing to list: not a failure.
             self.tools_done = true;
-            self.phase = self.closing_phase();
+            self.next = self.closing();
         }
     }
 
     fn next_page(&mut self, cursor: Option<String>) {
-        let page = match &self.phase {
-            Phase::ToolsList { page, .. } => *page,
-            _ => 1,
-        };
+        let page = self.steps.last().and_then(|s| s.page).unwrap_or(1);
         let Some(cursor) = cursor else {
             self.tools_done = true;
-            self.phase = self.closing_phase();
+            self.next = self.closing();
             return;
         };
-        if !self.seen_cursors.insert(cursor.clone()) {
-            return self.fail_phase(
-                Layer::Tools,
-                format!(
-                    "tools/list returned the cursor “{}” twice: the listing would never end.",
-                    clip(&cursor, 60)
-                ),
-            );
-        }
-        if page >= self.config.max_tool_pages {
-            return self.fail_phase(
-                Layer::Tools,
-                format!("tools/list still had more pages after {page}; stopped there.",),
-            );
-        }
-        self.phase = Phase::ToolsList {
-            page: page + 1,
-            cursor: Some(cursor),
+        let failure = if !self.seen_cursors.insert(cursor.clone()) {
+            format!(
+                "tools/list returned the cursor “{}” twice: the listing would never end.",
+                clip(&cursor, 60)
+            )
+        } else if page >= self.config.max_tool_pages {
+            format!("tools/list still had more pages after {page}; stopped there.")
+        } else {
+            self.next = Some(Next::ToolsList {
+                page: page + 1,
+                cursor: Some(cursor),
+            });
+            return;
         };
+        self.conclude(Failure::failed(crate::report::Layer::Tools, failure, None));
     }
 
-    fn closing_phase(&self) -> Phase {
-        if self.session_id.is_some() {
-            Phase::Close
-        } else {
-            Phase::Done
-        }
+    /// Closes the session after the verdict, if there is one to close.
+    fn closing(&self) -> Option<Next> {
+        let closed = self.steps.iter().any(|s| s.step == Step::Close);
+        (self.session.id.is_some() && self.era == Era::Streamable && !closed).then_some(Next::Close)
     }
 
     fn conclude(&mut self, failure: Failure) {
         self.failure = Some(failure);
-        self.in_flight = None;
-        self.phase = self.closing_phase();
+        self.next = self.closing();
     }
 
     fn fail_step(&mut self, now: f64, failure: Failure) {
@@ -769,50 +876,45 @@ impl Probe {
         self.conclude(failure);
     }
 
-    /// A failure found between steps (after the last one finished).
-    fn fail_phase(&mut self, layer: Layer, error: String) {
-        self.conclude(Failure::failed(layer, error, None));
-    }
-
-    fn fail_too_big(&mut self, now: f64) {
-        let failure = diagnosis::too_big(
-            self.current_step_or_initialize(),
-            self.config.max_body_bytes,
-        );
-        self.fail_step(now, failure);
-    }
-
-    fn fail_wrong_id(&mut self, now: f64, message: &serde_json::Value, expected: u64) {
-        let step = self.current_step_or_initialize();
-        let got = message
-            .get("id")
-            .map(|id| clip(&id.to_string(), 40))
-            .unwrap_or_else(|| "none".into());
-        self.fail_step(
-            now,
-            Failure::failed(
-                step_layer(step),
-                format!(
-                    "The response to {} carries id {got}, but the request had id {expected}.",
-                    step.label()
-                ),
-                None,
-            ),
-        );
-    }
-
-    fn fail_status(&mut self, now: f64, status: u16, body: &[u8]) {
-        let step = self.current_step_or_initialize();
-        let context = StatusContext {
-            step,
-            status,
-            body,
-            session_known: self.session_id.is_some(),
-            environment: self.config.environment,
+    fn finish_step(&mut self, status: StepStatus, now: f64, note: Option<String>) {
+        let Some(active) = self.active.take() else {
+            return;
         };
-        let note = Some(format!("HTTP {status}"));
-        self.finish_step(StepStatus::Failed, now, note);
-        self.conclude(diagnosis::refused(&context));
+        if !is_auxiliary(active.step) {
+            self.verdict_end = now;
+        }
+        if self.stream != Some(active.exchange) {
+            self.exchanges.retain(|e| e.id != active.exchange);
+        }
+        self.steps.push(StepReport {
+            step: active.step,
+            page: active.page,
+            status,
+            http_status: active.http_status,
+            latency_ms: ms(now - active.started),
+            note,
+        });
+    }
+
+    /// The legacy event stream ended or broke before the probe was done with it.
+    fn stream_lost(&mut self, why: &str, now: f64) {
+        if let Some(stream) = self.stream.take() {
+            self.exchanges.retain(|e| e.id != stream);
+        }
+        if self.failure.is_some() || self.tools_done {
+            return;
+        }
+        let step = self.active.as_ref().map_or(Step::Initialize, |a| a.step);
+        let error = format!(
+            "{} before the response to {} arrived.",
+            capitalise_first(why),
+            step.label()
+        );
+        if self.active.is_some() {
+            self.fail_step(now, Failure::failed(step_layer(step), error, None));
+        } else {
+            self.conclude(Failure::failed(step_layer(step), error, None));
+        }
     }
 
     fn conclude_blocked(&mut self) {
@@ -832,9 +934,91 @@ impl Probe {
         self.conclude(failure);
     }
 
-    fn current_step_or_initialize(&self) -> Step {
-        self.in_flight.as_ref().map_or(Step::Initialize, |f| f.step)
+    /// Drops every exchange once the probe is done, so drivers stop reading.
+    fn settle(&mut self) {
+        if self.is_done() {
+            self.exchanges.clear();
+            self.stream = None;
+        }
     }
+
+    // ---- helpers -------------------------------------------------------------------------
+
+    fn rpc(&self, id: Option<u64>, method: &str, params: Map<String, Value>) -> HttpRequest {
+        let client = Client {
+            name: &self.config.client_name,
+            version: &self.config.client_version,
+        };
+        requests::rpc(
+            &self.era,
+            self.target.as_str(),
+            &self.session,
+            &client,
+            id,
+            method,
+            params,
+        )
+    }
+
+    fn take_rpc_id(&mut self) -> u64 {
+        let id = self.next_rpc_id;
+        self.next_rpc_id += 1;
+        id
+    }
+
+    fn index_of(&self, exchange: ExchangeId) -> Option<usize> {
+        self.exchanges.iter().position(|e| e.id == exchange)
+    }
+
+    /// The step a body event is about: on the legacy stream, the step awaiting its answer.
+    fn layer_step(&self, exchange_step: Step) -> Step {
+        match exchange_step {
+            Step::OpenStream => self.active.as_ref().map_or(Step::Initialize, |a| a.step),
+            other => other,
+        }
+    }
+
+    fn status_context<'a>(&self, step: Step, status: u16, body: &'a [u8]) -> StatusContext<'a> {
+        StatusContext {
+            step,
+            status,
+            body,
+            session_known: self.session.id.is_some(),
+            environment: self.config.environment,
+        }
+    }
+}
+
+/// Steps that never decide the verdict; each has its own short budget.
+fn is_auxiliary(step: Step) -> bool {
+    matches!(step, Step::Reachability | Step::AuthMetadata | Step::Close)
+}
+
+/// Where the protected-resource metadata may be: the URL the challenge names, else (for a 401)
+/// the well-known locations of RFC 9728, path-specific first.
+fn metadata_candidates(challenge: &AuthChallenge, target: &Target) -> Vec<String> {
+    if let Some(url) = &challenge.resource_metadata {
+        return Target::parse(url)
+            .map(|t| vec![t.to_string()])
+            .unwrap_or_default();
+    }
+    if challenge.http_status != 401 {
+        return Vec::new();
+    }
+    let origin = target.url().origin().ascii_serialization();
+    let path = target.url().path().trim_end_matches('/');
+    let mut candidates = Vec::new();
+    if !path.is_empty() {
+        candidates.push(format!(
+            "{origin}/.well-known/oauth-protected-resource{path}"
+        ));
+    }
+    candidates.push(format!("{origin}/.well-known/oauth-protected-resource"));
+    candidates
+}
+
+fn capitalise_first(text: &str) -> String {
+    diagnosis::capitalise(text)
 }
 
 fn ms(duration: f64) -> u64 {

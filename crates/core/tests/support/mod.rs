@@ -1,9 +1,24 @@
 //! A scripted peer for the sans-IO probe: each request gets an answer chosen by the test, on a
-//! simulated clock. This is the same loop the page and the CLI run, minus the sockets.
+//! simulated clock. It is the same event loop the page and the CLI run — every exchange the
+//! probe wants is read concurrently, the earliest event or the deadline comes first — minus
+//! the sockets.
+#![allow(dead_code)]
 
 use mcp_status_core::{
-    Environment, HttpRequest, Probe, ProbeConfig, ProbeReport, ResponseHead, Target, TransportError,
+    Environment, ExchangeId, HttpRequest, Probe, ProbeConfig, ProbeReport, ResponseHead, Target,
+    TransportError,
 };
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+/// Chunks a test can push into an open stream while the probe runs (the legacy event stream).
+pub type Feed = Rc<RefCell<VecDeque<Vec<u8>>>>;
+
+pub enum Body {
+    Chunks(Box<dyn Iterator<Item = Vec<u8>>>),
+    Feed(Feed),
+}
 
 pub enum Answer {
     /// A response: head after `after_ms`, then body chunks `gap_ms` apart, then `end`.
@@ -11,11 +26,12 @@ pub enum Answer {
         after_ms: f64,
         status: u16,
         headers: Vec<(String, String)>,
-        chunks: Box<dyn Iterator<Item = Vec<u8>>>,
+        body: Body,
         gap_ms: f64,
         end: End,
     },
     NetworkError(&'static str),
+    TooManyRedirects,
     /// Nothing ever comes back.
     Hang,
 }
@@ -28,13 +44,13 @@ pub enum End {
 
 pub fn json(status: u16, headers: &[(&str, &str)], body: &str) -> Answer {
     let mut all = vec![("content-type".to_owned(), "application/json".to_owned())];
-    all.extend(headers.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    all.extend(pairs(headers));
     respond(status, all, vec![body.as_bytes().to_vec()])
 }
 
 pub fn sse(headers: &[(&str, &str)], events: &[&str]) -> Answer {
     let mut all = vec![("content-type".to_owned(), "text/event-stream".to_owned())];
-    all.extend(headers.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    all.extend(pairs(headers));
     let body: String = events.iter().map(|e| format!("{e}\n\n")).collect();
     // Split in awkward places to exercise incremental parsing.
     let chunks = body.as_bytes().chunks(7).map(<[u8]>::to_vec).collect();
@@ -42,11 +58,31 @@ pub fn sse(headers: &[(&str, &str)], events: &[&str]) -> Answer {
 }
 
 pub fn status(status: u16, headers: &[(&str, &str)]) -> Answer {
-    let headers = headers
+    respond(status, pairs(headers), vec![])
+}
+
+/// An event stream that stays open and carries whatever the test pushes into `feed`.
+pub fn open_stream(feed: &Feed) -> Answer {
+    Answer::Respond {
+        after_ms: 5.0,
+        status: 200,
+        headers: vec![("content-type".into(), "text/event-stream".into())],
+        body: Body::Feed(feed.clone()),
+        gap_ms: 1.0,
+        end: End::Hang,
+    }
+}
+
+pub fn push_event(feed: &Feed, event: &str, data: &str) {
+    feed.borrow_mut()
+        .push_back(format!("event: {event}\ndata: {data}\n\n").into_bytes());
+}
+
+fn pairs(headers: &[(&str, &str)]) -> Vec<(String, String)> {
+    headers
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    respond(status, headers, vec![])
+        .collect()
 }
 
 pub fn respond(status: u16, headers: Vec<(String, String)>, chunks: Vec<Vec<u8>>) -> Answer {
@@ -54,7 +90,7 @@ pub fn respond(status: u16, headers: Vec<(String, String)>, chunks: Vec<Vec<u8>>
         after_ms: 10.0,
         status,
         headers,
-        chunks: Box::new(chunks.into_iter()),
+        body: Body::Chunks(Box::new(chunks.into_iter())),
         gap_ms: 1.0,
         end: End::Close,
     }
@@ -65,7 +101,7 @@ pub fn with_delay(answer: Answer, delay: f64) -> Answer {
         Answer::Respond {
             status,
             headers,
-            chunks,
+            body,
             gap_ms,
             end,
             ..
@@ -73,7 +109,7 @@ pub fn with_delay(answer: Answer, delay: f64) -> Answer {
             after_ms: delay,
             status,
             headers,
-            chunks,
+            body,
             gap_ms,
             end,
         },
@@ -82,9 +118,13 @@ pub fn with_delay(answer: Answer, delay: f64) -> Answer {
 }
 
 pub fn init_result(version: &str, with_tools: bool) -> String {
+    init_result_for(1, version, with_tools)
+}
+
+pub fn init_result_for(id: u64, version: &str, with_tools: bool) -> String {
     let caps = if with_tools { r#"{"tools":{}}"# } else { "{}" };
     format!(
-        r#"{{"jsonrpc":"2.0","id":1,"result":{{"protocolVersion":"{version}","capabilities":{caps},"serverInfo":{{"name":"fake","version":"1.2.3"}}}}}}"#
+        r#"{{"jsonrpc":"2.0","id":{id},"result":{{"protocolVersion":"{version}","capabilities":{caps},"serverInfo":{{"name":"fake","version":"1.2.3"}}}}}}"#
     )
 }
 
@@ -136,68 +176,133 @@ pub fn config(environment: Environment) -> ProbeConfig {
     }
 }
 
+struct Open {
+    id: ExchangeId,
+    head: Option<(f64, ResponseHead)>,
+    body: Body,
+    peeked: Option<Vec<u8>>,
+    gap_ms: f64,
+    end: End,
+    last: f64,
+    failure: Option<(f64, TransportError)>,
+}
+
+impl Open {
+    /// When this exchange's next event is due, if it has one.
+    fn next_due(&mut self) -> Option<f64> {
+        if let Some((at, _)) = &self.failure {
+            return Some(*at);
+        }
+        if let Some((at, _)) = &self.head {
+            return Some(*at);
+        }
+        if self.peeked.is_none() {
+            self.peeked = match &mut self.body {
+                Body::Chunks(chunks) => chunks.next(),
+                Body::Feed(feed) => feed.borrow_mut().pop_front(),
+            };
+        }
+        if self.peeked.is_some() {
+            return Some(self.last + self.gap_ms);
+        }
+        match (&self.body, &self.end) {
+            (Body::Chunks(_), End::Close | End::Reset) => Some(self.last),
+            _ => None,
+        }
+    }
+}
+
 pub fn run(url: &str, config: ProbeConfig, mut server: impl FnMut(&HttpRequest) -> Answer) -> Run {
     let mut probe = Probe::new(Target::parse(url).unwrap(), config, 0.0);
     let mut now = 0.0;
     let mut requests = Vec::new();
     let mut chunks_read = 0;
-    while let Some(request) = probe.poll_transmit(now) {
-        assert!(requests.len() < 500, "the probe does not stop sending");
-        let deadline = probe
-            .deadline()
-            .expect("a request in flight has a deadline");
-        requests.push(request.clone());
-        match server(&request) {
-            Answer::Hang => {
-                now = deadline;
-                probe.handle_timeout(now);
-            }
-            Answer::NetworkError(message) => {
-                now += 5.0;
-                probe.handle_error(TransportError::Network(message.into()), now);
-            }
-            Answer::Respond {
-                after_ms,
-                status,
-                headers,
-                chunks,
-                gap_ms,
-                end,
-            } => {
-                now += after_ms;
-                if now >= deadline {
-                    probe.handle_timeout(now);
-                    continue;
+    let mut open: Vec<Open> = Vec::new();
+    loop {
+        while let Some(transmit) = probe.poll_transmit(now) {
+            assert!(requests.len() < 500, "the probe does not stop sending");
+            requests.push(transmit.request.clone());
+            let mut exchange = Open {
+                id: transmit.exchange,
+                head: None,
+                body: Body::Chunks(Box::new(std::iter::empty())),
+                peeked: None,
+                gap_ms: 1.0,
+                end: End::Hang,
+                last: now,
+                failure: None,
+            };
+            match server(&transmit.request) {
+                Answer::Hang => {}
+                Answer::NetworkError(message) => {
+                    exchange.failure = Some((now + 5.0, TransportError::Network(message.into())))
                 }
-                probe.handle_response(ResponseHead::new(status, headers), now);
-                for chunk in chunks {
-                    if !probe.wants_body() {
-                        break;
-                    }
-                    now += gap_ms;
-                    if now >= deadline {
-                        probe.handle_timeout(now);
-                        break;
-                    }
+                Answer::TooManyRedirects => {
+                    exchange.failure = Some((
+                        now + 5.0,
+                        TransportError::TooManyRedirects("redirected 20 times".into()),
+                    ))
+                }
+                Answer::Respond {
+                    after_ms,
+                    status,
+                    headers,
+                    body,
+                    gap_ms,
+                    end,
+                } => {
+                    exchange.head = Some((now + after_ms, ResponseHead::new(status, headers)));
+                    exchange.body = body;
+                    exchange.gap_ms = gap_ms;
+                    exchange.end = end;
+                }
+            }
+            open.push(exchange);
+        }
+        if probe.is_done() {
+            break;
+        }
+        open.retain(|e| probe.wants(e.id));
+        let deadline = probe.deadline().expect("a step in progress has a deadline");
+        let next = open
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(i, e)| e.next_due().map(|due| (due, i)))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        match next {
+            Some((due, index)) if due < deadline => {
+                now = due.max(now);
+                let exchange = &mut open[index];
+                let id = exchange.id;
+                exchange.last = now;
+                if let Some((_, error)) = exchange.failure.take() {
+                    open.remove(index);
+                    probe.handle_error(id, error, now);
+                } else if let Some((_, head)) = exchange.head.take() {
+                    probe.handle_response(id, head, now);
+                } else if let Some(chunk) = exchange.peeked.take() {
                     chunks_read += 1;
-                    probe.handle_body(&chunk, now);
-                }
-                if probe.wants_body() {
-                    match end {
-                        End::Close => probe.handle_body_end(now),
-                        End::Hang => {
-                            now = deadline;
-                            probe.handle_timeout(now);
-                        }
-                        End::Reset => {
-                            probe.handle_error(TransportError::Body("connection reset".into()), now)
-                        }
+                    probe.handle_body(id, &chunk, now);
+                } else {
+                    let reset = matches!(exchange.end, End::Reset);
+                    open.remove(index);
+                    if reset {
+                        probe.handle_error(
+                            id,
+                            TransportError::Body("connection reset".into()),
+                            now,
+                        );
+                    } else {
+                        probe.handle_body_end(id, now);
                     }
                 }
+            }
+            _ => {
+                now = deadline.max(now);
+                probe.handle_timeout(now);
             }
         }
     }
-    assert!(probe.is_done());
     Run {
         report: probe.report().expect("a finished probe has a report"),
         requests,
