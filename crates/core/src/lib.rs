@@ -18,6 +18,7 @@ pub mod platform;
 pub mod probe;
 pub mod report;
 pub mod sse;
+pub mod summary;
 pub mod target;
 pub mod text;
 
