@@ -1,32 +1,54 @@
-// Our own MCP test server: a correct Streamable HTTP server whose behaviour each test bends
-// through the URL, e.g. `/mcp?delay_ms=800` answers every request 800 ms late. It speaks just
-// enough MCP (initialize, notifications/initialized, tools/list with pages, DELETE) and sends
-// permissive CORS headers unless told otherwise. Later issues add more ways to misbehave.
+// Our own MCP test server. Each path is one behaviour, good or bad, and
+// tests/support/scenarios.json says which verdict each must get, natively and in a browser.
 //
-// Query parameters:
-//   delay_ms=N     wait N ms before answering each request
-//   tools=N        list N tools (default 3)
-//   page_size=N    paginate tools/list with N tools a page (default: all on one page)
-//   sse=1          answer requests with an SSE stream instead of JSON
+//   /<scenario>            the MCP endpoint of that scenario (see SCENARIOS below)
+//   /<scenario>?delay_ms=N answer every request N ms late
+//   /<scenario>?tools=N&page_size=M   list N tools, M a page
+//
+// It speaks just enough MCP: initialize, notifications/initialized, tools/list with cursors,
+// DELETE; the legacy HTTP+SSE transport on /legacy; the stateless 2026-07-28 revision on
+// /modern. CORS is permissive unless a scenario is about CORS.
 import { createServer } from "node:http";
 import { randomUUID } from "node:crypto";
 
 const PROTOCOL = "2025-11-25";
+const XSS = `<img src=x onerror="window.__pwned='server'"><script>window.__pwned='script'</script>`;
 
-function cors(res) {
-  res.setHeader("access-control-allow-origin", "*");
-  res.setHeader("access-control-allow-methods", "GET, POST, DELETE");
-  res.setHeader(
-    "access-control-allow-headers",
-    "content-type, mcp-session-id, mcp-protocol-version, authorization, last-event-id",
-  );
-  res.setHeader("access-control-expose-headers", "mcp-session-id, www-authenticate");
+const FULL_CORS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, POST, DELETE",
+  "access-control-allow-headers":
+    "content-type, mcp-session-id, mcp-protocol-version, mcp-method, mcp-name, authorization, last-event-id",
+  "access-control-expose-headers": "mcp-session-id, www-authenticate",
+};
+
+/** CORS headers for a scenario: some scenarios leave some out on purpose. */
+function corsFor(scenario) {
+  switch (scenario) {
+    case "no-cors":
+      return {};
+    case "no-expose": {
+      const { ["access-control-expose-headers"]: _, ...rest } = FULL_CORS;
+      return rest;
+    }
+    case "no-allow-headers":
+      // The mistake of many hand-written CORS setups: origin allowed, headers not.
+      return {
+        "access-control-allow-origin": "*",
+        "access-control-allow-methods": "GET, POST, DELETE",
+        "access-control-allow-headers": "content-type",
+        "access-control-expose-headers": "mcp-session-id",
+      };
+    default:
+      return FULL_CORS;
+  }
 }
 
-function tools(count) {
+function toolList(count, scenario) {
   return Array.from({ length: count }, (_, i) => ({
-    name: `tool-${String(i + 1).padStart(3, "0")}`,
-    title: `Tool ${i + 1}`,
+    name: scenario === "xss" ? `${XSS}-${i}` : `tool-${String(i + 1).padStart(3, "0")}`,
+    title: scenario === "xss" ? XSS : `Tool ${i + 1}`,
+    description: scenario === "xss" ? `javascript:alert(1) ${XSS}` : `Does thing ${i + 1}.`,
     inputSchema: { type: "object", properties: {} },
   }));
 }
@@ -37,95 +59,321 @@ async function readBody(req) {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function reply(res, options, message, headers = {}) {
-  const body = JSON.stringify(message);
-  if (options.sse) {
-    res.writeHead(200, { "content-type": "text/event-stream", ...headers });
-    res.end(`id: prime\ndata: \n\nevent: message\ndata: ${body}\n\n`);
-  } else {
-    res.writeHead(200, { "content-type": "application/json", ...headers });
-    res.end(body);
-  }
+function sendJson(res, status, message, headers = {}) {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(message));
 }
 
-async function handle(req, res) {
-  const url = new URL(req.url, "http://127.0.0.1");
-  const options = {
-    delayMs: Number(url.searchParams.get("delay_ms") ?? 0),
-    tools: Number(url.searchParams.get("tools") ?? 3),
-    pageSize: Number(url.searchParams.get("page_size") ?? 0),
-    sse: url.searchParams.get("sse") === "1",
+function sendSse(res, events, headers = {}) {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...headers });
+  for (const event of events) res.write(event);
+  res.end();
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sessions the stateful scenarios know, so a missing or unknown id is refused like real servers do. */
+const sessions = new Set();
+
+/** Legacy HTTP+SSE streams by session id. */
+const legacyStreams = new Map();
+
+function initializeResult(id, scenario) {
+  const serverInfo =
+    scenario === "xss"
+      ? { name: XSS, version: `<b>1</b>${XSS}`, title: XSS }
+      : { name: "mcp-status-test-server", version: "1.0.0" };
+  return {
+    jsonrpc: "2.0",
+    id,
+    result: {
+      protocolVersion: scenario === "bad-version" ? "1999-01-01" : PROTOCOL,
+      capabilities: { tools: {} },
+      serverInfo,
+      ...(scenario === "xss" ? { instructions: XSS } : {}),
+    },
   };
-  cors(res);
-  if (req.method === "OPTIONS") {
-    res.writeHead(204).end();
-    return;
+}
+
+function toolsResult(message, options, scenario) {
+  const all = toolList(options.tools, scenario);
+  if (scenario === "cursor-loop") {
+    return { jsonrpc: "2.0", id: message.id, result: { tools: all.slice(0, 1), nextCursor: "again" } };
   }
-  if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+  const size = options.pageSize || all.length || 1;
+  const start = Number(message.params?.cursor ?? 0) || 0;
+  const next = start + size < all.length ? String(start + size) : undefined;
+  return { jsonrpc: "2.0", id: message.id, result: { tools: all.slice(start, start + size), nextCursor: next } };
+}
+
+/** The stateful Streamable HTTP server most scenarios bend. */
+async function streamable(req, res, scenario, options, cors) {
   if (req.method === "DELETE") {
-    res.writeHead(200).end();
+    sessions.delete(req.headers["mcp-session-id"]);
+    res.writeHead(scenario === "no-delete" ? 405 : 200, cors).end();
     return;
   }
   if (req.method !== "POST") {
-    res.writeHead(405).end();
+    res.writeHead(405, { ...cors, allow: "POST, DELETE" }).end();
     return;
   }
   let message;
   try {
     message = JSON.parse(await readBody(req));
   } catch {
-    res.writeHead(400, { "content-type": "application/json" });
-    res.end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32700, message: "Parse error" } }));
+    sendJson(res, 400, { jsonrpc: "2.0", id: null, error: { code: -32700, message: "Parse error" } }, cors);
     return;
+  }
+  if (message.method !== "initialize") {
+    const session = req.headers["mcp-session-id"];
+    if (!session) {
+      sendJson(res, 400, { jsonrpc: "2.0", id: null, error: { code: -32000, message: "Bad Request: No valid session ID provided" } }, cors);
+      return;
+    }
+    const forgotten = scenario === "session-lost" && message.method === "tools/list";
+    if (!sessions.has(session) || forgotten) {
+      sendJson(res, 404, { jsonrpc: "2.0", id: null, error: { code: -32001, message: "Session not found" } }, cors);
+      return;
+    }
   }
   switch (message.method) {
     case "initialize":
-      reply(
-        res,
-        options,
-        {
-          jsonrpc: "2.0",
-          id: message.id,
-          result: {
-            protocolVersion: PROTOCOL,
-            capabilities: { tools: {} },
-            serverInfo: { name: "mcp-status-test-server", version: "1.0.0" },
-          },
-        },
-        { "mcp-session-id": randomUUID() },
-      );
-      return;
+      return initialize(req, res, message, scenario, cors);
     case "notifications/initialized":
-      res.writeHead(202).end();
+      if (scenario === "notification-500") {
+        res.writeHead(500, { ...cors, "content-type": "text/plain" }).end("Internal Server Error");
+        return;
+      }
+      res.writeHead(202, cors).end();
       return;
-    case "tools/list": {
-      const all = tools(options.tools);
-      const size = options.pageSize || all.length || 1;
-      const start = Number(message.params?.cursor ?? 0);
-      const page = all.slice(start, start + size);
-      const next = start + size < all.length ? String(start + size) : undefined;
-      reply(res, options, { jsonrpc: "2.0", id: message.id, result: { tools: page, nextCursor: next } });
+    case "tools/list":
+      if (scenario === "tools-error") {
+        sendJson(res, 200, { jsonrpc: "2.0", id: message.id, error: { code: -32603, message: "Internal error: database unavailable" } }, cors);
+        return;
+      }
+      if (scenario === "tools-malformed") {
+        sendJson(res, 200, { jsonrpc: "2.0", id: message.id, result: { tools: "echo, add" } }, cors);
+        return;
+      }
+      if (scenario === "tools-hang") return; // never answered: the cold-start signature
+      sendJson(res, 200, toolsResult(message, options, scenario), cors);
+      return;
+    default:
+      sendJson(res, 200, { jsonrpc: "2.0", id: message.id, error: { code: -32601, message: "Method not found" } }, cors);
+  }
+}
+
+async function initialize(req, res, message, scenario, cors) {
+  const session = randomUUID();
+  const headers = { ...cors, "mcp-session-id": session };
+  switch (scenario) {
+    case "status-500":
+      res.writeHead(500, { ...cors, "content-type": "text/html" }).end("<h1>500 Internal Server Error</h1>");
+      return;
+    case "html":
+      res.writeHead(200, { ...cors, "content-type": "text/html" }).end("<!doctype html><title>Welcome</title><h1>My app</h1>");
+      return;
+    case "garbage":
+      res.writeHead(200, { ...cors, "content-type": "application/json" }).end("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{oops");
+      return;
+    case "empty":
+      res.writeHead(200, { ...cors, "content-type": "application/json" }).end();
+      return;
+    case "rpc-error":
+      sendJson(res, 200, { jsonrpc: "2.0", id: message.id, error: { code: -32603, message: "Internal error: config missing" } }, cors);
+      return;
+    case "wrong-id":
+      sendJson(res, 200, { ...initializeResult(message.id, scenario), id: 999 }, headers);
+      return;
+    case "missing-fields":
+      sendJson(res, 200, { jsonrpc: "2.0", id: message.id, result: { protocolVersion: PROTOCOL, capabilities: {} } }, headers);
+      return;
+    case "hang":
+      return; // headers never come
+    case "drip":
+      // Headers, then a byte now and then, forever.
+      res.writeHead(200, { ...cors, "content-type": "text/event-stream" });
+      res.write(": ");
+      {
+        const timer = setInterval(() => res.write(":"), 100);
+        res.on("close", () => clearInterval(timer));
+      }
+      return;
+    case "huge": {
+      // A 50 MB answer: the probe must stop reading at its cap, not freeze.
+      res.writeHead(200, { ...cors, "content-type": "application/json" });
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 50 && !res.destroyed) {
+          sent += 1;
+          if (!res.write(chunk)) return res.once("drain", pump);
+        }
+        res.end();
+      };
+      res.on("error", () => {});
+      pump();
+      return;
+    }
+    case "reset":
+      res.writeHead(200, { ...cors, "content-type": "application/json" });
+      res.write("{\"jsonrpc\":\"2.0\",");
+      setTimeout(() => res.destroy(), 50);
+      return;
+    case "sse":
+    case "endless": {
+      sessions.add(session);
+      const events = [
+        "id: prime-1\ndata: \n\n",
+        ": keep-alive\n\n",
+        `event: message\ndata: ${JSON.stringify({ jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data: "hello" } })}\n\n`,
+        `event: message\ndata: ${JSON.stringify({ jsonrpc: "2.0", id: "srv-1", method: "roots/list" })}\n\n`,
+        `event: message\nid: e-2\ndata: ${JSON.stringify(initializeResult(message.id, scenario))}\n\n`,
+      ];
+      if (scenario === "sse") return sendSse(res, events, headers);
+      // The answer comes, and the stream stays open with keep-alives.
+      res.writeHead(200, { ...headers, "content-type": "text/event-stream" });
+      for (const event of events) res.write(event);
+      const timer = setInterval(() => res.write(": ping\n\n"), 200);
+      res.on("close", () => clearInterval(timer));
       return;
     }
     default:
-      reply(res, options, { jsonrpc: "2.0", id: message.id, error: { code: -32601, message: "Method not found" } });
+      sessions.add(session);
+      sendJson(res, 200, initializeResult(message.id, scenario), headers);
   }
+}
+
+/** 401s: with a pointer to the protected-resource metadata, or bare. */
+function auth(req, res, scenario, cors) {
+  const host = `http://${req.headers.host}`;
+  const challenge =
+    scenario === "auth"
+      ? { "www-authenticate": `Bearer resource_metadata="${host}/.well-known/oauth-protected-resource/auth", scope="tools:read"` }
+      : {};
+  sendJson(res, 401, { error: "unauthorized" }, { ...cors, ...challenge });
+}
+
+function protectedResourceMetadata(req, res, cors) {
+  const host = `http://${req.headers.host}`;
+  sendJson(
+    res,
+    200,
+    {
+      resource: `${host}/auth`,
+      authorization_servers: ["https://auth.example.com"],
+      scopes_supported: ["tools:read", "tools:write"],
+      bearer_methods_supported: ["header"],
+    },
+    cors,
+  );
+}
+
+/** The deprecated HTTP+SSE transport: GET opens the stream, POSTs are answered on it. */
+async function legacy(req, res, url, cors) {
+  if (url.pathname === "/legacy" && req.method === "GET") {
+    const session = randomUUID();
+    res.writeHead(200, { ...cors, "content-type": "text/event-stream", "cache-control": "no-cache" });
+    res.write(`event: endpoint\ndata: /legacy/message?sessionId=${session}\n\n`);
+    legacyStreams.set(session, res);
+    res.on("close", () => legacyStreams.delete(session));
+    return;
+  }
+  if (url.pathname === "/legacy/message" && req.method === "POST") {
+    const stream = legacyStreams.get(url.searchParams.get("sessionId"));
+    if (!stream) {
+      res.writeHead(404, cors).end("Unknown session");
+      return;
+    }
+    const message = JSON.parse(await readBody(req));
+    res.writeHead(202, cors).end("Accepted");
+    let reply;
+    if (message.method === "initialize") reply = { ...initializeResult(message.id, "legacy"), result: { ...initializeResult(message.id, "legacy").result, protocolVersion: "2024-11-05" } };
+    if (message.method === "tools/list") reply = toolsResult(message, { tools: 4, pageSize: 0 }, "legacy");
+    if (reply) stream.write(`event: message\ndata: ${JSON.stringify(reply)}\n\n`);
+    return;
+  }
+  // POST /legacy: a legacy server has no Streamable HTTP endpoint here.
+  res.writeHead(404, cors).end("Cannot POST /legacy");
+}
+
+/** A stateless 2026-07-28 server: no initialize, `_meta` and MCP headers on every request. */
+async function modern(req, res, cors) {
+  if (req.method !== "POST") {
+    res.writeHead(405, cors).end();
+    return;
+  }
+  const message = JSON.parse(await readBody(req));
+  const version = req.headers["mcp-protocol-version"];
+  if (version !== "2026-07-28" || req.headers["mcp-method"] !== message.method) {
+    sendJson(res, 400, {
+      jsonrpc: "2.0",
+      id: message.id ?? null,
+      error: { code: -32020, message: "Header mismatch: MCP-Protocol-Version and Mcp-Method are required (this server supports 2026-07-28)" },
+    }, cors);
+    return;
+  }
+  if (message.method === "server/discover") {
+    sendJson(res, 200, {
+      jsonrpc: "2.0",
+      id: message.id,
+      result: {
+        resultType: "complete",
+        supportedVersions: ["2026-07-28"],
+        capabilities: { tools: {} },
+        _meta: { "io.modelcontextprotocol/serverInfo": { name: "mcp-status-modern-test-server", version: "2.0.0" } },
+      },
+    }, cors);
+    return;
+  }
+  if (message.method === "tools/list") {
+    sendJson(res, 200, { ...toolsResult(message, { tools: 5, pageSize: 0 }, "modern"), result: { resultType: "complete", ...toolsResult(message, { tools: 5, pageSize: 0 }, "modern").result } }, cors);
+    return;
+  }
+  sendJson(res, 404, { jsonrpc: "2.0", id: message.id, error: { code: -32601, message: "Method not found" } }, cors);
+}
+
+async function handle(req, res) {
+  const url = new URL(req.url, "http://127.0.0.1");
+  const scenario = url.pathname.split("/")[1] || "ok";
+  const options = {
+    delayMs: Number(url.searchParams.get("delay_ms") ?? 0),
+    tools: Number(url.searchParams.get("tools") ?? 3),
+    pageSize: Number(url.searchParams.get("page_size") ?? 0),
+  };
+  const cors = corsFor(scenario);
+  if (req.method === "OPTIONS") {
+    // A preflight: answered with whatever this scenario allows.
+    res.writeHead(204, cors).end();
+    return;
+  }
+  if (options.delayMs) await sleep(options.delayMs);
+  if (url.pathname.startsWith("/.well-known/oauth-protected-resource")) {
+    return protectedResourceMetadata(req, res, cors);
+  }
+  if (scenario === "redirect-loop") {
+    res.writeHead(307, { ...cors, location: url.pathname + url.search }).end();
+    return;
+  }
+  if (scenario === "auth" || scenario === "auth-bare") return auth(req, res, scenario, cors);
+  if (scenario === "legacy") return legacy(req, res, url, cors);
+  if (scenario === "modern") return modern(req, res, cors);
+  return streamable(req, res, scenario, options, cors);
 }
 
 /** Starts the server on 127.0.0.1 at `port` (0: any free port). */
 export async function startMisbehavingServer(port = 0) {
   const server = createServer((req, res) => {
-    handle(req, res).catch((error) => {
-      res.destroy(error);
-    });
+    handle(req, res).catch((error) => res.destroy(error));
   });
   await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
   const actual = server.address().port;
   return {
     port: actual,
-    url: (path = "/mcp") => `http://127.0.0.1:${actual}${path}`,
+    url: (path = "/ok") => `http://127.0.0.1:${actual}${path}`,
     stop: () =>
       new Promise((resolve) => {
+        for (const stream of legacyStreams.values()) stream.destroy();
         server.closeAllConnections();
         server.close(resolve);
       }),
