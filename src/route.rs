@@ -8,8 +8,9 @@ use url::form_urlencoded;
 pub enum Route {
     /// The quick check with nothing checked yet.
     Home,
-    /// The quick check of `url` (exactly as typed: validation happens on the page).
-    Check { url: String },
+    /// The quick check of `url` (exactly as typed: validation happens on the page), with an
+    /// optional probe timeout in seconds (`&timeout=30`).
+    Check { url: String, timeout_s: Option<u32> },
 }
 
 impl Route {
@@ -18,12 +19,21 @@ impl Route {
         let hash = hash.strip_prefix('#').unwrap_or(hash);
         let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
         match path.trim_end_matches('/') {
-            "/check" | "check" => form_urlencoded::parse(query.as_bytes())
-                .find(|(key, _)| key == "url")
-                .map(|(_, url)| Route::Check {
-                    url: url.into_owned(),
-                })
-                .unwrap_or(Route::Home),
+            "/check" | "check" => {
+                let mut url = None;
+                let mut timeout_s = None;
+                for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+                    match key.as_ref() {
+                        "url" => url = Some(value.into_owned()),
+                        // Out of range or not a number: the platform's default applies.
+                        "timeout" => {
+                            timeout_s = value.parse().ok().filter(|s| (1..=600).contains(s))
+                        }
+                        _ => {}
+                    }
+                }
+                url.map_or(Route::Home, |url| Route::Check { url, timeout_s })
+            }
             _ => Route::Home,
         }
     }
@@ -31,11 +41,13 @@ impl Route {
     pub fn to_hash(&self) -> String {
         match self {
             Route::Home => "#/".to_owned(),
-            Route::Check { url } => {
-                let query: String = form_urlencoded::Serializer::new(String::new())
-                    .append_pair("url", url)
-                    .finish();
-                format!("#/check?{query}")
+            Route::Check { url, timeout_s } => {
+                let mut query = form_urlencoded::Serializer::new(String::new());
+                query.append_pair("url", url);
+                if let Some(seconds) = timeout_s {
+                    query.append_pair("timeout", &seconds.to_string());
+                }
+                format!("#/check?{}", query.finish())
             }
         }
     }

@@ -36,12 +36,31 @@ fn routes_round_trip_through_the_fragment() {
         "http://127.0.0.1:3001/mcp?token=a&b=c#frag",
         "https://exämple.com/ü path/+plus",
     ] {
-        let route = Route::Check { url: url.into() };
-        assert_eq!(Route::from_hash(&route.to_hash()), route, "{url}");
+        for timeout_s in [None, Some(30)] {
+            let route = Route::Check {
+                url: url.into(),
+                timeout_s,
+            };
+            assert_eq!(Route::from_hash(&route.to_hash()), route, "{url}");
+        }
     }
     assert_eq!(Route::from_hash(""), Route::Home);
     assert_eq!(Route::from_hash("#/nowhere"), Route::Home);
     assert_eq!(Route::from_hash("#/check"), Route::Home);
+    assert_eq!(
+        Route::from_hash("#/check?url=x&timeout=abc"),
+        Route::Check {
+            url: "x".into(),
+            timeout_s: None
+        }
+    );
+    assert_eq!(
+        Route::from_hash("#/check?url=x&timeout=100000"),
+        Route::Check {
+            url: "x".into(),
+            timeout_s: None
+        }
+    );
 }
 
 #[wasm_bindgen_test]
@@ -157,6 +176,7 @@ async fn an_invalid_url_in_a_shared_link_shows_an_inline_message_and_checks_noth
         .set_hash(
             &Route::Check {
                 url: "ftp://example.com/mcp".into(),
+                timeout_s: None,
             }
             .to_hash(),
         )

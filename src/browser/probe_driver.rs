@@ -14,7 +14,9 @@ use mcp_status_core::{
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, ReadableStreamDefaultReader, RequestMode};
+use web_sys::{
+    AbortController, ReadableStreamDefaultReader, RequestMode, RequestRedirect, ResponseType,
+};
 
 /// What a progress display needs while the probe runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -177,8 +179,12 @@ fn build(
         })
         .abort_signal(signal)
         .mode(match request.mode {
-            FetchMode::Cors => RequestMode::Cors,
+            FetchMode::Cors | FetchMode::CorsManualRedirect => RequestMode::Cors,
             FetchMode::NoCors => RequestMode::NoCors,
+        })
+        .redirect(match request.mode {
+            FetchMode::CorsManualRedirect => RequestRedirect::Manual,
+            _ => RequestRedirect::Follow,
         });
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
@@ -191,6 +197,9 @@ fn build(
 }
 
 fn head_of(response: &Response) -> ResponseHead {
+    if response.type_() == ResponseType::Opaqueredirect {
+        return ResponseHead::opaque_redirect();
+    }
     ResponseHead::new(response.status(), response.headers().entries().collect())
 }
 

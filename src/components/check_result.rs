@@ -29,6 +29,7 @@ pub fn CheckResult(report: ProbeReport) -> impl IntoView {
     let (icon, title) = headline(&report);
     let share = href_of(&Route::Check {
         url: report.url.clone(),
+        timeout_s: None,
     });
     let tool_count = report.tool_count();
     let server = report.server.clone().map(|server| {

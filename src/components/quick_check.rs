@@ -25,7 +25,7 @@ pub fn QuickCheck() -> impl IntoView {
     // Each check gets a number; results of a check that a newer one replaced are dropped.
     let generation = StoredValue::new(0u64);
 
-    let start = move |raw: String| {
+    let start = move |raw: String, timeout_s: Option<u32>| {
         let target = match Target::parse(&raw) {
             Ok(target) => target,
             Err(error) => {
@@ -41,6 +41,7 @@ pub fn QuickCheck() -> impl IntoView {
         let url = target.to_string();
         let config = ProbeConfig {
             environment: Environment::Browser,
+            timeout_ms: timeout_s.map(|s| u64::from(s) * 1000),
             ..ProbeConfig::default()
         };
         let probe = Probe::new(target, config, now_ms());
@@ -61,9 +62,9 @@ pub fn QuickCheck() -> impl IntoView {
     };
 
     let follow_route = move |route: Route| {
-        if let Route::Check { url } = route {
+        if let Route::Check { url, timeout_s } = route {
             input.set(url.clone());
-            start(url);
+            start(url, timeout_s);
         }
     };
     follow_route(current_route());
@@ -75,12 +76,18 @@ pub fn QuickCheck() -> impl IntoView {
         match Target::parse(&raw) {
             Err(error) => field_error.set(Some(error.to_string())),
             Ok(target) => {
+                // Keep a timeout the address asked for when the same server is checked again.
+                let timeout_s = match current_route() {
+                    Route::Check { timeout_s, .. } => timeout_s,
+                    Route::Home => None,
+                };
                 let route = Route::Check {
                     url: target.to_string(),
+                    timeout_s,
                 };
                 // A new address runs the check through `hashchange`; the same one, directly.
                 if !navigate(&route) {
-                    start(target.to_string());
+                    start(target.to_string(), timeout_s);
                 }
             }
         }

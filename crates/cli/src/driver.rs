@@ -35,7 +35,10 @@ pub async fn run_probe(client: &reqwest::Client, mut probe: Probe) -> ProbeRepor
     loop {
         while let Some(transmit) = probe.poll_transmit(now()) {
             let id = transmit.exchange;
-            tasks.insert(id, tokio::spawn(exchange(client.clone(), transmit, sender.clone())));
+            tasks.insert(
+                id,
+                tokio::spawn(exchange(client.clone(), transmit, sender.clone())),
+            );
         }
         // Dropping an exchange's task cancels its request and body.
         tasks.retain(|id, task| {
@@ -65,7 +68,11 @@ pub async fn run_probe(client: &reqwest::Client, mut probe: Probe) -> ProbeRepor
         .expect("the probe only stops sending once it has a verdict")
 }
 
-async fn exchange(client: reqwest::Client, transmit: Transmit, events: mpsc::UnboundedSender<(ExchangeId, Event)>) {
+async fn exchange(
+    client: reqwest::Client,
+    transmit: Transmit,
+    events: mpsc::UnboundedSender<(ExchangeId, Event)>,
+) {
     let id = transmit.exchange;
     let send = |event| events.send((id, event)).is_ok();
     let mut response = match build(&client, &transmit.request).send().await {
@@ -79,10 +86,16 @@ async fn exchange(client: reqwest::Client, transmit: Transmit, events: mpsc::Unb
         .headers()
         .iter()
         .map(|(name, value)| {
-            (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
         })
         .collect();
-    if !send(Event::Head(ResponseHead::new(response.status().as_u16(), headers))) {
+    if !send(Event::Head(ResponseHead::new(
+        response.status().as_u16(),
+        headers,
+    ))) {
         return;
     }
     loop {

@@ -18,7 +18,11 @@ pub fn render(report: &ProbeReport) -> String {
             format!("failed at {}", report.layer.map_or("?", |l| l.as_str())),
         ),
     };
-    let _ = writeln!(out, "{icon} {word}  {}  ({} ms)", report.url, report.latency_ms);
+    let _ = writeln!(
+        out,
+        "{icon} {word}  {}  ({} ms)",
+        report.url, report.latency_ms
+    );
     if let Some(error) = &report.error {
         let _ = writeln!(out, "  {error}");
     }
@@ -28,7 +32,12 @@ pub fn render(report: &ProbeReport) -> String {
         }
     }
     if let Some(server) = &report.server {
-        let _ = writeln!(out, "  server     {} {}", clip(&server.name, 80), clip(&server.version, 40));
+        let _ = writeln!(
+            out,
+            "  server     {} {}",
+            clip(&server.name, 80),
+            clip(&server.version, 40)
+        );
     }
     if let Some(version) = &report.protocol_version {
         let transport = report.transport.map_or("", Transport::label);
@@ -36,14 +45,24 @@ pub fn render(report: &ProbeReport) -> String {
     }
     if let Some(tools) = &report.tools {
         let names: Vec<String> = tools.iter().map(|t| clip(&t.name, 60)).collect();
-        let _ = writeln!(out, "  tools      {}: {}", tools.len(), clip(&names.join(", "), 300));
+        let _ = writeln!(
+            out,
+            "  tools      {}: {}",
+            tools.len(),
+            clip(&names.join(", "), 300)
+        );
     }
     if let (Some(contract), Some(metadata)) = (&report.contract_hash, &report.metadata_hash) {
         let _ = writeln!(out, "  hashes     contract {contract}  metadata {metadata}");
     }
     if let Some(auth) = &report.auth {
         let scheme = auth.scheme.as_deref().unwrap_or("credentials");
-        let _ = writeln!(out, "  asks for   {} (HTTP {})", clip(scheme, 40), auth.http_status);
+        let _ = writeln!(
+            out,
+            "  asks for   {} (HTTP {})",
+            clip(scheme, 40),
+            auth.http_status
+        );
         for server in &auth.authorization_servers {
             let _ = writeln!(out, "  auth by    {}", clip(server, 120));
         }
@@ -62,9 +81,16 @@ pub fn render(report: &ProbeReport) -> String {
         if let Some(page) = step.page.filter(|p| *p > 1) {
             let _ = write!(label, " (page {page})");
         }
-        let http = step.http_status.map(|s| format!("HTTP {s}")).unwrap_or_default();
+        let http = step
+            .http_status
+            .map(|s| format!("HTTP {s}"))
+            .unwrap_or_default();
         let note = step.note.as_deref().unwrap_or_default();
-        let _ = writeln!(out, "    {icon} {label:<30} {http:<9} {:>6} ms  {note}", step.latency_ms);
+        let _ = writeln!(
+            out,
+            "    {icon} {label:<30} {http:<9} {:>6} ms  {note}",
+            step.latency_ms
+        );
     }
     out
 }

@@ -10,8 +10,18 @@ fn the_npm_reference_server_passes_in_both_transports_with_the_same_tools() {
     let legacy = TestServer::start(&["everything", "sse"]);
     let a = check_json(&streamable.url, &[]);
     let b = check_json(&legacy.url, &[]);
-    assert_eq!((a.json["outcome"].as_str(), a.code), (Some("ok"), 0), "{}", a.json);
-    assert_eq!((b.json["outcome"].as_str(), b.code), (Some("ok"), 0), "{}", b.json);
+    assert_eq!(
+        (a.json["outcome"].as_str(), a.code),
+        (Some("ok"), 0),
+        "{}",
+        a.json
+    );
+    assert_eq!(
+        (b.json["outcome"].as_str(), b.code),
+        (Some("ok"), 0),
+        "{}",
+        b.json
+    );
     assert_eq!(a.json["transport"], "streamable_http");
     assert_eq!(b.json["transport"], "http_sse");
     assert_eq!(a.json["server_name"], "mcp-servers/everything");
@@ -19,7 +29,13 @@ fn the_npm_reference_server_passes_in_both_transports_with_the_same_tools() {
     // One server, two transports: the same tools and the same fingerprints.
     assert_eq!(a.json["tools"], b.json["tools"]);
     assert_eq!(a.json["contract_hash"], b.json["contract_hash"]);
-    for field in ["protocol_version", "server_version", "metadata_hash", "steps", "latency_ms"] {
+    for field in [
+        "protocol_version",
+        "server_version",
+        "metadata_hash",
+        "steps",
+        "latency_ms",
+    ] {
         assert!(!a.json[field].is_null(), "{field} present");
     }
     let step = &a.json["steps"][0];

@@ -13,7 +13,10 @@ fn every_scenario_gets_its_native_verdict() {
     )
     .unwrap();
     let scenarios = table["scenarios"].as_array().unwrap();
-    assert!(scenarios.len() >= 20, "the table holds at least 20 behaviours");
+    assert!(
+        scenarios.len() >= 20,
+        "the table holds at least 20 behaviours"
+    );
     let server = TestServer::start(&["misbehaving"]);
     let mut failures = Vec::new();
     for scenario in scenarios {
@@ -35,7 +38,10 @@ fn every_scenario_gets_its_native_verdict() {
             }
         }
         if expected.get("layer").is_none() && !checked.json["layer"].is_null() {
-            failures.push(format!("{path}: unexpected layer {}", checked.json["layer"]));
+            failures.push(format!(
+                "{path}: unexpected layer {}",
+                checked.json["layer"]
+            ));
         }
         let works = matches!(
             expected["outcome"].as_str(),
@@ -43,7 +49,10 @@ fn every_scenario_gets_its_native_verdict() {
         );
         let want_code = if works { 0 } else { 1 };
         if checked.code != want_code {
-            failures.push(format!("{path}: exit code {} (want {want_code}) {}", checked.code, checked.stderr));
+            failures.push(format!(
+                "{path}: exit code {} (want {want_code}) {}",
+                checked.code, checked.stderr
+            ));
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));

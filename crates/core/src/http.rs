@@ -26,6 +26,9 @@ pub enum FetchMode {
     /// `mode: "no-cors"`: the response is opaque, but whether it arrived at all tells a host
     /// that answered (and was blocked by CORS) from one that did not answer.
     NoCors,
+    /// `redirect: "manual"`: a redirect comes back as an opaque-redirect response instead of
+    /// being followed (browsers allow this only in cors mode).
+    CorsManualRedirect,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,11 +52,24 @@ impl HttpRequest {
 pub struct ResponseHead {
     pub status: u16,
     pub headers: Vec<(String, String)>,
+    /// A browser's answer to a `CorsManualRedirect` request that was a redirect.
+    pub opaque_redirect: bool,
 }
 
 impl ResponseHead {
     pub fn new(status: u16, headers: Vec<(String, String)>) -> Self {
-        ResponseHead { status, headers }
+        ResponseHead {
+            status,
+            headers,
+            opaque_redirect: false,
+        }
+    }
+
+    pub fn opaque_redirect() -> Self {
+        ResponseHead {
+            opaque_redirect: true,
+            ..ResponseHead::default()
+        }
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {

@@ -61,8 +61,11 @@ pub enum Step {
     /// The `notifications/initialized` notification.
     Initialized,
     ToolsList,
-    /// `mode: "no-cors"` follow-up after a network error (browser only).
+    /// After a network error: a plain GET that shows a redirect instead of following it
+    /// (browser only).
     Reachability,
+    /// `mode: "no-cors"` GET: an opaque answer proves the host is there (browser only).
+    NoCorsCheck,
     /// Reading the OAuth protected-resource metadata a 401 points to.
     AuthMetadata,
     /// Closing the session with DELETE.
@@ -79,6 +82,7 @@ impl Step {
             Step::Initialized => "notifications/initialized",
             Step::ToolsList => "tools/list",
             Step::Reachability => "reachability check",
+            Step::NoCorsCheck => "no-cors reachability check",
             Step::AuthMetadata => "protected resource metadata",
             Step::Close => "close session (DELETE)",
         }
@@ -92,6 +96,7 @@ impl Step {
             Step::Initialized => "initialized",
             Step::ToolsList => "tools_list",
             Step::Reachability => "reachability",
+            Step::NoCorsCheck => "no_cors_check",
             Step::AuthMetadata => "auth_metadata",
             Step::Close => "close",
         }

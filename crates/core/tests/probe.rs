@@ -292,7 +292,7 @@ fn in_a_browser_a_network_error_from_a_live_host_is_blocked() {
     let run = run(URL, config(Environment::Browser), |request| {
         match request.mode {
             FetchMode::Cors => Answer::NetworkError("TypeError: Failed to fetch"),
-            FetchMode::NoCors => status(0, &[]),
+            FetchMode::NoCors | FetchMode::CorsManualRedirect => status(0, &[]),
         }
     });
     assert_eq!(run.report.outcome, Outcome::Blocked, "{:?}", run.report);
@@ -303,7 +303,7 @@ fn in_a_browser_a_network_error_from_a_live_host_is_blocked() {
         .as_ref()
         .unwrap()
         .contains("Access-Control-Allow-Origin"));
-    assert_eq!(run.requests[1].mode, FetchMode::NoCors);
+    assert_eq!(run.requests[1].mode, FetchMode::CorsManualRedirect);
     assert_eq!(run.requests[1].method, Method::Get);
 }
 
@@ -314,7 +314,8 @@ fn in_a_browser_a_dead_host_is_a_transport_failure() {
     });
     assert_eq!(run.report.outcome, Outcome::Failed);
     assert_eq!(run.report.layer, Some(Layer::Transport));
-    assert_eq!(run.requests.len(), 2);
+    // initialize, the CORS GET, the no-cors GET.
+    assert_eq!(run.requests.len(), 3);
 }
 
 #[test]
@@ -341,7 +342,7 @@ fn in_a_browser_a_blocked_second_request_names_the_preflight() {
                 &[("mcp-session-id", "s")],
                 &init_result("2025-06-18", true),
             ),
-            (FetchMode::NoCors, _) => status(0, &[]),
+            (FetchMode::NoCors | FetchMode::CorsManualRedirect, _) => status(0, &[]),
             (_, "DELETE") => Answer::NetworkError("Failed to fetch"),
             _ => Answer::NetworkError("Failed to fetch"),
         }
@@ -762,4 +763,53 @@ fn reports_carry_tool_list_fingerprints() {
     assert_eq!(again.report.contract_hash, Some(contract));
     let failed = run(URL, config(Environment::Native), |_| Answer::Hang);
     assert_eq!(failed.report.contract_hash, None);
+}
+
+#[test]
+fn in_a_browser_endless_redirects_are_an_http_failure() {
+    let run = run(URL, config(Environment::Browser), |request| {
+        match request.mode {
+            FetchMode::Cors | FetchMode::NoCors => Answer::NetworkError("Failed to fetch"),
+            FetchMode::CorsManualRedirect => Answer::OpaqueRedirect,
+        }
+    });
+    assert_eq!(run.report.outcome, Outcome::Failed);
+    assert_eq!(run.report.layer, Some(Layer::Http));
+    assert!(run.report.error.unwrap().contains("redirects"));
+    let modes: Vec<_> = run.requests.iter().map(|r| r.mode).collect();
+    assert_eq!(
+        modes,
+        [
+            FetchMode::Cors,
+            FetchMode::CorsManualRedirect,
+            FetchMode::NoCors
+        ]
+    );
+}
+
+#[test]
+fn in_a_browser_redirects_that_end_somewhere_without_cors_are_blocked() {
+    let run = run(URL, config(Environment::Browser), |request| {
+        match request.mode {
+            FetchMode::Cors => Answer::NetworkError("Failed to fetch"),
+            FetchMode::CorsManualRedirect => Answer::OpaqueRedirect,
+            FetchMode::NoCors => status(0, &[]),
+        }
+    });
+    assert_eq!(run.report.outcome, Outcome::Blocked);
+    assert!(run.report.hint.unwrap().contains("trailing slash"));
+}
+
+#[test]
+fn in_a_browser_a_host_without_any_cors_is_found_by_the_no_cors_check() {
+    let run = run(URL, config(Environment::Browser), |request| {
+        match request.mode {
+            FetchMode::Cors | FetchMode::CorsManualRedirect => {
+                Answer::NetworkError("Failed to fetch")
+            }
+            FetchMode::NoCors => status(0, &[]),
+        }
+    });
+    assert_eq!(run.report.outcome, Outcome::Blocked);
+    assert_eq!(run.requests.len(), 3);
 }

@@ -31,7 +31,7 @@ pub fn step_layer(step: Step) -> Layer {
             Layer::Initialize
         }
         Step::ToolsList => Layer::Tools,
-        Step::Reachability => Layer::Transport,
+        Step::Reachability | Step::NoCorsCheck => Layer::Transport,
         Step::AuthMetadata | Step::Close => Layer::Http,
     }
 }
@@ -125,6 +125,23 @@ pub fn blocked(step: Step, message: &str) -> Failure {
         layer: None,
         error,
         hint: Some(cors_hint(fix)),
+    }
+}
+
+/// The browser could not follow the server's redirects, yet they end somewhere: the redirect
+/// or its target lacks CORS headers.
+pub fn blocked_redirect(step: Step) -> Failure {
+    Failure {
+        outcome: Outcome::Blocked,
+        layer: None,
+        error: format!(
+            "The server redirects {}, and the browser may not follow: the redirect or its target has no CORS headers for this page.",
+            step.label()
+        ),
+        hint: Some(format!(
+            "Check the final URL directly (often the same path with a trailing slash), or send CORS headers on the redirect too.\n{}",
+            cors_hint(CorsFix::AllowOrigin)
+        )),
     }
 }
 

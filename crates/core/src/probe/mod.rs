@@ -56,6 +56,7 @@ enum Next {
     Initialized,
     ToolsList { page: u32, cursor: Option<String> },
     Reachability,
+    NoCorsCheck,
     AuthMetadata { candidates: Vec<String> },
     Close,
 }
@@ -81,6 +82,8 @@ struct Active {
 struct Suspect {
     step: Step,
     message: String,
+    /// The host answered the reachability GET with a redirect.
+    redirected: bool,
 }
 
 #[derive(Debug)]
@@ -195,8 +198,9 @@ impl Probe {
             }
             Next::Reachability => (
                 Step::Reachability,
-                requests::get(&target, FetchMode::NoCors),
+                requests::get(&target, FetchMode::CorsManualRedirect),
             ),
+            Next::NoCorsCheck => (Step::NoCorsCheck, requests::get(&target, FetchMode::NoCors)),
             Next::AuthMetadata {
                 candidates: mut urls,
             } => {
@@ -250,6 +254,7 @@ impl Probe {
             Next::Initialized => (Step::Initialized, None),
             Next::ToolsList { page, .. } => (Step::ToolsList, Some(*page)),
             Next::Reachability => (Step::Reachability, None),
+            Next::NoCorsCheck => (Step::NoCorsCheck, None),
             Next::AuthMetadata { .. } => (Step::AuthMetadata, None),
             Next::Close => (Step::Close, None),
         })
@@ -280,7 +285,17 @@ impl Probe {
             active.http_status = Some(head.status);
         }
         match self.exchanges[index].step {
-            Step::Reachability => {
+            Step::Reachability if head.opaque_redirect => {
+                // Redirects can loop, or end where CORS stops the page: the no-cors check,
+                // which follows them, tells which.
+                if let Some(suspect) = self.suspect.as_mut() {
+                    suspect.redirected = true;
+                }
+                let note = Some("the host answered with a redirect".into());
+                self.finish_step(StepStatus::Ok, now, note);
+                self.next = Some(Next::NoCorsCheck);
+            }
+            Step::Reachability | Step::NoCorsCheck => {
                 // Any answer at all, even an opaque one, means the host is there.
                 self.finish_step(StepStatus::Ok, now, Some("the host answered".into()));
                 self.conclude_blocked();
@@ -349,10 +364,8 @@ impl Probe {
                     Some(format!("not closed: {message}")),
                 );
             }
-            Step::Reachability => {
-                self.finish_step(StepStatus::Failed, now, Some("no answer".into()));
-                self.conclude_unreachable();
-            }
+            Step::Reachability => self.reachability_failed(now, &message),
+            Step::NoCorsCheck => self.conclude_unreachable(now, &message),
             Step::AuthMetadata => {
                 self.auth_metadata_failed(format!("could not be read: {message}"), now)
             }
@@ -382,7 +395,11 @@ impl Probe {
                 // A browser reports a CORS refusal exactly like a dead host: ask again in
                 // no-cors mode to tell them apart.
                 self.finish_step(StepStatus::Failed, now, Some(message.clone()));
-                self.suspect = Some(Suspect { step, message });
+                self.suspect = Some(Suspect {
+                    step,
+                    message,
+                    redirected: false,
+                });
                 self.next = Some(Next::Reachability);
             }
             _ => {
@@ -409,10 +426,8 @@ impl Probe {
                 let note = format!("no answer within {aux_ms} ms, not waited for");
                 self.finish_step(StepStatus::Failed, now, Some(note));
             }
-            Step::Reachability => {
-                self.finish_step(StepStatus::Failed, now, Some("no answer".into()));
-                self.conclude_unreachable();
-            }
+            Step::Reachability => self.reachability_failed(now, "no answer"),
+            Step::NoCorsCheck => self.conclude_unreachable(now, "no answer"),
             Step::AuthMetadata => {
                 self.auth_metadata_failed(format!("no answer within {aux_ms} ms"), now)
             }
@@ -917,20 +932,40 @@ impl Probe {
         }
     }
 
-    fn conclude_blocked(&mut self) {
-        let suspect = self.suspect.take().unwrap_or(Suspect {
+    fn take_suspect(&mut self) -> Suspect {
+        self.suspect.take().unwrap_or(Suspect {
             step: Step::Initialize,
             message: String::new(),
-        });
-        self.conclude(diagnosis::blocked(suspect.step, &suspect.message));
+            redirected: false,
+        })
     }
 
-    fn conclude_unreachable(&mut self) {
-        let suspect = self.suspect.take().unwrap_or(Suspect {
-            step: Step::Initialize,
-            message: String::new(),
-        });
-        let failure = diagnosis::unreachable(self.target.host(), suspect.step, &suspect.message);
+    /// The host answered one of the follow-up requests.
+    fn conclude_blocked(&mut self) {
+        let suspect = self.take_suspect();
+        let failure = if suspect.redirected {
+            diagnosis::blocked_redirect(suspect.step)
+        } else {
+            diagnosis::blocked(suspect.step, &suspect.message)
+        };
+        self.conclude(failure);
+    }
+
+    /// A CORS GET failed too; the no-cors GET decides between "blocked" and "unreachable".
+    fn reachability_failed(&mut self, now: f64, message: &str) {
+        self.finish_step(StepStatus::Failed, now, Some(clip(message, 120)));
+        self.next = Some(Next::NoCorsCheck);
+    }
+
+    /// Not even an opaque answer: a dead host, or redirects that never end.
+    fn conclude_unreachable(&mut self, now: f64, message: &str) {
+        self.finish_step(StepStatus::Failed, now, Some(clip(message, 120)));
+        let suspect = self.take_suspect();
+        let failure = if suspect.redirected {
+            diagnosis::redirect_loop(suspect.step, "the browser gave up following them")
+        } else {
+            diagnosis::unreachable(self.target.host(), suspect.step, &suspect.message)
+        };
         self.conclude(failure);
     }
 
@@ -991,7 +1026,10 @@ impl Probe {
 
 /// Steps that never decide the verdict; each has its own short budget.
 fn is_auxiliary(step: Step) -> bool {
-    matches!(step, Step::Reachability | Step::AuthMetadata | Step::Close)
+    matches!(
+        step,
+        Step::Reachability | Step::NoCorsCheck | Step::AuthMetadata | Step::Close
+    )
 }
 
 /// Where the protected-resource metadata may be: the URL the challenge names, else (for a 401)

@@ -32,6 +32,8 @@ pub enum Answer {
     },
     NetworkError(&'static str),
     TooManyRedirects,
+    /// A browser's opaque-redirect answer to a no-cors, redirect: "manual" request.
+    OpaqueRedirect,
     /// Nothing ever comes back.
     Hang,
 }
@@ -236,6 +238,9 @@ pub fn run(url: &str, config: ProbeConfig, mut server: impl FnMut(&HttpRequest) 
                 Answer::Hang => {}
                 Answer::NetworkError(message) => {
                     exchange.failure = Some((now + 5.0, TransportError::Network(message.into())))
+                }
+                Answer::OpaqueRedirect => {
+                    exchange.head = Some((now + 5.0, ResponseHead::opaque_redirect()));
                 }
                 Answer::TooManyRedirects => {
                     exchange.failure = Some((
