@@ -4,7 +4,8 @@
 //
 //   node tests/support/serve.mjs misbehaving
 //   node tests/support/serve.mjs everything [streamableHttp|sse]
-import { startEverythingServer } from "./servers.mjs";
+//   node tests/support/serve.mjs python [cors]
+import { startEverythingServer, startPythonServer } from "./servers.mjs";
 import { startMisbehavingServer } from "./misbehaving-server.mjs";
 
 const [name, mode] = process.argv.slice(2);
@@ -14,6 +15,8 @@ if (name === "misbehaving") {
   server.url = server.url("");
 } else if (name === "everything") {
   server = await startEverythingServer(mode ?? "streamableHttp");
+} else if (name === "python") {
+  server = await startPythonServer({ cors: mode === "cors" });
 } else {
   console.error(`unknown server ${name}`);
   process.exit(2);

@@ -37,11 +37,28 @@ async function waitForPort(port, child, timeoutMs = 20000) {
 /** Starts a node server script with PORT set, bound to loopback only. */
 async function startNodeServer(script, args, extraEnv = {}) {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ["--import", path.join(repoRoot, "tests/support/loopback-only.mjs"), script, ...args],
-    { env: { ...process.env, PORT: String(port), ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const command = [process.execPath, "--import", path.join(repoRoot, "tests/support/loopback-only.mjs"), script, ...args];
+  return startProcess(command, port, { PORT: String(port), ...extraEnv });
+}
+
+/**
+ * An MCP server built with the official Python SDK (tests/support/python_server.py), without
+ * CORS headers (its default) or with them (`{ cors: true }`).
+ */
+export async function startPythonServer({ cors = false } = {}) {
+  const port = await freePort();
+  const python = path.join(repoRoot, ".venv/bin/python");
+  const command = [python, path.join(repoRoot, "tests/support/python_server.py"), "--port", String(port)];
+  if (cors) command.push("--cors");
+  const server = await startProcess(command, port, {});
+  return { ...server, url: `http://127.0.0.1:${port}/mcp` };
+}
+
+async function startProcess([program, ...args], port, extraEnv) {
+  const child = spawn(program, args, {
+    env: { ...process.env, ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));

@@ -79,3 +79,13 @@ fn the_human_report_names_the_layer_and_survives_hostile_server_text() {
     assert!(text.starts_with("✕ failed at tools"), "{text}");
     assert!(text.contains("database unavailable"));
 }
+
+#[test]
+fn a_python_sdk_server_without_cors_works_natively() {
+    // CORS only matters to browsers: natively the default Python server is fine.
+    let python = TestServer::start(&["python"]);
+    let checked = check_json(&python.url, &[]);
+    assert_eq!(checked.json["outcome"], "ok", "{}", checked.json);
+    assert_eq!(checked.json["server_name"], "mcp-status-python-test-server");
+    assert_eq!(checked.json["tools"], serde_json::json!(["add", "echo", "now"]));
+}
