@@ -87,5 +87,8 @@ fn a_python_sdk_server_without_cors_works_natively() {
     let checked = check_json(&python.url, &[]);
     assert_eq!(checked.json["outcome"], "ok", "{}", checked.json);
     assert_eq!(checked.json["server_name"], "mcp-status-python-test-server");
-    assert_eq!(checked.json["tools"], serde_json::json!(["add", "echo", "now"]));
+    assert_eq!(
+        checked.json["tools"],
+        serde_json::json!(["add", "echo", "now"])
+    );
 }

@@ -58,6 +58,13 @@ impl Target {
         if input.len() > MAX_URL_LEN {
             return Err(TargetError::TooLong { len: input.len() });
         }
+        if authority_of(input).is_some_and(|host| !host.is_ascii()) {
+            // The workspace builds url without Unicode tables (see Cargo.toml); asking it to
+            // map a non-ASCII host name would only fail, so say what to do instead.
+            return Err(TargetError::Unparsable {
+                reason: "write an international domain name in its xn-- (punycode) form".into(),
+            });
+        }
         let mut url = match Url::parse(input) {
             Ok(url) => url,
             Err(url::ParseError::RelativeUrlWithoutBase) => {
@@ -73,11 +80,6 @@ impl Target {
                 });
             }
             Err(url::ParseError::EmptyHost) => return Err(TargetError::MissingHost),
-            Err(url::ParseError::IdnaError) if !input.is_ascii() => {
-                return Err(TargetError::Unparsable {
-                    reason: "write an international domain name in its xn-- (punycode) form".into(),
-                })
-            }
             Err(err) => {
                 return Err(TargetError::Unparsable {
                     reason: err.to_string(),
@@ -86,6 +88,13 @@ impl Target {
         };
         match url.scheme() {
             "http" | "https" => {}
+            // `localhost:3000/mcp` reads as scheme "localhost": it is a host and port.
+            _ if url.path().starts_with(|c: char| c.is_ascii_digit()) && !input.contains("//") => {
+                let scheme = if url.scheme() == "localhost" { "http" } else { "https" };
+                return Err(TargetError::MissingScheme {
+                    suggestion: format!("{scheme}://{input}"),
+                });
+            }
             other => {
                 return Err(TargetError::UnsupportedScheme {
                     scheme: other.to_owned(),
@@ -114,6 +123,29 @@ impl Target {
     pub fn host(&self) -> &str {
         self.url.host_str().unwrap_or_default()
     }
+}
+
+/// Where url would look for the host name of `input` if it is (or is guessed to be) an http(s)
+/// URL: after the scheme and slashes, up to the path, query or fragment.
+fn authority_of(input: &str) -> Option<&str> {
+    let rest = match input.split_once(':') {
+        Some((scheme, rest))
+            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") =>
+        {
+            rest
+        }
+        Some((scheme, _))
+            if scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
+            return None; // another scheme: refused later for what it is
+        }
+        _ => input, // no scheme: we will guess https://
+    };
+    let rest = rest.trim_start_matches(['/', '\\']);
+    let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+    Some(&rest[..end])
 }
 
 impl fmt::Display for Target {
@@ -145,6 +177,16 @@ mod tests {
         match Target::parse("example.com/mcp") {
             Err(TargetError::MissingScheme { suggestion }) => {
                 assert_eq!(suggestion, "https://example.com/mcp")
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_host_and_port_without_scheme_gets_a_suggestion() {
+        match Target::parse("localhost:3000/mcp") {
+            Err(TargetError::MissingScheme { suggestion }) => {
+                assert_eq!(suggestion, "http://localhost:3000/mcp")
             }
             other => panic!("unexpected {other:?}"),
         }
@@ -192,6 +234,13 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         assert!(Target::parse("https://xn--exmple-cua.com/mcp").is_ok());
+        // Mixed case around non-ASCII once reached a debug assertion inside url's IDNA adapter.
+        assert!(Target::parse("http://A¡").is_err());
+        // Non-ASCII in the path is fine: it is percent-encoded.
+        assert_eq!(
+            Target::parse("https://example.com/ü").unwrap().as_str(),
+            "https://example.com/%C3%BC"
+        );
     }
 
     #[test]
