@@ -90,7 +90,11 @@ impl Target {
             "http" | "https" => {}
             // `localhost:3000/mcp` reads as scheme "localhost": it is a host and port.
             _ if url.path().starts_with(|c: char| c.is_ascii_digit()) && !input.contains("//") => {
-                let scheme = if url.scheme() == "localhost" { "http" } else { "https" };
+                let scheme = if url.scheme() == "localhost" {
+                    "http"
+                } else {
+                    "https"
+                };
                 return Err(TargetError::MissingScheme {
                     suggestion: format!("{scheme}://{input}"),
                 });
