@@ -23,6 +23,8 @@ use web_sys::{
 pub struct Progress {
     pub current: Option<(Step, Option<u32>)>,
     pub finished: Vec<StepReport>,
+    /// The verdict, as soon as it is known (closing the session may still be under way).
+    pub verdict: Option<ProbeReport>,
 }
 
 enum Event {
@@ -99,19 +101,24 @@ impl Open {
     }
 }
 
-/// Runs the probe to the end. `on_progress` is called whenever a step starts.
+/// Runs the probe to the end. `on_progress` is called whenever a step starts, and once when
+/// the verdict is known.
 pub async fn run_probe(mut probe: Probe, on_progress: impl Fn(Progress)) -> ProbeReport {
     let mut open: Vec<Open> = Vec::new();
+    let mut verdict_shown = false;
     loop {
         let mut started = false;
         while let Some(transmit) = probe.poll_transmit(now_ms()) {
             open.push(Open::start(transmit));
             started = true;
         }
-        if started || probe.is_done() {
+        let decided = probe.is_decided() && !verdict_shown;
+        if started || decided {
+            verdict_shown |= decided;
             on_progress(Progress {
                 current: probe.current_step(),
                 finished: probe.steps().to_vec(),
+                verdict: probe.report(),
             });
         }
         open.retain(|exchange| {

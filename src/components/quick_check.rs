@@ -47,12 +47,16 @@ pub fn QuickCheck() -> impl IntoView {
         let probe = Probe::new(target, config, now_ms());
         spawn_local(async move {
             let report = run_probe(probe, |progress| {
-                if is_current() {
-                    state.set(CheckState::Running {
+                if !is_current() {
+                    return;
+                }
+                state.set(match progress.verdict {
+                    Some(verdict) => CheckState::Done(Box::new(verdict)),
+                    None => CheckState::Running {
                         url: url.clone(),
                         progress,
-                    });
-                }
+                    },
+                });
             })
             .await;
             if is_current() {

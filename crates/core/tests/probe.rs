@@ -813,3 +813,46 @@ fn in_a_browser_a_host_without_any_cors_is_found_by_the_no_cors_check() {
     assert_eq!(run.report.outcome, Outcome::Blocked);
     assert_eq!(run.requests.len(), 3);
 }
+
+#[test]
+fn the_verdict_is_ready_before_the_session_is_closed() {
+    let mut probe = mcp_status_core::Probe::new(
+        mcp_status_core::Target::parse(URL).unwrap(),
+        config(Environment::Native),
+        0.0,
+    );
+    let mut now = 0.0;
+    let mut decided_before_close = false;
+    while let Some(transmit) = probe.poll_transmit(now) {
+        let request = transmit.request.clone();
+        if request.method == Method::Delete {
+            decided_before_close = probe.is_decided() && probe.report().is_some();
+            assert_eq!(probe.report().unwrap().outcome, Outcome::Ok);
+        }
+        let Answer::Respond {
+            status,
+            headers,
+            body: Body::Chunks(chunks),
+            ..
+        } = good_json_server(&request)
+        else {
+            panic!("scripted answers");
+        };
+        now += 1.0;
+        probe.handle_response(
+            transmit.exchange,
+            mcp_status_core::ResponseHead::new(status, headers),
+            now,
+        );
+        for chunk in chunks {
+            probe.handle_body(transmit.exchange, &chunk, now);
+        }
+        probe.handle_body_end(transmit.exchange, now);
+    }
+    assert!(decided_before_close);
+    assert!(probe.is_done());
+    assert_eq!(
+        probe.report().unwrap().steps.last().unwrap().step,
+        Step::Close
+    );
+}

@@ -273,6 +273,16 @@ impl Probe {
         self.active.is_none() && self.next.is_none()
     }
 
+    /// The verdict is known; at most closing the session remains. Pages show the result now
+    /// rather than after the courtesy DELETE.
+    pub fn is_decided(&self) -> bool {
+        let closing = match (&self.active, &self.next) {
+            (Some(active), _) => active.step == Step::Close,
+            (None, next) => matches!(next, None | Some(Next::Close)),
+        };
+        closing && (self.failure.is_some() || self.tools_done)
+    }
+
     pub fn handle_response(&mut self, exchange: ExchangeId, head: ResponseHead, now: f64) {
         let Some(index) = self.index_of(exchange) else {
             return;
@@ -444,9 +454,9 @@ impl Probe {
         self.settle();
     }
 
-    /// The verdict, once [`Probe::is_done`].
+    /// The verdict, once [`Probe::is_decided`]; its steps grow until [`Probe::is_done`].
     pub fn report(&self) -> Option<ProbeReport> {
-        if !self.is_done() {
+        if !self.is_decided() && !self.is_done() {
             return None;
         }
         let latency_ms = ms(self.verdict_end - self.started);
