@@ -13,7 +13,7 @@ use mcp_status_core::{
     Transmit, TransportError,
 };
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
     AbortController, ReadableStreamDefaultReader, RequestMode, RequestRedirect, ResponseType,
 };
@@ -46,15 +46,29 @@ impl Open {
     fn start(transmit: Transmit) -> Open {
         let controller = AbortController::new().ok();
         let signal = controller.as_ref().map(AbortController::signal);
-        let next = match build(&transmit.request, signal.as_ref()) {
+        // `fetch` is called now, not when the future is first polled: rendering the progress
+        // display must not delay the request.
+        let sent = build(&transmit.request, signal.as_ref()).and_then(|request| {
+            let raw: web_sys::Request = request.into();
+            web_sys::window()
+                .map(|window| window.fetch_with_request(&raw))
+                .ok_or_else(|| "no window to fetch from".to_owned())
+        });
+        let next = match sent {
             Err(error) => async move { Event::Error(TransportError::Network(error)) }.boxed_local(),
-            Ok(request) => async move {
-                match request.send().await {
-                    Ok(response) => {
-                        let reader = body_reader(&response);
-                        Event::Head(head_of(&response), reader)
-                    }
-                    Err(error) => Event::Error(TransportError::Network(error.to_string())),
+            Ok(promise) => async move {
+                match JsFuture::from(promise).await {
+                    Ok(value) => match value.dyn_into::<web_sys::Response>() {
+                        Ok(raw) => {
+                            let response = Response::from(raw);
+                            let reader = body_reader(&response);
+                            Event::Head(head_of(&response), reader)
+                        }
+                        Err(_) => {
+                            Event::Error(TransportError::Network("fetch gave no response".into()))
+                        }
+                    },
+                    Err(error) => Event::Error(TransportError::Network(js_message(&error))),
                 }
             }
             .boxed_local(),
@@ -90,6 +104,27 @@ impl Open {
         };
     }
 
+    /// Reads what is left of a body nobody needs, so the browser can reuse the connection
+    /// (aborting closes it, and the next request pays for a new one); gives up and aborts
+    /// after a short grace period or a few kilobytes, for streams that never end.
+    async fn drain(mut self) {
+        const GRACE_MS: u32 = 1_000;
+        const MAX_CHUNKS: usize = 16;
+        let mut timer = TimeoutFuture::new(GRACE_MS);
+        for _ in 0..MAX_CHUNKS {
+            match select(&mut self.next, &mut timer).await {
+                Either::Left((Event::Chunk(_), _)) => self.read_next(),
+                Either::Left((Event::Head(_, reader), _)) => {
+                    self.reader = reader;
+                    self.read_next();
+                }
+                Either::Left((Event::End | Event::Error(_), _)) => return,
+                Either::Right(_) => break,
+            }
+        }
+        self.abort();
+    }
+
     /// Stops the request and any body still streaming.
     fn abort(&self) {
         if let Some(reader) = &self.reader {
@@ -121,13 +156,13 @@ pub async fn run_probe(mut probe: Probe, on_progress: impl Fn(Progress)) -> Prob
                 verdict: probe.report(),
             });
         }
-        open.retain(|exchange| {
-            let wanted = probe.wants(exchange.id);
-            if !wanted {
-                exchange.abort();
-            }
-            wanted
-        });
+        let (wanted, unwanted): (Vec<Open>, Vec<Open>) = open
+            .into_iter()
+            .partition(|exchange| probe.wants(exchange.id));
+        open = wanted;
+        for exchange in unwanted {
+            spawn_local(exchange.drain());
+        }
         if probe.is_done() {
             break;
         }

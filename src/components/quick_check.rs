@@ -3,6 +3,7 @@
 use super::check_progress::CheckProgress;
 use super::check_result::CheckResult;
 use crate::browser::clock::now_ms;
+use crate::browser::frame::after_then_next_frame;
 use crate::browser::location::{current_route, navigate, on_route_change};
 use crate::browser::probe_driver::{run_probe, Progress};
 use crate::route::Route;
@@ -10,10 +11,16 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::{Environment, Probe, ProbeConfig, ProbeReport, Target};
 
+/// How long a check runs before its progress is shown.
+const PROGRESS_DELAY_MS: u32 = 150;
+
 #[derive(Debug, Clone, PartialEq)]
 enum CheckState {
     Idle,
-    Running { url: String, progress: Progress },
+    Running {
+        url: String,
+        progress: Box<Progress>,
+    },
     Done(Box<ProbeReport>),
 }
 
@@ -24,6 +31,9 @@ pub fn QuickCheck() -> impl IntoView {
     let state = RwSignal::new(CheckState::Idle);
     // Each check gets a number; results of a check that a newer one replaced are dropped.
     let generation = StoredValue::new(0u64);
+    // Progress waiting to be painted, and whether this check has painted any yet.
+    let queued = StoredValue::new(None::<CheckState>);
+    let shown_progress = StoredValue::new(false);
 
     let start = move |raw: String, timeout_s: Option<u32>| {
         let target = match Target::parse(&raw) {
@@ -35,6 +45,8 @@ pub fn QuickCheck() -> impl IntoView {
             }
         };
         field_error.set(None);
+        shown_progress.set_value(false);
+        queued.set_value(None);
         generation.update_value(|g| *g += 1);
         let this_run = generation.get_value();
         let is_current = move || generation.get_value() == this_run;
@@ -50,16 +62,46 @@ pub fn QuickCheck() -> impl IntoView {
                 if !is_current() {
                     return;
                 }
-                state.set(match progress.verdict {
-                    Some(verdict) => CheckState::Done(Box::new(verdict)),
-                    None => CheckState::Running {
-                        url: url.clone(),
-                        progress,
-                    },
-                });
+                match progress.verdict {
+                    Some(verdict) => {
+                        queued.set_value(None);
+                        state.set(CheckState::Done(Box::new(verdict)));
+                    }
+                    None => {
+                        // Progress is painted at most once a frame: on a fast server, rendering
+                        // every step would hold up the next request.
+                        let running = CheckState::Running {
+                            url: url.clone(),
+                            progress: Box::new(progress),
+                        };
+                        let first = queued.with_value(Option::is_none);
+                        queued.set_value(Some(running));
+                        if first {
+                            // The first progress appears only if the check takes a while, so
+                            // a fast check goes straight to its verdict without a flash of
+                            // spinner; later progress is painted at most once a frame.
+                            let delay = if shown_progress.get_value() {
+                                0
+                            } else {
+                                PROGRESS_DELAY_MS
+                            };
+                            after_then_next_frame(delay, move || {
+                                if let Some(running) =
+                                    queued.try_update_value(Option::take).flatten()
+                                {
+                                    if is_current() {
+                                        shown_progress.set_value(true);
+                                        state.set(running);
+                                    }
+                                }
+                            });
+                        }
+                    }
+                }
             })
             .await;
             if is_current() {
+                queued.set_value(None);
                 state.set(CheckState::Done(Box::new(report)));
             }
         });
@@ -133,7 +175,7 @@ pub fn QuickCheck() -> impl IntoView {
             {move || match state.get() {
                 CheckState::Idle => ().into_any(),
                 CheckState::Running { url, progress } => {
-                    view! { <CheckProgress url progress /> }.into_any()
+                    view! { <CheckProgress url progress=*progress /> }.into_any()
                 }
                 CheckState::Done(report) => view! { <CheckResult report=*report /> }.into_any(),
             }}
