@@ -99,21 +99,30 @@ try {
       url,
     );
   const runTheirs = (url) => theirs.evaluate((url) => window.sdkProbe(url), url);
+  // Our probe without the page around it: the exported JS function (src/api.rs).
+  const runEngine = (url) =>
+    ours.evaluate(async (url) => {
+      const started = performance.now();
+      const summary = await window.wasmBindings.probe(url);
+      return { ms: performance.now() - started, outcome: summary.outcome };
+    }, url);
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
-  const results = { ours: [], theirs: [], oursRequests: [], theirsRequests: [] };
+  const results = { ours: [], theirs: [], engine: [], oursRequests: [], theirsRequests: [], engineRequests: [] };
+  const runners = { ours: runOurs, theirs: runTheirs, engine: runEngine };
   for (let run = 0; run < WARMUP + RUNS; run++) {
-    // Alternate who goes first, so neither always gets the warmer server.
-    const order = run % 2 ? ["theirs", "ours"] : ["ours", "theirs"];
+    // Rotate who goes first, so nobody always gets the warmer server.
+    const order = ["ours", "theirs", "engine"];
+    for (let i = 0; i < run % 3; i++) order.push(order.shift());
     for (const who of order) {
       const url = proxy.url(`${who}-${run}`);
       proxy.take();
-      const result = who === "ours" ? await runOurs(url) : await runTheirs(url);
+      const result = await runners[who](url);
       await settle();
       const requests = proxy.take();
       if (process.env.TIMELINE) console.log(who.padEnd(7), result.ms.toFixed(1).padStart(6), proxy.timeline());
       else proxy.timeline();
-      if (who === "ours" && result.outcome !== "ok") throw new Error(`our probe said ${result.outcome}`);
+      if (who !== "theirs" && result.outcome !== "ok") throw new Error(`our probe said ${result.outcome}`);
       if (run < WARMUP) continue;
       results[who].push(result.ms);
       results[`${who}Requests`].push(requests);
@@ -121,6 +130,7 @@ try {
   }
   const oursMedian = median(results.ours);
   const theirsMedian = median(results.theirs);
+  const engineMedian = median(results.engine);
   const lastOurs = results.oursRequests.at(-1);
   const lastTheirs = results.theirsRequests.at(-1);
   const summary = {
@@ -129,6 +139,8 @@ try {
     ours_median_ms: Number(oursMedian.toFixed(1)),
     sdk_median_ms: Number(theirsMedian.toFixed(1)),
     ratio: Number((oursMedian / theirsMedian).toFixed(2)),
+    engine_median_ms: Number(engineMedian.toFixed(1)),
+    engine_ratio: Number((engineMedian / theirsMedian).toFixed(2)),
     ours_requests: { total: median(results.oursRequests.map(total)), by_method: lastOurs },
     sdk_requests: { total: median(results.theirsRequests.map(total)), by_method: lastTheirs },
   };
@@ -136,9 +148,9 @@ try {
   console.log(`
 | | median wall time | HTTP requests per probe (preflights included) |
 |---|---|---|
-| mcp-status quick check (initialize, initialized, tools/list, DELETE) | ${summary.ours_median_ms} ms | ${summary.ours_requests.total} (${JSON.stringify(lastOurs)}) |
+| mcp-status probe (wasm, \`wasmBindings.probe\`) to verdict | ${summary.engine_median_ms} ms (${summary.engine_ratio}× SDK) | ${median(results.engineRequests.map(total))} |
+| mcp-status quick check page, address change to verdict on screen | ${summary.ours_median_ms} ms (${summary.ratio}× SDK) | ${summary.ours_requests.total} (${JSON.stringify(lastOurs)}) |
 | TypeScript SDK client (connect + listTools) | ${summary.sdk_median_ms} ms | ${summary.sdk_requests.total} (${JSON.stringify(lastTheirs)}) |
-| ratio ours / SDK | ${summary.ratio} | |
 `);
 } finally {
   await browser.close();

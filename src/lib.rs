@@ -1,10 +1,12 @@
 //! mcp-status web app: a thin Leptos (client-side rendered) layer over `mcp-status-core`.
 //!
 //! - [`app`]: the page shell.
+//! - [`api`]: the probe as a JavaScript function, for scripts and benchmarks.
 //! - [`components`]: views; they read signals and call the core.
 //! - [`browser`]: glue to browser APIs (fetch, location, clipboard).
 //! - [`route`]: the hash routes.
 
+pub mod api;
 pub mod app;
 pub mod browser;
 pub mod components;

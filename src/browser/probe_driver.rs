@@ -142,19 +142,19 @@ pub async fn run_probe(mut probe: Probe, on_progress: impl Fn(Progress)) -> Prob
     let mut open: Vec<Open> = Vec::new();
     let mut verdict_shown = false;
     loop {
+        // The verdict is shown before closing the session starts.
+        let decided = probe.is_decided() && !verdict_shown;
+        if decided {
+            verdict_shown = true;
+            on_progress(progress_of(&probe));
+        }
         let mut started = false;
         while let Some(transmit) = probe.poll_transmit(now_ms()) {
             open.push(Open::start(transmit));
             started = true;
         }
-        let decided = probe.is_decided() && !verdict_shown;
-        if started || decided {
-            verdict_shown |= decided;
-            on_progress(Progress {
-                current: probe.current_step(),
-                finished: probe.steps().to_vec(),
-                verdict: probe.report(),
-            });
+        if started && !decided {
+            on_progress(progress_of(&probe));
         }
         let (wanted, unwanted): (Vec<Open>, Vec<Open>) = open
             .into_iter()
@@ -183,6 +183,14 @@ pub async fn run_probe(mut probe: Probe, on_progress: impl Fn(Progress)) -> Prob
     probe
         .report()
         .expect("the probe only stops sending once it has a verdict")
+}
+
+fn progress_of(probe: &Probe) -> Progress {
+    Progress {
+        current: probe.current_step(),
+        finished: probe.steps().to_vec(),
+        verdict: probe.report(),
+    }
 }
 
 fn deliver(probe: &mut Probe, open: &mut Vec<Open>, index: usize, event: Event) {

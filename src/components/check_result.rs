@@ -5,6 +5,7 @@ use crate::browser::location::{copy_to_clipboard, href_of};
 use crate::route::Route;
 use leptos::prelude::*;
 use mcp_status_core::report::Transport;
+use mcp_status_core::summary::CheckSummary;
 use mcp_status_core::{Outcome, ProbeReport};
 
 /// The headline: an icon and a word, never colour alone.
@@ -32,6 +33,8 @@ pub fn CheckResult(report: ProbeReport) -> impl IntoView {
         timeout_s: None,
     });
     let tool_count = report.tool_count();
+    // The same object as `mcp-status check --json`.
+    let json = serde_json::to_string_pretty(&CheckSummary::from(&report)).unwrap_or_default();
     let server = report.server.clone().map(|server| {
         let title = server.title.filter(|t| *t != server.name);
         view! {
@@ -123,6 +126,9 @@ pub fn CheckResult(report: ProbeReport) -> impl IntoView {
                 " "
                 <button type="button" class="secondary" on:click=move |_| copy_to_clipboard(&share)>
                     "Copy link"
+                </button>
+                <button type="button" class="secondary" on:click=move |_| copy_to_clipboard(&json)>
+                    "Copy as JSON"
                 </button>
             </p>
         </section>

@@ -84,6 +84,22 @@ describe("quick check", () => {
     await page.close();
   });
 
+  test("scripts get the same summary as mcp-status check --json from wasmBindings.probe", async () => {
+    const page = await browser.newPage();
+    await page.goto(site.url);
+    await page.waitForFunction(() => typeof window.wasmBindings?.probe === "function");
+    const summary = await page.evaluate((url) => window.wasmBindings.probe(url), everything.url);
+    assert.equal(summary.outcome, "ok");
+    assert.equal(summary.layer, null);
+    assert.equal(summary.transport, "streamable_http");
+    assert.equal(summary.tool_count, expectedToolCount);
+    assert.match(summary.contract_hash, /^[0-9a-f]{16}$/);
+    assert.deepEqual(summary.steps.slice(0, 3).map((s) => s.name), ["initialize", "initialized", "tools_list"]);
+    const refused = await page.evaluate(() => window.wasmBindings.probe("ftp://example.com").catch((e) => String(e)));
+    assert.match(refused, /ftp:/);
+    await page.close();
+  });
+
   test("an invalid URL gets an inline message and sends nothing", async () => {
     const page = await browser.newPage();
     const requests = [];

@@ -24,7 +24,7 @@ pub use diagnosis::{cors_hint, CorsFix};
 pub use exchange::ExchangeId;
 
 use crate::auth::parse_www_authenticate;
-use crate::fingerprint::fingerprint;
+use crate::fingerprint::{fingerprint, Fingerprint};
 use crate::http::{FetchMode, HttpRequest, ResponseHead, TransportError};
 use crate::jsonrpc::{self, InitializeResult, Reply};
 use crate::platform::Platform;
@@ -107,6 +107,8 @@ pub struct Probe {
     raw_tools: Vec<Value>,
     seen_cursors: HashSet<String>,
     tools_done: bool,
+    /// Computed once the whole list is in (reports are built more than once).
+    prints: Option<Fingerprint>,
     /// When the last step that decides the verdict ended; the probe's latency ends here.
     verdict_end: f64,
     failure: Option<Failure>,
@@ -140,6 +142,7 @@ impl Probe {
             raw_tools: Vec::new(),
             seen_cursors: HashSet::new(),
             tools_done: false,
+            prints: None,
             verdict_end: now,
             failure: None,
             auth: None,
@@ -478,7 +481,7 @@ impl Probe {
             Era::Legacy { .. } => Transport::HttpSse,
             _ => Transport::StreamableHttp,
         });
-        let prints = self.tools_done.then(|| fingerprint(&self.raw_tools));
+        let prints = self.prints.clone();
         Some(ProbeReport {
             url: self.target.to_string(),
             outcome,
@@ -856,16 +859,14 @@ impl Probe {
             });
         } else {
             // A server without the tools capability has nothing to list: not a failure.
-            self.tools_done = true;
-            self.next = self.closing();
+            self.tools_complete();
         }
     }
 
     fn next_page(&mut self, cursor: Option<String>) {
         let page = self.steps.last().and_then(|s| s.page).unwrap_or(1);
         let Some(cursor) = cursor else {
-            self.tools_done = true;
-            self.next = self.closing();
+            self.tools_complete();
             return;
         };
         let failure = if !self.seen_cursors.insert(cursor.clone()) {
@@ -883,6 +884,12 @@ impl Probe {
             return;
         };
         self.conclude(Failure::failed(crate::report::Layer::Tools, failure, None));
+    }
+
+    fn tools_complete(&mut self) {
+        self.tools_done = true;
+        self.prints = Some(fingerprint(&self.raw_tools));
+        self.next = self.closing();
     }
 
     /// Closes the session after the verdict, if there is one to close.
