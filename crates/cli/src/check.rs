@@ -16,6 +16,9 @@ pub struct CheckArgs {
     /// A passing probe slower than this many milliseconds is `degraded`.
     #[arg(long, value_name = "MS", default_value_t = ProbeConfig::default().degraded_after_ms)]
     degraded_after: u64,
+    /// Largest response body read, in MiB; a bigger answer fails the probe.
+    #[arg(long, value_name = "MIB", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    max_body_mib: u32,
     /// Print one JSON object instead of a report.
     #[arg(long)]
     json: bool,
@@ -42,6 +45,7 @@ pub async fn run(args: CheckArgs) -> ExitCode {
     let config = ProbeConfig {
         timeout_ms,
         degraded_after_ms: args.degraded_after,
+        max_body_bytes: args.max_body_mib as usize * 1024 * 1024,
         environment: Environment::Native,
         ..ProbeConfig::default()
     };

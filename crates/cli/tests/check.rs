@@ -49,6 +49,7 @@ fn invalid_input_is_refused_with_exit_code_2_and_nothing_sent() {
         vec!["check", "ftp://example.com/mcp"],
         vec!["check", "not a url"],
         vec!["check", "http://127.0.0.1:9/mcp", "--timeout", "-1"],
+        vec!["check", "http://127.0.0.1:9/mcp", "--max-body-mib", "0"],
         vec!["check"],
     ] {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_mcp-status"))
