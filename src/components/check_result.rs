@@ -13,7 +13,8 @@ pub fn headline(report: &ProbeReport) -> (&'static str, String) {
     match report.outcome {
         Outcome::Ok => ("✓", "Works".to_owned()),
         Outcome::Degraded => ("◐", "Works, but slowly".to_owned()),
-        Outcome::AuthRequired => ("🔒", "Up, and requires authentication".to_owned()),
+        // Drawn as SVG in the headline: no font has a lock that every system shows.
+        Outcome::AuthRequired => ("", "Up, and requires authentication".to_owned()),
         Outcome::Blocked => ("⊘", "Blocked by the browser (CORS)".to_owned()),
         Outcome::Failed => (
             "✕",
@@ -104,7 +105,21 @@ pub fn CheckResult(report: ProbeReport) -> impl IntoView {
             aria-live="polite"
         >
             <h2 class="headline">
-                <span class="outcome-icon" aria-hidden="true">{icon}</span>
+                <span class="outcome-icon" aria-hidden="true">
+                    {if report.outcome == Outcome::AuthRequired {
+                        view! {
+                            <svg viewBox="0 0 16 16" width="0.9em" height="0.9em">
+                                <path
+                                    fill="currentColor"
+                                    d="M4 7V5a4 4 0 0 1 8 0v2h1v8H3V7h1zm2 0h4V5a2 2 0 0 0-4 0v2z"
+                                ></path>
+                            </svg>
+                        }
+                            .into_any()
+                    } else {
+                        icon.into_any()
+                    }}
+                </span>
                 {title}
             </h2>
             <p class="url">{report.url.clone()}</p>

@@ -11,7 +11,7 @@ pub fn render(report: &ProbeReport) -> String {
     let (icon, word) = match report.outcome {
         Outcome::Ok => ("✓", "ok".to_owned()),
         Outcome::Degraded => ("◐", "degraded".to_owned()),
-        Outcome::AuthRequired => ("🔒", "auth required".to_owned()),
+        Outcome::AuthRequired => ("⚿", "auth required".to_owned()),
         Outcome::Blocked => ("⊘", "blocked".to_owned()),
         Outcome::Failed => (
             "✕",

@@ -599,7 +599,7 @@ impl Probe {
         let challenge = parse_www_authenticate(status, head.header("www-authenticate"));
         let candidates = metadata_candidates(&challenge, &self.target);
         self.auth = Some(challenge);
-        self.finish_step(StepStatus::Failed, now, Some(format!("HTTP {status}")));
+        self.finish_step(StepStatus::Failed, now, None);
         self.failure = Some(diagnosis::auth_required(step, status));
         self.next = if candidates.is_empty() {
             self.closing()
@@ -758,7 +758,7 @@ impl Probe {
             }
         }
         let failure = diagnosis::refused(&self.status_context(step, status, body));
-        self.finish_step(StepStatus::Failed, now, Some(format!("HTTP {status}")));
+        self.finish_step(StepStatus::Failed, now, None);
         self.conclude(failure);
     }
 
