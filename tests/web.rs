@@ -25,6 +25,27 @@ fn container() -> web_sys::HtmlElement {
     element.unchecked_into()
 }
 
+/// A report with nothing in it but its verdict.
+fn report_with(outcome: Outcome, layer: Option<Layer>) -> ProbeReport {
+    ProbeReport {
+        url: "http://127.0.0.1:1/mcp".into(),
+        outcome,
+        layer,
+        error: None,
+        hint: None,
+        latency_ms: 12,
+        timeout_ms: 10_000,
+        steps: vec![],
+        transport: None,
+        protocol_version: None,
+        server: None,
+        tools: None,
+        auth: None,
+        contract_hash: None,
+        metadata_hash: None,
+    }
+}
+
 async fn next_tick() {
     gloo_timers::future::TimeoutFuture::new(0).await;
 }
@@ -67,15 +88,6 @@ fn routes_round_trip_through_the_fragment() {
 async fn server_text_is_rendered_as_text_never_as_markup() {
     let hostile = "<img src=x onerror=\"window.__pwned=1\">";
     let report = ProbeReport {
-        url: "http://127.0.0.1:1/mcp".into(),
-        outcome: Outcome::Ok,
-        layer: None,
-        error: None,
-        hint: None,
-        latency_ms: 12,
-        timeout_ms: 10_000,
-        steps: vec![],
-        transport: None,
         protocol_version: Some("2025-06-18".into()),
         server: Some(ServerInfo {
             name: hostile.into(),
@@ -87,9 +99,7 @@ async fn server_text_is_rendered_as_text_never_as_markup() {
             title: Some(hostile.into()),
             description: None,
         }]),
-        auth: None,
-        contract_hash: None,
-        metadata_hash: None,
+        ..report_with(Outcome::Ok, None)
     };
     let parent = container();
     let _handle = leptos::mount::mount_to(
@@ -113,21 +123,8 @@ async fn server_text_is_rendered_as_text_never_as_markup() {
 #[wasm_bindgen_test]
 async fn a_failed_report_carries_outcome_and_layer_attributes() {
     let report = ProbeReport {
-        url: "http://127.0.0.1:1/mcp".into(),
-        outcome: Outcome::Failed,
-        layer: Some(Layer::Tools),
         error: Some("tools/list returned JSON-RPC error -32601".into()),
-        hint: None,
-        latency_ms: 40,
-        timeout_ms: 10_000,
-        steps: vec![],
-        transport: None,
-        protocol_version: None,
-        server: None,
-        tools: None,
-        auth: None,
-        contract_hash: None,
-        metadata_hash: None,
+        ..report_with(Outcome::Failed, Some(Layer::Tools))
     };
     let parent = container();
     let _handle = leptos::mount::mount_to(
