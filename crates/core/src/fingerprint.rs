@@ -2,7 +2,7 @@
 //! (what clients call: names and schemas) and the *metadata* (what people and models read),
 //! each hashed over a canonical form, and a readable diff of two lists.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -95,7 +95,7 @@ fn write_canonical(value: &Value, out: &mut String) {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DriftKind {
     /// A tool added or removed, or a schema changed: clients may break (P2).

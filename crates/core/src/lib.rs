@@ -6,6 +6,8 @@
 //! - [`report`]: the verdict vocabulary shared by the page, the CLI and the docs.
 //! - [`fingerprint`]: contract and metadata hashes of a tool list, and tool-list diffs.
 //! - [`platform`]: scale-to-zero hosting platforms and their timeouts.
+//! - [`monitor`]: the monitoring engine: hysteresis, cold starts, drift, incidents, alerts,
+//!   uptimes and SLO burn, from a stream of probes.
 //!
 //! This crate must build for wasm32 and native alike: no web, runtime or clock dependencies.
 //! Time comes in from the caller as milliseconds.
@@ -14,6 +16,7 @@ pub mod auth;
 pub mod fingerprint;
 pub mod http;
 pub mod jsonrpc;
+pub mod monitor;
 pub mod platform;
 pub mod probe;
 pub mod report;

@@ -49,6 +49,20 @@ impl Platform {
         }
     }
 
+    /// How long the platform lets a server sit idle before scaling it to zero (spec §3);
+    /// the first probe after such a gap may meet a cold start. Vercel's function lifetime is
+    /// not published; 5 minutes is a conservative guess.
+    pub fn idle_timeout_ms(self) -> Option<i64> {
+        const MINUTE: i64 = 60_000;
+        match self {
+            Platform::Render => Some(15 * MINUTE),
+            Platform::Railway => Some(10 * MINUTE),
+            Platform::Fly => Some(5 * MINUTE),
+            Platform::Vercel => Some(5 * MINUTE),
+            Platform::Other => None,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Platform::Render => "Render",

@@ -1,9 +1,9 @@
 //! What a finished probe found. The names here (`outcome`, `layer`, `latency_ms`...) are the
 //! names used in the page's `data-*` attributes, in JSON and in the docs.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Ok,
@@ -29,7 +29,7 @@ impl Outcome {
 }
 
 /// Where a failed probe stopped, bottom-up (product spec, section 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Layer {
     Transport,

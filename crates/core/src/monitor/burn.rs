@@ -1,0 +1,224 @@
+//! Error-budget burn over sliding windows, and the multi-window burn alerts of the product spec
+//! (section 4): 14.4x over 1 h and 5 min, 6x over 6 h and 30 min (page), 1x over 3 d and 6 h
+//! (ticket), each only with enough probes in both windows.
+//!
+//! Probes are counted per minute in a ring that covers the longest window; each window keeps a
+//! running sum, so a probe costs O(1) however long the windows are.
+
+use super::record::{Millis, MINUTE};
+use serde::{Deserialize, Serialize};
+
+const RING: usize = 3 * 24 * 60;
+/// Window lengths in minutes.
+const WINDOWS: [i64; 5] = [5, 30, 60, 6 * 60, 3 * 24 * 60];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BurnRule {
+    /// 14.4x over 1 h and 5 min: two days of a 30-day budget in an hour.
+    Fast,
+    /// 6x over 6 h and 30 min.
+    Medium,
+    /// 1x over 3 d and 6 h: on course to spend the whole budget.
+    Slow,
+}
+
+impl BurnRule {
+    pub const ALL: [BurnRule; 3] = [BurnRule::Fast, BurnRule::Medium, BurnRule::Slow];
+
+    /// (long window, short window) as indexes into `WINDOWS`, and the burn factor.
+    fn spec(self) -> (usize, usize, f64) {
+        match self {
+            BurnRule::Fast => (2, 0, 14.4),
+            BurnRule::Medium => (3, 1, 6.0),
+            BurnRule::Slow => (4, 3, 1.0),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            BurnRule::Fast => "14.4x over 1 h and 5 min",
+            BurnRule::Medium => "6x over 6 h and 30 min",
+            BurnRule::Slow => "1x over 3 d and 6 h",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BurnChange {
+    Fired(BurnRule),
+    Resolved(BurnRule),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BurnTracker {
+    /// (good, bad) probes per minute, indexed by minute modulo the ring.
+    ring: Vec<(u32, u32)>,
+    head: Option<i64>,
+    sums: [(u64, u64); WINDOWS.len()],
+    firing: [bool; 3],
+}
+
+impl Default for BurnTracker {
+    fn default() -> Self {
+        BurnTracker {
+            ring: vec![(0, 0); RING],
+            head: None,
+            sums: [(0, 0); WINDOWS.len()],
+            firing: [false; 3],
+        }
+    }
+}
+
+impl BurnTracker {
+    /// Counts one probe at `at` (`bad`: it costs SLO budget) and returns alerts that changed.
+    pub fn record(
+        &mut self,
+        at: Millis,
+        bad: bool,
+        budget: f64,
+        min_samples: u32,
+    ) -> Vec<BurnChange> {
+        let minute = at.div_euclid(MINUTE);
+        self.advance_to(minute);
+        let head = self.head.unwrap_or(minute);
+        if head - minute < RING as i64 {
+            let slot = &mut self.ring[minute.rem_euclid(RING as i64) as usize];
+            if bad {
+                slot.1 += 1;
+            } else {
+                slot.0 += 1;
+            }
+            for (window, sum) in WINDOWS.iter().zip(self.sums.iter_mut()) {
+                if head - minute < *window {
+                    if bad {
+                        sum.1 += 1;
+                    } else {
+                        sum.0 += 1;
+                    }
+                }
+            }
+        }
+        self.evaluate(budget, min_samples)
+    }
+
+    /// Burn rate of the window `index` (error rate / budget), with its sample count.
+    fn burn(&self, index: usize, budget: f64) -> (f64, u64) {
+        let (good, bad) = self.sums[index];
+        let total = good + bad;
+        if total == 0 {
+            return (0.0, 0);
+        }
+        ((bad as f64 / total as f64) / budget, total)
+    }
+
+    fn evaluate(&mut self, budget: f64, min_samples: u32) -> Vec<BurnChange> {
+        let mut changes = Vec::new();
+        for (index, rule) in BurnRule::ALL.into_iter().enumerate() {
+            let (long, short, factor) = rule.spec();
+            let (long_burn, long_n) = self.burn(long, budget);
+            let (short_burn, short_n) = self.burn(short, budget);
+            let enough = long_n >= u64::from(min_samples) && short_n >= u64::from(min_samples);
+            let burning = enough && long_burn > factor && short_burn > factor;
+            if burning != self.firing[index] {
+                self.firing[index] = burning;
+                changes.push(if burning {
+                    BurnChange::Fired(rule)
+                } else {
+                    BurnChange::Resolved(rule)
+                });
+            }
+        }
+        changes
+    }
+
+    fn advance_to(&mut self, minute: i64) {
+        let Some(head) = self.head else {
+            self.head = Some(minute);
+            return;
+        };
+        if minute <= head {
+            return;
+        }
+        if minute - head >= RING as i64 {
+            // Everything in the ring is older than the longest window.
+            self.ring.iter_mut().for_each(|slot| *slot = (0, 0));
+            self.sums = [(0, 0); WINDOWS.len()];
+        } else {
+            for m in head + 1..=minute {
+                for (window, sum) in WINDOWS.iter().zip(self.sums.iter_mut()) {
+                    let leaving = self.ring[(m - window).rem_euclid(RING as i64) as usize];
+                    sum.0 -= u64::from(leaving.0);
+                    sum.1 -= u64::from(leaving.1);
+                }
+                self.ring[m.rem_euclid(RING as i64) as usize] = (0, 0);
+            }
+        }
+        self.head = Some(minute);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BUDGET: f64 = 0.005;
+
+    #[test]
+    fn a_burst_of_failures_fires_the_fast_rule_and_recovery_resolves_it() {
+        let mut tracker = BurnTracker::default();
+        let mut fired = Vec::new();
+        // An hour of good probes, then 10 minutes of failures.
+        for minute in 0..60 {
+            fired.extend(tracker.record(minute * MINUTE, false, BUDGET, 5));
+        }
+        assert!(fired.is_empty());
+        for minute in 60..70 {
+            fired.extend(tracker.record(minute * MINUTE, true, BUDGET, 5));
+        }
+        assert!(
+            fired.contains(&BurnChange::Fired(BurnRule::Fast)),
+            "{fired:?}"
+        );
+        // Enough good minutes push the short window below the factor.
+        let mut later = Vec::new();
+        for minute in 70..80 {
+            later.extend(tracker.record(minute * MINUTE, false, BUDGET, 5));
+        }
+        assert!(
+            later.contains(&BurnChange::Resolved(BurnRule::Fast)),
+            "{later:?}"
+        );
+    }
+
+    #[test]
+    fn too_few_samples_never_fire() {
+        let mut tracker = BurnTracker::default();
+        let mut fired = Vec::new();
+        // Every failure counts, but only four probes in the short window.
+        for minute in 0..4 {
+            fired.extend(tracker.record(minute * MINUTE, true, BUDGET, 5));
+        }
+        assert!(fired.is_empty(), "{fired:?}");
+        fired.extend(tracker.record(4 * MINUTE, true, BUDGET, 5));
+        assert!(fired.contains(&BurnChange::Fired(BurnRule::Fast)));
+    }
+
+    #[test]
+    fn windows_forget_what_slid_out() {
+        let mut tracker = BurnTracker::default();
+        for minute in 0..10 {
+            tracker.record(minute * MINUTE, true, BUDGET, 1);
+        }
+        tracker.record(3 * 24 * 60 * MINUTE + 100 * MINUTE, false, BUDGET, 1);
+        assert_eq!(tracker.sums[4], (1, 0));
+        // A gap within the ring: the 5-minute window holds only recent minutes.
+        let mut t = BurnTracker::default();
+        for minute in 0..10 {
+            t.record(minute * MINUTE, true, BUDGET, 1);
+        }
+        t.record(12 * MINUTE, false, BUDGET, 1);
+        assert_eq!(t.sums[0], (1, 2)); // minutes 8..=12 hold two failures and one pass
+        assert_eq!(t.sums[4], (1, 10));
+    }
+}

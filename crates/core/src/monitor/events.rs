@@ -1,0 +1,127 @@
+//! What the monitor reports besides numbers: incidents, alerts, cold starts, drift.
+
+use super::burn::BurnRule;
+use super::record::{Millis, ProbeRecord, MINUTE};
+use crate::fingerprint::DriftKind;
+use crate::report::Layer;
+use serde::{Deserialize, Serialize};
+
+/// Product spec, section 6. Ordered: `P1 < P2 < P3`, so the worse severity is the minimum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Severity {
+    P1,
+    P2,
+    P3,
+}
+
+impl Severity {
+    /// Transport and http failures page now; a broken handshake or tool list is P2.
+    pub fn of_layer(layer: Option<Layer>) -> Severity {
+        match layer {
+            Some(Layer::Initialize | Layer::Tools) => Severity::P2,
+            Some(Layer::Transport | Layer::Http) | None => Severity::P1,
+        }
+    }
+
+    /// How long an alert of this severity may wait for a human before it escalates. P3 waits
+    /// for the next business day and never escalates by time.
+    pub fn ack_target(self) -> Option<Millis> {
+        match self {
+            Severity::P1 => Some(5 * MINUTE),
+            Severity::P2 => Some(30 * MINUTE),
+            Severity::P3 => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::P1 => "P1",
+            Severity::P2 => "P2",
+            Severity::P3 => "P3",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    pub id: u64,
+    /// The first failed probe of the streak that was confirmed.
+    pub start: Millis,
+    /// The first passing probe of the streak that confirmed recovery.
+    pub end: Option<Millis>,
+    pub severity: Severity,
+    pub layer: Option<Layer>,
+    pub first_error: Option<String>,
+    /// The first failed probes (at most five).
+    pub evidence: Vec<ProbeRecord>,
+    /// When its alert fired: `None` while muted (maintenance) or damped (flapping).
+    pub alerted_at: Option<Millis>,
+    /// Began within the flap-quiet period after the previous recovery.
+    pub flapping: bool,
+    pub escalate_eligible: bool,
+}
+
+pub const MAX_EVIDENCE: usize = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    Fire,
+    /// Open and unacknowledged past its severity's target: the escalation policy may act.
+    EscalateEligible,
+    Resolve,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "reason")]
+pub enum AlertReason {
+    Downtime { incident: u64 },
+    Drift { kind: DriftKind },
+    Burn { rule: BurnRule },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alert {
+    pub at: Millis,
+    pub kind: AlertKind,
+    pub severity: Severity,
+    #[serde(flatten)]
+    pub reason: AlertReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColdStart {
+    /// The probe that met the cold start.
+    pub at: Millis,
+    /// It failed (timed out) rather than passing slowly.
+    pub failed: bool,
+    /// The gap since the last success matched the platform's idle timeout.
+    pub post_idle: bool,
+    /// The recovering probe's latency, when it was above twice the warm baseline.
+    pub elevated_latency_ms: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Drift {
+    pub at: Millis,
+    pub kind: DriftKind,
+    pub contract_before: String,
+    pub contract_after: String,
+    pub metadata_before: String,
+    pub metadata_after: String,
+}
+
+/// Everything one probe changed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    StateChanged {
+        at: Millis,
+        from: super::state::State,
+        to: super::state::State,
+    },
+    IncidentOpened(u64),
+    IncidentResolved(u64),
+    Alert(Alert),
+    ColdStart(ColdStart),
+    Drift(Drift),
+}

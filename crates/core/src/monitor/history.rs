@@ -1,0 +1,229 @@
+//! The probe history format: one probe per line (NDJSON), described in docs/formats.md. The
+//! page's export and import, `mcp-status replay` and the runner's files all use it.
+
+use super::record::{Millis, ProbeRecord};
+use crate::report::{Layer, Outcome, ProbeReport};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Longer lines are refused rather than parsed (a history line is a few hundred bytes).
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryLine {
+    pub server: String,
+    pub url: String,
+    /// RFC 3339, e.g. `2026-11-21T14:00:00Z`.
+    pub at: String,
+    pub outcome: Outcome,
+    #[serde(default)]
+    pub layer: Option<Layer>,
+    pub latency_ms: u64,
+    #[serde(default)]
+    pub contract_hash: Option<String>,
+    #[serde(default)]
+    pub metadata_hash: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// One probe read from a history line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub server: String,
+    pub url: String,
+    pub probe: ProbeRecord,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineError {
+    /// 1-based.
+    pub line: usize,
+    pub reason: String,
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.reason)
+    }
+}
+
+/// What a history file held: its probes (sorted by time) and the lines that were skipped.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    pub entries: Vec<Entry>,
+    pub skipped: Vec<LineError>,
+}
+
+/// How to treat a line that is not a valid probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadLines {
+    /// The whole file is refused at the first bad line.
+    Refuse,
+    /// Bad lines are counted, reported and left out.
+    Skip,
+}
+
+pub fn parse(text: &str, bad_lines: BadLines) -> Result<History, LineError> {
+    let mut history = History::default();
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match parse_line(line) {
+            Ok(entry) => history.entries.push(entry),
+            Err(reason) => {
+                let error = LineError {
+                    line: index + 1,
+                    reason,
+                };
+                match bad_lines {
+                    BadLines::Refuse => return Err(error),
+                    BadLines::Skip => history.skipped.push(error),
+                }
+            }
+        }
+    }
+    // Stable: probes of the same instant keep their file order.
+    history.entries.sort_by_key(|entry| entry.probe.at);
+    Ok(history)
+}
+
+pub fn parse_line(line: &str) -> Result<Entry, String> {
+    if line.len() > MAX_LINE_BYTES {
+        return Err(format!(
+            "the line is {} bytes long; the limit is {MAX_LINE_BYTES}",
+            line.len()
+        ));
+    }
+    let raw: HistoryLine = serde_json::from_str(line).map_err(|e| format!("not a probe: {e}"))?;
+    if raw.server.trim().is_empty() || raw.server.len() > 200 {
+        return Err("`server` must be a name of 1 to 200 characters".into());
+    }
+    let at = parse_time(&raw.at)?;
+    let latency_ms =
+        u32::try_from(raw.latency_ms).map_err(|_| "`latency_ms` is too large".to_owned())?;
+    let layer = match (raw.outcome, raw.layer) {
+        (Outcome::Failed, None) => return Err("a failed probe needs a `layer`".into()),
+        (Outcome::Failed, layer) => layer,
+        (_, _) => None,
+    };
+    for hash in [&raw.contract_hash, &raw.metadata_hash]
+        .into_iter()
+        .flatten()
+    {
+        if hash.is_empty() || hash.len() > 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err("hashes are 1 to 64 hexadecimal digits".into());
+        }
+    }
+    Ok(Entry {
+        server: raw.server,
+        url: raw.url,
+        probe: ProbeRecord {
+            at,
+            outcome: raw.outcome,
+            layer,
+            latency_ms,
+            contract_hash: raw.contract_hash,
+            metadata_hash: raw.metadata_hash,
+            error: raw.error.map(|e| crate::text::clip(&e, 500)),
+        },
+    })
+}
+
+pub fn parse_time(text: &str) -> Result<Millis, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.timestamp_millis())
+        .map_err(|e| {
+            format!(
+                "`at` is not an RFC 3339 time ({e}): {}",
+                crate::text::clip(text, 40)
+            )
+        })
+}
+
+pub fn format_time(at: Millis) -> String {
+    DateTime::<Utc>::from_timestamp_millis(at)
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
+        .unwrap_or_else(|| at.to_string())
+}
+
+/// The history line of a probe taken at `at`.
+pub fn line_of(server: &str, at: Millis, report: &ProbeReport) -> String {
+    let line = HistoryLine {
+        server: server.to_owned(),
+        url: report.url.clone(),
+        at: format_time(at),
+        outcome: report.outcome,
+        layer: report.layer,
+        latency_ms: report.latency_ms,
+        contract_hash: report.contract_hash.clone(),
+        metadata_hash: report.metadata_hash.clone(),
+        error: report.error.clone(),
+    };
+    serde_json::to_string(&line).expect("a history line always serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{"server":"a","url":"https://a.example/mcp","at":"2026-11-21T14:00:00Z","outcome":"ok","layer":null,"latency_ms":312,"contract_hash":"0e49d69cb711bbf7","metadata_hash":"c04e54236c53ca0c"}"#;
+
+    #[test]
+    fn reads_a_line_and_writes_it_back() {
+        let entry = parse_line(GOOD).unwrap();
+        assert_eq!(entry.probe.at, 1_795_269_600_000);
+        assert_eq!(entry.probe.latency_ms, 312);
+        assert_eq!(format_time(entry.probe.at), "2026-11-21T14:00:00.000Z");
+    }
+
+    #[test]
+    fn bad_lines_are_named_by_number() {
+        let text = format!("{GOOD}\n\n{{\"server\":\"a\"}}\n{GOOD}\nnot json\n");
+        let error = parse(&text, BadLines::Refuse).unwrap_err();
+        assert_eq!(error.line, 3);
+        let history = parse(&text, BadLines::Skip).unwrap();
+        assert_eq!(history.entries.len(), 2);
+        let lines: Vec<_> = history.skipped.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [3, 5]);
+    }
+
+    #[test]
+    fn refuses_what_does_not_make_sense() {
+        for (line, needle) in [
+            (
+                GOOD.replace("2026-11-21T14:00:00Z", "yesterday"),
+                "RFC 3339",
+            ),
+            (
+                GOOD.replace(
+                    r#""outcome":"ok","layer":null"#,
+                    r#""outcome":"failed","layer":null"#,
+                ),
+                "layer",
+            ),
+            (
+                GOOD.replace(r#""latency_ms":312"#, r#""latency_ms":99999999999"#),
+                "too large",
+            ),
+            (GOOD.replace("0e49d69cb711bbf7", "<script>"), "hexadecimal"),
+            (GOOD.replace(r#""server":"a""#, r#""server":"""#), "server"),
+            (
+                GOOD.replace(r#""outcome":"ok""#, r#""outcome":"great""#),
+                "not a probe",
+            ),
+        ] {
+            let error = parse_line(&line).unwrap_err();
+            assert!(error.contains(needle), "{error}");
+        }
+    }
+
+    #[test]
+    fn probes_come_out_in_time_order() {
+        let later = GOOD.replace("14:00:00", "15:00:00");
+        let history = parse(&format!("{later}\n{GOOD}"), BadLines::Refuse).unwrap();
+        assert!(history.entries[0].probe.at < history.entries[1].probe.at);
+    }
+}

@@ -1,0 +1,298 @@
+//! Time-weighted tallies per hour and per UTC day, kept incrementally, so uptimes, coverage
+//! and latency percentiles of any window come from aggregates, never from raw probes.
+
+use super::record::{Millis, DAY, HOUR};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Upper bounds (ms) of the latency buckets: about 35 % apart, from 1 ms to about 40 s; the
+/// last bucket takes everything above. Percentiles read from it are the bucket's upper bound.
+const BUCKET_GROWTH: f64 = 1.35;
+pub const BUCKETS: usize = 37;
+
+fn bounds() -> &'static [u32; BUCKETS] {
+    static BOUNDS: std::sync::OnceLock<[u32; BUCKETS]> = std::sync::OnceLock::new();
+    BOUNDS.get_or_init(|| std::array::from_fn(|i| BUCKET_GROWTH.powi(i as i32).ceil() as u32))
+}
+
+fn bucket_bound(index: usize) -> u32 {
+    bounds()[index]
+}
+
+fn bucket_of(latency_ms: u32) -> usize {
+    bounds()[..BUCKETS - 1]
+        .partition_point(|&bound| bound < latency_ms)
+        .min(BUCKETS - 1)
+}
+
+/// A mergeable latency histogram of passing probes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Latencies {
+    counts: Vec<u32>,
+}
+
+impl Default for Latencies {
+    fn default() -> Self {
+        Latencies {
+            counts: vec![0; BUCKETS],
+        }
+    }
+}
+
+impl Latencies {
+    pub fn record(&mut self, latency_ms: u32) {
+        self.counts[bucket_of(latency_ms)] += 1;
+    }
+
+    pub fn merge(&mut self, other: &Latencies) {
+        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
+            *mine += theirs;
+        }
+    }
+
+    pub fn count(&self) -> u64 {
+        self.counts.iter().map(|&c| u64::from(c)).sum()
+    }
+
+    /// The `q`-quantile (0..=1), as the upper bound of the bucket that holds it.
+    pub fn quantile(&self, q: f64) -> Option<u32> {
+        let total = self.count();
+        if total == 0 {
+            return None;
+        }
+        let rank = ((q * total as f64).ceil() as u64).clamp(1, total);
+        let mut seen = 0;
+        for (index, &count) in self.counts.iter().enumerate() {
+            seen += u64::from(count);
+            if seen >= rank {
+                return Some(bucket_bound(index));
+            }
+        }
+        None
+    }
+}
+
+/// Time and counts of one bucket of time.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Time covered by probes that found the server up (ok, degraded, auth_required).
+    pub up_ms: i64,
+    /// Time covered by failed probes: wall-clock downtime.
+    pub down_ms: i64,
+    /// The part of `down_ms` that counts against the SLO (not cold starts, not maintenance).
+    pub slo_bad_ms: i64,
+    pub probes: u32,
+    pub failures: u32,
+    pub cold_starts: u32,
+    pub incidents: u32,
+    pub latency: Latencies,
+}
+
+impl Tally {
+    pub fn data_ms(&self) -> i64 {
+        self.up_ms + self.down_ms
+    }
+
+    pub fn merge(&mut self, other: &Tally) {
+        self.up_ms += other.up_ms;
+        self.down_ms += other.down_ms;
+        self.slo_bad_ms += other.slo_bad_ms;
+        self.probes += other.probes;
+        self.failures += other.failures;
+        self.cold_starts += other.cold_starts;
+        self.incidents += other.incidents;
+        self.latency.merge(&other.latency);
+    }
+}
+
+/// What a window (or a day) shows: both uptimes side by side, and how much of it had data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Uptime {
+    /// Every failed probe counts. `None` when nothing was measured.
+    pub wall_clock_uptime: Option<f64>,
+    /// Cold starts and maintenance excluded; consecutive failures always count.
+    pub slo_uptime: Option<f64>,
+    /// Share of the window with data (time nobody probed is never counted as up).
+    pub coverage: f64,
+    pub p50_ms: Option<u32>,
+    pub p95_ms: Option<u32>,
+    pub probes: u32,
+    pub failures: u32,
+    pub cold_starts: u32,
+    pub incidents: u32,
+}
+
+impl Uptime {
+    pub fn of(tally: &Tally, span_ms: i64) -> Uptime {
+        let data = tally.data_ms();
+        let ratio = |bad: i64| (data > 0).then(|| (1.0 - bad as f64 / data as f64).clamp(0.0, 1.0));
+        Uptime {
+            wall_clock_uptime: ratio(tally.down_ms),
+            slo_uptime: ratio(tally.slo_bad_ms),
+            coverage: if span_ms > 0 {
+                (data as f64 / span_ms as f64).clamp(0.0, 1.0)
+            } else {
+                0.0
+            },
+            p50_ms: tally.latency.quantile(0.50),
+            p95_ms: tally.latency.quantile(0.95),
+            probes: tally.probes,
+            failures: tally.failures,
+            cold_starts: tally.cold_starts,
+            incidents: tally.incidents,
+        }
+    }
+}
+
+/// Hourly and daily tallies. The bucket being written is held apart, so adding to it is O(1)
+/// and a bucket enters the map once, when time moves past it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Rollups {
+    pub hours: BTreeMap<i64, Tally>,
+    pub days: BTreeMap<i64, Tally>,
+    current_hour: Option<(i64, Tally)>,
+    current_day: Option<(i64, Tally)>,
+}
+
+/// Index of the bucket of `span` that holds `at` (floor division, also before 1970).
+pub fn bucket_index(at: Millis, span: Millis) -> i64 {
+    at.div_euclid(span)
+}
+
+impl Rollups {
+    /// Adds the time `[start, end)` to the buckets it spans, with `f` filling each piece.
+    pub fn add_time(&mut self, start: Millis, end: Millis, mut f: impl FnMut(&mut Tally, i64)) {
+        let mut from = start;
+        while from < end {
+            let hour = bucket_index(from, HOUR);
+            let to = end.min((hour + 1) * HOUR);
+            f(self.hour(hour), to - from);
+            f(self.day(bucket_index(from, DAY)), to - from);
+            from = to;
+        }
+    }
+
+    /// Adds counts (probes, failures, latencies…) at the instant `at`.
+    pub fn add_at(&mut self, at: Millis, mut f: impl FnMut(&mut Tally)) {
+        f(self.hour(bucket_index(at, HOUR)));
+        f(self.day(bucket_index(at, DAY)));
+    }
+
+    fn hour(&mut self, index: i64) -> &mut Tally {
+        Self::bucket(&mut self.current_hour, &mut self.hours, index)
+    }
+
+    fn day(&mut self, index: i64) -> &mut Tally {
+        Self::bucket(&mut self.current_day, &mut self.days, index)
+    }
+
+    fn bucket<'a>(
+        current: &'a mut Option<(i64, Tally)>,
+        map: &'a mut BTreeMap<i64, Tally>,
+        index: i64,
+    ) -> &'a mut Tally {
+        match current {
+            Some((held, _)) if *held == index => {}
+            Some((held, _)) if *held > index => {
+                // Time went backwards (a late piece): write into the map directly.
+                return map.entry(index).or_default();
+            }
+            _ => {
+                if let Some((held, tally)) = current.take() {
+                    map.entry(held).or_default().merge(&tally);
+                }
+                let existing = map.remove(&index).unwrap_or_default();
+                *current = Some((index, existing));
+            }
+        }
+        &mut current.as_mut().expect("just set").1
+    }
+
+    /// The sum of the hourly buckets in `[start, end)` (whole hours; edges rounded out).
+    pub fn sum_hours(&self, start: Millis, end: Millis) -> Tally {
+        Self::sum(
+            &self.hours,
+            &self.current_hour,
+            bucket_index(start, HOUR),
+            bucket_index(end - 1, HOUR),
+        )
+    }
+
+    /// The tally of one UTC day.
+    pub fn day_tally(&self, day: i64) -> Tally {
+        Self::sum(&self.days, &self.current_day, day, day)
+    }
+
+    fn sum(
+        map: &BTreeMap<i64, Tally>,
+        current: &Option<(i64, Tally)>,
+        first: i64,
+        last: i64,
+    ) -> Tally {
+        let mut total = Tally::default();
+        for (_, tally) in map.range(first..=last) {
+            total.merge(tally);
+        }
+        if let Some((index, tally)) = current {
+            if (first..=last).contains(index) {
+                total.merge(tally);
+            }
+        }
+        total
+    }
+
+    /// Drops buckets older than `keep_from` (retention of rollups: at least 400 days).
+    pub fn prune_before(&mut self, keep_from: Millis) {
+        let hour = bucket_index(keep_from, HOUR);
+        let day = bucket_index(keep_from, DAY);
+        self.hours = self.hours.split_off(&hour);
+        self.days = self.days.split_off(&day);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latency_quantiles_come_from_bucket_bounds() {
+        let mut l = Latencies::default();
+        for ms in [100, 100, 100, 100, 100, 100, 100, 100, 100, 5_000] {
+            l.record(ms);
+        }
+        let p50 = l.quantile(0.5).unwrap();
+        assert!((100..=136).contains(&p50), "{p50}");
+        let p95 = l.quantile(0.95).unwrap();
+        assert!((5_000..=6_800).contains(&p95), "{p95}");
+        assert_eq!(Latencies::default().quantile(0.5), None);
+        let mut huge = Latencies::default();
+        huge.record(u32::MAX);
+        assert!(huge.quantile(0.5).unwrap() > 30_000);
+    }
+
+    #[test]
+    fn time_is_split_across_hours_and_days() {
+        let mut r = Rollups::default();
+        let start = DAY - 30 * 60_000; // 23:30 on day 0
+        r.add_time(start, start + HOUR, |t, ms| t.up_ms += ms);
+        assert_eq!(r.sum_hours(0, 2 * DAY).up_ms, HOUR);
+        assert_eq!(r.day_tally(0).up_ms, 30 * 60_000);
+        assert_eq!(r.day_tally(1).up_ms, 30 * 60_000);
+        assert_eq!(r.sum_hours(DAY, 2 * DAY).up_ms, 30 * 60_000);
+    }
+
+    #[test]
+    fn uptimes_are_time_weighted_and_no_data_is_not_up() {
+        let tally = Tally {
+            up_ms: 3 * HOUR,
+            down_ms: HOUR,
+            slo_bad_ms: 0,
+            ..Tally::default()
+        };
+        let u = Uptime::of(&tally, DAY);
+        assert_eq!(u.wall_clock_uptime, Some(0.75));
+        assert_eq!(u.slo_uptime, Some(1.0));
+        assert!((u.coverage - 4.0 / 24.0).abs() < 1e-9);
+        assert_eq!(Uptime::of(&Tally::default(), DAY).wall_clock_uptime, None);
+    }
+}
