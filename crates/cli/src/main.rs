@@ -3,6 +3,7 @@
 mod check;
 mod driver;
 mod human;
+mod replay;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -19,6 +20,10 @@ enum Command {
     /// Probe one MCP server now: initialize, tools/list, close. Exit code 0 when it works
     /// (ok, degraded or auth_required), 1 when it fails, 2 for a bad invocation or URL.
     Check(check::CheckArgs),
+    /// Run the monitoring engine over a probe history and print, per server, the state,
+    /// both uptimes, coverage, incidents, cold starts, alerts, drift and latency. Exit code 2
+    /// for an unreadable file or config (bad lines are named by number).
+    Replay(replay::ReplayArgs),
 }
 
 fn main() -> ExitCode {
@@ -29,5 +34,6 @@ fn main() -> ExitCode {
         .expect("a current-thread runtime starts");
     match cli.command {
         Command::Check(args) => runtime.block_on(check::run(args)),
+        Command::Replay(args) => replay::run(args),
     }
 }

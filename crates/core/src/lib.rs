@@ -20,6 +20,7 @@ pub mod monitor;
 pub mod platform;
 pub mod probe;
 pub mod report;
+pub mod site;
 pub mod sse;
 pub mod summary;
 pub mod target;

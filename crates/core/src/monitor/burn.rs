@@ -72,12 +72,16 @@ impl Default for BurnTracker {
 
 impl BurnTracker {
     /// Counts one probe at `at` (`bad`: it costs SLO budget) and returns alerts that changed.
+    /// A window takes part only with `min_samples` probes and, for the long window of a rule,
+    /// a twelfth of the probes `cadence` would give it: three days of burn are not judged on
+    /// five minutes of data.
     pub fn record(
         &mut self,
         at: Millis,
         bad: bool,
         budget: f64,
         min_samples: u32,
+        cadence: Millis,
     ) -> Vec<BurnChange> {
         let minute = at.div_euclid(MINUTE);
         self.advance_to(minute);
@@ -99,7 +103,7 @@ impl BurnTracker {
                 }
             }
         }
-        self.evaluate(budget, min_samples)
+        self.evaluate(budget, min_samples, cadence)
     }
 
     /// Burn rate of the window `index` (error rate / budget), with its sample count.
@@ -112,13 +116,15 @@ impl BurnTracker {
         ((bad as f64 / total as f64) / budget, total)
     }
 
-    fn evaluate(&mut self, budget: f64, min_samples: u32) -> Vec<BurnChange> {
+    fn evaluate(&mut self, budget: f64, min_samples: u32, cadence: Millis) -> Vec<BurnChange> {
         let mut changes = Vec::new();
         for (index, rule) in BurnRule::ALL.into_iter().enumerate() {
             let (long, short, factor) = rule.spec();
             let (long_burn, long_n) = self.burn(long, budget);
             let (short_burn, short_n) = self.burn(short, budget);
-            let enough = long_n >= u64::from(min_samples) && short_n >= u64::from(min_samples);
+            let expected_long = (WINDOWS[long] * MINUTE / cadence.max(1)) as u64 / 12;
+            let enough = long_n >= u64::from(min_samples).max(expected_long)
+                && short_n >= u64::from(min_samples);
             let burning = enough && long_burn > factor && short_burn > factor;
             if burning != self.firing[index] {
                 self.firing[index] = burning;
@@ -170,11 +176,11 @@ mod tests {
         let mut fired = Vec::new();
         // An hour of good probes, then 10 minutes of failures.
         for minute in 0..60 {
-            fired.extend(tracker.record(minute * MINUTE, false, BUDGET, 5));
+            fired.extend(tracker.record(minute * MINUTE, false, BUDGET, 5, MINUTE));
         }
         assert!(fired.is_empty());
         for minute in 60..70 {
-            fired.extend(tracker.record(minute * MINUTE, true, BUDGET, 5));
+            fired.extend(tracker.record(minute * MINUTE, true, BUDGET, 5, MINUTE));
         }
         assert!(
             fired.contains(&BurnChange::Fired(BurnRule::Fast)),
@@ -183,11 +189,25 @@ mod tests {
         // Enough good minutes push the short window below the factor.
         let mut later = Vec::new();
         for minute in 70..80 {
-            later.extend(tracker.record(minute * MINUTE, false, BUDGET, 5));
+            later.extend(tracker.record(minute * MINUTE, false, BUDGET, 5, MINUTE));
         }
         assert!(
             later.contains(&BurnChange::Resolved(BurnRule::Fast)),
             "{later:?}"
+        );
+    }
+
+    #[test]
+    fn the_slow_rule_needs_hours_of_data() {
+        let mut tracker = BurnTracker::default();
+        let mut fired = Vec::new();
+        for minute in 0..30 {
+            fired.extend(tracker.record(minute * MINUTE, true, BUDGET, 5, MINUTE));
+        }
+        assert!(fired.contains(&BurnChange::Fired(BurnRule::Fast)));
+        assert!(
+            !fired.contains(&BurnChange::Fired(BurnRule::Slow)),
+            "{fired:?}"
         );
     }
 
@@ -197,10 +217,10 @@ mod tests {
         let mut fired = Vec::new();
         // Every failure counts, but only four probes in the short window.
         for minute in 0..4 {
-            fired.extend(tracker.record(minute * MINUTE, true, BUDGET, 5));
+            fired.extend(tracker.record(minute * MINUTE, true, BUDGET, 5, MINUTE));
         }
         assert!(fired.is_empty(), "{fired:?}");
-        fired.extend(tracker.record(4 * MINUTE, true, BUDGET, 5));
+        fired.extend(tracker.record(4 * MINUTE, true, BUDGET, 5, MINUTE));
         assert!(fired.contains(&BurnChange::Fired(BurnRule::Fast)));
     }
 
@@ -208,16 +228,22 @@ mod tests {
     fn windows_forget_what_slid_out() {
         let mut tracker = BurnTracker::default();
         for minute in 0..10 {
-            tracker.record(minute * MINUTE, true, BUDGET, 1);
+            tracker.record(minute * MINUTE, true, BUDGET, 1, MINUTE);
         }
-        tracker.record(3 * 24 * 60 * MINUTE + 100 * MINUTE, false, BUDGET, 1);
+        tracker.record(
+            3 * 24 * 60 * MINUTE + 100 * MINUTE,
+            false,
+            BUDGET,
+            1,
+            MINUTE,
+        );
         assert_eq!(tracker.sums[4], (1, 0));
         // A gap within the ring: the 5-minute window holds only recent minutes.
         let mut t = BurnTracker::default();
         for minute in 0..10 {
-            t.record(minute * MINUTE, true, BUDGET, 1);
+            t.record(minute * MINUTE, true, BUDGET, 1, MINUTE);
         }
-        t.record(12 * MINUTE, false, BUDGET, 1);
+        t.record(12 * MINUTE, false, BUDGET, 1, MINUTE);
         assert_eq!(t.sums[0], (1, 2)); // minutes 8..=12 hold two failures and one pass
         assert_eq!(t.sums[4], (1, 10));
     }

@@ -76,7 +76,7 @@ pub enum AlertKind {
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum AlertReason {
     Downtime { incident: u64 },
-    Drift { kind: DriftKind },
+    Drift { drift: DriftKind },
     Burn { rule: BurnRule },
 }
 

@@ -121,13 +121,14 @@ impl ServerMonitor {
             return events;
         }
         self.first_at.get_or_insert(probe.at);
+        let mut after_cold_start = false;
         if let Some(previous) = self.open.take() {
-            self.settle(&previous, Some(&probe), probe.at, &mut events);
+            after_cold_start = self.settle(&previous, Some(&probe), probe.at, &mut events);
         }
         let health = probe.health();
         let post_idle = self.is_post_idle(probe.at);
         let first_failure = health == Health::Down && self.streak.is_empty();
-        self.count(&probe, post_idle, &mut events);
+        self.count(&probe, post_idle, after_cold_start, &mut events);
         self.transition(&probe, &mut events);
         if health == Health::Up {
             self.last_success_at = Some(probe.at);
@@ -220,18 +221,19 @@ impl ServerMonitor {
     }
 
     /// Closes the time `previous` covered, now that `next` (if any) tells how it counts.
+    /// Returns whether `previous` was a cold start.
     fn settle(
         &mut self,
         previous: &Open,
         next: Option<&ProbeRecord>,
         until: Millis,
         events: &mut Vec<Event>,
-    ) {
+    ) -> bool {
         let probe = &previous.probe;
         let end = until.min(probe.at + self.config.validity());
         let health = probe.health();
         if health == Health::NoData {
-            return;
+            return false;
         }
         let maintenance = self.config.in_maintenance(probe.at);
         // A lone failure that the very next probe recovered from, after an idle gap or with a
@@ -264,10 +266,13 @@ impl ServerMonitor {
                 }
             });
         let budget = 1.0 - self.config.slo_target;
-        for change in self
-            .burn
-            .record(probe.at, slo_bad, budget, self.config.min_burn_samples)
-        {
+        for change in self.burn.record(
+            probe.at,
+            slo_bad,
+            budget,
+            self.config.min_burn_samples,
+            self.config.cadence,
+        ) {
             let (kind, rule) = match change {
                 BurnChange::Fired(rule) => (AlertKind::Fire, rule),
                 BurnChange::Resolved(rule) => (AlertKind::Resolve, rule),
@@ -280,10 +285,18 @@ impl ServerMonitor {
                 events,
             );
         }
+        cold
     }
 
-    /// Counts at the probe's instant: probes, failures, latency, drift.
-    fn count(&mut self, probe: &ProbeRecord, post_idle: bool, events: &mut Vec<Event>) {
+    /// Counts at the probe's instant: probes, failures, latency, drift. The recovering probe of
+    /// a cold start, like a slow pass after idle, stays out of the warm latency figures.
+    fn count(
+        &mut self,
+        probe: &ProbeRecord,
+        post_idle: bool,
+        after_cold_start: bool,
+        events: &mut Vec<Event>,
+    ) {
         let health = probe.health();
         if health == Health::NoData {
             return;
@@ -300,7 +313,8 @@ impl ServerMonitor {
             self.cold_starts.push(cold_start.clone());
             events.push(Event::ColdStart(cold_start));
         }
-        let latency = (probe.passed() && !slow_cold_start).then_some(probe.latency_ms);
+        let latency =
+            (probe.passed() && !slow_cold_start && !after_cold_start).then_some(probe.latency_ms);
         let failed = health == Health::Down;
         self.rollups.add_at(probe.at, |tally| {
             tally.probes += 1;
@@ -357,7 +371,7 @@ impl ServerMonitor {
                 probe.at,
                 AlertKind::Fire,
                 severity,
-                AlertReason::Drift { kind },
+                AlertReason::Drift { drift: kind },
                 events,
             );
         }
