@@ -48,8 +48,8 @@ fn probe_stream() -> impl Strategy<Value = Vec<ProbeRecord>> {
                     outcome,
                     layer: (outcome == Outcome::Failed).then_some(layer),
                     latency_ms,
-                    contract_hash: listed.then(|| format!("{:016x}", schema / 2)),
-                    metadata_hash: listed.then(|| format!("{:016x}", schema)),
+                    contract_hash: listed.then_some(u64::from(schema / 2)),
+                    metadata_hash: listed.then_some(u64::from(schema)),
                     error: (outcome == Outcome::Failed).then(|| "boom".to_owned()),
                 }
             })

@@ -8,7 +8,9 @@
 use super::record::{Millis, MINUTE};
 use serde::{Deserialize, Serialize};
 
-const RING: usize = 3 * 24 * 60;
+/// Minutes held: a power of two above the longest window (3 days), so a slot is a mask away.
+const RING: usize = 8192;
+const MASK: i64 = RING as i64 - 1;
 /// Window lengths in minutes.
 const WINDOWS: [i64; 5] = [5, 30, 60, 6 * 60, 3 * 24 * 60];
 
@@ -57,6 +59,9 @@ pub struct BurnTracker {
     head: Option<i64>,
     sums: [(u64, u64); WINDOWS.len()],
     firing: [bool; 3],
+    /// Probes each rule's long window needs, for the cadence they were computed for.
+    #[serde(skip)]
+    expected: Option<(Millis, [u64; 3])>,
 }
 
 impl Default for BurnTracker {
@@ -66,6 +71,7 @@ impl Default for BurnTracker {
             head: None,
             sums: [(0, 0); WINDOWS.len()],
             firing: [false; 3],
+            expected: None,
         }
     }
 }
@@ -87,7 +93,7 @@ impl BurnTracker {
         self.advance_to(minute);
         let head = self.head.unwrap_or(minute);
         if head - minute < RING as i64 {
-            let slot = &mut self.ring[minute.rem_euclid(RING as i64) as usize];
+            let slot = &mut self.ring[(minute & MASK) as usize];
             if bad {
                 slot.1 += 1;
             } else {
@@ -106,26 +112,28 @@ impl BurnTracker {
         self.evaluate(budget, min_samples, cadence)
     }
 
-    /// Burn rate of the window `index` (error rate / budget), with its sample count.
-    fn burn(&self, index: usize, budget: f64) -> (f64, u64) {
-        let (good, bad) = self.sums[index];
-        let total = good + bad;
-        if total == 0 {
-            return (0.0, 0);
-        }
-        ((bad as f64 / total as f64) / budget, total)
-    }
-
     fn evaluate(&mut self, budget: f64, min_samples: u32, cadence: Millis) -> Vec<BurnChange> {
         let mut changes = Vec::new();
+        let expected = match self.expected {
+            Some((for_cadence, expected)) if for_cadence == cadence => expected,
+            _ => {
+                let expected = BurnRule::ALL
+                    .map(|rule| (WINDOWS[rule.spec().0] * MINUTE / cadence.max(1)) as u64 / 12);
+                self.expected = Some((cadence, expected));
+                expected
+            }
+        };
         for (index, rule) in BurnRule::ALL.into_iter().enumerate() {
             let (long, short, factor) = rule.spec();
-            let (long_burn, long_n) = self.burn(long, budget);
-            let (short_burn, short_n) = self.burn(short, budget);
-            let expected_long = (WINDOWS[long] * MINUTE / cadence.max(1)) as u64 / 12;
-            let enough = long_n >= u64::from(min_samples).max(expected_long)
-                && short_n >= u64::from(min_samples);
-            let burning = enough && long_burn > factor && short_burn > factor;
+            let expected_long = expected[index];
+            // Burn rate = (bad / total) / budget > factor, without dividing: this runs for
+            // every probe.
+            let over = |(good, bad): (u64, u64), needed: u64| {
+                let total = good + bad;
+                total >= needed && bad as f64 > factor * budget * total as f64
+            };
+            let burning = over(self.sums[long], u64::from(min_samples).max(expected_long))
+                && over(self.sums[short], u64::from(min_samples));
             if burning != self.firing[index] {
                 self.firing[index] = burning;
                 changes.push(if burning {
@@ -153,11 +161,11 @@ impl BurnTracker {
         } else {
             for m in head + 1..=minute {
                 for (window, sum) in WINDOWS.iter().zip(self.sums.iter_mut()) {
-                    let leaving = self.ring[(m - window).rem_euclid(RING as i64) as usize];
+                    let leaving = self.ring[((m - window) & MASK) as usize];
                     sum.0 -= u64::from(leaving.0);
                     sum.1 -= u64::from(leaving.1);
                 }
-                self.ring[m.rem_euclid(RING as i64) as usize] = (0, 0);
+                self.ring[(m & MASK) as usize] = (0, 0);
             }
         }
         self.head = Some(minute);

@@ -1,7 +1,7 @@
 //! The probe history format: one probe per line (NDJSON), described in docs/formats.md. The
 //! page's export and import, `mcp-status replay` and the runner's files all use it.
 
-use super::record::{Millis, ProbeRecord};
+use super::record::{parse_hash, Millis, ProbeRecord};
 use crate::report::{Layer, Outcome, ProbeReport};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -109,14 +109,16 @@ pub fn parse_line(line: &str) -> Result<Entry, String> {
         (Outcome::Failed, layer) => layer,
         (_, _) => None,
     };
-    for hash in [&raw.contract_hash, &raw.metadata_hash]
-        .into_iter()
-        .flatten()
-    {
-        if hash.is_empty() || hash.len() > 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err("hashes are 1 to 64 hexadecimal digits".into());
+    let hash = |field: &str, value: &Option<String>| -> Result<Option<u64>, String> {
+        match value {
+            None => Ok(None),
+            Some(hex) => parse_hash(hex)
+                .map(Some)
+                .ok_or_else(|| format!("`{field}` must be 1 to 16 hexadecimal digits")),
         }
-    }
+    };
+    let contract_hash = hash("contract_hash", &raw.contract_hash)?;
+    let metadata_hash = hash("metadata_hash", &raw.metadata_hash)?;
     Ok(Entry {
         server: raw.server,
         url: raw.url,
@@ -125,8 +127,8 @@ pub fn parse_line(line: &str) -> Result<Entry, String> {
             outcome: raw.outcome,
             layer,
             latency_ms,
-            contract_hash: raw.contract_hash,
-            metadata_hash: raw.metadata_hash,
+            contract_hash,
+            metadata_hash,
             error: raw.error.map(|e| crate::text::clip(&e, 500)),
         },
     })
@@ -209,6 +211,10 @@ mod tests {
                 "too large",
             ),
             (GOOD.replace("0e49d69cb711bbf7", "<script>"), "hexadecimal"),
+            (
+                GOOD.replace("0e49d69cb711bbf7", "0e49d69cb711bbf7ff"),
+                "hexadecimal",
+            ),
             (GOOD.replace(r#""server":"a""#, r#""server":"""#), "server"),
             (
                 GOOD.replace(r#""outcome":"ok""#, r#""outcome":"great""#),

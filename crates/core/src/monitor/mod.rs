@@ -23,7 +23,7 @@ use config::MonitorConfig;
 use events::{
     Alert, AlertKind, AlertReason, ColdStart, Drift, Event, Incident, Severity, MAX_EVIDENCE,
 };
-use record::{Health, Millis, ProbeRecord, DAY};
+use record::{format_hash, Health, Millis, ProbeRecord, DAY};
 use rollup::{Rollups, Tally, Uptime};
 use serde::{Deserialize, Serialize};
 use state::{State, Transition};
@@ -53,7 +53,7 @@ pub struct ServerMonitor {
     streak: Vec<ProbeRecord>,
     recovery_started: Option<Millis>,
     last_recovery_at: Option<Millis>,
-    hashes: Option<(String, String)>,
+    hashes: Option<(u64, u64)>,
     open_incident: Option<usize>,
     next_incident_id: u64,
     rollups: Rollups,
@@ -161,11 +161,12 @@ impl ServerMonitor {
     /// One bar per UTC day, oldest first, ending with the day of `now`.
     pub fn days(&self, now: Millis, count: usize) -> Vec<(Millis, Uptime)> {
         let today = rollup::bucket_index(now, DAY);
-        (0..count as i64)
-            .rev()
-            .map(|back| {
-                let day = today - back;
-                let mut tally = self.rollups.day_tally(day);
+        let first = today - count as i64 + 1;
+        self.rollups
+            .day_tallies(first, today)
+            .into_iter()
+            .zip(first..)
+            .map(|(mut tally, day)| {
                 let (start, end) = (day * DAY, (day + 1) * DAY);
                 self.add_open_interval(&mut tally, start, end.min(now));
                 let span = if day == today { now - start } else { DAY };
@@ -316,13 +317,14 @@ impl ServerMonitor {
         let latency =
             (probe.passed() && !slow_cold_start && !after_cold_start).then_some(probe.latency_ms);
         let failed = health == Health::Down;
+        let bucket = latency.map(rollup::Latencies::bucket_of);
         self.rollups.add_at(probe.at, |tally| {
             tally.probes += 1;
             if failed {
                 tally.failures += 1;
             }
-            if let Some(ms) = latency {
-                tally.latency.record(ms);
+            if let Some(bucket) = bucket {
+                tally.latency.record_bucket(bucket);
             }
         });
         if let Some(ms) = latency {
@@ -338,11 +340,11 @@ impl ServerMonitor {
     }
 
     fn check_drift(&mut self, probe: &ProbeRecord, events: &mut Vec<Event>) {
-        let (Some(contract), Some(metadata)) = (&probe.contract_hash, &probe.metadata_hash) else {
+        let (Some(contract), Some(metadata)) = (probe.contract_hash, probe.metadata_hash) else {
             return;
         };
-        let now = (contract.clone(), metadata.clone());
-        let Some(before) = self.hashes.replace(now.clone()) else {
+        let now = (contract, metadata);
+        let Some(before) = self.hashes.replace(now) else {
             return;
         };
         let kind = if before.0 != now.0 {
@@ -355,10 +357,10 @@ impl ServerMonitor {
         let drift = Drift {
             at: probe.at,
             kind,
-            contract_before: before.0,
-            contract_after: now.0,
-            metadata_before: before.1,
-            metadata_after: now.1,
+            contract_before: format_hash(before.0),
+            contract_after: format_hash(now.0),
+            metadata_before: format_hash(before.1),
+            metadata_after: format_hash(now.1),
         };
         self.drift.push(drift.clone());
         events.push(Event::Drift(drift));

@@ -17,9 +17,10 @@ pub struct ProbeRecord {
     pub outcome: Outcome,
     pub layer: Option<Layer>,
     pub latency_ms: u32,
-    /// Tool-list fingerprints (16 hex digits), when the probe listed the tools.
-    pub contract_hash: Option<String>,
-    pub metadata_hash: Option<String>,
+    /// Tool-list fingerprints (the 16 hex digits of the report, as a number), when the probe
+    /// listed the tools. Numbers, not strings: a probe is copied without allocating.
+    pub contract_hash: Option<u64>,
+    pub metadata_hash: Option<u64>,
     /// What went wrong, for incidents' "first error".
     pub error: Option<String>,
 }
@@ -47,4 +48,16 @@ impl ProbeRecord {
     pub fn passed(&self) -> bool {
         matches!(self.outcome, Outcome::Ok | Outcome::Degraded)
     }
+}
+
+/// The 16 hex digits of a fingerprint as a number; `None` for anything else.
+pub fn parse_hash(hex: &str) -> Option<u64> {
+    if hex.is_empty() || hex.len() > 16 {
+        return None;
+    }
+    u64::from_str_radix(hex, 16).ok()
+}
+
+pub fn format_hash(hash: u64) -> String {
+    format!("{hash:016x}")
 }

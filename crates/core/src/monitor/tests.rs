@@ -312,14 +312,14 @@ fn schema_drift_is_p2_for_the_contract_and_p3_for_metadata() {
         10:03 ok 300
     ");
     let hashes = [
-        ("aaaa", "1111"),
-        ("aaaa", "1111"),
-        ("aaaa", "2222"),
-        ("bbbb", "3333"),
+        (0xaaaa, 0x1111),
+        (0xaaaa, 0x1111),
+        (0xaaaa, 0x2222),
+        (0xbbbb, 0x3333),
     ];
     for (probe, (contract, metadata)) in probes.iter_mut().zip(hashes) {
-        probe.contract_hash = Some(contract.into());
-        probe.metadata_hash = Some(metadata.into());
+        probe.contract_hash = Some(contract);
+        probe.metadata_hash = Some(metadata);
     }
     let m = monitor("example.com", MonitorConfig::default(), &probes);
     let kinds: Vec<_> = m.drift.iter().map(|d| (d.at, d.kind)).collect();
@@ -335,7 +335,7 @@ fn schema_drift_is_p2_for_the_contract_and_p3_for_metadata() {
             m.drift[1].contract_before.as_str(),
             m.drift[1].contract_after.as_str()
         ),
-        ("aaaa", "bbbb")
+        ("000000000000aaaa", "000000000000bbbb")
     );
     assert_eq!(
         fired(&m),
