@@ -63,7 +63,7 @@ fn probes(seed: u64) -> Vec<ProbeRecord> {
             error: (outcome == Outcome::Failed).then(|| "connection refused".to_owned()),
         });
         // Now and then the page was closed: a gap of no data.
-        at += if roll % 997 == 0 {
+        at += if roll.is_multiple_of(997) {
             3 * 60 * MINUTE
         } else {
             MINUTE

@@ -311,7 +311,7 @@ mod tests {
             (DAY, 2 * DAY),
             (3 * HOUR, 9 * HOUR),
         ] {
-            let hours = ((end - start) / HOUR) as i64;
+            let hours = (end - start) / HOUR;
             assert_eq!(
                 r.sum_hours(start, end).up_ms,
                 hours * 10 * 60_000,
