@@ -183,11 +183,16 @@ fn human(report: &Value) -> String {
         }
         for alert in server["alerts"].as_array().into_iter().flatten() {
             // What the alert is about: the burn rule, the kind of drift, or the incident.
-            let detail = [&alert["rule"], &alert["drift"], &alert["incident"]]
-                .into_iter()
-                .find(|v| !v.is_null())
-                .map(|v| v.to_string().trim_matches('"').to_owned())
-                .unwrap_or_default();
+            let detail = [
+                &alert["rule"],
+                &alert["drift"],
+                &alert["incident"],
+                &alert["p95_ms"],
+            ]
+            .into_iter()
+            .find(|v| !v.is_null())
+            .map(|v| v.to_string().trim_matches('"').to_owned())
+            .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "  alert {} {} {} {} at {}",

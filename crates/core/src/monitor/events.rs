@@ -75,9 +75,19 @@ pub enum AlertKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum AlertReason {
-    Downtime { incident: u64 },
-    Drift { drift: DriftKind },
-    Burn { rule: BurnRule },
+    Downtime {
+        incident: u64,
+    },
+    Drift {
+        drift: DriftKind,
+    },
+    Burn {
+        rule: BurnRule,
+    },
+    /// The p95 latency of the hour that just ended was above the threshold.
+    Latency {
+        p95_ms: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

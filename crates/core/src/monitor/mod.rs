@@ -58,6 +58,8 @@ pub struct ServerMonitor {
     next_incident_id: u64,
     rollups: Rollups,
     burn: BurnTracker,
+    /// The p95 latency alert is firing.
+    slow: bool,
     pub incidents: Vec<Incident>,
     pub alerts: Vec<Alert>,
     pub cold_starts: Vec<ColdStart>,
@@ -90,6 +92,7 @@ impl ServerMonitor {
             next_incident_id: 1,
             rollups: Rollups::default(),
             burn: BurnTracker::default(),
+            slow: false,
             incidents: Vec::new(),
             alerts: Vec::new(),
             cold_starts: Vec::new(),
@@ -122,6 +125,12 @@ impl ServerMonitor {
         }
         self.first_at.get_or_insert(probe.at);
         let mut after_cold_start = false;
+        if let Some(previous) = &self.open {
+            let hour = rollup::bucket_index(previous.probe.at, record::HOUR);
+            if rollup::bucket_index(probe.at, record::HOUR) != hour {
+                self.check_latency(hour, probe.at, &mut events);
+            }
+        }
         if let Some(previous) = self.open.take() {
             after_cold_start = self.settle(&previous, Some(&probe), probe.at, &mut events);
         }
@@ -337,6 +346,37 @@ impl ServerMonitor {
         if probe.passed() {
             self.check_drift(probe, events);
         }
+    }
+
+    /// At the end of an hour: p95 of its passing probes above the threshold is a P3 event,
+    /// resolved by the first hour back under it. Needs `min_burn_samples` probes.
+    fn check_latency(&mut self, hour: i64, now: Millis, events: &mut Vec<Event>) {
+        let tally = self
+            .rollups
+            .sum_hours(hour * record::HOUR, (hour + 1) * record::HOUR);
+        if tally.latency.count() < u64::from(self.config.min_burn_samples) {
+            return;
+        }
+        let Some(p95_ms) = tally.latency.quantile(0.95) else {
+            return;
+        };
+        let slow = p95_ms > self.config.latency_threshold_ms;
+        if slow == self.slow || self.config.in_maintenance(now) {
+            return;
+        }
+        self.slow = slow;
+        let kind = if slow {
+            AlertKind::Fire
+        } else {
+            AlertKind::Resolve
+        };
+        self.alert(
+            now,
+            kind,
+            Severity::P3,
+            AlertReason::Latency { p95_ms },
+            events,
+        );
     }
 
     fn check_drift(&mut self, probe: &ProbeRecord, events: &mut Vec<Event>) {

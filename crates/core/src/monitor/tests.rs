@@ -431,3 +431,24 @@ fn the_platform_can_be_overridden() {
     let m = ServerMonitor::new(config, "mcp.example.com").unwrap();
     assert_eq!(m.platform(), crate::platform::Platform::Fly);
 }
+
+#[test]
+fn an_hour_with_p95_over_the_threshold_is_a_p3_event() {
+    let mut text = every_minute("10:00", "10:59", "ok 300");
+    text += &every_minute("11:00", "11:59", "ok 4500");
+    text += &every_minute("12:00", "13:01", "ok 300");
+    let m = monitor("example.com", MonitorConfig::default(), &log(&text));
+    let latency: Vec<_> = m
+        .alerts
+        .iter()
+        .filter(|a| matches!(a.reason, AlertReason::Latency { .. }))
+        .map(|a| (a.kind, a.severity, a.at))
+        .collect();
+    assert_eq!(
+        latency,
+        [
+            (AlertKind::Fire, Severity::P3, at("12:00")),
+            (AlertKind::Resolve, Severity::P3, at("13:00"))
+        ]
+    );
+}
