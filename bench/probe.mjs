@@ -5,6 +5,7 @@
 //
 //   scripts/bench            (builds the release site first)
 //   node bench/probe.mjs [runs]
+//   TIMELINE=1 node bench/probe.mjs 10   (also prints each run's requests as the proxy saw them)
 import { build } from "esbuild";
 import { createServer, request as httpRequest } from "node:http";
 import { mkdtemp, writeFile } from "node:fs/promises";

@@ -44,9 +44,3 @@ pub fn on_route_change(on_change: impl Fn(Route) + 'static) {
     // The listener lives as long as the page.
     callback.forget();
 }
-
-pub fn copy_to_clipboard(text: &str) {
-    if let Some(window) = web_sys::window() {
-        let _ = window.navigator().clipboard().write_text(text);
-    }
-}

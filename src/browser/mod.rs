@@ -1,5 +1,6 @@
 //! Browser glue: everything that touches `window`. Components call these; the core never does.
 
+pub mod clipboard;
 pub mod clock;
 pub mod frame;
 pub mod location;

@@ -1,7 +1,8 @@
 //! The verdict of a quick check. Everything the server sent is rendered as text.
 
 use super::check_progress::step_row;
-use crate::browser::location::{copy_to_clipboard, href_of};
+use crate::browser::clipboard::copy_to_clipboard;
+use crate::browser::location::href_of;
 use crate::route::Route;
 use leptos::prelude::*;
 use mcp_status_core::report::Transport;

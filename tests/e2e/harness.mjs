@@ -46,6 +46,13 @@ export async function serveStatic(dir, prefix = "/") {
   };
 }
 
+/** The page's address that checks `serverUrl` (the `#/check?url=…&timeout=…` route). */
+export function checkAddress(siteUrl, serverUrl, timeoutS) {
+  const query = new URLSearchParams({ url: serverUrl });
+  if (timeoutS) query.set("timeout", String(timeoutS));
+  return `${siteUrl}#/check?${query}`;
+}
+
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",

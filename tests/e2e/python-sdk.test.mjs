@@ -2,7 +2,7 @@
 // CORS headers), ok once CORS is configured the way the README tells authors to.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { distDir, launchBrowser, serveStatic } from "./harness.mjs";
+import { checkAddress, distDir, launchBrowser, serveStatic } from "./harness.mjs";
 import { startPythonServer } from "../support/servers.mjs";
 
 describe("Python SDK server", () => {
@@ -23,7 +23,7 @@ describe("Python SDK server", () => {
 
   async function check(url) {
     const page = await browser.newPage();
-    await page.goto(`${site.url}#/check?url=${encodeURIComponent(url)}`);
+    await page.goto(checkAddress(site.url, url));
     const result = page.locator("#check-result[data-outcome]");
     await result.waitFor({ timeout: 20000 });
     const verdict = {

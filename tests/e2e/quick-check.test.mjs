@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { distDir, launchBrowser, repoRoot, serveStatic, startEverythingServer } from "./harness.mjs";
+import { checkAddress, distDir, launchBrowser, repoRoot, serveStatic, startEverythingServer } from "./harness.mjs";
 import { listToolsWithSdk } from "./mcp-client.mjs";
 import { startMisbehavingServer } from "../support/misbehaving-server.mjs";
 
@@ -66,7 +66,7 @@ describe("quick check", () => {
 
   test("opening a shared link (or reloading) runs the check again", async () => {
     const page = await browser.newPage();
-    await page.goto(`${site.url}#/check?url=${encodeURIComponent(everything.url)}`);
+    await page.goto(checkAddress(site.url, everything.url));
     const result = page.locator("#check-result[data-outcome]");
     await result.waitFor({ timeout: 20000 });
     assert.equal(await result.getAttribute("data-outcome"), "ok");
@@ -78,7 +78,7 @@ describe("quick check", () => {
 
   test("a deep link under the Pages sub-path lands on the app through 404.html", async () => {
     const page = await browser.newPage();
-    const response = await page.goto(`${site.url}some/old/link#/check?url=${encodeURIComponent(everything.url)}`);
+    const response = await page.goto(checkAddress(`${site.url}some/old/link`, everything.url));
     assert.equal(response.status(), 404, "GitHub Pages answers unknown paths with 404.html");
     await page.locator("#check-result[data-outcome='ok']").waitFor({ timeout: 20000 });
     await page.close();
@@ -122,7 +122,7 @@ describe("quick check", () => {
     const legacy = await startEverythingServer("sse");
     try {
       const page = await browser.newPage();
-      await page.goto(`${site.url}#/check?url=${encodeURIComponent(legacy.url)}`);
+      await page.goto(checkAddress(site.url, legacy.url));
       const result = page.locator("#check-result[data-outcome]");
       await result.waitFor({ timeout: 20000 });
       assert.equal(await result.getAttribute("data-outcome"), "ok", await result.innerText());
@@ -167,7 +167,7 @@ describe("quick check progress and layout", () => {
   test("the step in flight is shown while the check runs, and every page is listed", async () => {
     const page = await browser.newPage();
     await page.goto(site.url);
-    await page.fill("#server-url", testServer.url("/mcp?delay_ms=400&tools=7&page_size=3"));
+    await page.fill("#server-url", testServer.url("/ok?delay_ms=400&tools=7&page_size=3"));
     await page.click("button[type=submit]");
     const running = page.locator("#check-result[data-state='running'] .step-running .step-name");
     await running.getByText("initialize", { exact: true }).waitFor({ timeout: 5000 });
@@ -193,7 +193,7 @@ describe("quick check progress and layout", () => {
     test(`the result fits a ${name} screen without sideways scrolling`, async () => {
       const context = await browser.newContext({ viewport, colorScheme });
       const page = await context.newPage();
-      await page.goto(`${site.url}#/check?url=${encodeURIComponent(testServer.url("/mcp?tools=12"))}`);
+      await page.goto(checkAddress(site.url, testServer.url("/ok?tools=12")));
       await page.locator("#check-result[data-outcome='ok']").waitFor({ timeout: 20000 });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `page is ${overflow}px wider than the ${viewport.width}px screen`);

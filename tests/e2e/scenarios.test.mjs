@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { distDir, launchBrowser, repoRoot, serveStatic } from "./harness.mjs";
+import { checkAddress, distDir, launchBrowser, repoRoot, serveStatic } from "./harness.mjs";
 import { startMisbehavingServer } from "../support/misbehaving-server.mjs";
 
 const table = JSON.parse(await readFile(path.join(repoRoot, "tests/support/scenarios.json"), "utf8"));
@@ -30,9 +30,7 @@ describe("misbehaving servers in the browser", () => {
       const page = await browser.newPage();
       const errors = [];
       page.on("pageerror", (e) => errors.push(String(e)));
-      const route = new URLSearchParams({ url: server.url(scenario.path) });
-      if (scenario.timeout_s) route.set("timeout", String(scenario.timeout_s));
-      await page.goto(`${site.url}#/check?${route}`);
+      await page.goto(checkAddress(site.url, server.url(scenario.path), scenario.timeout_s));
       const result = page.locator("#check-result[data-outcome]");
       await result.waitFor({ timeout: 30000 });
       const text = await result.innerText();

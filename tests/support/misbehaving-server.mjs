@@ -288,7 +288,10 @@ async function legacy(req, res, url, cors) {
     const message = JSON.parse(await readBody(req));
     res.writeHead(202, cors).end("Accepted");
     let reply;
-    if (message.method === "initialize") reply = { ...initializeResult(message.id, "legacy"), result: { ...initializeResult(message.id, "legacy").result, protocolVersion: "2024-11-05" } };
+    if (message.method === "initialize") {
+      reply = initializeResult(message.id, "legacy");
+      reply.result.protocolVersion = "2024-11-05";
+    }
     if (message.method === "tools/list") reply = toolsResult(message, { tools: 4, pageSize: 0 }, "legacy");
     if (reply) stream.write(`event: message\ndata: ${JSON.stringify(reply)}\n\n`);
     return;
@@ -327,7 +330,9 @@ async function modern(req, res, cors) {
     return;
   }
   if (message.method === "tools/list") {
-    sendJson(res, 200, { ...toolsResult(message, { tools: 5, pageSize: 0 }, "modern"), result: { resultType: "complete", ...toolsResult(message, { tools: 5, pageSize: 0 }, "modern").result } }, cors);
+    const reply = toolsResult(message, { tools: 5, pageSize: 0 }, "modern");
+    reply.result.resultType = "complete";
+    sendJson(res, 200, reply, cors);
     return;
   }
   sendJson(res, 404, { jsonrpc: "2.0", id: message.id, error: { code: -32601, message: "Method not found" } }, cors);

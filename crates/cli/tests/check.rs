@@ -93,3 +93,14 @@ fn a_python_sdk_server_without_cors_works_natively() {
         serde_json::json!(["add", "echo", "now"])
     );
 }
+
+#[test]
+fn the_body_cap_is_configurable() {
+    let server = TestServer::start(&["misbehaving"]);
+    let checked = check_json(&format!("{}/huge", server.url), &["--max-body-mib", "1"]);
+    assert_eq!(checked.json["layer"], "initialize", "{}", checked.json);
+    assert!(checked.json["error"]
+        .as_str()
+        .unwrap()
+        .contains("1 MiB limit"));
+}

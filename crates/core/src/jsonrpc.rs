@@ -53,18 +53,6 @@ pub fn request(id: Option<u64>, method: &str, params: Map<String, Value>) -> Str
     message.to_string()
 }
 
-pub fn initialized_notification() -> String {
-    json!({ "jsonrpc": "2.0", "method": "notifications/initialized" }).to_string()
-}
-
-pub fn tools_list_request(id: u64, cursor: Option<&str>) -> String {
-    let params = match cursor {
-        Some(cursor) => json!({ "cursor": cursor }),
-        None => json!({}),
-    };
-    json!({ "jsonrpc": "2.0", "id": id, "method": "tools/list", "params": params }).to_string()
-}
-
 /// A request in the stateless (2026-07-28) style: protocol version, client identity and
 /// capabilities travel in `params._meta` of every request.
 pub fn modern_request(
@@ -297,14 +285,16 @@ mod tests {
 
     #[test]
     fn builds_requests_the_spec_expects() {
-        let init: Value =
-            serde_json::from_str(&initialize_request(1, "mcp-status", "0.1.0")).unwrap();
+        let params = initialize_params("mcp-status", "0.1.0");
+        let init: Value = serde_json::from_str(&request(Some(1), "initialize", params)).unwrap();
         assert_eq!(init["method"], "initialize");
         assert_eq!(init["params"]["protocolVersion"], LATEST_PROTOCOL_VERSION);
         assert_eq!(init["params"]["clientInfo"]["name"], "mcp-status");
-        let note: Value = serde_json::from_str(&initialized_notification()).unwrap();
+        let note: Value =
+            serde_json::from_str(&request(None, "notifications/initialized", Map::new())).unwrap();
         assert!(note.get("id").is_none());
-        let page: Value = serde_json::from_str(&tools_list_request(3, Some("c2"))).unwrap();
+        let cursor = Map::from_iter([("cursor".to_owned(), json!("c2"))]);
+        let page: Value = serde_json::from_str(&request(Some(3), "tools/list", cursor)).unwrap();
         assert_eq!(page["params"]["cursor"], "c2");
     }
 

@@ -62,16 +62,6 @@ impl Platform {
             Platform::Other => None,
         }
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Platform::Render => "Render",
-            Platform::Railway => "Railway",
-            Platform::Fly => "Fly.io",
-            Platform::Vercel => "Vercel",
-            Platform::Other => "other",
-        }
-    }
 }
 
 #[cfg(test)]

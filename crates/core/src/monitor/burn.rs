@@ -36,14 +36,6 @@ impl BurnRule {
             BurnRule::Slow => (4, 3, 1.0),
         }
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            BurnRule::Fast => "14.4x over 1 h and 5 min",
-            BurnRule::Medium => "6x over 6 h and 30 min",
-            BurnRule::Slow => "1x over 3 d and 6 h",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

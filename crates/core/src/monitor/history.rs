@@ -227,6 +227,40 @@ mod tests {
     }
 
     #[test]
+    fn a_probe_report_becomes_a_line_that_reads_back() {
+        let report = ProbeReport {
+            url: "https://a.example/mcp".into(),
+            outcome: Outcome::Failed,
+            layer: Some(Layer::Tools),
+            error: Some("tools/list returned JSON-RPC error -32603: boom".into()),
+            hint: None,
+            latency_ms: 120,
+            timeout_ms: 10_000,
+            steps: vec![],
+            transport: None,
+            protocol_version: None,
+            server: None,
+            tools: None,
+            auth: None,
+            contract_hash: None,
+            metadata_hash: None,
+        };
+        let at = 1_795_269_600_123;
+        let entry = parse_line(&line_of("a", at, &report)).unwrap();
+        assert_eq!(
+            (entry.server.as_str(), entry.url.as_str()),
+            ("a", "https://a.example/mcp")
+        );
+        assert_eq!(entry.probe.at, at);
+        assert_eq!(
+            (entry.probe.outcome, entry.probe.layer),
+            (Outcome::Failed, Some(Layer::Tools))
+        );
+        assert_eq!(entry.probe.latency_ms, 120);
+        assert_eq!(entry.probe.error, report.error);
+    }
+
+    #[test]
     fn probes_come_out_in_time_order() {
         let later = GOOD.replace("14:00:00", "15:00:00");
         let history = parse(&format!("{later}\n{GOOD}"), BadLines::Refuse).unwrap();

@@ -108,10 +108,6 @@ impl ServerMonitor {
         self.platform
     }
 
-    pub fn rollups(&self) -> &Rollups {
-        &self.rollups
-    }
-
     /// Takes the next probe. Probes older than the last one are ignored (history is replayed
     /// in time order).
     pub fn ingest(&mut self, probe: ProbeRecord) -> Vec<Event> {
@@ -424,7 +420,7 @@ impl ServerMonitor {
         let health = probe.health();
         match health {
             Health::Down => {
-                if self.streak.len() < MAX_EVIDENCE || self.streak.is_empty() {
+                if self.streak.len() < MAX_EVIDENCE {
                     self.streak.push(probe.clone());
                 }
                 if matches!(self.state, State::Recovering { .. }) {

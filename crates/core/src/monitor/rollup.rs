@@ -256,14 +256,6 @@ impl Rollups {
         }
         total
     }
-
-    /// Drops buckets older than `keep_from` (retention of rollups: at least 400 days).
-    pub fn prune_before(&mut self, keep_from: Millis) {
-        let hour = bucket_index(keep_from, HOUR);
-        let day = bucket_index(keep_from, DAY);
-        self.hours = self.hours.split_off(&hour);
-        self.days = self.days.split_off(&day);
-    }
 }
 
 #[cfg(test)]

@@ -29,8 +29,7 @@ use crate::http::{FetchMode, HttpRequest, ResponseHead, TransportError};
 use crate::jsonrpc::{self, InitializeResult, Reply};
 use crate::platform::Platform;
 use crate::report::{
-    AuthChallenge, Outcome, ProbeReport, ServerInfo, Step, StepReport, StepStatus, ToolInfo,
-    Transport,
+    AuthChallenge, Outcome, ProbeReport, Step, StepReport, StepStatus, ToolInfo, Transport,
 };
 use crate::target::Target;
 use crate::text::clip;
@@ -268,10 +267,6 @@ impl Probe {
         &self.steps
     }
 
-    pub fn timeout_ms(&self) -> u64 {
-        self.timeout_ms
-    }
-
     pub fn is_done(&self) -> bool {
         self.active.is_none() && self.next.is_none()
     }
@@ -499,10 +494,6 @@ impl Probe {
             contract_hash: prints.as_ref().map(|p| p.contract_hash.clone()),
             metadata_hash: prints.map(|p| p.metadata_hash),
         })
-    }
-
-    pub fn server(&self) -> Option<&ServerInfo> {
-        self.identity.as_ref().map(|i| &i.server)
     }
 
     // ---- responses -------------------------------------------------------------------------
@@ -939,7 +930,7 @@ impl Probe {
         let step = self.active.as_ref().map_or(Step::Initialize, |a| a.step);
         let error = format!(
             "{} before the response to {} arrived.",
-            capitalise_first(why),
+            diagnosis::capitalise(why),
             step.label()
         );
         if self.active.is_some() {
@@ -1070,10 +1061,6 @@ fn metadata_candidates(challenge: &AuthChallenge, target: &Target) -> Vec<String
     }
     candidates.push(format!("{origin}/.well-known/oauth-protected-resource"));
     candidates
-}
-
-fn capitalise_first(text: &str) -> String {
-    diagnosis::capitalise(text)
 }
 
 fn ms(duration: f64) -> u64 {
