@@ -81,7 +81,7 @@ fn replay(args: &ReplayArgs) -> Result<Value, String> {
         }
         let (_, monitor) = monitors.get_mut(&entry.server).expect("inserted above");
         now = now.max(entry.probe.at);
-        monitor.ingest(entry.probe);
+        monitor.ingest(&entry.probe);
     }
     // The last probe's result stands for one cadence.
     let now = now.saturating_add(60_000);

@@ -89,12 +89,11 @@ fn main() {
     ];
     let mut rates = Vec::new();
     for _ in 0..7 {
-        let inputs = streams.clone();
         let mut monitors: Vec<ServerMonitor> = (0..SERVERS)
             .map(|i| ServerMonitor::new(MonitorConfig::default(), hosts[i % hosts.len()]).unwrap())
             .collect();
         let started = Instant::now();
-        for (monitor, stream) in monitors.iter_mut().zip(inputs) {
+        for (monitor, stream) in monitors.iter_mut().zip(&streams) {
             for probe in stream {
                 black_box(monitor.ingest(probe));
             }
@@ -115,7 +114,7 @@ fn main() {
         let mut monitor =
             ServerMonitor::new(MonitorConfig::default(), hosts[i % hosts.len()]).unwrap();
         for probe in &streams[i % SERVERS] {
-            monitor.ingest(probe.clone());
+            monitor.ingest(probe);
         }
         monitors.push(monitor);
     }

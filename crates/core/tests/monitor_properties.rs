@@ -74,7 +74,7 @@ proptest! {
     fn uptimes_are_ratios_and_slo_is_never_below_wall_clock(probes in probe_stream(), host in prop_oneof![Just("a.onrender.com"), Just("example.com")]) {
         let mut monitor = ServerMonitor::new(config(), host).unwrap();
         for probe in &probes {
-            monitor.ingest(probe.clone());
+            monitor.ingest(probe);
         }
         let now = probes.last().unwrap().at + MINUTE;
         for span in [HOUR, DAY, 7 * DAY, 30 * DAY, 90 * DAY] {
@@ -108,19 +108,19 @@ proptest! {
         let whole = {
             let mut monitor = ServerMonitor::new(config(), "a.onrender.com").unwrap();
             for probe in &probes {
-                monitor.ingest(probe.clone());
+                monitor.ingest(probe);
             }
             monitor
         };
         let cut = cut.index(probes.len() + 1);
         let mut first = ServerMonitor::new(config(), "a.onrender.com").unwrap();
         for probe in &probes[..cut] {
-            first.ingest(probe.clone());
+            first.ingest(probe);
         }
         let saved = serde_json::to_string(&first).unwrap();
         let mut restored: ServerMonitor = serde_json::from_str(&saved).unwrap();
         for probe in &probes[cut..] {
-            restored.ingest(probe.clone());
+            restored.ingest(probe);
         }
         prop_assert_eq!(&restored.incidents, &whole.incidents);
         prop_assert_eq!(&restored.alerts, &whole.alerts);

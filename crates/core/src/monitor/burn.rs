@@ -51,9 +51,30 @@ pub struct BurnTracker {
     head: Option<i64>,
     sums: [(u64, u64); WINDOWS.len()],
     firing: [bool; 3],
-    /// Probes each rule's long window needs, for the cadence they were computed for.
     #[serde(skip)]
-    expected: Option<(Millis, [u64; 3])>,
+    limits: Option<((u64, u32, Millis), [Limit; 3])>,
+}
+
+/// Burn rates are compared in parts per billion, in integers.
+const PPB: u64 = 1_000_000_000;
+
+/// When a rule's window counts as burning.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Limit {
+    /// Burn factor × error budget, in parts per billion of the window's probes.
+    rate_ppb: u64,
+    short_samples: u64,
+    long_samples: u64,
+}
+
+impl Limit {
+    /// Bad share above the rate, with enough probes: bad / total > rate, without dividing.
+    fn over(&self, (good, bad): (u64, u64), samples: u64) -> bool {
+        let total = good + bad;
+        bad > 0
+            && total >= samples
+            && u128::from(bad) * u128::from(PPB) > u128::from(self.rate_ppb) * u128::from(total)
+    }
 }
 
 impl Default for BurnTracker {
@@ -63,7 +84,7 @@ impl Default for BurnTracker {
             head: None,
             sums: [(0, 0); WINDOWS.len()],
             firing: [false; 3],
-            expected: None,
+            limits: None,
         }
     }
 }
@@ -106,26 +127,12 @@ impl BurnTracker {
 
     fn evaluate(&mut self, budget: f64, min_samples: u32, cadence: Millis) -> Vec<BurnChange> {
         let mut changes = Vec::new();
-        let expected = match self.expected {
-            Some((for_cadence, expected)) if for_cadence == cadence => expected,
-            _ => {
-                let expected = BurnRule::ALL
-                    .map(|rule| (WINDOWS[rule.spec().0] * MINUTE / cadence.max(1)) as u64 / 12);
-                self.expected = Some((cadence, expected));
-                expected
-            }
-        };
+        let limits = self.limits(budget, min_samples, cadence);
         for (index, rule) in BurnRule::ALL.into_iter().enumerate() {
-            let (long, short, factor) = rule.spec();
-            let expected_long = expected[index];
-            // Burn rate = (bad / total) / budget > factor, without dividing: this runs for
-            // every probe.
-            let over = |(good, bad): (u64, u64), needed: u64| {
-                let total = good + bad;
-                total >= needed && bad as f64 > factor * budget * total as f64
-            };
-            let burning = over(self.sums[long], u64::from(min_samples).max(expected_long))
-                && over(self.sums[short], u64::from(min_samples));
+            let (long, short, _) = rule.spec();
+            let limit = &limits[index];
+            let burning = limit.over(self.sums[short], limit.short_samples)
+                && limit.over(self.sums[long], limit.long_samples);
             if burning != self.firing[index] {
                 self.firing[index] = burning;
                 changes.push(if burning {
@@ -136,6 +143,27 @@ impl BurnTracker {
             }
         }
         changes
+    }
+
+    /// Each rule's thresholds, computed once per configuration: this runs for every probe.
+    fn limits(&mut self, budget: f64, min_samples: u32, cadence: Millis) -> [Limit; 3] {
+        let key = (budget.to_bits(), min_samples, cadence);
+        match self.limits {
+            Some((cached, limits)) if cached == key => limits,
+            _ => {
+                let limits = BurnRule::ALL.map(|rule| {
+                    let (long, _, factor) = rule.spec();
+                    let expected = (WINDOWS[long] * MINUTE / cadence.max(1)) as u64 / 12;
+                    Limit {
+                        rate_ppb: (factor * budget * PPB as f64).round() as u64,
+                        short_samples: u64::from(min_samples),
+                        long_samples: u64::from(min_samples).max(expected),
+                    }
+                });
+                self.limits = Some((key, limits));
+                limits
+            }
+        }
     }
 
     fn advance_to(&mut self, minute: i64) {

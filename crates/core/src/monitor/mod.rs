@@ -31,7 +31,8 @@ use state::{State, Transition};
 /// What was known about the last probe when it arrived, for settling it later.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Open {
-    probe: ProbeRecord,
+    at: Millis,
+    health: Health,
     /// It was the first failure of its streak.
     first_failure: bool,
     /// The gap since the last success matched the platform's idle timeout.
@@ -109,32 +110,28 @@ impl ServerMonitor {
     }
 
     /// Takes the next probe. Probes older than the last one are ignored (history is replayed
-    /// in time order).
-    pub fn ingest(&mut self, probe: ProbeRecord) -> Vec<Event> {
+    /// in time order). The probe is only borrowed: failures are copied as evidence.
+    pub fn ingest(&mut self, probe: &ProbeRecord) -> Vec<Event> {
         let mut events = Vec::new();
-        if self
-            .open
-            .as_ref()
-            .is_some_and(|open| probe.at < open.probe.at)
-        {
+        if self.open.as_ref().is_some_and(|open| probe.at < open.at) {
             return events;
         }
         self.first_at.get_or_insert(probe.at);
         let mut after_cold_start = false;
         if let Some(previous) = &self.open {
-            let hour = rollup::bucket_index(previous.probe.at, record::HOUR);
+            let hour = rollup::bucket_index(previous.at, record::HOUR);
             if rollup::bucket_index(probe.at, record::HOUR) != hour {
                 self.check_latency(hour, probe.at, &mut events);
             }
         }
         if let Some(previous) = self.open.take() {
-            after_cold_start = self.settle(&previous, Some(&probe), probe.at, &mut events);
+            after_cold_start = self.settle(&previous, Some(probe), probe.at, &mut events);
         }
         let health = probe.health();
         let post_idle = self.is_post_idle(probe.at);
         let first_failure = health == Health::Down && self.streak.is_empty();
-        self.count(&probe, post_idle, after_cold_start, &mut events);
-        self.transition(&probe, &mut events);
+        self.count(probe, post_idle, after_cold_start, &mut events);
+        self.transition(probe, &mut events);
         if health == Health::Up {
             self.last_success_at = Some(probe.at);
         }
@@ -142,7 +139,8 @@ impl ServerMonitor {
             self.last_contact_at = Some(probe.at);
         }
         self.open = Some(Open {
-            probe,
+            at: probe.at,
+            health,
             first_failure,
             post_idle,
         });
@@ -186,17 +184,17 @@ impl ServerMonitor {
         let Some(open) = &self.open else {
             return;
         };
-        let from = open.probe.at.max(start);
-        let to = (open.probe.at + self.config.validity()).min(end);
+        let from = open.at.max(start);
+        let to = (open.at + self.config.validity()).min(end);
         if from >= to {
             return;
         }
         let ms = to - from;
-        match open.probe.health() {
+        match open.health {
             Health::Up => tally.up_ms += ms,
             Health::Down => {
                 tally.down_ms += ms;
-                if !self.config.in_maintenance(open.probe.at) {
+                if !self.config.in_maintenance(open.at) {
                     tally.slo_bad_ms += ms;
                 }
             }
@@ -235,13 +233,13 @@ impl ServerMonitor {
         until: Millis,
         events: &mut Vec<Event>,
     ) -> bool {
-        let probe = &previous.probe;
-        let end = until.min(probe.at + self.config.validity());
-        let health = probe.health();
+        let at = previous.at;
+        let end = until.min(at + self.config.validity());
+        let health = previous.health;
         if health == Health::NoData {
             return false;
         }
-        let maintenance = self.config.in_maintenance(probe.at);
+        let maintenance = self.config.in_maintenance(at);
         // A lone failure that the very next probe recovered from, after an idle gap or with a
         // slow recovery, is a cold start (spec §3, decision tree 1 and 4).
         let cold = health == Health::Down
@@ -251,29 +249,28 @@ impl ServerMonitor {
         if cold {
             let elevated = next.filter(|n| self.is_elevated(n)).map(|n| n.latency_ms);
             let cold_start = ColdStart {
-                at: probe.at,
+                at,
                 failed: true,
                 post_idle: previous.post_idle,
                 elevated_latency_ms: elevated,
             };
-            self.rollups.add_at(probe.at, |t| t.cold_starts += 1);
+            self.rollups.add_at(at, |t| t.cold_starts += 1);
             self.cold_starts.push(cold_start.clone());
             events.push(Event::ColdStart(cold_start));
         }
         let slo_bad = health == Health::Down && !cold && !maintenance;
-        self.rollups
-            .add_time(probe.at, end, |tally, ms| match health {
-                Health::Up => tally.up_ms += ms,
-                _ => {
-                    tally.down_ms += ms;
-                    if slo_bad {
-                        tally.slo_bad_ms += ms;
-                    }
+        self.rollups.add_time(at, end, |tally, ms| match health {
+            Health::Up => tally.up_ms += ms,
+            _ => {
+                tally.down_ms += ms;
+                if slo_bad {
+                    tally.slo_bad_ms += ms;
                 }
-            });
+            }
+        });
         let budget = 1.0 - self.config.slo_target;
         for change in self.burn.record(
-            probe.at,
+            at,
             slo_bad,
             budget,
             self.config.min_burn_samples,

@@ -26,7 +26,8 @@ pub struct ProbeRecord {
 }
 
 /// How a probe counts for availability.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Health {
     /// The server answered as designed: ok, degraded, auth_required.
     Up,
@@ -35,13 +36,19 @@ pub enum Health {
     NoData,
 }
 
-impl ProbeRecord {
-    pub fn health(&self) -> Health {
-        match self.outcome {
+impl Health {
+    pub fn of(outcome: Outcome) -> Health {
+        match outcome {
             Outcome::Ok | Outcome::Degraded | Outcome::AuthRequired => Health::Up,
             Outcome::Failed => Health::Down,
             Outcome::Blocked => Health::NoData,
         }
+    }
+}
+
+impl ProbeRecord {
+    pub fn health(&self) -> Health {
+        Health::of(self.outcome)
     }
 
     /// Passed all the way to the tool list (the probes whose latency is comparable).

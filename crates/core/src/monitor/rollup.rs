@@ -146,14 +146,15 @@ impl Uptime {
     }
 }
 
-/// Hourly and daily tallies. The bucket being written is held apart, so adding to it is O(1)
-/// and a bucket enters the map once, when time moves past it.
+/// Hourly and daily tallies. Only the hour being written is held apart: adding to it is O(1),
+/// and it enters both maps once, when time moves past it, so a day is always the sum of its
+/// hours and a window can be read from whole days plus the hours at its edges.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Rollups {
-    pub hours: BTreeMap<i64, Tally>,
-    pub days: BTreeMap<i64, Tally>,
-    current_hour: Option<(i64, Tally)>,
-    current_day: Option<(i64, Tally)>,
+    hours: BTreeMap<i64, Tally>,
+    days: BTreeMap<i64, Tally>,
+    /// The hour being written and what was added to it since it became current.
+    current: Option<(i64, Tally)>,
 }
 
 /// Index of the bucket of `span` that holds `at` (floor division, also before 1970).
@@ -161,100 +162,103 @@ pub fn bucket_index(at: Millis, span: Millis) -> i64 {
     at.div_euclid(span)
 }
 
+const HOURS_PER_DAY: i64 = DAY / HOUR;
+
 impl Rollups {
-    /// Adds the time `[start, end)` to the buckets it spans, with `f` filling each piece.
+    /// Adds the time `[start, end)` to the hours it spans, with `f` filling each piece.
     pub fn add_time(&mut self, start: Millis, end: Millis, mut f: impl FnMut(&mut Tally, i64)) {
         let mut from = start;
         while from < end {
             let hour = bucket_index(from, HOUR);
             let to = end.min((hour + 1) * HOUR);
-            f(self.hour(hour), to - from);
-            f(self.day(bucket_index(from, DAY)), to - from);
+            self.write(hour, |tally| f(tally, to - from));
             from = to;
         }
     }
 
     /// Adds counts (probes, failures, latencies…) at the instant `at`.
-    pub fn add_at(&mut self, at: Millis, mut f: impl FnMut(&mut Tally)) {
-        f(self.hour(bucket_index(at, HOUR)));
-        f(self.day(bucket_index(at, DAY)));
+    pub fn add_at(&mut self, at: Millis, f: impl FnMut(&mut Tally)) {
+        self.write(bucket_index(at, HOUR), f);
     }
 
-    fn hour(&mut self, index: i64) -> &mut Tally {
-        Self::bucket(&mut self.current_hour, &mut self.hours, index)
-    }
-
-    fn day(&mut self, index: i64) -> &mut Tally {
-        Self::bucket(&mut self.current_day, &mut self.days, index)
-    }
-
-    fn bucket<'a>(
-        current: &'a mut Option<(i64, Tally)>,
-        map: &'a mut BTreeMap<i64, Tally>,
-        index: i64,
-    ) -> &'a mut Tally {
-        match current {
-            Some((held, _)) if *held == index => {}
-            Some((held, _)) if *held > index => {
-                // Time went backwards (a late piece): write into the map directly.
-                return map.entry(index).or_default();
+    #[inline]
+    fn write(&mut self, hour: i64, mut f: impl FnMut(&mut Tally)) {
+        match &mut self.current {
+            Some((held, tally)) if *held == hour => f(tally),
+            Some((held, _)) if *held > hour => {
+                // A late piece (an incident's first failure, an hour before): straight into
+                // the maps, which already hold everything before the current hour.
+                f(self.hours.entry(hour).or_default());
+                f(self.days.entry(hour.div_euclid(HOURS_PER_DAY)).or_default());
             }
             _ => {
-                if let Some((held, tally)) = current.take() {
-                    map.entry(held).or_default().merge(&tally);
-                }
-                let existing = map.remove(&index).unwrap_or_default();
-                *current = Some((index, existing));
+                self.close_current();
+                let mut tally = Tally::default();
+                f(&mut tally);
+                self.current = Some((hour, tally));
             }
         }
-        &mut current.as_mut().expect("just set").1
     }
 
-    /// The sum of the hourly buckets in `[start, end)` (whole hours; edges rounded out).
+    #[cold]
+    fn close_current(&mut self) {
+        if let Some((held, tally)) = self.current.take() {
+            self.days
+                .entry(held.div_euclid(HOURS_PER_DAY))
+                .or_default()
+                .merge(&tally);
+            self.hours.entry(held).or_default().merge(&tally);
+        }
+    }
+
+    /// The sum over `[start, end)`, in whole hours (edges rounded out): whole days from the
+    /// daily tallies, the hours at either edge from the hourly ones.
     pub fn sum_hours(&self, start: Millis, end: Millis) -> Tally {
-        Self::sum(
-            &self.hours,
-            &self.current_hour,
-            bucket_index(start, HOUR),
-            bucket_index(end - 1, HOUR),
-        )
+        let (first, last) = (bucket_index(start, HOUR), bucket_index(end - 1, HOUR));
+        let mut total = Tally::default();
+        let first_day = (first + HOURS_PER_DAY - 1).div_euclid(HOURS_PER_DAY);
+        let end_day = (last + 1).div_euclid(HOURS_PER_DAY);
+        if first_day < end_day {
+            Self::merge_range(
+                &mut total,
+                &self.hours,
+                first,
+                first_day * HOURS_PER_DAY - 1,
+            );
+            Self::merge_range(&mut total, &self.days, first_day, end_day - 1);
+            Self::merge_range(&mut total, &self.hours, end_day * HOURS_PER_DAY, last);
+        } else {
+            Self::merge_range(&mut total, &self.hours, first, last);
+        }
+        if let Some((hour, tally)) = &self.current {
+            if (first..=last).contains(hour) {
+                total.merge(tally);
+            }
+        }
+        total
     }
 
-    /// The tally of one UTC day.
-    pub fn day_tally(&self, day: i64) -> Tally {
-        Self::sum(&self.days, &self.current_day, day, day)
-    }
-
-    /// The tallies of the days `first..=last`, in one pass over the map.
+    /// The tallies of the UTC days `first..=last`, in one pass over the map.
     pub fn day_tallies(&self, first: i64, last: i64) -> Vec<Tally> {
         let mut out = vec![Tally::default(); (last - first + 1).max(0) as usize];
         for (day, tally) in self.days.range(first..=last) {
             out[(day - first) as usize].merge(tally);
         }
-        if let Some((day, tally)) = &self.current_day {
-            if (first..=last).contains(day) {
+        if let Some((hour, tally)) = &self.current {
+            let day = hour.div_euclid(HOURS_PER_DAY);
+            if (first..=last).contains(&day) {
                 out[(day - first) as usize].merge(tally);
             }
         }
         out
     }
 
-    fn sum(
-        map: &BTreeMap<i64, Tally>,
-        current: &Option<(i64, Tally)>,
-        first: i64,
-        last: i64,
-    ) -> Tally {
-        let mut total = Tally::default();
-        for (_, tally) in map.range(first..=last) {
-            total.merge(tally);
-        }
-        if let Some((index, tally)) = current {
-            if (first..=last).contains(index) {
+    fn merge_range(total: &mut Tally, map: &BTreeMap<i64, Tally>, first: i64, last: i64) {
+        if first <= last {
+            for tally in map.range(first..=last).map(|(_, tally)| tally) {
                 total.merge(tally);
             }
         }
-        total
     }
 }
 
@@ -284,8 +288,9 @@ mod tests {
         let start = DAY - 30 * 60_000; // 23:30 on day 0
         r.add_time(start, start + HOUR, |t, ms| t.up_ms += ms);
         assert_eq!(r.sum_hours(0, 2 * DAY).up_ms, HOUR);
-        assert_eq!(r.day_tally(0).up_ms, 30 * 60_000);
-        assert_eq!(r.day_tally(1).up_ms, 30 * 60_000);
+        let days = r.day_tallies(0, 1);
+        assert_eq!(days[0].up_ms, 30 * 60_000);
+        assert_eq!(days[1].up_ms, 30 * 60_000);
         assert_eq!(r.sum_hours(DAY, 2 * DAY).up_ms, 30 * 60_000);
     }
 
@@ -297,6 +302,15 @@ mod tests {
                 t.up_ms += ms
             });
         }
+        // A late piece, written after time moved on, lands in its hour and its day.
+        r.add_at(2 * DAY + 5 * HOUR, |t| t.incidents += 1);
+        assert_eq!(r.sum_hours(0, 10 * DAY).incidents, 1);
+        assert_eq!(
+            r.sum_hours(2 * DAY + 5 * HOUR, 2 * DAY + 6 * HOUR)
+                .incidents,
+            1
+        );
+        assert_eq!(r.day_tallies(2, 2)[0].incidents, 1);
         for (start, end) in [
             (0, 10 * DAY),
             (5 * HOUR, 3 * DAY + 7 * HOUR),

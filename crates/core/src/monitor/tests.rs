@@ -70,7 +70,7 @@ fn every_minute(from: &str, to: &str, what: &str) -> String {
 fn monitor(host: &str, config: MonitorConfig, probes: &[ProbeRecord]) -> ServerMonitor {
     let mut monitor = ServerMonitor::new(config, host).unwrap();
     for probe in probes {
-        monitor.ingest(probe.clone());
+        monitor.ingest(probe);
     }
     monitor
 }
@@ -122,14 +122,14 @@ fn the_outage_signature_fires_p1_at_the_third_failure_not_before() {
     ");
     let mut m = ServerMonitor::new(MonitorConfig::default(), "example.com").unwrap();
     for probe in &probes[..3] {
-        m.ingest(probe.clone());
+        m.ingest(probe);
         assert!(m.alerts.is_empty());
     }
     assert_eq!(m.state(), State::Confirming { failures: 2 });
-    m.ingest(probes[3].clone());
+    m.ingest(&probes[3]);
     assert_eq!(m.state(), State::Down);
     assert_eq!(fired(&m), [(at("14:03"), Severity::P1)]);
-    m.ingest(probes[4].clone());
+    m.ingest(&probes[4]);
     assert_eq!(fired(&m).len(), 1, "no duplicate alert");
     let incident = &m.incidents[0];
     assert_eq!(incident.start, at("14:01"));
