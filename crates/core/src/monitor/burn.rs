@@ -69,11 +69,11 @@ struct Limit {
 
 impl Limit {
     /// Bad share above the rate, with enough probes: bad / total > rate, without dividing.
+    /// Saturating: a window never holds anywhere near 10^10 probes, and if a corrupt history
+    /// claimed so, the answer may be wrong but nothing overflows.
     fn over(&self, (good, bad): (u64, u64), samples: u64) -> bool {
         let total = good + bad;
-        bad > 0
-            && total >= samples
-            && u128::from(bad) * u128::from(PPB) > u128::from(self.rate_ppb) * u128::from(total)
+        bad > 0 && total >= samples && bad.saturating_mul(PPB) > self.rate_ppb.saturating_mul(total)
     }
 }
 

@@ -118,11 +118,9 @@ impl ServerMonitor {
         }
         self.first_at.get_or_insert(probe.at);
         let mut after_cold_start = false;
-        if let Some(previous) = &self.open {
-            let hour = rollup::bucket_index(previous.at, record::HOUR);
-            if rollup::bucket_index(probe.at, record::HOUR) != hour {
-                self.check_latency(hour, probe.at, &mut events);
-            }
+        // The last probe was counted in the hour being written; this one is past it.
+        if let Some(hour) = self.rollups.completed_hour(probe.at) {
+            self.check_latency(hour, probe.at, &mut events);
         }
         if let Some(previous) = self.open.take() {
             after_cold_start = self.settle(&previous, Some(probe), probe.at, &mut events);
