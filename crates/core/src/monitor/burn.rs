@@ -2,17 +2,22 @@
 //! (section 4): 14.4x over 1 h and 5 min, 6x over 6 h and 30 min (page), 1x over 3 d and 6 h
 //! (ticket), each only with enough probes in both windows.
 //!
-//! Probes are counted per minute in a ring that covers the longest window; each window keeps a
-//! running sum, so a probe costs O(1) however long the windows are.
+//! Probes are counted in three rings of slots: minutes for the windows up to an hour, 5-minute
+//! slots for 6 hours, hours for 3 days. Each window keeps a running sum, so a probe costs O(1)
+//! however long the windows are, and the whole tracker is a few hundred slots: small enough to
+//! be saved with the engine after every probe round. A window's far edge moves a slot at a
+//! time (the 3-day window holds 71 to 72 hours).
 
 use super::record::{Millis, MINUTE};
 use serde::{Deserialize, Serialize};
 
-/// Minutes held: a power of two above the longest window (3 days), so a slot is a mask away.
-const RING: usize = 8192;
-const MASK: i64 = RING as i64 - 1;
-/// Window lengths in minutes.
-const WINDOWS: [i64; 5] = [5, 30, 60, 6 * 60, 3 * 24 * 60];
+/// (slot width in minutes, slots held: a power of two above its longest window, so a slot's
+/// place is a mask away).
+const RINGS: [(i64, usize); 3] = [(1, 64), (5, 128), (60, 128)];
+/// Each window: (ring, length in slots). 5 min, 30 min, 1 h, 6 h, 3 d.
+const WINDOWS: [(usize, i64); 5] = [(0, 5), (0, 30), (0, 60), (1, 72), (2, 72)];
+/// The windows of each ring, as a range of `WINDOWS`.
+const RING_WINDOWS: [&[usize]; 3] = [&[0, 1, 2], &[3], &[4]];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -46,13 +51,19 @@ pub enum BurnChange {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BurnTracker {
-    /// (good, bad) probes per minute, indexed by minute modulo the ring.
-    ring: Vec<(u32, u32)>,
-    head: Option<i64>,
+    rings: [Ring; RINGS.len()],
     sums: [(u64, u64); WINDOWS.len()],
     firing: [bool; 3],
     #[serde(skip)]
     limits: Option<((u64, u32, Millis), [Limit; 3])>,
+}
+
+/// (good, bad) probes per slot, indexed by slot number modulo the ring's size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Ring {
+    slots: Vec<(u32, u32)>,
+    /// The newest slot number written.
+    head: Option<i64>,
 }
 
 /// Burn rates are compared in parts per billion, in integers.
@@ -80,8 +91,10 @@ impl Limit {
 impl Default for BurnTracker {
     fn default() -> Self {
         BurnTracker {
-            ring: vec![(0, 0); RING],
-            head: None,
+            rings: RINGS.map(|(_, size)| Ring {
+                slots: vec![(0, 0); size],
+                head: None,
+            }),
             sums: [(0, 0); WINDOWS.len()],
             firing: [false; 3],
             limits: None,
@@ -103,25 +116,9 @@ impl BurnTracker {
         cadence: Millis,
     ) -> Vec<BurnChange> {
         let minute = at.div_euclid(MINUTE);
-        self.advance_to(minute);
-        let head = self.head.unwrap_or(minute);
-        if head - minute < RING as i64 {
-            let slot = &mut self.ring[(minute & MASK) as usize];
-            if bad {
-                slot.1 += 1;
-            } else {
-                slot.0 += 1;
-            }
-            for (window, sum) in WINDOWS.iter().zip(self.sums.iter_mut()) {
-                if head - minute < *window {
-                    if bad {
-                        sum.1 += 1;
-                    } else {
-                        sum.0 += 1;
-                    }
-                }
-            }
-        }
+        self.count::<0>(minute, bad);
+        self.count::<1>(minute, bad);
+        self.count::<2>(minute, bad);
         self.evaluate(budget, min_samples, cadence)
     }
 
@@ -153,7 +150,9 @@ impl BurnTracker {
             _ => {
                 let limits = BurnRule::ALL.map(|rule| {
                     let (long, _, factor) = rule.spec();
-                    let expected = (WINDOWS[long] * MINUTE / cadence.max(1)) as u64 / 12;
+                    let (ring, length) = WINDOWS[long];
+                    let minutes = RINGS[ring].0 * length;
+                    let expected = (minutes * MINUTE / cadence.max(1)) as u64 / 12;
                     Limit {
                         rate_ppb: (factor * budget * PPB as f64).round() as u64,
                         short_samples: u64::from(min_samples),
@@ -166,29 +165,65 @@ impl BurnTracker {
         }
     }
 
-    fn advance_to(&mut self, minute: i64) {
-        let Some(head) = self.head else {
-            self.head = Some(minute);
+    /// Counts a probe in ring `R` and in its windows. `R` is a constant so that the slot
+    /// arithmetic compiles to shifts and masks: this runs three times per probe.
+    #[inline]
+    fn count<const R: usize>(&mut self, minute: i64, bad: bool) {
+        let (width, size) = RINGS[R];
+        let slot = minute.div_euclid(width);
+        match self.rings[R].head {
+            Some(head) if slot <= head => {}
+            _ => self.advance(R, slot),
+        }
+        let ring = &mut self.rings[R];
+        let age = ring.head.unwrap_or(slot) - slot;
+        if age >= size as i64 {
+            return; // older than anything the ring holds
+        }
+        let counts = &mut ring.slots[(slot & (size as i64 - 1)) as usize];
+        if bad {
+            counts.1 += 1;
+        } else {
+            counts.0 += 1;
+        }
+        for &window in RING_WINDOWS[R] {
+            if age < WINDOWS[window].1 {
+                let sum = &mut self.sums[window];
+                if bad {
+                    sum.1 += 1;
+                } else {
+                    sum.0 += 1;
+                }
+            }
+        }
+    }
+
+    /// Moves ring `index` on to `slot`: slots that leave a window leave its sum.
+    fn advance(&mut self, index: usize, slot: i64) {
+        let size = RINGS[index].1 as i64;
+        let ring = &mut self.rings[index];
+        let Some(head) = ring.head else {
+            ring.head = Some(slot);
             return;
         };
-        if minute <= head {
-            return;
-        }
-        if minute - head >= RING as i64 {
-            // Everything in the ring is older than the longest window.
-            self.ring.iter_mut().for_each(|slot| *slot = (0, 0));
-            self.sums = [(0, 0); WINDOWS.len()];
+        if slot - head >= size {
+            // Everything in the ring is older than its windows.
+            ring.slots.iter_mut().for_each(|counts| *counts = (0, 0));
+            for &window in RING_WINDOWS[index] {
+                self.sums[window] = (0, 0);
+            }
         } else {
-            for m in head + 1..=minute {
-                for (window, sum) in WINDOWS.iter().zip(self.sums.iter_mut()) {
-                    let leaving = self.ring[((m - window) & MASK) as usize];
+            for s in head + 1..=slot {
+                for &window in RING_WINDOWS[index] {
+                    let leaving = ring.slots[((s - WINDOWS[window].1) & (size - 1)) as usize];
+                    let sum = &mut self.sums[window];
                     sum.0 -= u64::from(leaving.0);
                     sum.1 -= u64::from(leaving.1);
                 }
-                self.ring[(m & MASK) as usize] = (0, 0);
+                ring.slots[(s & (size - 1)) as usize] = (0, 0);
             }
         }
-        self.head = Some(minute);
+        ring.head = Some(slot);
     }
 }
 
@@ -274,5 +309,23 @@ mod tests {
         t.record(12 * MINUTE, false, BUDGET, 1, MINUTE);
         assert_eq!(t.sums[0], (1, 2)); // minutes 8..=12 hold two failures and one pass
         assert_eq!(t.sums[4], (1, 10));
+    }
+
+    #[test]
+    fn long_windows_move_a_coarse_slot_at_a_time() {
+        let hour = 60 * MINUTE;
+        let mut t = BurnTracker::default();
+        t.record(10 * MINUTE, true, BUDGET, 1, MINUTE);
+        // 6 h later, in the 5-minute slot 72 slots on: out of the 6 h window, in the 3 d one.
+        t.record(6 * hour + 10 * MINUTE, false, BUDGET, 1, MINUTE);
+        assert_eq!(t.sums[3], (1, 0));
+        assert_eq!(t.sums[4], (1, 1));
+        // 71 h later the failure's hour is still among the 72 hourly slots; at 72 h it is not.
+        t.record(71 * hour + 50 * MINUTE, false, BUDGET, 1, MINUTE);
+        assert_eq!(t.sums[4], (2, 1));
+        t.record(72 * hour, false, BUDGET, 1, MINUTE);
+        assert_eq!(t.sums[4], (3, 0));
+        // The tracker is small enough to save after every round.
+        assert!(serde_json::to_string(&t).unwrap().len() < 4_000);
     }
 }

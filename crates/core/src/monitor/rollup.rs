@@ -11,19 +11,35 @@ use std::collections::BTreeMap;
 const BUCKET_GROWTH: f64 = 1.4;
 pub const BUCKETS: usize = 32;
 
-fn bounds() -> &'static [u32; BUCKETS] {
-    static BOUNDS: std::sync::OnceLock<[u32; BUCKETS]> = std::sync::OnceLock::new();
-    BOUNDS.get_or_init(|| std::array::from_fn(|i| BUCKET_GROWTH.powi(i as i32).ceil() as u32))
-}
+/// `ceil(1.4^i)` for every bucket, computed at compile time.
+const BOUNDS: [u32; BUCKETS] = {
+    let mut bounds = [0; BUCKETS];
+    let mut power = 1.0;
+    let mut i = 0;
+    while i < BUCKETS {
+        let floor = power as u32;
+        bounds[i] = if (floor as f64) < power {
+            floor + 1
+        } else {
+            floor
+        };
+        power *= BUCKET_GROWTH;
+        i += 1;
+    }
+    bounds
+};
 
 fn bucket_bound(index: usize) -> u32 {
-    bounds()[index]
+    BOUNDS[index]
 }
 
+/// Counts the bounds below the latency rather than searching: no unpredictable branches
+/// (this runs for every passing probe) and the compiler turns it into a few vector compares.
 fn bucket_of(latency_ms: u32) -> usize {
-    bounds()[..BUCKETS - 1]
-        .partition_point(|&bound| bound < latency_ms)
-        .min(BUCKETS - 1)
+    BOUNDS[..BUCKETS - 1]
+        .iter()
+        .map(|&bound| usize::from(bound < latency_ms))
+        .sum()
 }
 
 /// A mergeable latency histogram of passing probes.
@@ -293,6 +309,24 @@ impl Rollups {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bucket_bounds_grow_by_forty_percent_from_one_millisecond() {
+        for (i, &bound) in BOUNDS.iter().enumerate() {
+            assert_eq!(
+                bound,
+                BUCKET_GROWTH.powi(i as i32).ceil() as u32,
+                "bucket {i}"
+            );
+        }
+        assert_eq!((bucket_of(0), bucket_of(1), bucket_of(2)), (0, 0, 1));
+        assert_eq!(bucket_of(u32::MAX), BUCKETS - 1);
+        for ms in [3, 100, 101, 5_000, 34_000, 40_000] {
+            let bucket = bucket_of(ms);
+            assert!(ms <= BOUNDS[bucket] || bucket == BUCKETS - 1, "{ms}");
+            assert!(bucket == 0 || ms > BOUNDS[bucket - 1], "{ms}");
+        }
+    }
 
     #[test]
     fn latency_quantiles_come_from_bucket_bounds() {
