@@ -112,13 +112,20 @@ proptest! {
             }
             monitor
         };
+        // Saved as the page saves it: after every probe, the days that changed (as JSON, one
+        // record per day) and the rest of the monitor.
         let cut = cut.index(probes.len() + 1);
         let mut first = ServerMonitor::new(config(), "a.onrender.com").unwrap();
+        let mut days = std::collections::BTreeMap::new();
         for probe in &probes[..cut] {
             first.ingest(probe);
+            for record in first.changed_days() {
+                days.insert(record.day, serde_json::to_string(&record).unwrap());
+            }
         }
         let saved = serde_json::to_string(&first).unwrap();
         let mut restored: ServerMonitor = serde_json::from_str(&saved).unwrap();
+        restored.restore_rollups(days.values().map(|json| serde_json::from_str(json).unwrap()));
         for probe in &probes[cut..] {
             restored.ingest(probe);
         }

@@ -1,8 +1,8 @@
 //! The probe history format: one probe per line (NDJSON), described in docs/formats.md. The
 //! page's export and import, `mcp-status replay` and the runner's files all use it.
 
-use super::record::{parse_hash, Millis, ProbeRecord};
-use crate::report::{Layer, Outcome, ProbeReport};
+use super::record::{format_hash, parse_hash, Millis, ProbeRecord};
+use crate::report::{Layer, Outcome};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -151,18 +151,18 @@ pub fn format_time(at: Millis) -> String {
         .unwrap_or_else(|| at.to_string())
 }
 
-/// The history line of a probe taken at `at`.
-pub fn line_of(server: &str, at: Millis, report: &ProbeReport) -> String {
+/// The canonical history line of a probe: what the page stores and exports.
+pub fn line_of(server: &str, url: &str, probe: &ProbeRecord) -> String {
     let line = HistoryLine {
         server: server.to_owned(),
-        url: report.url.clone(),
-        at: format_time(at),
-        outcome: report.outcome,
-        layer: report.layer,
-        latency_ms: report.latency_ms,
-        contract_hash: report.contract_hash.clone(),
-        metadata_hash: report.metadata_hash.clone(),
-        error: report.error.clone(),
+        url: url.to_owned(),
+        at: format_time(probe.at),
+        outcome: probe.outcome,
+        layer: probe.layer,
+        latency_ms: u64::from(probe.latency_ms),
+        contract_hash: probe.contract_hash.map(format_hash),
+        metadata_hash: probe.metadata_hash.map(format_hash),
+        error: probe.error.clone(),
     };
     serde_json::to_string(&line).expect("a history line always serialises")
 }
@@ -228,6 +228,7 @@ mod tests {
 
     #[test]
     fn a_probe_report_becomes_a_line_that_reads_back() {
+        use crate::report::ProbeReport;
         let report = ProbeReport {
             url: "https://a.example/mcp".into(),
             outcome: Outcome::Failed,
@@ -246,7 +247,8 @@ mod tests {
             metadata_hash: None,
         };
         let at = 1_795_269_600_123;
-        let entry = parse_line(&line_of("a", at, &report)).unwrap();
+        let probe = ProbeRecord::of_report(at, &report);
+        let entry = parse_line(&line_of("a", &report.url, &probe)).unwrap();
         assert_eq!(
             (entry.server.as_str(), entry.url.as_str()),
             ("a", "https://a.example/mcp")

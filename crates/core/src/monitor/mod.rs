@@ -15,6 +15,7 @@ pub mod history;
 pub mod record;
 pub mod rollup;
 pub mod state;
+pub mod store;
 
 use crate::fingerprint::DriftKind;
 use crate::platform::Platform;
@@ -24,7 +25,7 @@ use events::{
     Alert, AlertKind, AlertReason, ColdStart, Drift, Event, Incident, Severity, MAX_EVIDENCE,
 };
 use record::{format_hash, Health, Millis, ProbeRecord, DAY};
-use rollup::{Rollups, Tally, Uptime};
+use rollup::{DayRecord, Rollups, Tally, Uptime};
 use serde::{Deserialize, Serialize};
 use state::{State, Transition};
 
@@ -57,6 +58,9 @@ pub struct ServerMonitor {
     hashes: Option<(u64, u64)>,
     open_incident: Option<usize>,
     next_incident_id: u64,
+    /// Saved apart, a record per day (`changed_days`, `restore_rollups`): the rest of the
+    /// monitor is a few kilobytes, saved whole after every probe round.
+    #[serde(skip)]
     rollups: Rollups,
     burn: BurnTracker,
     /// The p95 latency alert is firing.
@@ -118,9 +122,11 @@ impl ServerMonitor {
         }
         self.first_at.get_or_insert(probe.at);
         let mut after_cold_start = false;
-        // The last probe was counted in the hour being written; this one is past it.
-        if let Some(hour) = self.rollups.completed_hour(probe.at) {
-            self.check_latency(hour, probe.at, &mut events);
+        if let Some(previous) = &self.open {
+            let hour = rollup::bucket_index(previous.at, record::HOUR);
+            if probe.at >= (hour + 1) * record::HOUR {
+                self.check_latency(hour, probe.at, &mut events);
+            }
         }
         if let Some(previous) = self.open.take() {
             after_cold_start = self.settle(&previous, Some(probe), probe.at, &mut events);
@@ -143,6 +149,41 @@ impl ServerMonitor {
             post_idle,
         });
         events
+    }
+
+    /// The stored form of the days whose rollups changed since the last call.
+    pub fn changed_days(&mut self) -> Vec<DayRecord> {
+        let days = self.rollups.take_changed_days();
+        days.into_iter()
+            .map(|day| self.rollups.day_record(day))
+            .collect()
+    }
+
+    /// Puts stored days back, after the rest of the monitor was deserialised. Days not given
+    /// count as no data.
+    pub fn restore_rollups(&mut self, records: impl IntoIterator<Item = DayRecord>) {
+        self.rollups = Rollups::from_records(records);
+    }
+
+    /// Forgets, in memory, the rollups of days before `day` (a store keeps them).
+    pub fn forget_rollups_before(&mut self, day: i64) {
+        self.rollups.forget_before(day);
+    }
+
+    /// Forgets, in memory, the incidents that are over and the alerts, cold starts and drift
+    /// seen so far: a long-running page stores them as they happen. The open incident stays.
+    pub fn forget_closed(&mut self) {
+        match self.open_incident {
+            Some(index) => {
+                self.incidents.drain(..index);
+                self.incidents.truncate(1);
+                self.open_incident = Some(0);
+            }
+            None => self.incidents.clear(),
+        }
+        self.alerts.clear();
+        self.cold_starts.clear();
+        self.drift.clear();
     }
 
     /// Both uptimes, coverage and latency over `[now - span, now)`.

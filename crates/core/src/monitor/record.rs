@@ -1,6 +1,6 @@
 //! One probe as the monitor sees it: compact, cheap to copy, enough for every rule.
 
-use crate::report::{Layer, Outcome};
+use crate::report::{Layer, Outcome, ProbeReport};
 use serde::{Deserialize, Serialize};
 
 /// Milliseconds since the Unix epoch, UTC.
@@ -47,6 +47,19 @@ impl Health {
 }
 
 impl ProbeRecord {
+    /// What the monitor keeps of a probe that started at `at`.
+    pub fn of_report(at: Millis, report: &ProbeReport) -> ProbeRecord {
+        ProbeRecord {
+            at,
+            outcome: report.outcome,
+            layer: report.layer,
+            latency_ms: u32::try_from(report.latency_ms).unwrap_or(u32::MAX),
+            contract_hash: report.contract_hash.as_deref().and_then(parse_hash),
+            metadata_hash: report.metadata_hash.as_deref().and_then(parse_hash),
+            error: report.error.clone(),
+        }
+    }
+
     pub fn health(&self) -> Health {
         Health::of(self.outcome)
     }

@@ -3,7 +3,7 @@
 
 use super::record::{Millis, DAY, HOUR};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Upper bounds (ms) of the latency buckets: 40 % apart, from 1 ms to about 34 s; the last
 /// bucket takes everything above. Percentiles read from it are the bucket's upper bound, so
@@ -42,10 +42,32 @@ fn bucket_of(latency_ms: u32) -> usize {
         .sum()
 }
 
-/// A mergeable latency histogram of passing probes.
+/// A mergeable latency histogram of passing probes. Stored as `[bucket, count]` pairs of the
+/// buckets in use: a few instead of 32 numbers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Vec<(u8, u32)>", into = "Vec<(u8, u32)>")]
 pub struct Latencies {
     counts: [u32; BUCKETS],
+}
+
+impl From<Vec<(u8, u32)>> for Latencies {
+    fn from(pairs: Vec<(u8, u32)>) -> Latencies {
+        let mut latencies = Latencies::default();
+        for (bucket, count) in pairs {
+            let slot = &mut latencies.counts[usize::from(bucket).min(BUCKETS - 1)];
+            *slot = slot.saturating_add(count);
+        }
+        latencies
+    }
+}
+
+impl From<Latencies> for Vec<(u8, u32)> {
+    fn from(latencies: Latencies) -> Vec<(u8, u32)> {
+        (0..BUCKETS as u8)
+            .zip(latencies.counts)
+            .filter(|&(_, count)| count > 0)
+            .collect()
+    }
 }
 
 impl Latencies {
@@ -90,8 +112,11 @@ impl Latencies {
     }
 }
 
-/// Time and counts of one bucket of time.
+/// Time and counts of one bucket of time. Stored as an array, `[up_ms, down_ms, slo_bad_ms,
+/// probes, failures, cold_starts, incidents, latency]`: a year of hours per server is read on
+/// every page start.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "TallyRow", into = "TallyRow")]
 pub struct Tally {
     /// Time covered by probes that found the server up (ok, degraded, auth_required).
     pub up_ms: i64,
@@ -104,6 +129,39 @@ pub struct Tally {
     pub cold_starts: u32,
     pub incidents: u32,
     pub latency: Latencies,
+}
+
+type TallyRow = (i64, i64, i64, u32, u32, u32, u32, Latencies);
+
+impl From<TallyRow> for Tally {
+    fn from(row: TallyRow) -> Tally {
+        let (up_ms, down_ms, slo_bad_ms, probes, failures, cold_starts, incidents, latency) = row;
+        Tally {
+            up_ms,
+            down_ms,
+            slo_bad_ms,
+            probes,
+            failures,
+            cold_starts,
+            incidents,
+            latency,
+        }
+    }
+}
+
+impl From<Tally> for TallyRow {
+    fn from(t: Tally) -> TallyRow {
+        (
+            t.up_ms,
+            t.down_ms,
+            t.slo_bad_ms,
+            t.probes,
+            t.failures,
+            t.cold_starts,
+            t.incidents,
+            t.latency,
+        )
+    }
 }
 
 impl Tally {
@@ -165,12 +223,23 @@ impl Uptime {
 /// Hourly and daily tallies. Only the hour being written is held apart: adding to it is O(1),
 /// and it enters both maps once, when time moves past it, so a day is always the sum of its
 /// hours and a window can be read from whole days plus the hours at its edges.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rollups {
     hours: BTreeMap<i64, Tally>,
     days: BTreeMap<i64, Tally>,
     /// The hour being written and what was added to it since it became current.
     current: Option<(i64, Tally)>,
+    /// Days written to since `take_changed_days`: what a store must save again.
+    changed: BTreeSet<i64>,
+}
+
+/// One UTC day's hourly tallies: how rollups are stored, one record per server and day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayRecord {
+    /// Days since 1970-01-01 (UTC).
+    pub day: i64,
+    /// `(hour of the day 0..24, tally)` for the hours that have one, in order.
+    pub hours: Vec<(u8, Tally)>,
 }
 
 /// Index of the bucket of `span` that holds `at` (floor division, also before 1970).
@@ -205,14 +274,6 @@ impl Rollups {
         }
     }
 
-    /// The hour being written, when `at` is past its end: the hour is complete.
-    pub fn completed_hour(&self, at: Millis) -> Option<i64> {
-        self.current
-            .as_ref()
-            .map(|(hour, _)| *hour)
-            .filter(|hour| at >= (hour + 1) * HOUR)
-    }
-
     /// The current hour's tally if `[start, end)` lies within it: compares, no division (the
     /// page's wasm build is optimised for size and keeps divisions as divisions).
     #[inline]
@@ -232,8 +293,10 @@ impl Rollups {
             Some((held, _)) if *held > hour => {
                 // A late piece (an incident's first failure, an hour before): straight into
                 // the maps, which already hold everything before the current hour.
+                let day = hour.div_euclid(HOURS_PER_DAY);
+                self.changed.insert(day);
                 f(self.hours.entry(hour).or_default());
-                f(self.days.entry(hour.div_euclid(HOURS_PER_DAY)).or_default());
+                f(self.days.entry(day).or_default());
             }
             _ => {
                 self.close_current();
@@ -244,13 +307,74 @@ impl Rollups {
         }
     }
 
+    /// The days written to since the last call, oldest first.
+    pub fn take_changed_days(&mut self) -> Vec<i64> {
+        if let Some((hour, _)) = &self.current {
+            self.changed.insert(hour.div_euclid(HOURS_PER_DAY));
+        }
+        std::mem::take(&mut self.changed).into_iter().collect()
+    }
+
+    /// The stored form of one day: each hour's tally, the hour being written included.
+    pub fn day_record(&self, day: i64) -> DayRecord {
+        let first = day * HOURS_PER_DAY;
+        let mut hours: BTreeMap<i64, Tally> = self
+            .hours
+            .range(first..first + HOURS_PER_DAY)
+            .map(|(hour, tally)| (*hour, tally.clone()))
+            .collect();
+        if let Some((hour, tally)) = &self.current {
+            if (first..first + HOURS_PER_DAY).contains(hour) {
+                hours.entry(*hour).or_default().merge(tally);
+            }
+        }
+        DayRecord {
+            day,
+            hours: hours
+                .into_iter()
+                .map(|(hour, tally)| ((hour - first) as u8, tally))
+                .collect(),
+        }
+    }
+
+    /// Rollups as stored: the days' records, in any order. A day given twice keeps the last.
+    pub fn from_records(records: impl IntoIterator<Item = DayRecord>) -> Rollups {
+        let mut rollups = Rollups::default();
+        for record in records {
+            rollups.insert(record);
+        }
+        rollups
+    }
+
+    /// Puts a stored day in place of whatever this day held.
+    pub fn insert(&mut self, record: DayRecord) {
+        self.close_current();
+        let first = record.day * HOURS_PER_DAY;
+        self.hours
+            .retain(|hour, _| !(first..first + HOURS_PER_DAY).contains(hour));
+        let mut day = Tally::default();
+        for (hour, tally) in record.hours {
+            if usize::from(hour) < HOURS_PER_DAY as usize {
+                day.merge(&tally);
+                self.hours.insert(first + i64::from(hour), tally);
+            }
+        }
+        self.days.insert(record.day, day);
+    }
+
+    /// Forgets the days before `day` (kept in the store, not needed in memory).
+    pub fn forget_before(&mut self, day: i64) {
+        self.days = self.days.split_off(&day);
+        self.hours = self.hours.split_off(&(day * HOURS_PER_DAY));
+    }
+
     #[cold]
     fn close_current(&mut self) {
         if let Some((held, tally)) = self.current.take() {
-            self.days
-                .entry(held.div_euclid(HOURS_PER_DAY))
-                .or_default()
-                .merge(&tally);
+            let day = held.div_euclid(HOURS_PER_DAY);
+            // Writes to the current hour take the fast path, which marks nothing.
+            self.changed.insert(day);
+            self.days.entry(day).or_default().merge(&tally);
             self.hours.entry(held).or_default().merge(&tally);
         }
     }

@@ -1,0 +1,231 @@
+//! How history is kept in a key-value store (the page's IndexedDB; the glue is in
+//! `src/browser/db/`): the decisions, without the I/O.
+//!
+//! Raw probes are stored an hour at a time: one record per server and hour whose value is that
+//! hour's history lines (docs/formats.md), in time order, one line per instant. Whole lines in
+//! text keep a stored probe at about 25 bytes after the browser's compression and make a
+//! round's write one small string per server; export is the records joined.
+
+use super::history::{self, line_of, Entry};
+use super::record::{Millis, DAY, HOUR};
+use std::collections::BTreeMap;
+
+/// The span of time one raw record holds.
+pub const CHUNK: Millis = HOUR;
+
+/// How long things are kept. Rollups outlive raw probes, so the 90-day view and the uptimes
+/// stay right after raw probes are pruned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    pub raw_days: u32,
+    pub rollup_days: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            raw_days: 30,
+            rollup_days: MIN_ROLLUP_DAYS,
+        }
+    }
+}
+
+/// Rollups are kept at least this long (a year and a month: last year's same month).
+pub const MIN_ROLLUP_DAYS: u32 = 400;
+
+impl Retention {
+    /// Raw records that start before this are pruned.
+    pub fn raw_cutoff(&self, now: Millis) -> Millis {
+        chunk_start(now - i64::from(self.raw_days) * DAY)
+    }
+
+    /// Day records before this day are pruned.
+    pub fn rollup_cutoff_day(&self, now: Millis) -> i64 {
+        now.div_euclid(DAY) - i64::from(self.rollup_days.max(MIN_ROLLUP_DAYS))
+    }
+}
+
+/// The start of the raw record that holds a probe taken at `at`.
+pub fn chunk_start(at: Millis) -> Millis {
+    at.div_euclid(CHUNK) * CHUNK
+}
+
+/// A raw record's lines with their times. Lines that do not read back (a record damaged
+/// outside this code) are counted, not kept.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Chunk {
+    lines: BTreeMap<Millis, String>,
+    pub damaged: usize,
+}
+
+impl Chunk {
+    pub fn parse(text: &str) -> Chunk {
+        let mut chunk = Chunk::default();
+        for line in text.lines().filter(|line| !line.trim().is_empty()) {
+            match history::parse_line(line) {
+                Ok(entry) => {
+                    chunk.lines.entry(entry.probe.at).or_insert(line.to_owned());
+                }
+                Err(_) => chunk.damaged += 1,
+            }
+        }
+        chunk
+    }
+
+    /// Adds a line unless the chunk already holds a probe at that instant: merging the same
+    /// history twice adds nothing. Returns whether it was added.
+    pub fn add(&mut self, at: Millis, line: String) -> bool {
+        match self.lines.entry(at) {
+            std::collections::btree_map::Entry::Occupied(_) => false,
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(line);
+                true
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The stored form: lines in time order, each ending in a newline.
+    pub fn text(&self) -> String {
+        let mut text = String::with_capacity(self.lines.values().map(|l| l.len() + 1).sum());
+        for line in self.lines.values() {
+            text.push_str(line);
+            text.push('\n');
+        }
+        text
+    }
+}
+
+/// Probes to merge into one raw record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChunkWrite {
+    pub server: String,
+    pub start: Millis,
+    /// `(at, canonical line)`, in time order.
+    pub lines: Vec<(Millis, String)>,
+}
+
+/// Groups probes read from a history file into raw records, with canonical lines.
+pub fn chunk_writes(entries: &[Entry]) -> Vec<ChunkWrite> {
+    let mut groups: BTreeMap<(&str, Millis), Vec<(Millis, String)>> = BTreeMap::new();
+    for entry in entries {
+        groups
+            .entry((&entry.server, chunk_start(entry.probe.at)))
+            .or_default()
+            .push((
+                entry.probe.at,
+                line_of(&entry.server, &entry.url, &entry.probe),
+            ));
+    }
+    groups
+        .into_iter()
+        .map(|((server, start), mut lines)| {
+            lines.sort_by_key(|(at, _)| *at);
+            ChunkWrite {
+                server: server.to_owned(),
+                start,
+                lines,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::monitor::history::{parse, BadLines};
+    use crate::monitor::record::ProbeRecord;
+    use crate::report::{Layer, Outcome};
+
+    fn probe(at: Millis, outcome: Outcome) -> ProbeRecord {
+        ProbeRecord {
+            at,
+            outcome,
+            layer: (outcome == Outcome::Failed).then_some(Layer::Http),
+            latency_ms: 120,
+            contract_hash: Some(0x0e49_d69c_b711_bbf7),
+            metadata_hash: Some(7),
+            error: (outcome == Outcome::Failed).then(|| "HTTP 502 \"Bad Gateway\"".into()),
+        }
+    }
+
+    const T: Millis = 1_795_269_600_000; // 2026-11-21T14:00:00Z
+
+    #[test]
+    fn a_stored_line_reads_back_as_the_same_probe() {
+        for outcome in [Outcome::Ok, Outcome::Failed, Outcome::Blocked] {
+            let p = probe(T + 1_234, outcome);
+            let line = line_of("a \"quoted\" name", "https://a.example/mcp", &p);
+            let entry = history::parse_line(&line).unwrap();
+            assert_eq!(entry.probe, p);
+            assert_eq!(entry.server, "a \"quoted\" name");
+        }
+    }
+
+    #[test]
+    fn merging_is_idempotent_and_keeps_time_order() {
+        let text = |ats: &[Millis]| {
+            ats.iter()
+                .map(|&at| line_of("a", "https://a.example/mcp", &probe(at, Outcome::Ok)) + "\n")
+                .collect::<String>()
+        };
+        let mut chunk = Chunk::parse(&text(&[T + 120_000, T]));
+        assert_eq!(chunk.len(), 2);
+        let late = line_of(
+            "a",
+            "https://a.example/mcp",
+            &probe(T + 60_000, Outcome::Ok),
+        );
+        assert!(chunk.add(T + 60_000, late.clone()));
+        assert!(!chunk.add(T + 60_000, late), "same instant twice");
+        assert_eq!(chunk.text(), text(&[T, T + 60_000, T + 120_000]));
+        // Reading its own text back changes nothing.
+        assert_eq!(Chunk::parse(&chunk.text()), chunk);
+    }
+
+    #[test]
+    fn damaged_lines_are_counted_not_kept() {
+        let good = line_of("a", "https://a.example/mcp", &probe(T, Outcome::Ok));
+        let chunk = Chunk::parse(&format!("{good}\n{{\"half\":\n\n"));
+        assert_eq!((chunk.len(), chunk.damaged), (1, 1));
+    }
+
+    #[test]
+    fn a_history_file_becomes_one_write_per_server_and_hour() {
+        let lines: String = [("a", T + 3_600_000), ("b", T), ("a", T + 60_000), ("a", T)]
+            .iter()
+            .map(|&(server, at)| {
+                line_of(server, "https://x.example/mcp", &probe(at, Outcome::Ok)) + "\n"
+            })
+            .collect();
+        let history = parse(&lines, BadLines::Refuse).unwrap();
+        let writes = chunk_writes(&history.entries);
+        let shape: Vec<_> = writes
+            .iter()
+            .map(|w| (w.server.as_str(), w.start, w.lines.len()))
+            .collect();
+        assert_eq!(shape, [("a", T, 2), ("a", T + 3_600_000, 1), ("b", T, 1)]);
+        assert!(writes[0].lines[0].0 < writes[0].lines[1].0);
+    }
+
+    #[test]
+    fn retention_cuts_raw_probes_before_rollups() {
+        let r = Retention::default();
+        let now = T + 30 * 60_000;
+        assert_eq!(r.raw_cutoff(now), T - 30 * DAY);
+        assert_eq!(r.rollup_cutoff_day(now), now / DAY - 400);
+        // Asking for fewer rollup days than the minimum keeps the minimum.
+        let short = Retention {
+            raw_days: 7,
+            rollup_days: 30,
+        };
+        assert_eq!(short.rollup_cutoff_day(now), now / DAY - 400);
+    }
+}
