@@ -2,6 +2,7 @@
 
 pub mod clipboard;
 pub mod clock;
+pub mod db;
 pub mod frame;
 pub mod location;
 pub mod probe_driver;

@@ -4,11 +4,10 @@
 use clap::Args;
 use mcp_status_core::monitor::config::MonitorConfig;
 use mcp_status_core::monitor::history::{self, format_time, BadLines};
-use mcp_status_core::monitor::ServerMonitor;
+use mcp_status_core::monitor::{replay, ServerMonitor};
 use mcp_status_core::site::SiteConfig;
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -67,27 +66,21 @@ fn replay(args: &ReplayArgs) -> Result<Value, String> {
             args.file.display()
         )
     })?;
-    let mut monitors: BTreeMap<String, (String, ServerMonitor)> = BTreeMap::new();
-    let mut now = i64::MIN;
-    for entry in history.entries {
-        if !monitors.contains_key(&entry.server) {
-            let config = match site.as_ref().and_then(|s| s.server(&entry.server)) {
-                Some(server) => server.monitor_config().map_err(|(_, reason)| reason)?,
-                None => MonitorConfig::default(),
-            };
-            let host = url_host(&entry.url);
-            let monitor = ServerMonitor::new(config, &host).map_err(|e| e.to_string())?;
-            monitors.insert(entry.server.clone(), (entry.url.clone(), monitor));
+    let monitors = replay::replay(&history.entries, |server| {
+        match site.as_ref().and_then(|s| s.server(server)) {
+            Some(server) => server.monitor_config().map_err(|(_, reason)| reason),
+            None => Ok(MonitorConfig::default()),
         }
-        let (_, monitor) = monitors.get_mut(&entry.server).expect("inserted above");
-        now = now.max(entry.probe.at);
-        monitor.ingest(&entry.probe);
-    }
+    })?;
+    let now = history
+        .entries
+        .last()
+        .map_or(i64::MIN, |entry| entry.probe.at);
     // The last probe's result stands for one cadence.
     let now = now.saturating_add(60_000);
     let servers: Vec<Value> = monitors
         .iter()
-        .map(|(name, (url, monitor))| server_report(name, url, monitor, now))
+        .map(|(name, r)| server_report(name, &r.url, &r.monitor, now))
         .collect();
     Ok(json!({
         "servers": servers,
@@ -221,10 +214,4 @@ fn human(report: &Value) -> String {
 
 fn read(path: &PathBuf) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn url_host(url: &str) -> String {
-    mcp_status_core::Target::parse(url)
-        .map(|t| t.host().to_owned())
-        .unwrap_or_default()
 }

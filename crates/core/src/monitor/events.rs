@@ -135,3 +135,23 @@ pub enum Event {
     ColdStart(ColdStart),
     Drift(Drift),
 }
+
+/// The events worth keeping, in the form a store keeps them (`{"alert": {...}}`,
+/// `{"cold_start": {...}}`, `{"drift": {...}}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventRecord {
+    Alert(Alert),
+    ColdStart(ColdStart),
+    Drift(Drift),
+}
+
+impl EventRecord {
+    pub fn at(&self) -> Millis {
+        match self {
+            EventRecord::Alert(alert) => alert.at,
+            EventRecord::ColdStart(cold_start) => cold_start.at,
+            EventRecord::Drift(drift) => drift.at,
+        }
+    }
+}

@@ -13,6 +13,7 @@ pub mod config;
 pub mod events;
 pub mod history;
 pub mod record;
+pub mod replay;
 pub mod rollup;
 pub mod state;
 pub mod store;
@@ -22,7 +23,8 @@ use crate::platform::Platform;
 use burn::{BurnChange, BurnTracker};
 use config::MonitorConfig;
 use events::{
-    Alert, AlertKind, AlertReason, ColdStart, Drift, Event, Incident, Severity, MAX_EVIDENCE,
+    Alert, AlertKind, AlertReason, ColdStart, Drift, Event, EventRecord, Incident, Severity,
+    MAX_EVIDENCE,
 };
 use record::{format_hash, Health, Millis, ProbeRecord, DAY};
 use rollup::{DayRecord, Rollups, Tally, Uptime};
@@ -163,6 +165,20 @@ impl ServerMonitor {
     /// count as no data.
     pub fn restore_rollups(&mut self, records: impl IntoIterator<Item = DayRecord>) {
         self.rollups = Rollups::from_records(records);
+    }
+
+    /// The alerts, cold starts and drift held in memory, in time order, as a store keeps them.
+    pub fn event_records(&self) -> Vec<EventRecord> {
+        let mut records: Vec<EventRecord> = self
+            .alerts
+            .iter()
+            .cloned()
+            .map(EventRecord::Alert)
+            .chain(self.cold_starts.iter().cloned().map(EventRecord::ColdStart))
+            .chain(self.drift.iter().cloned().map(EventRecord::Drift))
+            .collect();
+        records.sort_by_key(EventRecord::at);
+        records
     }
 
     /// Forgets, in memory, the rollups of days before `day` (a store keeps them).

@@ -6,8 +6,10 @@
 //! text keep a stored probe at about 25 bytes after the browser's compression and make a
 //! round's write one small string per server; export is the records joined.
 
+use super::config::MonitorConfig;
 use super::history::{self, line_of, Entry};
 use super::record::{Millis, DAY, HOUR};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The span of time one raw record holds.
@@ -103,38 +105,63 @@ impl Chunk {
     }
 }
 
-/// Probes to merge into one raw record.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChunkWrite {
-    pub server: String,
-    pub start: Millis,
-    /// `(at, canonical line)`, in time order.
-    pub lines: Vec<(Millis, String)>,
+/// The probes of raw records, in time order, and how many lines did not read back.
+pub fn entries_of<'a>(texts: impl IntoIterator<Item = &'a str>) -> (Vec<Entry>, usize) {
+    let mut entries = Vec::new();
+    let mut damaged = 0;
+    for text in texts {
+        for line in text.lines().filter(|line| !line.trim().is_empty()) {
+            match history::parse_line(line) {
+                Ok(entry) => entries.push(entry),
+                Err(_) => damaged += 1,
+            }
+        }
+    }
+    entries.sort_by_key(|entry| entry.probe.at);
+    (entries, damaged)
 }
 
-/// Groups probes read from a history file into raw records, with canonical lines.
-pub fn chunk_writes(entries: &[Entry]) -> Vec<ChunkWrite> {
-    let mut groups: BTreeMap<(&str, Millis), Vec<(Millis, String)>> = BTreeMap::new();
-    for entry in entries {
-        groups
-            .entry((&entry.server, chunk_start(entry.probe.at)))
-            .or_default()
-            .push((
-                entry.probe.at,
-                line_of(&entry.server, &entry.url, &entry.probe),
-            ));
+/// A server the user added in the page (beside the ones `status.json` publishes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalMonitor {
+    /// Its name: the key of its history.
+    pub server: String,
+    pub url: String,
+    /// Seconds between probes.
+    pub cadence_s: u32,
+}
+
+impl LocalMonitor {
+    pub fn config(&self) -> MonitorConfig {
+        MonitorConfig {
+            cadence: Millis::from(self.cadence_s.max(1)) * 1_000,
+            ..MonitorConfig::default()
+        }
     }
-    groups
-        .into_iter()
-        .map(|((server, start), mut lines)| {
-            lines.sort_by_key(|(at, _)| *at);
-            ChunkWrite {
-                server: server.to_owned(),
-                start,
-                lines,
-            }
-        })
-        .collect()
+}
+
+/// A history file's probes as canonical lines, per server, in time order.
+pub fn lines_by_server(entries: &[Entry]) -> BTreeMap<String, Vec<(Millis, String)>> {
+    let mut servers: BTreeMap<String, Vec<(Millis, String)>> = BTreeMap::new();
+    for entry in entries {
+        servers.entry(entry.server.clone()).or_default().push((
+            entry.probe.at,
+            line_of(&entry.server, &entry.url, &entry.probe),
+        ));
+    }
+    for lines in servers.values_mut() {
+        lines.sort_by_key(|(at, _)| *at);
+    }
+    servers
+}
+
+/// Lines grouped by the raw record that holds them: `(record start, lines)`, oldest first.
+pub fn by_chunk(lines: &[(Millis, String)]) -> BTreeMap<Millis, Vec<&(Millis, String)>> {
+    let mut chunks: BTreeMap<Millis, Vec<&(Millis, String)>> = BTreeMap::new();
+    for line in lines {
+        chunks.entry(chunk_start(line.0)).or_default().push(line);
+    }
+    chunks
 }
 
 #[cfg(test)]
@@ -198,7 +225,7 @@ mod tests {
     }
 
     #[test]
-    fn a_history_file_becomes_one_write_per_server_and_hour() {
+    fn a_history_file_becomes_lines_per_server_then_records_per_hour() {
         let lines: String = [("a", T + 3_600_000), ("b", T), ("a", T + 60_000), ("a", T)]
             .iter()
             .map(|&(server, at)| {
@@ -206,13 +233,21 @@ mod tests {
             })
             .collect();
         let history = parse(&lines, BadLines::Refuse).unwrap();
-        let writes = chunk_writes(&history.entries);
-        let shape: Vec<_> = writes
-            .iter()
-            .map(|w| (w.server.as_str(), w.start, w.lines.len()))
+        let servers = lines_by_server(&history.entries);
+        assert_eq!(servers.keys().collect::<Vec<_>>(), ["a", "b"]);
+        let chunks = by_chunk(&servers["a"]);
+        let shape: Vec<_> = chunks.iter().map(|(start, l)| (*start, l.len())).collect();
+        assert_eq!(shape, [(T, 2), (T + 3_600_000, 1)]);
+        assert!(chunks[&T][0].0 < chunks[&T][1].0);
+        // Stored records read back as the same probes.
+        let texts: Vec<String> = chunks
+            .values()
+            .map(|l| l.iter().map(|(_, line)| format!("{line}\n")).collect())
             .collect();
-        assert_eq!(shape, [("a", T, 2), ("a", T + 3_600_000, 1), ("b", T, 1)]);
-        assert!(writes[0].lines[0].0 < writes[0].lines[1].0);
+        let (entries, damaged) = entries_of(texts.iter().map(String::as_str));
+        assert_eq!(damaged, 0);
+        let ats: Vec<_> = entries.iter().map(|e| e.probe.at).collect();
+        assert_eq!(ats, [T, T + 60_000, T + 3_600_000]);
     }
 
     #[test]

@@ -1,0 +1,440 @@
+//! The page's history in IndexedDB: one transaction per probe round, import or rebuild, so a
+//! round is stored whole or not at all. The decisions (record layout, merging, retention,
+//! replay) are the core's (`monitor::store`, `monitor::replay`); this moves records.
+
+use super::schema::{ENGINE, EVENTS, HISTORY, INCIDENTS, MONITORS, PROBES, ROLLUPS, SNAPSHOTS};
+use super::DbError;
+use idb::{Database, KeyRange, ObjectStore, Query, TransactionMode, TransactionResult};
+use js_sys::Array;
+use mcp_status_core::monitor::config::MonitorConfig;
+use mcp_status_core::monitor::events::{EventRecord, Incident};
+use mcp_status_core::monitor::history::{self as format, BadLines, LineError};
+use mcp_status_core::monitor::record::{Millis, DAY};
+use mcp_status_core::monitor::replay;
+use mcp_status_core::monitor::rollup::DayRecord;
+use mcp_status_core::monitor::store::{self, Chunk, LocalMonitor, Retention};
+use mcp_status_core::monitor::ServerMonitor;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use wasm_bindgen::JsValue;
+
+/// Everything one server's probe round (or an import) adds.
+#[derive(Debug, Clone, Default)]
+pub struct ServerWrite {
+    pub server: String,
+    /// `(at, history line)`: merged into the raw records, one probe per instant.
+    pub lines: Vec<(Millis, String)>,
+    pub days: Vec<DayRecord>,
+    pub engine: Option<EngineRecord>,
+    pub incidents: Vec<Incident>,
+    pub events: Vec<EventRecord>,
+    /// `(at, tool list JSON)` when the fingerprint changed.
+    pub snapshot: Option<(Millis, String)>,
+}
+
+/// A server's engine as stored: the monitor without its rollups (they have their own store).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EngineRecord {
+    pub server: String,
+    pub url: String,
+    pub monitor: ServerMonitor,
+}
+
+/// A server as the page finds it on start.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub server: String,
+    pub url: String,
+    pub monitor: ServerMonitor,
+}
+
+/// Days of rollups the page holds in memory: the longest window and the 90-day bar.
+pub const DAYS_IN_MEMORY: i64 = 91;
+
+/// Writes everything in one transaction. Returns how many probe lines were new.
+pub async fn write(database: &Database, writes: &[ServerWrite]) -> Result<usize, DbError> {
+    let tx = database.transaction(&HISTORY, TransactionMode::ReadWrite)?;
+    let probes = tx.object_store(PROBES)?;
+    let mut added = 0;
+    for write in writes {
+        for (start, lines) in store::by_chunk(&write.lines) {
+            let key = key2(&write.server, start as f64);
+            let existing = probes.get(Query::Key(key.clone()))?.await?;
+            let mut chunk = existing
+                .and_then(|value| value.as_string())
+                .map(|text| Chunk::parse(&text))
+                .unwrap_or_default();
+            let before = chunk.len();
+            for (at, line) in lines {
+                chunk.add(*at, line.clone());
+            }
+            if chunk.len() > before {
+                added += chunk.len() - before;
+                put(&probes, &chunk.text(), &key)?;
+            }
+        }
+    }
+    let rollups = tx.object_store(ROLLUPS)?;
+    let engine = tx.object_store(ENGINE)?;
+    let incidents = tx.object_store(INCIDENTS)?;
+    let events = tx.object_store(EVENTS)?;
+    let snapshots = tx.object_store(SNAPSHOTS)?;
+    for write in writes {
+        let server = write.server.as_str();
+        for day in &write.days {
+            put(&rollups, &json(day), &key2(server, day.day as f64))?;
+        }
+        if let Some(record) = &write.engine {
+            put(&engine, &json(record), &JsValue::from_str(server))?;
+        }
+        for incident in &write.incidents {
+            put(
+                &incidents,
+                &json(incident),
+                &key2(server, incident.start as f64),
+            )?;
+        }
+        for (record, n) in write.events.iter().zip(same_instant_numbers(&write.events)) {
+            put(&events, &json(record), &key3(server, record.at() as f64, n))?;
+        }
+        if let Some((at, tools)) = &write.snapshot {
+            put(&snapshots, tools, &key2(server, *at as f64))?;
+        }
+    }
+    commit(tx).await?;
+    Ok(added)
+}
+
+/// The servers' engines with their last `DAYS_IN_MEMORY` days of rollups. A record that does
+/// not read back is left out and named in the second list.
+pub async fn load(database: &Database, now: Millis) -> Result<(Vec<Loaded>, Vec<String>), DbError> {
+    let tx = database.transaction(&[ENGINE, ROLLUPS], TransactionMode::ReadOnly)?;
+    let engines = tx.object_store(ENGINE)?.get_all(None, None)?.await?;
+    let rollups = tx.object_store(ROLLUPS)?;
+    let today = now.div_euclid(DAY);
+    let mut loaded = Vec::new();
+    let mut damaged = Vec::new();
+    for value in engines {
+        let text = value.as_string().unwrap_or_default();
+        let Ok(record) = serde_json::from_str::<EngineRecord>(&text) else {
+            damaged.push(format!("an engine record ({} bytes)", text.len()));
+            continue;
+        };
+        let range = server_range(
+            &record.server,
+            (today - DAYS_IN_MEMORY) as f64,
+            today as f64,
+        )?;
+        let days = rollups.get_all(Some(range.into()), None)?.await?;
+        let mut records = Vec::with_capacity(days.len());
+        for day in days {
+            match serde_json::from_str::<DayRecord>(&day.as_string().unwrap_or_default()) {
+                Ok(day) => records.push(day),
+                Err(_) => damaged.push(format!("a day of rollups of {}", record.server)),
+            }
+        }
+        let mut monitor = record.monitor;
+        monitor.restore_rollups(records);
+        loaded.push(Loaded {
+            server: record.server,
+            url: record.url,
+            monitor,
+        });
+    }
+    Ok((loaded, damaged))
+}
+
+/// All raw probes as one NDJSON text (docs/formats.md), by server then time.
+pub async fn export(database: &Database) -> Result<String, DbError> {
+    let tx = database.transaction(&[PROBES], TransactionMode::ReadOnly)?;
+    let chunks = tx.object_store(PROBES)?.get_all(None, None)?.await?;
+    Ok(chunks.iter().filter_map(JsValue::as_string).collect())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportReport {
+    /// Probes that were new.
+    pub added: usize,
+    /// Probes already held (importing the same file twice adds nothing).
+    pub duplicates: usize,
+    /// Lines left out (only when asked to skip bad lines).
+    pub skipped: Vec<LineError>,
+    pub servers: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportError {
+    /// The file has a bad line; nothing was imported.
+    Invalid(LineError),
+    Storage(DbError),
+}
+
+impl From<DbError> for ImportError {
+    fn from(error: DbError) -> ImportError {
+        ImportError::Storage(error)
+    }
+}
+
+/// Imports a history file: every line is checked before anything is written, the probes are
+/// merged in one transaction, then the servers' engines, rollups, incidents and events are
+/// rebuilt from their raw probes.
+pub async fn import(
+    database: &Database,
+    text: &str,
+    bad_lines: BadLines,
+) -> Result<ImportReport, ImportError> {
+    let history = format::parse(text, bad_lines).map_err(ImportError::Invalid)?;
+    let writes: Vec<ServerWrite> = store::lines_by_server(&history.entries)
+        .into_iter()
+        .map(|(server, lines)| ServerWrite {
+            server,
+            lines,
+            ..ServerWrite::default()
+        })
+        .collect();
+    let added = write(database, &writes).await?;
+    let servers: Vec<String> = writes.into_iter().map(|w| w.server).collect();
+    rebuild(database, Some(&servers)).await?;
+    Ok(ImportReport {
+        added,
+        duplicates: history.entries.len() - added,
+        skipped: history.skipped,
+        servers,
+    })
+}
+
+/// Replays servers' raw probes (all servers when `None`) and replaces what derives from them:
+/// rollups, incidents and events from the first raw probe on, and the engine. Older rollups,
+/// kept after their raw probes were pruned, stay.
+pub async fn rebuild(database: &Database, servers: Option<&[String]>) -> Result<(), DbError> {
+    let servers = match servers {
+        Some(servers) => servers.to_vec(),
+        None => raw_servers(database).await?,
+    };
+    let monitors = local_monitors(database).await?;
+    for server in servers {
+        let tx = database.transaction(&[PROBES], TransactionMode::ReadOnly)?;
+        let range = server_range(&server, f64::NEG_INFINITY, f64::INFINITY)?;
+        let texts = tx
+            .object_store(PROBES)?
+            .get_all(Some(range.into()), None)?
+            .await?;
+        let texts: Vec<String> = texts.iter().filter_map(JsValue::as_string).collect();
+        let (entries, _damaged) = store::entries_of(texts.iter().map(String::as_str));
+        let Some(first) = entries.first().map(|entry| entry.probe.at) else {
+            continue;
+        };
+        let config = monitors
+            .get(&server)
+            .map(LocalMonitor::config)
+            .unwrap_or_default();
+        let mut replayed =
+            replay::replay(&entries, |_| Ok::<MonitorConfig, String>(config.clone()))
+                .map_err(DbError::Failed)?;
+        let Some(mut result) = replayed.remove(&server) else {
+            continue;
+        };
+        let monitor = &mut result.monitor;
+        let mut write = ServerWrite {
+            server: server.clone(),
+            days: monitor.changed_days(),
+            incidents: monitor.incidents.clone(),
+            events: monitor.event_records(),
+            ..ServerWrite::default()
+        };
+        monitor.forget_closed();
+        write.engine = Some(EngineRecord {
+            server: server.clone(),
+            url: result.url.clone(),
+            monitor: result.monitor,
+        });
+        replace_derived(database, &server, first, &write).await?;
+    }
+    Ok(())
+}
+
+/// Deletes what derives from raw probes from `first` on, then writes `write`: one transaction.
+async fn replace_derived(
+    database: &Database,
+    server: &str,
+    first: Millis,
+    write: &ServerWrite,
+) -> Result<(), DbError> {
+    let tx = database.transaction(&[ROLLUPS, INCIDENTS, EVENTS], TransactionMode::ReadWrite)?;
+    let first_day = first.div_euclid(DAY) as f64;
+    tx.object_store(ROLLUPS)?
+        .delete(server_range(server, first_day, f64::INFINITY)?)?;
+    for store in [INCIDENTS, EVENTS] {
+        tx.object_store(store)?
+            .delete(server_range(server, first as f64, f64::INFINITY)?)?;
+    }
+    commit(tx).await?;
+    write_derived(database, write).await
+}
+
+async fn write_derived(database: &Database, write: &ServerWrite) -> Result<(), DbError> {
+    self::write(database, std::slice::from_ref(write))
+        .await
+        .map(|_| ())
+}
+
+/// Deletes raw probes and rollups older than the retention allows.
+pub async fn prune(database: &Database, now: Millis, retention: Retention) -> Result<(), DbError> {
+    let servers = raw_servers(database).await?;
+    let tx = database.transaction(&[PROBES, ROLLUPS], TransactionMode::ReadWrite)?;
+    let raw_cutoff = retention.raw_cutoff(now) as f64;
+    let day_cutoff = retention.rollup_cutoff_day(now) as f64;
+    for server in &servers {
+        tx.object_store(PROBES)?
+            .delete(server_range_before(server, raw_cutoff)?)?;
+        tx.object_store(ROLLUPS)?
+            .delete(server_range_before(server, day_cutoff)?)?;
+    }
+    commit(tx).await
+}
+
+/// For a full disk: deletes the oldest day of raw probes, across servers, and returns where the
+/// raw history now begins. Rollups are kept. `None` when there were no raw probes to delete.
+pub async fn prune_oldest_day(database: &Database) -> Result<Option<Millis>, DbError> {
+    let servers = raw_servers(database).await?;
+    let tx = database.transaction(&[PROBES], TransactionMode::ReadWrite)?;
+    let probes = tx.object_store(PROBES)?;
+    let mut oldest: Option<f64> = None;
+    for server in &servers {
+        let range = server_range(server, f64::NEG_INFINITY, f64::INFINITY)?;
+        let keys = probes.get_all_keys(Some(range.into()), Some(1))?.await?;
+        if let Some(start) = keys
+            .first()
+            .map(|key| Array::from(key).get(1))
+            .and_then(|start| start.as_f64())
+        {
+            oldest = Some(oldest.map_or(start, |o: f64| o.min(start)));
+        }
+    }
+    let Some(oldest) = oldest else {
+        return Ok(None);
+    };
+    let cutoff = oldest + DAY as f64;
+    for server in &servers {
+        probes.delete(server_range_before(server, cutoff)?)?;
+    }
+    commit(tx).await?;
+    Ok(Some(cutoff as Millis))
+}
+
+/// Deletes all history (settings and the user's monitors stay).
+pub async fn wipe(database: &Database) -> Result<(), DbError> {
+    let tx = database.transaction(&HISTORY, TransactionMode::ReadWrite)?;
+    for store in HISTORY {
+        tx.object_store(store)?.clear()?;
+    }
+    commit(tx).await
+}
+
+/// The monitors the user added, by server.
+pub async fn local_monitors(
+    database: &Database,
+) -> Result<BTreeMap<String, LocalMonitor>, DbError> {
+    let tx = database.transaction(&[MONITORS], TransactionMode::ReadOnly)?;
+    let values = tx.object_store(MONITORS)?.get_all(None, None)?.await?;
+    Ok(values
+        .iter()
+        .filter_map(JsValue::as_string)
+        .filter_map(|text| serde_json::from_str::<LocalMonitor>(&text).ok())
+        .map(|monitor| (monitor.server.clone(), monitor))
+        .collect())
+}
+
+pub async fn save_monitor(database: &Database, monitor: &LocalMonitor) -> Result<(), DbError> {
+    let tx = database.transaction(&[MONITORS], TransactionMode::ReadWrite)?;
+    put(
+        &tx.object_store(MONITORS)?,
+        &json(monitor),
+        &JsValue::from_str(&monitor.server),
+    )?;
+    commit(tx).await
+}
+
+pub async fn remove_monitor(database: &Database, server: &str) -> Result<(), DbError> {
+    let tx = database.transaction(&[MONITORS], TransactionMode::ReadWrite)?;
+    tx.object_store(MONITORS)?
+        .delete(Query::Key(JsValue::from_str(server)))?;
+    commit(tx).await
+}
+
+/// Every server that has raw probes.
+async fn raw_servers(database: &Database) -> Result<Vec<String>, DbError> {
+    let tx = database.transaction(&[PROBES], TransactionMode::ReadOnly)?;
+    let keys = tx.object_store(PROBES)?.get_all_keys(None, None)?.await?;
+    let mut servers: Vec<String> = keys
+        .iter()
+        .filter_map(|key| Array::from(key).get(0).as_string())
+        .collect();
+    servers.dedup();
+    Ok(servers)
+}
+
+/// Requests are not awaited one by one: a failed one aborts the transaction, which `commit`
+/// reports.
+fn put(store: &ObjectStore, value: &str, key: &JsValue) -> Result<(), DbError> {
+    store.put(&JsValue::from_str(value), Some(key))?;
+    Ok(())
+}
+
+async fn commit(tx: idb::Transaction) -> Result<(), DbError> {
+    match tx.commit()?.await? {
+        TransactionResult::Committed => Ok(()),
+        TransactionResult::Aborted => Err(DbError::Failed("the transaction was aborted".into())),
+    }
+}
+
+fn json(value: &impl Serialize) -> String {
+    serde_json::to_string(value).expect("stored records serialise")
+}
+
+fn key2(server: &str, n: f64) -> JsValue {
+    Array::of2(&JsValue::from_str(server), &JsValue::from_f64(n)).into()
+}
+
+fn key3(server: &str, at: f64, n: u32) -> JsValue {
+    Array::of3(
+        &JsValue::from_str(server),
+        &JsValue::from_f64(at),
+        &JsValue::from_f64(f64::from(n)),
+    )
+    .into()
+}
+
+/// `[server, from] ..= [server, to]`; keys with more parts after `to`'s number fall inside
+/// when the number is below `to`.
+fn server_range(server: &str, from: f64, to: f64) -> Result<KeyRange, DbError> {
+    Ok(KeyRange::bound(
+        &key2(server, from),
+        &key2(server, to),
+        None,
+        None,
+    )?)
+}
+
+/// `[server, -∞] .. [server, before)`.
+fn server_range_before(server: &str, before: f64) -> Result<KeyRange, DbError> {
+    Ok(KeyRange::bound(
+        &key2(server, f64::NEG_INFINITY),
+        &key2(server, before),
+        None,
+        Some(true),
+    )?)
+}
+
+/// For events at the same instant: 0, 1, 2… so each has its own key, the same on every write.
+fn same_instant_numbers(records: &[EventRecord]) -> Vec<u32> {
+    let mut seen: BTreeMap<Millis, u32> = BTreeMap::new();
+    records
+        .iter()
+        .map(|record| {
+            let n = seen.entry(record.at()).or_default();
+            *n += 1;
+            *n - 1
+        })
+        .collect()
+}

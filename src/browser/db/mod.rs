@@ -1,0 +1,111 @@
+//! IndexedDB, through the `idb` crate: history that survives reloads, tabs and upgrades.
+//! `schema.rs` creates and migrates the stores; `history.rs` reads and writes them. Inside a
+//! transaction only IndexedDB requests are awaited: waiting on anything else would let the
+//! browser commit the transaction half-way.
+
+pub mod history;
+pub mod schema;
+
+use idb::{Database, DatabaseEvent, Factory};
+use std::cell::Cell;
+use std::fmt;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+
+/// The page's database.
+pub const NAME: &str = "mcp-status";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DbError {
+    /// No IndexedDB here (some private modes, or storage blocked in the browser's settings).
+    Unavailable(String),
+    /// The browser refused to store more (`QuotaExceededError`).
+    Quota,
+    /// Anything else IndexedDB reported.
+    Failed(String),
+}
+
+impl fmt::Display for DbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DbError::Unavailable(why) => {
+                write!(f, "this browser does not let the page keep history ({why})")
+            }
+            DbError::Quota => write!(f, "the browser's storage quota for this page is full"),
+            DbError::Failed(why) => write!(f, "storage failed: {why}"),
+        }
+    }
+}
+
+impl From<idb::Error> for DbError {
+    fn from(error: idb::Error) -> DbError {
+        if exception_name(&error).as_deref() == Some("QuotaExceededError") {
+            DbError::Quota
+        } else {
+            DbError::Failed(error.to_string())
+        }
+    }
+}
+
+/// The DOMException's name behind an `idb` error, where there is one.
+fn exception_name(error: &idb::Error) -> Option<String> {
+    use idb::Error::*;
+    match error {
+        DomException(exception) => Some(exception.name()),
+        AddFailed(value)
+        | UpdateFailed(value)
+        | DeleteFailed(value)
+        | ClearFailed(value)
+        | TransactionCommitError(value)
+        | TransactionAbortError(value)
+        | TransactionOpenFailed(value)
+        | IndexedDbOpenFailed(value) => value
+            .dyn_ref::<web_sys::DomException>()
+            .map(web_sys::DomException::name),
+        _ => None,
+    }
+}
+
+/// Opens the database at the current schema version, migrating an older one.
+pub async fn open(name: &str) -> Result<Database, DbError> {
+    open_at(name, schema::VERSION).await
+}
+
+/// Opens the database at `version` (tests create older versions this way).
+pub async fn open_at(name: &str, version: u32) -> Result<Database, DbError> {
+    let factory = Factory::new().map_err(|e| DbError::Unavailable(e.to_string()))?;
+    let mut request = factory
+        .open(name, Some(version))
+        .map_err(|e| DbError::Unavailable(e.to_string()))?;
+    let upgraded_from = Rc::new(Cell::new(None));
+    let seen = upgraded_from.clone();
+    request.on_upgrade_needed(move |event| {
+        let old = event.old_version().unwrap_or(0);
+        if let Ok(database) = event.database() {
+            schema::create_stores(&database, old, version);
+        }
+        seen.set(Some(old));
+    });
+    let mut database = request.await?;
+    // Another tab asking for a newer version gets it: this connection steps aside (and the
+    // page is reloaded by that tab's code, which is the newer one).
+    database.on_version_change(|event| {
+        if let Some(database) = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::IdbDatabase>().ok())
+        {
+            database.close();
+        }
+    });
+    if let Some(old) = upgraded_from.get() {
+        schema::migrate_data(&database, old, version).await?;
+    }
+    Ok(database)
+}
+
+/// Deletes the whole database (tests; "wipe" clears the stores instead).
+pub async fn delete(name: &str) -> Result<(), DbError> {
+    let factory = Factory::new().map_err(|e| DbError::Unavailable(e.to_string()))?;
+    factory.delete(name)?.await?;
+    Ok(())
+}

@@ -1,0 +1,292 @@
+//! History in IndexedDB, in headless Chromium: writes read back through a new connection, an
+//! old database is migrated with nothing lost, imports are all-or-nothing and idempotent, and
+//! export → wipe → import gives the same uptimes.
+#![cfg(target_arch = "wasm32")]
+
+use idb::Database;
+use mcp_status_core::monitor::config::MonitorConfig;
+use mcp_status_core::monitor::history::{line_of, BadLines};
+use mcp_status_core::monitor::record::{Millis, ProbeRecord, DAY, MINUTE};
+use mcp_status_core::monitor::rollup::Uptime;
+use mcp_status_core::monitor::store::Retention;
+use mcp_status_core::monitor::ServerMonitor;
+use mcp_status_core::{Layer, Outcome};
+use mcp_status_web::browser::db::history::{self, EngineRecord, ImportError, ServerWrite};
+use mcp_status_web::browser::db::{self, schema};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const T0: Millis = 1_795_219_200_000; // 2026-11-21T00:00:00Z
+const URL: &str = "https://demo.onrender.com/mcp";
+
+/// A day and a half at 60 s: an outage of five probes, a cold start after an idle hour.
+fn probes() -> Vec<ProbeRecord> {
+    let mut out = Vec::new();
+    let mut at = T0;
+    for i in 0..2_160 {
+        let failed = (600..605).contains(&i) || i == 1_500;
+        if i == 1_500 {
+            at += 60 * MINUTE; // nobody probed for an hour: the next probe meets a cold start
+        }
+        out.push(ProbeRecord {
+            at,
+            outcome: if failed { Outcome::Failed } else { Outcome::Ok },
+            layer: failed.then_some(Layer::Transport),
+            latency_ms: if i == 1_501 {
+                4_000
+            } else {
+                150 + (i % 7) as u32
+            },
+            contract_hash: (!failed).then_some(0xabc),
+            metadata_hash: (!failed).then_some(0xdef),
+            error: failed.then(|| "connection refused".to_owned()),
+        });
+        at += MINUTE;
+    }
+    out
+}
+
+fn ndjson(server: &str, probes: &[ProbeRecord]) -> String {
+    probes
+        .iter()
+        .map(|p| line_of(server, URL, p) + "\n")
+        .collect()
+}
+
+fn replayed(probes: &[ProbeRecord]) -> ServerMonitor {
+    let mut monitor = ServerMonitor::new(MonitorConfig::default(), "demo.onrender.com").unwrap();
+    for probe in probes {
+        monitor.ingest(probe);
+    }
+    monitor
+}
+
+fn windows(monitor: &ServerMonitor, now: Millis) -> Vec<Uptime> {
+    [DAY, 7 * DAY, 30 * DAY, 90 * DAY]
+        .into_iter()
+        .map(|span| monitor.uptime(now, span))
+        .chain(monitor.days(now, 90).into_iter().map(|(_, u)| u))
+        .collect()
+}
+
+async fn fresh(name: &str) -> Database {
+    let name = format!("{name}-{}", js_sys::Math::random());
+    db::open(&name).await.unwrap()
+}
+
+async fn loaded_windows(database: &Database, now: Millis) -> Vec<Uptime> {
+    let (loaded, damaged) = history::load(database, now).await.unwrap();
+    assert!(damaged.is_empty(), "{damaged:?}");
+    assert_eq!(loaded.len(), 1);
+    assert_eq!(loaded[0].url, URL);
+    windows(&loaded[0].monitor, now)
+}
+
+#[wasm_bindgen_test]
+async fn probe_rounds_read_back_through_a_new_connection() {
+    let name = format!("rounds-{}", js_sys::Math::random());
+    let database = db::open(&name).await.unwrap();
+    let probes = probes();
+    let mut monitor = replayed(&[]);
+    // One transaction per round, as the prober writes them; the monitor forgets what it wrote.
+    for probe in &probes {
+        monitor.ingest(probe);
+        let write = ServerWrite {
+            server: "demo".into(),
+            lines: vec![(probe.at, line_of("demo", URL, probe))],
+            days: monitor.changed_days(),
+            incidents: monitor.incidents.clone(),
+            events: monitor.event_records(),
+            ..ServerWrite::default()
+        };
+        monitor.forget_closed();
+        let write = ServerWrite {
+            engine: Some(EngineRecord {
+                server: "demo".into(),
+                url: URL.into(),
+                monitor: monitor.clone(),
+            }),
+            ..write
+        };
+        assert_eq!(history::write(&database, &[write]).await.unwrap(), 1);
+    }
+    database.close();
+
+    let database = db::open(&name).await.unwrap();
+    let now = probes.last().unwrap().at + MINUTE;
+    assert_eq!(
+        loaded_windows(&database, now).await,
+        windows(&replayed(&probes), now)
+    );
+    assert_eq!(
+        history::export(&database).await.unwrap(),
+        ndjson("demo", &probes)
+    );
+    database.close();
+    db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_version_1_database_is_migrated_with_every_record() {
+    let name = format!("migrate-{}", js_sys::Math::random());
+    let probes = probes();
+    // Version 1: raw probes (hour records of history lines) and settings, nothing derived.
+    let old = db::open_at(&name, 1).await.unwrap();
+    assert_eq!(old.store_names(), ["probes", "settings"]);
+    let tx = old
+        .transaction(&["probes", "settings"], idb::TransactionMode::ReadWrite)
+        .unwrap();
+    for (start, lines) in mcp_status_core::monitor::store::by_chunk(
+        &probes
+            .iter()
+            .map(|p| (p.at, line_of("demo", URL, p)))
+            .collect::<Vec<_>>(),
+    ) {
+        let text: String = lines.iter().map(|(_, line)| format!("{line}\n")).collect();
+        let key = js_sys::Array::of2(&"demo".into(), &JsValue::from_f64(start as f64));
+        tx.object_store("probes")
+            .unwrap()
+            .put(&text.into(), Some(&key.into()))
+            .unwrap();
+    }
+    tx.object_store("settings")
+        .unwrap()
+        .put(
+            &JsValue::from_str("{\"raw_days\":30}"),
+            Some(&"retention".into()),
+        )
+        .unwrap();
+    tx.commit().unwrap().await.unwrap();
+    old.close();
+
+    let database = db::open(&name).await.unwrap();
+    assert_eq!(database.version().unwrap(), schema::VERSION);
+    assert_eq!(
+        history::export(&database).await.unwrap(),
+        ndjson("demo", &probes)
+    );
+    let now = probes.last().unwrap().at + MINUTE;
+    assert_eq!(
+        loaded_windows(&database, now).await,
+        windows(&replayed(&probes), now)
+    );
+    let tx = database
+        .transaction(&["settings"], idb::TransactionMode::ReadOnly)
+        .unwrap();
+    let setting = tx
+        .object_store("settings")
+        .unwrap()
+        .get(idb::Query::Key("retention".into()))
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(
+        setting.and_then(|v| v.as_string()).as_deref(),
+        Some("{\"raw_days\":30}")
+    );
+    database.close();
+    db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_file_with_a_bad_line_imports_nothing_unless_bad_lines_are_skipped() {
+    let database = fresh("import-bad").await;
+    let good = ndjson("demo", &probes()[..10]);
+    // Line 2 is not a probe.
+    let text = good.replacen(
+        '\n',
+        "\n{\"server\": \"demo\", \"at\": \"not a time\"}\n",
+        1,
+    );
+    match history::import(&database, &text, BadLines::Refuse).await {
+        Err(ImportError::Invalid(error)) => assert_eq!(error.line, 2),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(history::export(&database).await.unwrap(), "");
+
+    let report = history::import(&database, &text, BadLines::Skip)
+        .await
+        .unwrap();
+    assert_eq!(report.added, 10);
+    let lines: Vec<_> = report.skipped.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [2]);
+    database.close();
+}
+
+#[wasm_bindgen_test]
+async fn importing_the_same_file_twice_adds_nothing() {
+    let database = fresh("import-twice").await;
+    let text = ndjson("demo", &probes());
+    let first = history::import(&database, &text, BadLines::Refuse)
+        .await
+        .unwrap();
+    assert_eq!((first.added, first.duplicates), (2_160, 0));
+    let now = T0 + 2 * DAY;
+    let before = loaded_windows(&database, now).await;
+    let second = history::import(&database, &text, BadLines::Refuse)
+        .await
+        .unwrap();
+    assert_eq!((second.added, second.duplicates), (0, 2_160));
+    assert_eq!(loaded_windows(&database, now).await, before);
+    assert_eq!(history::export(&database).await.unwrap(), text);
+    database.close();
+}
+
+#[wasm_bindgen_test]
+async fn export_wipe_import_gives_the_same_uptimes() {
+    let database = fresh("round-trip").await;
+    let probes = probes();
+    history::import(&database, &ndjson("demo", &probes), BadLines::Refuse)
+        .await
+        .unwrap();
+    let now = probes.last().unwrap().at + MINUTE;
+    let before = loaded_windows(&database, now).await;
+    assert_eq!(before, windows(&replayed(&probes), now));
+    assert!(
+        before[3].cold_starts == 1 && before[3].incidents == 1,
+        "{:?}",
+        before[3]
+    );
+
+    let exported = history::export(&database).await.unwrap();
+    history::wipe(&database).await.unwrap();
+    assert_eq!(history::load(&database, now).await.unwrap().0.len(), 0);
+    history::import(&database, &exported, BadLines::Refuse)
+        .await
+        .unwrap();
+    assert_eq!(loaded_windows(&database, now).await, before);
+    database.close();
+}
+
+#[wasm_bindgen_test]
+async fn pruning_drops_old_raw_probes_and_keeps_rollups() {
+    let database = fresh("prune").await;
+    let probes = probes();
+    history::import(&database, &ndjson("demo", &probes), BadLines::Refuse)
+        .await
+        .unwrap();
+    let now = probes.last().unwrap().at + MINUTE;
+    let before = loaded_windows(&database, now).await;
+    // Keep one day of raw probes: the first day's go, its rollups stay.
+    let retention = Retention {
+        raw_days: 1,
+        ..Retention::default()
+    };
+    history::prune(&database, now, retention).await.unwrap();
+    let exported = history::export(&database).await.unwrap();
+    let first_kept = retention.raw_cutoff(now);
+    assert!(exported.lines().count() < probes.len());
+    assert_eq!(
+        exported.lines().count(),
+        probes.iter().filter(|p| p.at >= first_kept).count()
+    );
+    assert_eq!(loaded_windows(&database, now).await, before);
+
+    // A full disk takes the oldest day of raw probes.
+    let cutoff = history::prune_oldest_day(&database).await.unwrap().unwrap();
+    assert!(cutoff > first_kept);
+    assert_eq!(loaded_windows(&database, now).await, before);
+    database.close();
+}
