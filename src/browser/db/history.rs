@@ -2,7 +2,9 @@
 //! round is stored whole or not at all. The decisions (record layout, merging, retention,
 //! replay) are the core's (`monitor::store`, `monitor::replay`); this moves records.
 
-use super::schema::{ENGINE, EVENTS, HISTORY, INCIDENTS, MONITORS, PROBES, ROLLUPS, SNAPSHOTS};
+use super::schema::{
+    ENGINE, EVENTS, HISTORY, INCIDENTS, MONITORS, PROBES, ROLLUPS, SETTINGS, SNAPSHOTS,
+};
 use super::DbError;
 use idb::{Database, KeyRange, ObjectStore, Query, TransactionMode, TransactionResult};
 use js_sys::Array;
@@ -330,6 +332,32 @@ pub async fn wipe(database: &Database) -> Result<(), DbError> {
     }
     commit(tx).await
 }
+
+/// The retention setting (defaults when never set).
+pub async fn retention(database: &Database) -> Result<Retention, DbError> {
+    let tx = database.transaction(&[SETTINGS], TransactionMode::ReadOnly)?;
+    let value = tx
+        .object_store(SETTINGS)?
+        .get(Query::Key(JsValue::from_str(RETENTION)))?
+        .await?;
+    Ok(value
+        .and_then(|value| value.as_string())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default())
+}
+
+pub async fn save_retention(database: &Database, retention: Retention) -> Result<(), DbError> {
+    let tx = database.transaction(&[SETTINGS], TransactionMode::ReadWrite)?;
+    put(
+        &tx.object_store(SETTINGS)?,
+        &json(&retention),
+        &JsValue::from_str(RETENTION),
+    )?;
+    commit(tx).await
+}
+
+/// The settings key of the retention.
+const RETENTION: &str = "retention";
 
 /// The monitors the user added, by server.
 pub async fn local_monitors(

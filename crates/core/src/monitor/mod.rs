@@ -115,6 +115,20 @@ impl ServerMonitor {
         self.platform
     }
 
+    /// When the last probe started: the next is due a cadence later.
+    pub fn last_probe_at(&self) -> Option<Millis> {
+        self.open.as_ref().map(|open| open.at)
+    }
+
+    pub fn config(&self) -> &MonitorConfig {
+        &self.config
+    }
+
+    /// The (contract, metadata) hashes of the last probe that listed the tools.
+    pub fn last_fingerprint(&self) -> Option<(u64, u64)> {
+        self.hashes
+    }
+
     /// Takes the next probe. Probes older than the last one are ignored (history is replayed
     /// in time order). The probe is only borrowed: failures are copied as evidence.
     pub fn ingest(&mut self, probe: &ProbeRecord) -> Vec<Event> {

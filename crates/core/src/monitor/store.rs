@@ -17,7 +17,8 @@ pub const CHUNK: Millis = HOUR;
 
 /// How long things are kept. Rollups outlive raw probes, so the 90-day view and the uptimes
 /// stay right after raw probes are pruned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Retention {
     pub raw_days: u32,
     pub rollup_days: u32,
