@@ -68,8 +68,13 @@ pub struct ServerMonitor {
     /// The p95 latency alert is firing.
     slow: bool,
     pub incidents: Vec<Incident>,
+    /// Alerts, cold starts and drift since the monitor was made or last `forget_closed`.
+    /// Not saved with the monitor: a store keeps them as they happen (`event_records`).
+    #[serde(skip)]
     pub alerts: Vec<Alert>,
+    #[serde(skip)]
     pub cold_starts: Vec<ColdStart>,
+    #[serde(skip)]
     pub drift: Vec<Drift>,
 }
 

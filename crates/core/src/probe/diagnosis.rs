@@ -265,12 +265,13 @@ fn server_said(body: &[u8]) -> String {
     body_snippet(body, 200)
 }
 
+/// Our sentences start with ASCII; ASCII-only keeps Unicode's case tables out of the page.
 pub fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+    let mut text = text.to_owned();
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
+    text
 }
 
 fn human_bytes(bytes: usize) -> String {
