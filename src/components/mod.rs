@@ -2,6 +2,4 @@
 
 pub mod check_progress;
 pub mod check_result;
-pub mod monitors;
 pub mod quick_check;
-pub mod settings;
