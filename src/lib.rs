@@ -4,12 +4,14 @@
 //! - [`api`]: the probe as a JavaScript function, for scripts and benchmarks.
 //! - [`components`]: views; they read signals and call the core.
 //! - [`browser`]: glue to browser APIs (fetch, location, clipboard).
+//! - [`live`]: live monitoring: the user's monitors, probe rounds, stored history.
 //! - [`route`]: the hash routes.
 
 pub mod api;
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod live;
 pub mod route;
 
 /// Mounts the app on `<body>`.

@@ -11,6 +11,10 @@ pub enum Route {
     /// The quick check of `url` (exactly as typed: validation happens on the page), with an
     /// optional probe timeout in seconds (`&timeout=30`).
     Check { url: String, timeout_s: Option<u32> },
+    /// The user's own monitors.
+    Monitors,
+    /// Storage: usage, export, import, retention.
+    Settings,
 }
 
 impl Route {
@@ -34,6 +38,8 @@ impl Route {
                 }
                 url.map_or(Route::Home, |url| Route::Check { url, timeout_s })
             }
+            "/monitors" | "monitors" => Route::Monitors,
+            "/settings" | "settings" => Route::Settings,
             _ => Route::Home,
         }
     }
@@ -49,6 +55,8 @@ impl Route {
                 }
                 format!("#/check?{}", query.finish())
             }
+            Route::Monitors => "#/monitors".to_owned(),
+            Route::Settings => "#/settings".to_owned(),
         }
     }
 }

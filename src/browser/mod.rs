@@ -1,8 +1,12 @@
 //! Browser glue: everything that touches `window`. Components call these; the core never does.
 
+pub mod channel;
 pub mod clipboard;
 pub mod clock;
 pub mod db;
+pub mod files;
 pub mod frame;
+pub mod leader;
 pub mod location;
 pub mod probe_driver;
+pub mod storage;

@@ -2,4 +2,6 @@
 
 pub mod check_progress;
 pub mod check_result;
+pub mod monitors;
 pub mod quick_check;
+pub mod settings;

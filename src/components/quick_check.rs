@@ -125,7 +125,7 @@ pub fn QuickCheck() -> impl IntoView {
                 // Keep a timeout the address asked for when the same server is checked again.
                 let timeout_s = match current_route() {
                     Route::Check { timeout_s, .. } => timeout_s,
-                    Route::Home => None,
+                    _ => None,
                 };
                 let route = Route::Check {
                     url: target.to_string(),

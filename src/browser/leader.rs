@@ -1,0 +1,82 @@
+//! One prober across tabs: the tab that holds the Web Lock `mcp-status-prober` probes; the
+//! others wait in the lock's queue, and the browser hands the lock to the next one when the
+//! holder closes. Without Web Locks, a lease in localStorage renewed every second stands in.
+
+use js_sys::{Function, Promise, Reflect};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+const LOCK: &str = "mcp-status-prober";
+/// A lease not renewed for this long is free (fallback only).
+const LEASE_MS: f64 = 3_000.0;
+const RENEW_MS: i32 = 1_000;
+
+#[wasm_bindgen]
+extern "C" {
+    type LockManager;
+    #[wasm_bindgen(method, js_name = request)]
+    fn request(this: &LockManager, name: &str, callback: &Function) -> Promise;
+}
+
+/// How this tab became the prober, for the page to say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leadership {
+    WebLock,
+    Lease,
+}
+
+/// Calls `on_lead` once, when this tab becomes the prober; it stays so until it closes.
+pub fn when_leader(on_lead: impl FnOnce(Leadership) + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let locks = Reflect::get(&window.navigator(), &JsValue::from_str("locks"))
+        .ok()
+        .filter(|locks| !locks.is_undefined() && !locks.is_null());
+    match locks {
+        Some(locks) => {
+            let callback = Closure::once_into_js(move |_lock: JsValue| -> Promise {
+                on_lead(Leadership::WebLock);
+                // Never settles: the lock is held until the tab goes away.
+                Promise::new(&mut |_, _| {})
+            });
+            let _ = locks
+                .unchecked_into::<LockManager>()
+                .request(LOCK, callback.unchecked_ref());
+        }
+        None => lease(window, on_lead),
+    }
+}
+
+/// The fallback: claim the lease when it is free or ours, renew it while the tab lives.
+fn lease(window: web_sys::Window, on_lead: impl FnOnce(Leadership) + 'static) {
+    let Ok(Some(storage)) = window.local_storage() else {
+        // No storage at all: this tab is alone as far as it can tell.
+        on_lead(Leadership::Lease);
+        return;
+    };
+    let me = format!("{}", js_sys::Math::random());
+    let on_lead = Rc::new(RefCell::new(Some(on_lead)));
+    let tick = Closure::<dyn Fn()>::new(move || {
+        let now = js_sys::Date::now();
+        let holder = storage.get_item(LOCK).ok().flatten().unwrap_or_default();
+        let (owner, until) = holder.split_once('@').unwrap_or(("", "0"));
+        let free = until.parse::<f64>().map_or(true, |until| until < now);
+        if owner == me || free {
+            let _ = storage.set_item(LOCK, &format!("{me}@{}", now + LEASE_MS));
+            if let Some(on_lead) = on_lead.borrow_mut().take() {
+                on_lead(Leadership::Lease);
+            }
+        }
+    });
+    let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+        tick.as_ref().unchecked_ref(),
+        RENEW_MS,
+    );
+    (tick.as_ref().unchecked_ref::<Function>())
+        .call0(&JsValue::NULL)
+        .ok();
+    tick.forget();
+}

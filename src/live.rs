@@ -1,0 +1,387 @@
+//! Live monitoring in the page: the user's monitors, their engines, the probe rounds, and the
+//! signals the views read. One tab probes (`browser::leader`); every tab shows the stored
+//! history and reloads it when the prober says a round was stored (`browser::channel`).
+
+use crate::browser::db::history::{self, EngineRecord, ServerWrite};
+use crate::browser::db::{self, DbError};
+use crate::browser::leader::{self, Leadership};
+use crate::browser::{channel, clock, probe_driver};
+use futures::future::join_all;
+use idb::Database;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use mcp_status_core::monitor::history::line_of;
+use mcp_status_core::monitor::record::{Millis, ProbeRecord, DAY};
+use mcp_status_core::monitor::replay::host_of;
+use mcp_status_core::monitor::rollup::Uptime;
+use mcp_status_core::monitor::state::State;
+use mcp_status_core::monitor::store::LocalMonitor;
+use mcp_status_core::monitor::ServerMonitor;
+use mcp_status_core::{Environment, Probe, ProbeConfig, ProbeReport, Target};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// Broadcast after the prober stored a round.
+const ROUND: &str = "round";
+/// Broadcast after a tab added or removed a monitor, or imported or wiped history.
+const CHANGED: &str = "changed";
+/// The prober wakes this often to see which monitors are due.
+const TICK_MS: u32 = 1_000;
+/// Writes that hit a full disk are retried this many times, each after pruning a day.
+const QUOTA_RETRIES: usize = 5;
+
+/// What a monitor's row shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerView {
+    pub server: String,
+    pub url: String,
+    /// `None`: history only (imported), not probed from this browser.
+    pub cadence_s: Option<u32>,
+    pub state: State,
+    pub last_probe_at: Option<Millis>,
+    pub day: Uptime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prober {
+    /// Storage is not open yet, or not available.
+    Starting,
+    /// This tab probes.
+    ThisTab(Leadership),
+    /// Another tab of the page holds the prober's lock.
+    OtherTab,
+}
+
+/// The page's live state: signals for the views, and the engines behind them.
+#[derive(Clone, Copy)]
+pub struct Live {
+    pub servers: RwSignal<Vec<ServerView>>,
+    pub prober: RwSignal<Prober>,
+    /// A problem the user should know about (storage unavailable, disk full…).
+    pub notice: RwSignal<Option<String>>,
+    database: StoredValue<Option<Rc<Database>>, LocalStorage>,
+    engines: StoredValue<Rc<RefCell<Engines>>, LocalStorage>,
+}
+
+#[derive(Default)]
+struct Engines {
+    monitors: BTreeMap<String, LocalMonitor>,
+    /// Server → (url, engine).
+    engines: BTreeMap<String, (String, ServerMonitor)>,
+    probing: bool,
+}
+
+impl Live {
+    pub fn new() -> Live {
+        Live {
+            servers: RwSignal::new(Vec::new()),
+            prober: RwSignal::new(Prober::Starting),
+            notice: RwSignal::new(None),
+            database: StoredValue::new_local(None),
+            engines: StoredValue::new_local(Rc::default()),
+        }
+    }
+
+    /// Opens storage, shows what it holds, and takes part in choosing the prober.
+    pub fn start(self) {
+        spawn_local(async move {
+            let database = match db::open(db::NAME).await {
+                Ok(database) => Rc::new(database),
+                Err(error) => {
+                    self.notice.set(Some(format!(
+                        "History cannot be kept in this browser: {error}. The quick check still works."
+                    )));
+                    return;
+                }
+            };
+            self.database.set_value(Some(database));
+            self.reload().await;
+            channel::listen(move |message| {
+                if message == ROUND || message == CHANGED {
+                    spawn_local(self.reload());
+                }
+            });
+            self.prober.set(Prober::OtherTab);
+            leader::when_leader(move |how| {
+                self.prober.set(Prober::ThisTab(how));
+                spawn_local(self.probe_forever());
+            });
+        });
+    }
+
+    pub fn database(&self) -> Option<Rc<Database>> {
+        self.database.get_value()
+    }
+
+    /// Tells the other tabs that monitors or history changed, and reloads this one.
+    pub async fn changed(self) {
+        channel::post(CHANGED);
+        self.reload().await;
+    }
+
+    /// Reads monitors and engines from storage and recomputes the views.
+    pub async fn reload(self) {
+        let Some(database) = self.database() else {
+            return;
+        };
+        let monitors = history::local_monitors(&database).await;
+        let loaded = history::load(&database, now()).await;
+        match (monitors, loaded) {
+            (Ok(monitors), Ok((loaded, damaged))) => {
+                if !damaged.is_empty() {
+                    self.notice.set(Some(format!(
+                        "Some stored history could not be read and is left out: {}.",
+                        damaged.join(", ")
+                    )));
+                }
+                let engines = self.engines.get_value();
+                let mut engines = engines.borrow_mut();
+                engines.monitors = monitors;
+                engines.engines = loaded
+                    .into_iter()
+                    .map(|l| (l.server, (l.url, l.monitor)))
+                    .collect();
+            }
+            (Err(error), _) | (_, Err(error)) => self.storage_failed(&error),
+        }
+        self.refresh_views();
+    }
+
+    /// One view per server the page knows: the user's monitors, and servers whose history
+    /// was imported (shown, not probed).
+    fn refresh_views(&self) {
+        let now = now();
+        let engines = self.engines.get_value();
+        let engines = engines.borrow();
+        let mut servers: BTreeMap<&str, ServerView> = BTreeMap::new();
+        for (server, (url, engine)) in &engines.engines {
+            servers.insert(server, view_of(server, url, None, Some(engine), now));
+        }
+        for monitor in engines.monitors.values() {
+            let engine = engines.engines.get(&monitor.server).map(|(_, e)| e);
+            let view = view_of(
+                &monitor.server,
+                &monitor.url,
+                Some(monitor.cadence_s),
+                engine,
+                now,
+            );
+            servers.insert(&monitor.server, view);
+        }
+        self.servers.set(servers.into_values().collect());
+    }
+
+    fn storage_failed(&self, error: &DbError) {
+        self.notice.set(Some(format!("{error}.")));
+    }
+
+    /// The prober: every tick, probes the monitors that are due, stores the round, tells the
+    /// other tabs. Starts from what storage holds: another tab may have probed until now.
+    async fn probe_forever(self) {
+        self.reload().await;
+        self.prune().await;
+        let mut last_prune = now();
+        loop {
+            let due = self.due(now());
+            if !due.is_empty() {
+                self.round(due).await;
+            }
+            if now() - last_prune > DAY {
+                self.prune().await;
+                last_prune = now();
+            }
+            gloo_timers::future::TimeoutFuture::new(TICK_MS).await;
+        }
+    }
+
+    /// Monitors whose next probe is due: never probed, or a cadence since the last probe.
+    fn due(&self, now: Millis) -> Vec<LocalMonitor> {
+        let engines = self.engines.get_value();
+        let engines = engines.borrow();
+        if engines.probing {
+            return Vec::new();
+        }
+        engines
+            .monitors
+            .values()
+            .filter(|monitor| {
+                let last = engines
+                    .engines
+                    .get(&monitor.server)
+                    .and_then(|(_, e)| e.last_probe_at());
+                last.is_none_or(|last| now - last >= Millis::from(monitor.cadence_s) * 1_000)
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Probes `due` concurrently, then stores the round in one transaction.
+    async fn round(self, due: Vec<LocalMonitor>) {
+        let engines = self.engines.get_value();
+        engines.borrow_mut().probing = true;
+        let probes = due.iter().map(|monitor| async move {
+            let at = now();
+            (monitor.clone(), at, probe(&monitor.url).await)
+        });
+        let results = join_all(probes).await;
+        let writes: Vec<ServerWrite> = {
+            let mut engines = engines.borrow_mut();
+            results
+                .into_iter()
+                .map(|(monitor, at, report)| {
+                    let entry = engines
+                        .engines
+                        .entry(monitor.server.clone())
+                        .or_insert_with(|| {
+                            let engine =
+                                ServerMonitor::new(monitor.config(), &host_of(&monitor.url))
+                                    .unwrap_or_else(|_| {
+                                        ServerMonitor::new(Default::default(), "")
+                                            .expect("defaults are valid")
+                                    });
+                            (monitor.url.clone(), engine)
+                        });
+                    entry.0.clone_from(&monitor.url);
+                    round_write(&monitor, at, &report, &mut entry.1)
+                })
+                .collect()
+        };
+        self.store(&writes).await;
+        engines.borrow_mut().probing = false;
+        channel::post(ROUND);
+        self.refresh_views();
+    }
+
+    /// Stores a round; on a full disk, deletes the oldest day of raw probes and tries again,
+    /// and says so.
+    async fn store(&self, writes: &[ServerWrite]) {
+        let Some(database) = self.database() else {
+            return;
+        };
+        for _ in 0..=QUOTA_RETRIES {
+            match history::write(&database, writes).await {
+                Ok(_) => return,
+                Err(DbError::Quota) => match history::prune_oldest_day(&database).await {
+                    Ok(Some(from)) => self.notice.set(Some(format!(
+                        "Storage was full: raw probes before {} were deleted to make room. \
+                         Uptimes and daily bars are kept.",
+                        mcp_status_core::monitor::history::format_time(from)
+                    ))),
+                    Ok(None) | Err(_) => break,
+                },
+                Err(error) => {
+                    self.storage_failed(&error);
+                    return;
+                }
+            }
+        }
+        self.notice.set(Some(
+            "Storage is full and nothing more can be deleted: this round was not stored.".into(),
+        ));
+    }
+
+    async fn prune(&self) {
+        if let Some(database) = self.database() {
+            let retention = history::retention(&database).await.unwrap_or_default();
+            if let Err(error) = history::prune(&database, now(), retention).await {
+                self.storage_failed(&error);
+            }
+        }
+    }
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Live::new()
+    }
+}
+
+fn view_of(
+    server: &str,
+    url: &str,
+    cadence_s: Option<u32>,
+    engine: Option<&ServerMonitor>,
+    now: Millis,
+) -> ServerView {
+    ServerView {
+        server: server.to_owned(),
+        url: url.to_owned(),
+        cadence_s,
+        state: engine.map_or(State::Unknown, ServerMonitor::state),
+        last_probe_at: engine.and_then(ServerMonitor::last_probe_at),
+        day: engine.map_or_else(
+            || Uptime::of(&Default::default(), DAY),
+            |e| e.uptime(now, DAY),
+        ),
+    }
+}
+
+/// What one probe adds to storage; the engine forgets what is handed over.
+fn round_write(
+    monitor: &LocalMonitor,
+    at: Millis,
+    report: &ProbeReport,
+    engine: &mut ServerMonitor,
+) -> ServerWrite {
+    let probe = ProbeRecord::of_report(at, report);
+    let changed_tools = engine.last_fingerprint() != probe.contract_hash.zip(probe.metadata_hash);
+    engine.ingest(&probe);
+    let snapshot = (changed_tools && report.tools.is_some())
+        .then(|| (at, serde_json::to_string(&report.tools).unwrap_or_default()));
+    let write = ServerWrite {
+        server: monitor.server.clone(),
+        lines: vec![(at, line_of(&monitor.server, &monitor.url, &probe))],
+        days: engine.changed_days(),
+        incidents: engine.incidents.clone(),
+        events: engine.event_records(),
+        snapshot,
+        ..ServerWrite::default()
+    };
+    engine.forget_closed();
+    engine.forget_rollups_before(at.div_euclid(DAY) - history::DAYS_IN_MEMORY);
+    ServerWrite {
+        engine: Some(EngineRecord {
+            server: monitor.server.clone(),
+            url: monitor.url.clone(),
+            monitor: engine.clone(),
+        }),
+        ..write
+    }
+}
+
+async fn probe(url: &str) -> ProbeReport {
+    let config = ProbeConfig {
+        environment: Environment::Browser,
+        ..ProbeConfig::default()
+    };
+    match Target::parse(url) {
+        Ok(target) => {
+            probe_driver::run_probe(Probe::new(target, config, clock::now_ms()), |_| {}).await
+        }
+        // Monitors are checked when added; a stored one damaged since fails, it does not stop
+        // the round.
+        Err(error) => ProbeReport {
+            url: url.to_owned(),
+            outcome: mcp_status_core::Outcome::Failed,
+            layer: Some(mcp_status_core::Layer::Transport),
+            error: Some(format!("The monitor's URL is not valid: {error}")),
+            hint: None,
+            latency_ms: 0,
+            timeout_ms: 0,
+            steps: Vec::new(),
+            transport: None,
+            protocol_version: None,
+            server: None,
+            tools: None,
+            auth: None,
+            contract_hash: None,
+            metadata_hash: None,
+        },
+    }
+}
+
+/// Wall-clock milliseconds since the epoch: when probes happen.
+pub fn now() -> Millis {
+    js_sys::Date::now() as Millis
+}
