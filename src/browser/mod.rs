@@ -6,3 +6,4 @@ pub mod db;
 pub mod frame;
 pub mod location;
 pub mod probe_driver;
+pub mod storage;
