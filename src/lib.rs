@@ -9,6 +9,8 @@
 
 pub mod api;
 pub mod app;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod browser;
 pub mod components;
 pub mod live;

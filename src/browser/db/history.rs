@@ -6,6 +6,7 @@ use super::schema::{
     ENGINE, EVENTS, HISTORY, INCIDENTS, MONITORS, PROBES, ROLLUPS, SETTINGS, SNAPSHOTS,
 };
 use super::DbError;
+use futures::future::join_all;
 use idb::{Database, KeyRange, ObjectStore, Query, TransactionMode, TransactionResult};
 use js_sys::Array;
 use mcp_status_core::monitor::config::MonitorConfig;
@@ -18,6 +19,7 @@ use mcp_status_core::monitor::store::{self, Chunk, LocalMonitor, Retention};
 use mcp_status_core::monitor::ServerMonitor;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::future::IntoFuture;
 use wasm_bindgen::JsValue;
 
 /// Everything one server's probe round (or an import) adds.
@@ -57,23 +59,30 @@ pub const DAYS_IN_MEMORY: i64 = 91;
 pub async fn write(database: &Database, writes: &[ServerWrite]) -> Result<usize, DbError> {
     let tx = database.transaction(&HISTORY, TransactionMode::ReadWrite)?;
     let probes = tx.object_store(PROBES)?;
-    let mut added = 0;
+    // All reads are asked for at once and awaited together: one trip through the event loop
+    // instead of one per record.
+    let mut merges = Vec::new();
+    let mut reads = Vec::new();
     for write in writes {
         for (start, lines) in store::by_chunk(&write.lines) {
             let key = key2(&write.server, start as f64);
-            let existing = probes.get(Query::Key(key.clone()))?.await?;
-            let mut chunk = existing
-                .and_then(|value| value.as_string())
-                .map(|text| Chunk::parse(&text))
-                .unwrap_or_default();
-            let before = chunk.len();
-            for (at, line) in lines {
-                chunk.add(*at, line.clone());
-            }
-            if chunk.len() > before {
-                added += chunk.len() - before;
-                put(&probes, &chunk.text(), &key)?;
-            }
+            reads.push(probes.get(Query::Key(key.clone()))?.into_future());
+            merges.push((key, lines));
+        }
+    }
+    let mut added = 0;
+    for ((key, lines), existing) in merges.into_iter().zip(join_all(reads).await) {
+        let mut chunk = existing?
+            .and_then(|value| value.as_string())
+            .map(|text| Chunk::parse(&text))
+            .unwrap_or_default();
+        let before = chunk.len();
+        for (at, line) in lines {
+            chunk.add(*at, line.clone());
+        }
+        if chunk.len() > before {
+            added += chunk.len() - before;
+            put(&probes, &chunk.text(), &key)?;
         }
     }
     let rollups = tx.object_store(ROLLUPS)?;
@@ -114,8 +123,9 @@ pub async fn load(database: &Database, now: Millis) -> Result<(Vec<Loaded>, Vec<
     let engines = tx.object_store(ENGINE)?.get_all(None, None)?.await?;
     let rollups = tx.object_store(ROLLUPS)?;
     let today = now.div_euclid(DAY);
-    let mut loaded = Vec::new();
     let mut damaged = Vec::new();
+    let mut records = Vec::new();
+    let mut reads = Vec::new();
     for value in engines {
         let text = value.as_string().unwrap_or_default();
         let Ok(record) = serde_json::from_str::<EngineRecord>(&text) else {
@@ -127,16 +137,21 @@ pub async fn load(database: &Database, now: Millis) -> Result<(Vec<Loaded>, Vec<
             (today - DAYS_IN_MEMORY) as f64,
             today as f64,
         )?;
-        let days = rollups.get_all(Some(range.into()), None)?.await?;
-        let mut records = Vec::with_capacity(days.len());
+        reads.push(rollups.get_all(Some(range.into()), None)?.into_future());
+        records.push(record);
+    }
+    let mut loaded = Vec::with_capacity(records.len());
+    for (record, days) in records.into_iter().zip(join_all(reads).await) {
+        let days = days?;
+        let mut stored = Vec::with_capacity(days.len());
         for day in days {
             match serde_json::from_str::<DayRecord>(&day.as_string().unwrap_or_default()) {
-                Ok(day) => records.push(day),
+                Ok(day) => stored.push(day),
                 Err(_) => damaged.push(format!("a day of rollups of {}", record.server)),
             }
         }
         let mut monitor = record.monitor;
-        monitor.restore_rollups(records);
+        monitor.restore_rollups(stored);
         loaded.push(Loaded {
             server: record.server,
             url: record.url,
