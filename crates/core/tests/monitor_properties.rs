@@ -113,22 +113,22 @@ proptest! {
             }
             monitor
         };
-        // Saved as the page saves it: after every probe, the days that changed (as JSON, one
-        // record per day) and the rest of the monitor.
+        // Saved as the page saves it: after every probe, the days that changed (one record per
+        // day) and the rest of the monitor, in postcard's binary form.
         let cut = cut.index(probes.len() + 1);
         let mut first = ServerMonitor::new(config(), "a.onrender.com").unwrap();
         let mut days = std::collections::BTreeMap::new();
         for probe in &probes[..cut] {
             first.ingest(probe);
             for record in first.changed_days() {
-                days.insert(record.day, serde_json::to_string(&record).unwrap());
+                days.insert(record.day, postcard::to_allocvec(&record).unwrap());
             }
         }
         // Events are stored as they happen, not with the monitor.
         let mut events = first.event_records();
-        let saved = serde_json::to_string(&first).unwrap();
-        let mut restored: ServerMonitor = serde_json::from_str(&saved).unwrap();
-        restored.restore_rollups(days.values().map(|json| serde_json::from_str(json).unwrap()));
+        let saved = postcard::to_allocvec(&first).unwrap();
+        let mut restored: ServerMonitor = postcard::from_bytes(&saved).unwrap();
+        restored.restore_rollups(days.values().map(|bytes| postcard::from_bytes(bytes).unwrap()));
         for probe in &probes[cut..] {
             restored.ingest(probe);
         }
