@@ -17,6 +17,8 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
     let raw_days = RwSignal::new(Retention::default().raw_days);
     let skip_bad = RwSignal::new(false);
     let import_result = RwSignal::new(None::<(bool, String)>);
+    // Counts finished imports, so a script can tell a new result from the last one.
+    let imports = RwSignal::new(0u32);
     let busy = RwSignal::new(false);
 
     let measure = move || {
@@ -110,6 +112,7 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
                 },
             };
             import_result.set(Some(outcome));
+            imports.update(|n| *n += 1);
             busy.set(false);
             measure();
         });
@@ -201,6 +204,7 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
                     class="import-result"
                     role="status"
                     data-ok=move || import_result.get().map(|(ok, _)| ok.to_string())
+                    data-imports=move || imports.get().to_string()
                 >
                     {move || import_result.get().map(|(_, message)| message)}
                 </p>

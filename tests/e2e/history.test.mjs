@@ -47,8 +47,9 @@ async function importFile(page, text, { skipBad = false } = {}) {
   await page.goto(page.url().replace(/#.*$/, "") + "#/settings");
   await page.setInputFiles("#import-file", { name: "history.ndjson", mimeType: "application/x-ndjson", buffer: Buffer.from(text) });
   if (skipBad) await page.check(".import input[type=checkbox]");
+  const done = Number(await page.locator(".import-result").getAttribute("data-imports"));
   await page.click(".import button[type=submit]");
-  const result = page.locator(".import-result[data-ok]");
+  const result = page.locator(`.import-result[data-imports="${done + 1}"]`);
   await result.waitFor({ timeout: 20000 });
   return { ok: (await result.getAttribute("data-ok")) === "true", message: await result.innerText() };
 }
@@ -204,30 +205,57 @@ describe("history in the browser", () => {
     await context.close();
   });
 
-  test("a full disk: the page says so, keeps working, and stores again when there is room", async () => {
+  test("a full disk: raw probes make room, nothing is half-written, the page says so and keeps working", async () => {
     const context = await browser.newContext();
+    // A full disk, injected: the next `put`s throw QuotaExceededError, as Chromium's do when
+    // the quota is reached (its DevTools quota override does not reach IndexedDB reliably).
+    await context.addInitScript(() => {
+      window.quotaFailures = 0;
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (...args) {
+        if (window.quotaFailures > 0) {
+          window.quotaFailures -= 1;
+          throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+        }
+        return put.apply(this, args);
+      };
+    });
     const page = await context.newPage();
+    await page.goto(`${site.url}#/settings`);
+    // Three-day-old history: the oldest raw probes, the first to go.
+    const old = history("old", "https://old.example/mcp", 3 * 24 * 60).split("\n").slice(0, 24 * 60).join("\n") + "\n";
+    assert.equal((await importFile(page, old)).ok, true);
     await page.goto(`${site.url}#/monitors`);
     await addMonitor(page, "full", everything.url);
     await row(page, "full").and(page.locator('[data-state="up"]')).waitFor({ timeout: 20000 });
 
-    const cdp = await context.newCDPSession(page);
-    const origin = new URL(site.url).origin;
-    await cdp.send("Storage.overrideQuotaForOrigin", { origin, quotaSize: 1 });
+    // A probe round meets the full disk: the oldest day of raw probes goes, the round is stored.
+    const count = await probeCount(page, "full");
+    await page.evaluate(() => { window.quotaFailures = 1; });
     const notice = page.locator(".notice");
     await notice.waitFor({ timeout: (CADENCE_S + 10) * 1000 });
-    assert.match(await notice.innerText(), /[Ss]torage (was|is) full/);
-    // Still a working page: the state and the last day are shown, imports are refused cleanly.
-    assert.equal(await row(page, "full").getAttribute("data-state"), "up");
-    const refused = await importFile(page, history("more", "https://more.example/mcp", 5));
-    assert.equal(refused.ok, false);
-    assert.match(refused.message, /Nothing was imported: .*quota/);
+    assert.match(await notice.innerText(), /Storage was full: raw probes before .* were deleted/);
+    await page.waitForFunction(([n]) => {
+      const text = document.querySelector('.monitor[data-server="full"] .probe-count')?.textContent ?? "";
+      return Number(text.match(/^(\d+)/)?.[1] ?? 0) > n;
+    }, [count], { timeout: 5000 });
+    const kept = (await exportFile(page)).trim().split("\n").map((l) => JSON.parse(l));
+    assert.ok(kept.filter((l) => l.server === "old").length < 24 * 60, "old raw probes were pruned");
+    assert.ok(kept.some((l) => l.server === "full"));
 
-    await cdp.send("Storage.overrideQuotaForOrigin", { origin });
-    await page.goto(`${site.url}#/monitors`);
-    const stored = (await exportFile(page)).trim().split("\n").length;
-    await page.waitForTimeout((CADENCE_S + 3) * 1000);
-    assert.ok((await exportFile(page)).trim().split("\n").length > stored, "rounds are stored again");
+    // An import that meets the full disk writes nothing and says why.
+    const before = await exportFile(page);
+    await page.evaluate(() => { window.quotaFailures = 1; });
+    const refused = await importFile(page, history("more", "https://more.example/mcp", 100));
+    assert.equal(refused.ok, false);
+    assert.match(refused.message, /Nothing was imported: the browser's storage quota for this page is full/);
+    assert.equal(await exportFile(page), before, "nothing half-imported");
+
+    // Still a working page.
+    await page.goto(`${site.url}#/`);
+    await page.fill("#server-url", everything.url);
+    await page.click(".check-form button[type=submit]");
+    await page.locator('#check-result[data-outcome="ok"]').waitFor({ timeout: 20000 });
     await context.close();
   });
 });
