@@ -58,6 +58,24 @@ pub const DAYS_IN_MEMORY: i64 = 91;
 /// Writes everything in one transaction. Returns how many probe lines were new.
 pub async fn write(database: &Database, writes: &[ServerWrite]) -> Result<usize, DbError> {
     let tx = database.transaction(&HISTORY, TransactionMode::ReadWrite)?;
+    let raw = web_sys::IdbTransaction::from(tx);
+    let tx = idb::Transaction::from(raw.clone());
+    match fill(&tx, writes).await {
+        Ok(added) => {
+            commit(tx).await?;
+            Ok(added)
+        }
+        Err(error) => {
+            // A request that failed to start (a full disk can say so at once) must not leave
+            // the ones before it to be committed: all or nothing.
+            let _ = raw.abort();
+            Err(error)
+        }
+    }
+}
+
+/// Queues a write's requests in `tx`; returns how many probe lines are new.
+async fn fill(tx: &idb::Transaction, writes: &[ServerWrite]) -> Result<usize, DbError> {
     let probes = tx.object_store(PROBES)?;
     // All reads are asked for at once and awaited together: one trip through the event loop
     // instead of one per record.
@@ -112,7 +130,6 @@ pub async fn write(database: &Database, writes: &[ServerWrite]) -> Result<usize,
             put(&snapshots, tools, &key2(server, *at as f64))?;
         }
     }
-    commit(tx).await?;
     Ok(added)
 }
 
@@ -270,29 +287,35 @@ pub async fn rebuild(database: &Database, servers: Option<&[String]>) -> Result<
     Ok(())
 }
 
-/// Deletes what derives from raw probes from `first` on, then writes `write`: one transaction.
+/// Deletes what derives from raw probes from `first` on and writes `write` instead, in one
+/// transaction: a failure leaves the old records.
 async fn replace_derived(
     database: &Database,
     server: &str,
     first: Millis,
     write: &ServerWrite,
 ) -> Result<(), DbError> {
-    let tx = database.transaction(&[ROLLUPS, INCIDENTS, EVENTS], TransactionMode::ReadWrite)?;
-    let first_day = first.div_euclid(DAY) as f64;
-    tx.object_store(ROLLUPS)?
-        .delete(server_range(server, first_day, f64::INFINITY)?)?;
-    for store in [INCIDENTS, EVENTS] {
-        tx.object_store(store)?
-            .delete(server_range(server, first as f64, f64::INFINITY)?)?;
+    let tx = database.transaction(&HISTORY, TransactionMode::ReadWrite)?;
+    let raw = web_sys::IdbTransaction::from(tx);
+    let tx = idb::Transaction::from(raw.clone());
+    let queued = async {
+        let first_day = first.div_euclid(DAY) as f64;
+        tx.object_store(ROLLUPS)?
+            .delete(server_range(server, first_day, f64::INFINITY)?)?;
+        for store in [INCIDENTS, EVENTS] {
+            tx.object_store(store)?
+                .delete(server_range(server, first as f64, f64::INFINITY)?)?;
+        }
+        fill(&tx, std::slice::from_ref(write)).await
     }
-    commit(tx).await?;
-    write_derived(database, write).await
-}
-
-async fn write_derived(database: &Database, write: &ServerWrite) -> Result<(), DbError> {
-    self::write(database, std::slice::from_ref(write))
-        .await
-        .map(|_| ())
+    .await;
+    match queued {
+        Ok(_) => commit(tx).await,
+        Err(error) => {
+            let _ = raw.abort();
+            Err(error)
+        }
+    }
 }
 
 /// Deletes raw probes and rollups older than the retention allows.
@@ -426,9 +449,16 @@ fn put(store: &ObjectStore, value: &str, key: &JsValue) -> Result<(), DbError> {
 }
 
 async fn commit(tx: idb::Transaction) -> Result<(), DbError> {
-    match tx.commit()?.await? {
+    // Kept to read why it aborted: a full disk aborts with no `error` event, only
+    // `transaction.error`.
+    let raw = web_sys::IdbTransaction::from(tx);
+    match idb::Transaction::from(raw.clone()).commit()?.await? {
         TransactionResult::Committed => Ok(()),
-        TransactionResult::Aborted => Err(DbError::Failed("the transaction was aborted".into())),
+        TransactionResult::Aborted => Err(match raw.error() {
+            Some(error) if error.name() == "QuotaExceededError" => DbError::Quota,
+            Some(error) => DbError::Failed(format!("{}: {}", error.name(), error.message())),
+            None => DbError::Failed("the transaction was aborted".into()),
+        }),
     }
 }
 
