@@ -2,8 +2,6 @@
 //! GitHub Pages serves every route from one `index.html`, under any sub-path, and a shared link
 //! or a reload lands on the same view.
 
-use url::form_urlencoded;
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     /// The quick check with nothing checked yet.

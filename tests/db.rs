@@ -290,3 +290,32 @@ async fn pruning_drops_old_raw_probes_and_keeps_rollups() {
     assert_eq!(loaded_windows(&database, now).await, before);
     database.close();
 }
+
+#[wasm_bindgen_test]
+async fn monitors_and_the_retention_setting_are_kept() {
+    use mcp_status_core::monitor::store::LocalMonitor;
+    let database = fresh("settings").await;
+    assert_eq!(
+        history::retention(&database).await.unwrap(),
+        Retention::default()
+    );
+    let retention = Retention {
+        raw_days: 7,
+        ..Retention::default()
+    };
+    history::save_retention(&database, retention).await.unwrap();
+    for (server, cadence_s) in [("a", 60), ("b \"quoted\"", 15)] {
+        let monitor = LocalMonitor {
+            server: server.into(),
+            url: format!("https://{}.example/mcp", server.len()),
+            cadence_s,
+        };
+        history::save_monitor(&database, &monitor).await.unwrap();
+    }
+    history::remove_monitor(&database, "a").await.unwrap();
+    let monitors = history::local_monitors(&database).await.unwrap();
+    assert_eq!(monitors.keys().collect::<Vec<_>>(), ["b \"quoted\""]);
+    assert_eq!(monitors["b \"quoted\""].cadence_s, 15);
+    assert_eq!(history::retention(&database).await.unwrap(), retention);
+    database.close();
+}

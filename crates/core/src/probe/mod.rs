@@ -767,10 +767,10 @@ impl Probe {
         if self.era != Era::Streamable {
             return;
         }
-        let resolved = self.target.url().join(data.trim());
+        let resolved = self.target.join(data.trim());
         let same_origin = resolved
             .as_ref()
-            .is_ok_and(|url| url.origin() == self.target.url().origin());
+            .is_ok_and(|url| url.origin() == self.target.origin());
         match resolved {
             Ok(url) if same_origin => {
                 let note = format!("endpoint {}", clip(url.path(), 80));
@@ -1051,8 +1051,8 @@ fn metadata_candidates(challenge: &AuthChallenge, target: &Target) -> Vec<String
     if challenge.http_status != 401 {
         return Vec::new();
     }
-    let origin = target.url().origin().ascii_serialization();
-    let path = target.url().path().trim_end_matches('/');
+    let origin = target.origin();
+    let path = target.path().trim_end_matches('/');
     let mut candidates = Vec::new();
     if !path.is_empty() {
         candidates.push(format!(
