@@ -319,3 +319,66 @@ async fn monitors_and_the_retention_setting_are_kept() {
     assert_eq!(history::retention(&database).await.unwrap(), retention);
     database.close();
 }
+
+#[wasm_bindgen_test]
+async fn importing_again_after_raw_probes_were_pruned_keeps_what_only_rollups_know() {
+    let database = fresh("reimport").await;
+    let probes = probes();
+    let text = ndjson("demo", &probes);
+    history::import(&database, &text, BadLines::Refuse)
+        .await
+        .unwrap();
+    let now = probes.last().unwrap().at + MINUTE;
+    let before = loaded_windows(&database, now).await;
+    // Raw probes of the first day go; its rollups stay. Importing the old file again brings
+    // that day's raw probes back: the rebuild must leave the other days' rollups alone and
+    // land on the same numbers.
+    let retention = Retention {
+        raw_days: 1,
+        ..Retention::default()
+    };
+    history::prune(&database, now, retention).await.unwrap();
+    assert!(history::export(&database).await.unwrap().lines().count() < probes.len());
+    let partial: String = ndjson("demo", &probes[..600]);
+    history::import(&database, &partial, BadLines::Refuse)
+        .await
+        .unwrap();
+    assert_eq!(loaded_windows(&database, now).await, before);
+    database.close();
+}
+
+#[wasm_bindgen_test]
+async fn events_at_the_same_instant_from_different_rounds_are_all_kept() {
+    use mcp_status_core::monitor::events::{ColdStart, EventRecord};
+    let database = fresh("events").await;
+    let at = T0 + 5 * MINUTE;
+    for failed in [true, false] {
+        let write = ServerWrite {
+            server: "demo".into(),
+            events: vec![EventRecord::ColdStart(ColdStart {
+                at,
+                failed,
+                post_idle: true,
+                elevated_latency_ms: None,
+            })],
+            ..ServerWrite::default()
+        };
+        history::write(&database, std::slice::from_ref(&write))
+            .await
+            .unwrap();
+        // Written again (a retried round): still one record.
+        history::write(&database, &[write]).await.unwrap();
+    }
+    let tx = database
+        .transaction(&[schema::EVENTS], idb::TransactionMode::ReadOnly)
+        .unwrap();
+    let count = tx
+        .object_store(schema::EVENTS)
+        .unwrap()
+        .count(None)
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(count, 2);
+    database.close();
+}

@@ -56,7 +56,16 @@ impl std::error::Error for TargetError {}
 
 impl Target {
     pub fn parse(input: &str) -> Result<Target, TargetError> {
-        let input = input.trim();
+        // As browsers do: tabs and newlines anywhere are dropped, controls and spaces around
+        // are trimmed (and Unicode spaces too, which a paste brings along).
+        let cleaned: String;
+        let input = if input.contains(['\t', '\n', '\r']) {
+            cleaned = input.replace(['\t', '\n', '\r'], "");
+            cleaned.as_str()
+        } else {
+            input
+        };
+        let input = input.trim_matches(|c: char| c.is_whitespace() || c.is_ascii_control());
         if input.is_empty() {
             return Err(TargetError::Empty);
         }
@@ -162,15 +171,26 @@ impl Target {
     /// Resolves a reference (an absolute URL, `//host/…`, `/path`, `?query` or a relative
     /// path) against this target, as RFC 3986 section 5.2 says.
     pub fn join(&self, reference: &str) -> Result<Target, TargetError> {
-        let reference = reference.trim();
-        if split_scheme(reference).is_some() {
-            return Target::parse(reference);
-        }
+        let reference =
+            reference.trim_matches(|c: char| c.is_ascii_whitespace() || c.is_ascii_control());
         let secure = self.serialized.starts_with("https:");
-        let scheme = if secure { "https:" } else { "http:" };
+        let scheme = if secure { "https" } else { "http" };
+        let two_slashes = |text: &str| {
+            text.len() >= 2
+                && text.as_bytes()[..2]
+                    .iter()
+                    .all(|b| matches!(b, b'/' | b'\\'))
+        };
+        if let Some((other, rest)) = split_scheme(reference) {
+            // `http:c` against an http base is relative; another scheme is a new URL.
+            if !other.eq_ignore_ascii_case(scheme) || two_slashes(rest) {
+                return Target::parse(reference);
+            }
+            return self.join(rest);
+        }
         let reference = reference.split('#').next().unwrap_or_default();
-        if reference.starts_with("//") || reference.starts_with("\\\\") {
-            return Target::parse(&format!("{scheme}{reference}"));
+        if two_slashes(reference) {
+            return Target::parse(&format!("{scheme}:{reference}"));
         }
         let (path, query) = if reference.is_empty() {
             (self.path().to_owned(), self.query().map(str::to_owned))
@@ -337,6 +357,10 @@ fn ipv4(host: &str) -> Option<std::net::Ipv4Addr> {
                 (*part, 10)
             };
         if part.is_empty() {
+            return None;
+        }
+        // Digits only: `from_str_radix` would also take a sign.
+        if !digits.chars().all(|c| c.is_digit(radix)) {
             return None;
         }
         let value = if digits.is_empty() {
@@ -602,6 +626,35 @@ mod tests {
             assert_eq!(Target::parse(input).unwrap().as_str(), expected, "{input}");
         }
         assert!(Target::parse("http://256.0.0.1/").is_err());
+        assert!(Target::parse("http://+1.0.0.1/").is_err());
+        assert_eq!(
+            Target::parse("\thttps://exa\nmple.com/m\tcp\n")
+                .unwrap()
+                .as_str(),
+            "https://example.com/mcp"
+        );
+    }
+
+    #[test]
+    fn references_resolve_as_browsers_resolve_them() {
+        let base = Target::parse("http://a.example/b/c?q").unwrap();
+        for (reference, expected) in [
+            ("http:d", "http://a.example/b/d"),
+            ("http:/d", "http://a.example/d"),
+            ("http://other.example/x", "http://other.example/x"),
+            ("/\\evil.example/x", "http://evil.example/x"),
+            ("\\/evil.example/x", "http://evil.example/x"),
+            ("https:d", "https://d/"),
+            ("../e?f=g", "http://a.example/e?f=g"),
+            ("?r", "http://a.example/b/c?r"),
+            ("", "http://a.example/b/c?q"),
+        ] {
+            assert_eq!(
+                base.join(reference).unwrap().as_str(),
+                expected,
+                "{reference}"
+            );
+        }
     }
 
     #[test]

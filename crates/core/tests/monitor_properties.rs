@@ -128,7 +128,7 @@ proptest! {
         let mut events = first.event_records();
         let saved = postcard::to_allocvec(&first).unwrap();
         let mut restored: ServerMonitor = postcard::from_bytes(&saved).unwrap();
-        restored.restore_rollups(days.values().map(|bytes| postcard::from_bytes(bytes).unwrap()));
+        restored.restore_rollups(i64::MIN, days.values().map(|bytes| postcard::from_bytes(bytes).unwrap()));
         for probe in &probes[cut..] {
             restored.ingest(probe);
         }

@@ -18,7 +18,7 @@ use mcp_status_core::monitor::rollup::DayRecord;
 use mcp_status_core::monitor::store::{self, Chunk, LocalMonitor, Retention};
 use mcp_status_core::monitor::ServerMonitor;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::IntoFuture;
 use wasm_bindgen::JsValue;
 
@@ -57,21 +57,9 @@ pub const DAYS_IN_MEMORY: i64 = 91;
 
 /// Writes everything in one transaction. Returns how many probe lines were new.
 pub async fn write(database: &Database, writes: &[ServerWrite]) -> Result<usize, DbError> {
-    let tx = database.transaction(&HISTORY, TransactionMode::ReadWrite)?;
-    let raw = web_sys::IdbTransaction::from(tx);
-    let tx = idb::Transaction::from(raw.clone());
-    match fill(&tx, writes).await {
-        Ok(added) => {
-            commit(tx).await?;
-            Ok(added)
-        }
-        Err(error) => {
-            // A request that failed to start (a full disk can say so at once) must not leave
-            // the ones before it to be committed: all or nothing.
-            let _ = raw.abort();
-            Err(error)
-        }
-    }
+    let (tx, raw) = begin(database, &HISTORY)?;
+    let queued = fill(&tx, writes).await;
+    finish(tx, &raw, queued).await
 }
 
 /// Queues a write's requests in `tx`; returns how many probe lines are new.
@@ -123,8 +111,13 @@ async fn fill(tx: &idb::Transaction, writes: &[ServerWrite]) -> Result<usize, Db
                 &key2(server, incident.start as f64),
             )?;
         }
-        for (record, n) in write.events.iter().zip(same_instant_numbers(&write.events)) {
-            put(&events, &json(record), &key3(server, record.at() as f64, n))?;
+        for record in &write.events {
+            let text = json(record);
+            put(
+                &events,
+                &text,
+                &key3(server, record.at() as f64, content_number(&text)),
+            )?;
         }
         if let Some((at, tools)) = &write.snapshot {
             put(&snapshots, tools, &key2(server, *at as f64))?;
@@ -168,7 +161,7 @@ pub async fn load(database: &Database, now: Millis) -> Result<(Vec<Loaded>, Vec<
             }
         }
         let mut monitor = record.monitor;
-        monitor.restore_rollups(stored);
+        monitor.restore_rollups(today - DAYS_IN_MEMORY, stored);
         loaded.push(Loaded {
             server: record.server,
             url: record.url,
@@ -237,9 +230,9 @@ pub async fn import(
     })
 }
 
-/// Replays servers' raw probes (all servers when `None`) and replaces what derives from them:
-/// rollups, incidents and events from the first raw probe on, and the engine. Older rollups,
-/// kept after their raw probes were pruned, stay.
+/// Replays servers' raw probes (all servers when `None`) and replaces what derives from them
+/// where they reach: the hours of rollups their records cover, the incidents and events in
+/// those spans, and the engine. What only rollups still know (raw probes pruned) stays.
 pub async fn rebuild(database: &Database, servers: Option<&[String]>) -> Result<(), DbError> {
     let servers = match servers {
         Some(servers) => servers.to_vec(),
@@ -249,15 +242,18 @@ pub async fn rebuild(database: &Database, servers: Option<&[String]>) -> Result<
     for server in servers {
         let tx = database.transaction(&[PROBES], TransactionMode::ReadOnly)?;
         let range = server_range(&server, f64::NEG_INFINITY, f64::INFINITY)?;
-        let texts = tx
-            .object_store(PROBES)?
-            .get_all(Some(range.into()), None)?
+        let store = tx.object_store(PROBES)?;
+        let keys = store
+            .get_all_keys(Some(range.clone().into()), None)?
             .await?;
+        let texts = store.get_all(Some(range.into()), None)?.await?;
+        let covered: BTreeSet<Millis> = keys
+            .iter()
+            .filter_map(|key| Array::from(key).get(1).as_f64())
+            .map(|start| start as Millis)
+            .collect();
         let texts: Vec<String> = texts.iter().filter_map(JsValue::as_string).collect();
         let (entries, _damaged) = store::entries_of(texts.iter().map(String::as_str));
-        let Some(first) = entries.first().map(|entry| entry.probe.at) else {
-            continue;
-        };
         let config = monitors
             .get(&server)
             .map(LocalMonitor::config)
@@ -282,93 +278,119 @@ pub async fn rebuild(database: &Database, servers: Option<&[String]>) -> Result<
             url: result.url.clone(),
             monitor: result.monitor,
         });
-        replace_derived(database, &server, first, &write).await?;
+        replace_derived(database, &covered, write).await?;
     }
     Ok(())
 }
 
-/// Deletes what derives from raw probes from `first` on and writes `write` instead, in one
-/// transaction: a failure leaves the old records.
+/// In one transaction: merges the rebuilt days into the stored ones, replaces incidents and
+/// events within the covered spans, writes the engine. A failure leaves the old records.
 async fn replace_derived(
     database: &Database,
-    server: &str,
-    first: Millis,
-    write: &ServerWrite,
+    covered: &BTreeSet<Millis>,
+    mut write: ServerWrite,
 ) -> Result<(), DbError> {
-    let tx = database.transaction(&HISTORY, TransactionMode::ReadWrite)?;
-    let raw = web_sys::IdbTransaction::from(tx);
-    let tx = idb::Transaction::from(raw.clone());
+    let (tx, raw) = begin(database, &HISTORY)?;
+    let server = write.server.clone();
     let queued = async {
-        let first_day = first.div_euclid(DAY) as f64;
-        tx.object_store(ROLLUPS)?
-            .delete(server_range(server, first_day, f64::INFINITY)?)?;
-        for store in [INCIDENTS, EVENTS] {
-            tx.object_store(store)?
-                .delete(server_range(server, first as f64, f64::INFINITY)?)?;
+        let rollups = tx.object_store(ROLLUPS)?;
+        let mut reads = Vec::new();
+        for day in &write.days {
+            reads.push(
+                rollups
+                    .get(Query::Key(key2(&server, day.day as f64)))?
+                    .into_future(),
+            );
         }
-        fill(&tx, std::slice::from_ref(write)).await
+        let stored = join_all(reads).await;
+        let rebuilt = std::mem::take(&mut write.days);
+        for (day, stored) in rebuilt.into_iter().zip(stored) {
+            let stored = stored?.and_then(|value| {
+                postcard::from_bytes(&js_sys::Uint8Array::new(&value).to_vec()).ok()
+            });
+            write
+                .days
+                .push(store::merge_rebuilt_day(stored, day, covered));
+        }
+        for (start, end) in store::spans(covered) {
+            for name in [INCIDENTS, EVENTS] {
+                tx.object_store(name)?.delete(server_range_before_from(
+                    &server,
+                    start as f64,
+                    end as f64,
+                )?)?;
+            }
+        }
+        fill(&tx, std::slice::from_ref(&write)).await
     }
     .await;
-    match queued {
-        Ok(_) => commit(tx).await,
-        Err(error) => {
-            let _ = raw.abort();
-            Err(error)
-        }
-    }
+    finish(tx, &raw, queued).await.map(|_| ())
 }
 
 /// Deletes raw probes and rollups older than the retention allows.
 pub async fn prune(database: &Database, now: Millis, retention: Retention) -> Result<(), DbError> {
-    let servers = raw_servers(database).await?;
-    let tx = database.transaction(&[PROBES, ROLLUPS], TransactionMode::ReadWrite)?;
+    let servers = known_servers(database).await?;
+    let (tx, raw) = begin(database, &HISTORY)?;
     let raw_cutoff = retention.raw_cutoff(now) as f64;
-    let day_cutoff = retention.rollup_cutoff_day(now) as f64;
-    for server in &servers {
-        tx.object_store(PROBES)?
-            .delete(server_range_before(server, raw_cutoff)?)?;
-        tx.object_store(ROLLUPS)?
-            .delete(server_range_before(server, day_cutoff)?)?;
-    }
-    commit(tx).await
+    let day_cutoff = retention.rollup_cutoff_day(now);
+    let queued = (|| {
+        for server in &servers {
+            tx.object_store(PROBES)?
+                .delete(server_range_before(server, raw_cutoff)?)?;
+            tx.object_store(ROLLUPS)?
+                .delete(server_range_before(server, day_cutoff as f64)?)?;
+            // Incidents, events and tool lists live as long as rollups.
+            for name in [INCIDENTS, EVENTS, SNAPSHOTS] {
+                tx.object_store(name)?
+                    .delete(server_range_before(server, (day_cutoff * DAY) as f64)?)?;
+            }
+        }
+        Ok(())
+    })();
+    finish(tx, &raw, queued).await
 }
 
 /// For a full disk: deletes the oldest day of raw probes, across servers, and returns where the
 /// raw history now begins. Rollups are kept. `None` when there were no raw probes to delete.
 pub async fn prune_oldest_day(database: &Database) -> Result<Option<Millis>, DbError> {
     let servers = raw_servers(database).await?;
-    let tx = database.transaction(&[PROBES], TransactionMode::ReadWrite)?;
-    let probes = tx.object_store(PROBES)?;
-    let mut oldest: Option<f64> = None;
-    for server in &servers {
-        let range = server_range(server, f64::NEG_INFINITY, f64::INFINITY)?;
-        let keys = probes.get_all_keys(Some(range.into()), Some(1))?.await?;
-        if let Some(start) = keys
-            .first()
-            .map(|key| Array::from(key).get(1))
-            .and_then(|start| start.as_f64())
-        {
-            oldest = Some(oldest.map_or(start, |o: f64| o.min(start)));
+    let (tx, raw) = begin(database, &[PROBES])?;
+    let queued = async {
+        let probes = tx.object_store(PROBES)?;
+        let mut oldest: Option<f64> = None;
+        for server in &servers {
+            let range = server_range(server, f64::NEG_INFINITY, f64::INFINITY)?;
+            let keys = probes.get_all_keys(Some(range.into()), Some(1))?.await?;
+            if let Some(start) = keys
+                .first()
+                .and_then(|key| Array::from(key).get(1).as_f64())
+            {
+                oldest = Some(oldest.map_or(start, |o: f64| o.min(start)));
+            }
         }
+        let Some(oldest) = oldest else {
+            return Ok(None);
+        };
+        let cutoff = oldest + DAY as f64;
+        for server in &servers {
+            probes.delete(server_range_before(server, cutoff)?)?;
+        }
+        Ok(Some(cutoff as Millis))
     }
-    let Some(oldest) = oldest else {
-        return Ok(None);
-    };
-    let cutoff = oldest + DAY as f64;
-    for server in &servers {
-        probes.delete(server_range_before(server, cutoff)?)?;
-    }
-    commit(tx).await?;
-    Ok(Some(cutoff as Millis))
+    .await;
+    finish(tx, &raw, queued).await
 }
 
 /// Deletes all history (settings and the user's monitors stay).
 pub async fn wipe(database: &Database) -> Result<(), DbError> {
-    let tx = database.transaction(&HISTORY, TransactionMode::ReadWrite)?;
-    for store in HISTORY {
-        tx.object_store(store)?.clear()?;
-    }
-    commit(tx).await
+    let (tx, raw) = begin(database, &HISTORY)?;
+    let queued = HISTORY.iter().try_for_each(|&store| {
+        tx.object_store(store)?
+            .clear()
+            .map(drop)
+            .map_err(DbError::from)
+    });
+    finish(tx, &raw, queued).await
 }
 
 /// The retention setting (defaults when never set).
@@ -429,6 +451,17 @@ pub async fn remove_monitor(database: &Database, server: &str) -> Result<(), DbE
     commit(tx).await
 }
 
+/// Every server with raw probes or an engine (whose raw probes may all be pruned).
+async fn known_servers(database: &Database) -> Result<Vec<String>, DbError> {
+    let mut servers = raw_servers(database).await?;
+    let tx = database.transaction(&[ENGINE], TransactionMode::ReadOnly)?;
+    let keys = tx.object_store(ENGINE)?.get_all_keys(None, None)?.await?;
+    servers.extend(keys.iter().filter_map(JsValue::as_string));
+    servers.sort();
+    servers.dedup();
+    Ok(servers)
+}
+
 /// Every server that has raw probes.
 async fn raw_servers(database: &Database) -> Result<Vec<String>, DbError> {
     let tx = database.transaction(&[PROBES], TransactionMode::ReadOnly)?;
@@ -446,6 +479,32 @@ async fn raw_servers(database: &Database) -> Result<Vec<String>, DbError> {
 fn put(store: &ObjectStore, value: &str, key: &JsValue) -> Result<(), DbError> {
     store.put(&JsValue::from_str(value), Some(key))?;
     Ok(())
+}
+
+/// A read-write transaction, and its raw form to abort it or read why it aborted.
+fn begin(
+    database: &Database,
+    stores: &[&str],
+) -> Result<(idb::Transaction, web_sys::IdbTransaction), DbError> {
+    let tx = database.transaction(stores, TransactionMode::ReadWrite)?;
+    let raw = web_sys::IdbTransaction::from(tx);
+    Ok((idb::Transaction::from(raw.clone()), raw))
+}
+
+/// Commits what was queued, or, if queuing failed, aborts: a request that failed to start
+/// must not leave the ones before it to be written (all or nothing).
+async fn finish<T>(
+    tx: idb::Transaction,
+    raw: &web_sys::IdbTransaction,
+    queued: Result<T, DbError>,
+) -> Result<T, DbError> {
+    match queued {
+        Ok(value) => commit(tx).await.map(|()| value),
+        Err(error) => {
+            let _ = raw.abort();
+            Err(error)
+        }
+    }
 }
 
 async fn commit(tx: idb::Transaction) -> Result<(), DbError> {
@@ -501,6 +560,16 @@ fn server_range(server: &str, from: f64, to: f64) -> Result<KeyRange, DbError> {
     )?)
 }
 
+/// `[server, from] .. [server, to)`.
+fn server_range_before_from(server: &str, from: f64, to: f64) -> Result<KeyRange, DbError> {
+    Ok(KeyRange::bound(
+        &key2(server, from),
+        &key2(server, to),
+        None,
+        Some(true),
+    )?)
+}
+
 /// `[server, -∞] .. [server, before)`.
 fn server_range_before(server: &str, before: f64) -> Result<KeyRange, DbError> {
     Ok(KeyRange::bound(
@@ -511,15 +580,11 @@ fn server_range_before(server: &str, before: f64) -> Result<KeyRange, DbError> {
     )?)
 }
 
-/// For events at the same instant: 0, 1, 2… so each has its own key, the same on every write.
-fn same_instant_numbers(records: &[EventRecord]) -> Vec<u32> {
-    let mut seen: BTreeMap<Millis, u32> = BTreeMap::new();
-    records
-        .iter()
-        .map(|record| {
-            let n = seen.entry(record.at()).or_default();
-            *n += 1;
-            *n - 1
-        })
-        .collect()
+/// A number from an event's text (FNV-1a, 32 bits) for the last part of its key: two events
+/// at the same instant get different keys, and the same event written twice (a retried
+/// round, a rebuild) the same one.
+fn content_number(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5, |hash: u32, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
 }

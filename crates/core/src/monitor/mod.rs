@@ -180,10 +180,13 @@ impl ServerMonitor {
             .collect()
     }
 
-    /// Puts stored days back, after the rest of the monitor was deserialised. Days not given
-    /// count as no data.
-    pub fn restore_rollups(&mut self, records: impl IntoIterator<Item = DayRecord>) {
+    /// Puts stored days back, after the rest of the monitor was deserialised: `records` are
+    /// every stored day from `from_day` on (days not given count as no data). Days before
+    /// `from_day` are not held, so writes to them are never handed to the store: a partial
+    /// day must not replace a stored whole one.
+    pub fn restore_rollups(&mut self, from_day: i64, records: impl IntoIterator<Item = DayRecord>) {
         self.rollups = Rollups::from_records(records);
+        self.rollups.forget_before(from_day);
     }
 
     /// The alerts, cold starts and drift held in memory, in time order, as a store keeps them.

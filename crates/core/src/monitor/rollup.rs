@@ -231,6 +231,9 @@ pub struct Rollups {
     current: Option<(i64, Tally)>,
     /// Days written to since `take_changed_days`: what a store must save again.
     changed: BTreeSet<i64>,
+    /// Days before this one are not held whole (forgotten, or never loaded from a store):
+    /// writes to them stay out of `take_changed_days`.
+    horizon: Option<i64>,
 }
 
 /// One UTC day's hourly tallies: how rollups are stored, one record per server and day.
@@ -307,12 +310,16 @@ impl Rollups {
         }
     }
 
-    /// The days written to since the last call, oldest first.
+    /// The days written to since the last call, oldest first; not days before the horizon.
     pub fn take_changed_days(&mut self) -> Vec<i64> {
         if let Some((hour, _)) = &self.current {
             self.changed.insert(hour.div_euclid(HOURS_PER_DAY));
         }
-        std::mem::take(&mut self.changed).into_iter().collect()
+        let horizon = self.horizon.unwrap_or(i64::MIN);
+        std::mem::take(&mut self.changed)
+            .into_iter()
+            .filter(|&day| day >= horizon)
+            .collect()
     }
 
     /// The stored form of one day: each hour's tally, the hour being written included.
@@ -352,20 +359,30 @@ impl Rollups {
         let first = record.day * HOURS_PER_DAY;
         self.hours
             .retain(|hour, _| !(first..first + HOURS_PER_DAY).contains(hour));
-        let mut day = Tally::default();
         for (hour, tally) in record.hours {
             if usize::from(hour) < HOURS_PER_DAY as usize {
-                day.merge(&tally);
+                // A damaged record naming an hour twice keeps the last: never counted twice.
                 self.hours.insert(first + i64::from(hour), tally);
             }
+        }
+        let mut day = Tally::default();
+        for tally in self
+            .hours
+            .range(first..first + HOURS_PER_DAY)
+            .map(|(_, t)| t)
+        {
+            day.merge(tally);
         }
         self.days.insert(record.day, day);
     }
 
-    /// Forgets the days before `day` (kept in the store, not needed in memory).
+    /// Forgets the days before `day` (kept in the store, not needed in memory); from now on
+    /// they are past the horizon.
     pub fn forget_before(&mut self, day: i64) {
         self.days = self.days.split_off(&day);
-        self.hours = self.hours.split_off(&(day * HOURS_PER_DAY));
+        self.hours = self.hours.split_off(&day.saturating_mul(HOURS_PER_DAY));
+        self.changed = self.changed.split_off(&day);
+        self.horizon = Some(self.horizon.map_or(day, |horizon| horizon.max(day)));
     }
 
     #[cold]
@@ -510,6 +527,29 @@ mod tests {
                 "{start}..{end}"
             );
         }
+    }
+
+    #[test]
+    fn days_before_the_horizon_are_never_handed_to_the_store() {
+        // Day 5 is stored whole; memory holds days 10 on. A late piece for day 5 (a probe
+        // settled after the page was closed for months) must not replace the stored day.
+        let mut r = Rollups::default();
+        r.add_at(10 * DAY, |t| t.probes += 1);
+        r.forget_before(10);
+        r.add_time(5 * DAY, 5 * DAY + 60_000, |t, ms| t.up_ms += ms);
+        r.add_at(10 * DAY + HOUR, |t| t.probes += 1);
+        assert_eq!(r.take_changed_days(), [10]);
+        // A damaged record naming an hour twice counts it once.
+        let mut r = Rollups::default();
+        let tally = Tally {
+            up_ms: 60_000,
+            ..Tally::default()
+        };
+        r.insert(DayRecord {
+            day: 3,
+            hours: vec![(1, tally.clone()), (1, tally)],
+        });
+        assert_eq!(r.day_tallies(3, 3)[0].up_ms, 60_000);
     }
 
     #[test]

@@ -9,8 +9,9 @@
 use super::config::MonitorConfig;
 use super::history::{self, line_of, Entry};
 use super::record::{Millis, DAY, HOUR};
+use super::rollup::{DayRecord, Tally};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The span of time one raw record holds.
 pub const CHUNK: Millis = HOUR;
@@ -141,6 +142,42 @@ impl LocalMonitor {
     }
 }
 
+/// A day rebuilt from raw probes, merged into the stored one. Hours the raw probes cover come
+/// from the rebuild (as do hours the store has nothing for); the others stay as stored: raw
+/// probes are pruned long before rollups, and a rebuild must not forget what only rollups
+/// still know.
+pub fn merge_rebuilt_day(
+    stored: Option<DayRecord>,
+    rebuilt: DayRecord,
+    covered: &BTreeSet<Millis>,
+) -> DayRecord {
+    let first_hour = rebuilt.day * DAY;
+    let mut hours: BTreeMap<u8, Tally> = stored
+        .into_iter()
+        .flat_map(|day| day.hours)
+        .filter(|(hour, _)| !covered.contains(&(first_hour + Millis::from(*hour) * HOUR)))
+        .collect();
+    for (hour, tally) in rebuilt.hours {
+        hours.entry(hour).or_insert(tally);
+    }
+    DayRecord {
+        day: rebuilt.day,
+        hours: hours.into_iter().collect(),
+    }
+}
+
+/// Runs of consecutive hours, as `[start, end)` spans, from the starts of raw records.
+pub fn spans(hour_starts: &BTreeSet<Millis>) -> Vec<(Millis, Millis)> {
+    let mut spans: Vec<(Millis, Millis)> = Vec::new();
+    for &start in hour_starts {
+        match spans.last_mut() {
+            Some(span) if span.1 == start => span.1 = start + CHUNK,
+            _ => spans.push((start, start + CHUNK)),
+        }
+    }
+    spans
+}
+
 /// A history file's probes as canonical lines, per server, in time order.
 pub fn lines_by_server(entries: &[Entry]) -> BTreeMap<String, Vec<(Millis, String)>> {
     let mut servers: BTreeMap<String, Vec<(Millis, String)>> = BTreeMap::new();
@@ -249,6 +286,33 @@ mod tests {
         assert_eq!(damaged, 0);
         let ats: Vec<_> = entries.iter().map(|e| e.probe.at).collect();
         assert_eq!(ats, [T, T + 60_000, T + 3_600_000]);
+    }
+
+    #[test]
+    fn a_rebuild_replaces_only_the_hours_raw_probes_cover() {
+        let tally = |up_ms| Tally {
+            up_ms,
+            ..Tally::default()
+        };
+        let day = 20_000;
+        let hour = |h: i64| day * DAY + h * HOUR;
+        // Stored: hours 1, 2 and 3. Raw probes remain for hours 2 and 3 only (hour 1's were
+        // pruned); the rebuild saw hours 2 and 3, and a spill-over into hour 4.
+        let stored = DayRecord {
+            day,
+            hours: vec![(1, tally(1)), (2, tally(2)), (3, tally(3))],
+        };
+        let rebuilt = DayRecord {
+            day,
+            hours: vec![(2, tally(20)), (3, tally(30)), (4, tally(40))],
+        };
+        let covered: BTreeSet<Millis> = [hour(2), hour(3)].into();
+        let merged = merge_rebuilt_day(Some(stored), rebuilt, &covered);
+        let ups: Vec<_> = merged.hours.iter().map(|(h, t)| (*h, t.up_ms)).collect();
+        assert_eq!(ups, [(1, 1), (2, 20), (3, 30), (4, 40)]);
+        assert_eq!(spans(&covered), [(hour(2), hour(4))]);
+        let apart: BTreeSet<Millis> = [hour(1), hour(3), hour(4)].into();
+        assert_eq!(spans(&apart), [(hour(1), hour(2)), (hour(3), hour(5))]);
     }
 
     #[test]
