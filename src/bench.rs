@@ -2,6 +2,7 @@
 //! write throughput, bytes of storage per probe, and the time to load the 90-day view of 20
 //! servers from rollups, all through the page's own storage code in a real browser.
 
+use crate::browser::clock::now_ms;
 use crate::browser::db::history::{self, EngineRecord, ServerWrite};
 use crate::browser::db::{self, DbError};
 use crate::browser::storage;
@@ -67,12 +68,12 @@ async fn run() -> Result<String, DbError> {
             .collect();
         writes.push(batch);
     }
-    let started = performance_now();
+    let started = now_ms();
     let mut written = 0;
     for batch in &writes {
         written += history::write(&database, batch).await?;
     }
-    let write_s = (performance_now() - started) / 1000.0;
+    let write_s = (now_ms() - started) / 1000.0;
     database.close();
     settle().await;
     let after = storage::estimate().await.map(|(used, _)| used);
@@ -113,7 +114,7 @@ async fn run() -> Result<String, DbError> {
     }
     let mut times = Vec::new();
     for _ in 0..LOAD_RUNS {
-        let started = performance_now();
+        let started = now_ms();
         let (loaded, _) = history::load(&database, now).await?;
         for server in &loaded {
             let _ = server.monitor.days(now, 90);
@@ -121,7 +122,7 @@ async fn run() -> Result<String, DbError> {
                 let _ = server.monitor.uptime(now, span);
             }
         }
-        times.push(performance_now() - started);
+        times.push(now_ms() - started);
     }
     times.sort_by(f64::total_cmp);
     database.close();
@@ -148,10 +149,6 @@ fn probe(at: Millis, i: usize) -> ProbeRecord {
         metadata_hash: (!failed).then_some(0xc04e_5423_6c53_ca0c),
         error: failed.then(|| "Connection refused: nothing listens at that address.".to_owned()),
     }
-}
-
-fn performance_now() -> f64 {
-    crate::browser::clock::now_ms()
 }
 
 /// Storage estimates lag writes a little: give the browser a moment.

@@ -382,3 +382,35 @@ async fn events_at_the_same_instant_from_different_rounds_are_all_kept() {
     assert_eq!(count, 2);
     database.close();
 }
+
+#[wasm_bindgen_test]
+async fn damaged_records_are_named_and_left_out_the_rest_loads() {
+    let database = fresh("damaged").await;
+    let probes = probes();
+    history::import(&database, &ndjson("demo", &probes), BadLines::Refuse)
+        .await
+        .unwrap();
+    let tx = database
+        .transaction(
+            &[schema::ENGINE, schema::ROLLUPS],
+            idb::TransactionMode::ReadWrite,
+        )
+        .unwrap();
+    let garbage: JsValue = js_sys::Uint8Array::from(&[0xff_u8, 0x01, 0x02][..]).into();
+    tx.object_store(schema::ENGINE)
+        .unwrap()
+        .put(&garbage, Some(&"broken".into()))
+        .unwrap();
+    let today = js_sys::Array::of2(&"demo".into(), &JsValue::from_f64((T0 / DAY) as f64));
+    tx.object_store(schema::ROLLUPS)
+        .unwrap()
+        .put(&garbage, Some(&today.into()))
+        .unwrap();
+    tx.commit().unwrap().await.unwrap();
+    let now = probes.last().unwrap().at + MINUTE;
+    let (loaded, damaged) = history::load(&database, now).await.unwrap();
+    assert_eq!(loaded.len(), 1);
+    assert_eq!(loaded[0].server, "demo");
+    assert_eq!(damaged.len(), 2, "{damaged:?}");
+    database.close();
+}

@@ -12,24 +12,22 @@ pub async fn estimate() -> Option<(f64, f64)> {
 
 /// Asks that the browser keep the page's data under storage pressure; returns whether it will.
 pub async fn persist() -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let Ok(promise) = window.navigator().storage().persist() else {
-        return false;
-    };
-    JsFuture::from(promise)
-        .await
-        .ok()
-        .and_then(|granted| granted.as_bool())
-        .unwrap_or(false)
+    answer(web_sys::StorageManager::persist).await
 }
 
+/// Whether the browser already keeps the page's data under storage pressure.
 pub async fn persisted() -> bool {
+    answer(web_sys::StorageManager::persisted).await
+}
+
+/// A `navigator.storage` question whose promise resolves to a boolean; `false` when unasked.
+async fn answer(
+    ask: fn(&web_sys::StorageManager) -> Result<js_sys::Promise, wasm_bindgen::JsValue>,
+) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
-    let Ok(promise) = window.navigator().storage().persisted() else {
+    let Ok(promise) = ask(&window.navigator().storage()) else {
         return false;
     };
     JsFuture::from(promise)

@@ -125,10 +125,6 @@ impl ServerMonitor {
         self.open.as_ref().map(|open| open.at)
     }
 
-    pub fn config(&self) -> &MonitorConfig {
-        &self.config
-    }
-
     /// The (contract, metadata) hashes of the last probe that listed the tools.
     pub fn last_fingerprint(&self) -> Option<(u64, u64)> {
         self.hashes

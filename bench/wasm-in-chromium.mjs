@@ -1,0 +1,50 @@
+// What the wasm benchmarks share: build a crate for the browser the way the page is built
+// (a cargo profile, wasm-bindgen, wasm-opt -Oz with index.html's flags), then call one of
+// its exports in headless Chromium and return what it returns.
+import { execFileSync } from "node:child_process";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { launchBrowser, repoRoot, serveStatic } from "../tests/e2e/harness.mjs";
+
+export function run(command, args) {
+  return execFileSync(command, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] }).toString();
+}
+
+/** The page's wasm-opt flags, read from index.html so the two cannot drift apart. */
+async function pageWasmOptFeatures() {
+  const html = await readFile(path.join(repoRoot, "index.html"), "utf8");
+  return html.match(/data-wasm-opt-params="([^"]*)"/)?.[1].split(/\s+/).filter(Boolean) ?? [];
+}
+
+/**
+ * Builds `cargoArgs` (a package and target kind) for wasm32 with `profile`, binds and
+ * optimises `artifact` (the .wasm cargo writes, without extension) into `out`.
+ */
+export async function buildForBrowser({ cargoArgs, profile, artifact, out }) {
+  run("cargo", ["build", "-q", ...cargoArgs, "--target", "wasm32-unknown-unknown", "--profile", profile]);
+  await mkdir(out, { recursive: true });
+  const built = path.join(repoRoot, "target", "wasm32-unknown-unknown", profile, `${artifact}.wasm`);
+  run("wasm-bindgen", ["--target", "web", "--no-typescript", "--out-dir", out, built]);
+  const wasm = path.join(out, `${artifact}_bg.wasm`);
+  run("wasm-opt", ["-Oz", ...(await pageWasmOptFeatures()), "-o", wasm, wasm]);
+  await writeFile(path.join(out, "index.html"), "<!DOCTYPE html><title>benchmark</title>");
+}
+
+/** Serves `out`, loads `artifact`'s module in headless Chromium and awaits `exported()`. */
+export async function callInChromium({ out, artifact, exported }) {
+  const site = await serveStatic(out);
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(site.url);
+    const result = await page.evaluate(async ([module, name]) => {
+      const bench = await import(`./${module}.js`);
+      await bench.default();
+      return bench[name]();
+    }, [artifact, exported]);
+    return { result, chromium: browser.version() };
+  } finally {
+    await browser.close();
+    await site.close();
+  }
+}
