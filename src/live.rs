@@ -17,9 +17,9 @@ use mcp_status_core::monitor::rollup::Uptime;
 use mcp_status_core::monitor::state::State;
 use mcp_status_core::monitor::store::LocalMonitor;
 use mcp_status_core::monitor::ServerMonitor;
+use mcp_status_core::sorted::SortedMap;
 use mcp_status_core::{Environment, Probe, ProbeConfig, ProbeReport, Target};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Broadcast after the prober stored a round.
@@ -66,9 +66,9 @@ pub struct Live {
 
 #[derive(Default)]
 struct Engines {
-    monitors: BTreeMap<String, LocalMonitor>,
+    monitors: SortedMap<String, LocalMonitor>,
     /// Server → (url, engine).
-    engines: BTreeMap<String, (String, ServerMonitor)>,
+    engines: SortedMap<String, (String, ServerMonitor)>,
     probing: bool,
 }
 
@@ -154,7 +154,7 @@ impl Live {
         let now = now();
         let engines = self.engines.get_value();
         let engines = engines.borrow();
-        let mut servers: BTreeMap<&str, ServerView> = BTreeMap::new();
+        let mut servers: SortedMap<&str, ServerView> = SortedMap::new();
         for (server, (url, engine)) in &engines.engines {
             servers.insert(server, view_of(server, url, None, Some(engine), now));
         }
@@ -232,8 +232,7 @@ impl Live {
                 .map(|(monitor, at, report)| {
                     let entry = engines
                         .engines
-                        .entry(monitor.server.clone())
-                        .or_insert_with(|| {
+                        .get_or_insert_with(monitor.server.clone(), || {
                             let engine =
                                 ServerMonitor::new(monitor.config(), &host_of(&monitor.url))
                                     .unwrap_or_else(|_| {

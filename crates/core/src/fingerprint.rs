@@ -5,7 +5,6 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 
 /// Fields whose change breaks clients.
 pub const CONTRACT_FIELDS: &[&str] = &["name", "inputSchema", "outputSchema", "execution"];
@@ -35,7 +34,7 @@ fn hash_of(tools: &[Value], fields: &[&str]) -> String {
             (name, canonical(&project(tool, fields)))
         })
         .collect();
-    projected.sort();
+    crate::sorted::sort_by(&mut projected, Ord::cmp);
     let texts: Vec<String> = projected.into_iter().map(|(_, text)| text).collect();
     let mut hasher = Sha256::new();
     hasher.update(b"[");
@@ -69,7 +68,10 @@ pub fn canonical(value: &Value) -> String {
 fn write_canonical(value: &Value, out: &mut String) {
     match value {
         Value::Object(map) => {
-            let sorted: BTreeMap<&String, &Value> = map.iter().collect();
+            // serde_json's map is sorted unless a crate in the build turns on its
+            // `preserve_order`; canonical must not depend on that.
+            let mut sorted: Vec<(&String, &Value)> = map.iter().collect();
+            crate::sorted::sort_by_key(&mut sorted, |(key, _)| *key);
             out.push('{');
             for (index, (key, value)) in sorted.into_iter().enumerate() {
                 if index > 0 {
@@ -142,7 +144,8 @@ impl ToolListDiff {
 
 /// What changed from `before` to `after`, tool by tool (matched by name).
 pub fn diff(before: &[Value], after: &[Value]) -> ToolListDiff {
-    let index = |tools: &[Value]| -> BTreeMap<String, Value> {
+    // The type of serde_json's own map: no new map code in the page.
+    let index = |tools: &[Value]| -> serde_json::Map<String, Value> {
         tools
             .iter()
             .filter_map(|t| Some((t.get("name")?.as_str()?.to_owned(), t.clone())))

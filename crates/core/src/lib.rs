@@ -21,6 +21,7 @@ pub mod platform;
 pub mod probe;
 pub mod report;
 pub mod site;
+pub mod sorted;
 pub mod sse;
 pub mod summary;
 pub mod target;

@@ -17,8 +17,8 @@ use mcp_status_core::monitor::replay;
 use mcp_status_core::monitor::rollup::DayRecord;
 use mcp_status_core::monitor::store::{self, Chunk, LocalMonitor, Retention};
 use mcp_status_core::monitor::ServerMonitor;
+use mcp_status_core::sorted::{self, SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 use std::future::IntoFuture;
 use wasm_bindgen::JsValue;
 
@@ -247,7 +247,7 @@ pub async fn rebuild(database: &Database, servers: Option<&[String]>) -> Result<
             .get_all_keys(Some(range.clone().into()), None)?
             .await?;
         let texts = store.get_all(Some(range.into()), None)?.await?;
-        let covered: BTreeSet<Millis> = keys
+        let covered: SortedSet<Millis> = keys
             .iter()
             .filter_map(|key| Array::from(key).get(1).as_f64())
             .map(|start| start as Millis)
@@ -287,7 +287,7 @@ pub async fn rebuild(database: &Database, servers: Option<&[String]>) -> Result<
 /// events within the covered spans, writes the engine. A failure leaves the old records.
 async fn replace_derived(
     database: &Database,
-    covered: &BTreeSet<Millis>,
+    covered: &SortedSet<Millis>,
     mut write: ServerWrite,
 ) -> Result<(), DbError> {
     let (tx, raw) = begin(database, &HISTORY)?;
@@ -422,7 +422,7 @@ const RETENTION: &str = "retention";
 /// The monitors the user added, by server.
 pub async fn local_monitors(
     database: &Database,
-) -> Result<BTreeMap<String, LocalMonitor>, DbError> {
+) -> Result<SortedMap<String, LocalMonitor>, DbError> {
     let tx = database.transaction(&[MONITORS], TransactionMode::ReadOnly)?;
     let values = tx.object_store(MONITORS)?.get_all(None, None)?.await?;
     Ok(values
@@ -457,7 +457,7 @@ async fn known_servers(database: &Database) -> Result<Vec<String>, DbError> {
     let tx = database.transaction(&[ENGINE], TransactionMode::ReadOnly)?;
     let keys = tx.object_store(ENGINE)?.get_all_keys(None, None)?.await?;
     servers.extend(keys.iter().filter_map(JsValue::as_string));
-    servers.sort();
+    sorted::sort_by(&mut servers, Ord::cmp);
     servers.dedup();
     Ok(servers)
 }

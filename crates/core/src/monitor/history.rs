@@ -86,7 +86,7 @@ pub fn parse(text: &str, bad_lines: BadLines) -> Result<History, LineError> {
         }
     }
     // Stable: probes of the same instant keep their file order.
-    history.entries.sort_by_key(|entry| entry.probe.at);
+    crate::sorted::sort_by_key(&mut history.entries, |entry| entry.probe.at);
     Ok(history)
 }
 

@@ -195,7 +195,7 @@ impl ServerMonitor {
             .chain(self.cold_starts.iter().cloned().map(EventRecord::ColdStart))
             .chain(self.drift.iter().cloned().map(EventRecord::Drift))
             .collect();
-        records.sort_by_key(EventRecord::at);
+        crate::sorted::sort_by_key(&mut records, EventRecord::at);
         records
     }
 

@@ -4,8 +4,8 @@
 use super::config::MonitorConfig;
 use super::history::Entry;
 use super::ServerMonitor;
+use crate::sorted::SortedMap;
 use crate::target::Target;
-use std::collections::BTreeMap;
 
 /// A server's monitor and the URL its history names (the last one seen).
 #[derive(Debug, Clone)]
@@ -19,8 +19,8 @@ pub struct Replayed {
 pub fn replay<'a>(
     entries: impl IntoIterator<Item = &'a Entry>,
     mut config_for: impl FnMut(&str) -> Result<MonitorConfig, String>,
-) -> Result<BTreeMap<String, Replayed>, String> {
-    let mut servers: BTreeMap<String, Replayed> = BTreeMap::new();
+) -> Result<SortedMap<String, Replayed>, String> {
+    let mut servers: SortedMap<String, Replayed> = SortedMap::new();
     for entry in entries {
         let replayed = match servers.get_mut(&entry.server) {
             Some(replayed) => replayed,
@@ -28,7 +28,7 @@ pub fn replay<'a>(
                 let config = config_for(&entry.server)?;
                 let monitor = ServerMonitor::new(config, &host_of(&entry.url))
                     .map_err(|e| format!("{}: {e}", entry.server))?;
-                servers.entry(entry.server.clone()).or_insert(Replayed {
+                servers.get_or_insert_with(entry.server.clone(), || Replayed {
                     url: entry.url.clone(),
                     monitor,
                 })
