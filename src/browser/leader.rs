@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 
 const LOCK: &str = "mcp-status-prober";
 /// A lease not renewed for this long is free (fallback only).
-const LEASE_MS: f64 = 3_000.0;
+const LEASE_MS: i64 = 3_000;
 const RENEW_MS: i32 = 1_000;
 
 #[wasm_bindgen]
@@ -57,13 +57,14 @@ fn lease(window: web_sys::Window, on_lead: impl FnOnce(Leadership) + 'static) {
         on_lead(Leadership::Lease);
         return;
     };
-    let me = format!("{}", js_sys::Math::random());
+    // Integers, not floats, in the lease: no float formatting or parsing code in the page.
+    let me = ((js_sys::Math::random() * 9e15) as u64).to_string();
     let on_lead = Rc::new(RefCell::new(Some(on_lead)));
     let tick = Closure::<dyn Fn()>::new(move || {
-        let now = js_sys::Date::now();
+        let now = js_sys::Date::now() as i64;
         let holder = storage.get_item(LOCK).ok().flatten().unwrap_or_default();
         let (owner, until) = holder.split_once('@').unwrap_or(("", "0"));
-        let free = until.parse::<f64>().map_or(true, |until| until < now);
+        let free = until.parse::<i64>().map_or(true, |until| until < now);
         if owner == me || free {
             let _ = storage.set_item(LOCK, &format!("{me}@{}", now + LEASE_MS));
             if let Some(on_lead) = on_lead.borrow_mut().take() {

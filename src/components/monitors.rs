@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use mcp_status_core::monitor::record::Millis;
 use mcp_status_core::monitor::state::State;
 use mcp_status_core::monitor::store::LocalMonitor;
+use mcp_status_core::text::decimal;
 use mcp_status_core::Target;
 
 /// Cadences offered, in seconds.
@@ -162,7 +163,7 @@ fn monitor_row(
 ) -> impl IntoView {
     let (icon, word) = state_label(view.state);
     let percent =
-        |ratio: Option<f64>| ratio.map_or("—".to_owned(), |r| format!("{:.2} %", r * 100.0));
+        |ratio: Option<f64>| ratio.map_or("—".to_owned(), |r| format!("{} %", decimal(r * 100.0, 2)));
     let day = view.day;
     let last = view
         .last_probe_at
@@ -192,7 +193,7 @@ fn monitor_row(
                     " wall-clock, "
                     <span class="slo-uptime">{percent(day.slo_uptime)}</span>
                     " SLO, "
-                    <span class="coverage">{format!("{:.0} %", day.coverage * 100.0)}</span>
+                    <span class="coverage">{format!("{} %", decimal(day.coverage * 100.0, 0))}</span>
                     " coverage"
                 </dd>
                 <dt>"Probes"</dt>

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::monitor::history::{format_time, BadLines};
 use mcp_status_core::monitor::store::{Retention, MIN_ROLLUP_DAYS};
+use mcp_status_core::text::decimal;
 use wasm_bindgen::JsCast;
 
 #[component]
@@ -233,9 +234,9 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
 
 fn bytes(n: f64) -> String {
     match n {
-        n if n >= 1e9 => format!("{:.1} GB", n / 1e9),
-        n if n >= 1e6 => format!("{:.1} MB", n / 1e6),
-        n if n >= 1e3 => format!("{:.0} KB", n / 1e3),
-        n => format!("{n:.0} B"),
+        n if n >= 1e9 => format!("{} GB", decimal(n / 1e9, 1)),
+        n if n >= 1e6 => format!("{} MB", decimal(n / 1e6, 1)),
+        n if n >= 1e3 => format!("{} KB", decimal(n / 1e3, 0)),
+        n => format!("{} B", decimal(n, 0)),
     }
 }

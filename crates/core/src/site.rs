@@ -87,7 +87,7 @@ impl std::error::Error for SiteError {}
 
 impl SiteConfig {
     pub fn parse(text: &str) -> Result<SiteConfig, SiteError> {
-        let site: SiteConfig = serde_json::from_str(text).map_err(|e| SiteError {
+        let site: SiteConfig = serde_json::from_slice(text.as_bytes()).map_err(|e| SiteError {
             path: format!("line {}, column {}", e.line(), e.column()),
             reason: e.to_string(),
         })?;

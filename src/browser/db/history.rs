@@ -402,7 +402,7 @@ pub async fn retention(database: &Database) -> Result<Retention, DbError> {
         .await?;
     Ok(value
         .and_then(|value| value.as_string())
-        .and_then(|text| serde_json::from_str(&text).ok())
+        .and_then(|text| serde_json::from_slice(text.as_bytes()).ok())
         .unwrap_or_default())
 }
 

@@ -97,7 +97,7 @@ pub fn parse_line(line: &str) -> Result<Entry, String> {
             line.len()
         ));
     }
-    let raw: HistoryLine = serde_json::from_str(line).map_err(|e| format!("not a probe: {e}"))?;
+    let raw: HistoryLine = serde_json::from_slice(line.as_bytes()).map_err(|e| format!("not a probe: {e}"))?;
     if raw.server.trim().is_empty() || raw.server.len() > 200 {
         return Err("`server` must be a name of 1 to 200 characters".into());
     }

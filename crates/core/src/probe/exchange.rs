@@ -96,7 +96,7 @@ impl Exchange {
                     "endpoint" => Some(BodyEvent::Endpoint(event.data)),
                     // Priming events carry no data; other event types are not for us.
                     "message" if !event.data.trim().is_empty() => {
-                        Some(match serde_json::from_str(&event.data) {
+                        Some(match serde_json::from_slice(event.data.as_bytes()) {
                             Ok(value) => BodyEvent::Message(value),
                             Err(error) => BodyEvent::Invalid(error.to_string()),
                         })
