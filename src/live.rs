@@ -237,7 +237,7 @@ impl Live {
                                 ServerMonitor::new(monitor.config(), &host_of(&monitor.url))
                                     .unwrap_or_else(|_| {
                                         ServerMonitor::new(Default::default(), "")
-                                            .expect("defaults are valid")
+                                            .unwrap_or_else(|_| unreachable!("defaults are valid"))
                                     });
                             (monitor.url.clone(), engine)
                         });

@@ -162,8 +162,9 @@ fn monitor_row(
     remove: impl Fn(String) + Copy + 'static,
 ) -> impl IntoView {
     let (icon, word) = state_label(view.state);
-    let percent =
-        |ratio: Option<f64>| ratio.map_or("—".to_owned(), |r| format!("{} %", decimal(r * 100.0, 2)));
+    let percent = |ratio: Option<f64>| {
+        ratio.map_or("—".to_owned(), |r| format!("{} %", decimal(r * 100.0, 2)))
+    };
     let day = view.day;
     let last = view
         .last_probe_at
