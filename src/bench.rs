@@ -3,7 +3,7 @@
 //! servers from rollups, all through the page's own storage code in a real browser.
 
 use crate::browser::clock::now_ms;
-use crate::browser::db::history::{self, EngineRecord, ServerWrite};
+use crate::browser::db::history::{self, ServerWrite};
 use crate::browser::db::{self, DbError};
 use crate::browser::storage;
 use mcp_status_core::monitor::config::MonitorConfig;
@@ -96,20 +96,7 @@ async fn run() -> Result<String, DbError> {
             at += 5 * MINUTE;
             i += 1;
         }
-        let write = ServerWrite {
-            server: server.clone(),
-            days: monitor.changed_days(),
-            ..ServerWrite::default()
-        };
-        monitor.forget_closed();
-        let write = ServerWrite {
-            engine: Some(EngineRecord {
-                server,
-                url,
-                monitor,
-            }),
-            ..write
-        };
+        let write = ServerWrite::of_monitor(&server, &url, &monitor);
         history::write(&database, &[write]).await?;
     }
     let mut times = Vec::new();

@@ -2,7 +2,7 @@
 //! signals the views read. One tab probes (`browser::leader`); every tab shows the stored
 //! history and reloads it when the prober says a round was stored (`browser::channel`).
 
-use crate::browser::db::history::{self, EngineRecord, ServerWrite};
+use crate::browser::db::history::{self, ServerWrite};
 use crate::browser::db::{self, DbError};
 use crate::browser::leader::{self, Leadership};
 use crate::browser::{channel, clock, probe_driver};
@@ -216,51 +216,89 @@ impl Live {
             .collect()
     }
 
-    /// Probes `due` concurrently, then stores the round in one transaction.
+    /// Probes `due` concurrently, then stores the round in one transaction. The engines forget
+    /// what the round handed over only once it is stored.
     async fn round(self, due: Vec<LocalMonitor>) {
         let engines = self.engines.get_value();
         engines.borrow_mut().probing = true;
+        self.add_engines(&due).await;
+        let due: Vec<LocalMonitor> = due
+            .into_iter()
+            .filter(|monitor| engines.borrow().engines.contains_key(&monitor.server))
+            .collect();
         let probes = due.iter().map(|monitor| async move {
             let at = now();
-            (monitor.clone(), at, probe(&monitor.url).await)
+            (monitor, at, probe(&monitor.url).await)
         });
         let results = join_all(probes).await;
         let writes: Vec<ServerWrite> = {
             let mut engines = engines.borrow_mut();
             results
                 .into_iter()
-                .map(|(monitor, at, report)| {
-                    let entry = engines
-                        .engines
-                        .get_or_insert_with(monitor.server.clone(), || {
-                            let engine =
-                                ServerMonitor::new(monitor.config(), &host_of(&monitor.url))
-                                    .unwrap_or_else(|_| {
-                                        ServerMonitor::new(Default::default(), "")
-                                            .unwrap_or_else(|_| unreachable!("defaults are valid"))
-                                    });
-                            (monitor.url.clone(), engine)
-                        });
-                    entry.0.clone_from(&monitor.url);
-                    round_write(&monitor, at, &report, &mut entry.1)
+                .filter_map(|(monitor, at, report)| {
+                    let (url, engine) = engines.engines.get_mut(&monitor.server)?;
+                    url.clone_from(&monitor.url);
+                    Some(round_write(monitor, at, &report, engine))
                 })
                 .collect()
         };
-        self.store(&writes).await;
+        if self.store(&writes).await {
+            let today = now().div_euclid(DAY);
+            let mut engines = engines.borrow_mut();
+            for write in &writes {
+                if let Some((_, engine)) = engines.engines.get_mut(&write.server) {
+                    engine.saved();
+                    engine.forget_rollups_before(today - history::DAYS_IN_MEMORY);
+                }
+            }
+        }
         engines.borrow_mut().probing = false;
         channel::post(ROUND);
         self.refresh_views();
     }
 
-    /// Stores a round; on a full disk, deletes the oldest day of raw probes and tries again,
-    /// and says so.
-    async fn store(&self, writes: &[ServerWrite]) {
+    /// Engines for the monitors that have none yet, holding the days the store already has
+    /// for their servers (imported history, or a monitor removed and added again): a fresh
+    /// engine's first write must extend a stored day, not replace it. A monitor whose days
+    /// cannot be read is left out of this round.
+    async fn add_engines(&self, due: &[LocalMonitor]) {
         let Some(database) = self.database() else {
             return;
         };
+        let engines = self.engines.get_value();
+        for monitor in due {
+            if engines.borrow().engines.contains_key(&monitor.server) {
+                continue;
+            }
+            let from = now().div_euclid(DAY) - history::DAYS_IN_MEMORY;
+            let days = match history::stored_days(&database, &monitor.server, from).await {
+                Ok(days) => days,
+                Err(error) => {
+                    self.storage_failed(&error);
+                    continue;
+                }
+            };
+            // Stored monitors were checked when added; defaults if one was damaged since.
+            let mut engine = ServerMonitor::new(monitor.config(), &host_of(&monitor.url))
+                .or_else(|_| ServerMonitor::new(Default::default(), ""))
+                .unwrap_or_else(|_| unreachable!("defaults are valid"));
+            engine.restore_rollups(from, days);
+            engines
+                .borrow_mut()
+                .engines
+                .insert(monitor.server.clone(), (monitor.url.clone(), engine));
+        }
+    }
+
+    /// Stores a round; on a full disk, deletes the oldest day of raw probes and tries again,
+    /// and says so. Returns whether the round was stored.
+    async fn store(&self, writes: &[ServerWrite]) -> bool {
+        let Some(database) = self.database() else {
+            return false;
+        };
         for _ in 0..=QUOTA_RETRIES {
             match history::write(&database, writes).await {
-                Ok(_) => return,
+                Ok(_) => return true,
                 Err(DbError::Quota) => match history::prune_oldest_day(&database).await {
                     Ok(Some(from)) => self.notice.set(Some(format!(
                         "Storage was full: raw probes before {} were deleted to make room. \
@@ -271,13 +309,14 @@ impl Live {
                 },
                 Err(error) => {
                     self.storage_failed(&error);
-                    return;
+                    return false;
                 }
             }
         }
         self.notice.set(Some(
             "Storage is full and nothing more can be deleted: this round was not stored.".into(),
         ));
+        false
     }
 
     async fn prune(&self) {
@@ -316,7 +355,8 @@ fn view_of(
     }
 }
 
-/// What one probe adds to storage; the engine forgets what is handed over.
+/// What one probe adds to storage: its line, the tool list when it changed, and what the
+/// engine holds unsaved.
 fn round_write(
     monitor: &LocalMonitor,
     at: Millis,
@@ -328,24 +368,10 @@ fn round_write(
     engine.ingest(&probe);
     let snapshot = (changed_tools && report.tools.is_some())
         .then(|| (at, serde_json::to_string(&report.tools).unwrap_or_default()));
-    let write = ServerWrite {
-        server: monitor.server.clone(),
-        lines: vec![(at, line_of(&monitor.server, &monitor.url, &probe))],
-        days: engine.changed_days(),
-        incidents: engine.incidents.clone(),
-        events: engine.event_records(),
-        snapshot,
-        ..ServerWrite::default()
-    };
-    engine.forget_closed();
-    engine.forget_rollups_before(at.div_euclid(DAY) - history::DAYS_IN_MEMORY);
     ServerWrite {
-        engine: Some(EngineRecord {
-            server: monitor.server.clone(),
-            url: monitor.url.clone(),
-            monitor: engine.clone(),
-        }),
-        ..write
+        lines: vec![(at, line_of(&monitor.server, &monitor.url, &probe))],
+        snapshot,
+        ..ServerWrite::of_monitor(&monitor.server, &monitor.url, engine)
     }
 }
 

@@ -11,7 +11,7 @@ use mcp_status_core::monitor::rollup::Uptime;
 use mcp_status_core::monitor::store::Retention;
 use mcp_status_core::monitor::ServerMonitor;
 use mcp_status_core::{Layer, Outcome};
-use mcp_status_web::browser::db::history::{self, EngineRecord, ImportError, ServerWrite};
+use mcp_status_web::browser::db::history::{self, ImportError, ServerWrite};
 use mcp_status_web::browser::db::{self, schema};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -94,23 +94,11 @@ async fn probe_rounds_read_back_through_a_new_connection() {
     for probe in &probes {
         monitor.ingest(probe);
         let write = ServerWrite {
-            server: "demo".into(),
             lines: vec![(probe.at, line_of("demo", URL, probe))],
-            days: monitor.changed_days(),
-            incidents: monitor.incidents.clone(),
-            events: monitor.event_records(),
-            ..ServerWrite::default()
-        };
-        monitor.forget_closed();
-        let write = ServerWrite {
-            engine: Some(EngineRecord {
-                server: "demo".into(),
-                url: URL.into(),
-                monitor: monitor.clone(),
-            }),
-            ..write
+            ..ServerWrite::of_monitor("demo", URL, &monitor)
         };
         assert_eq!(history::write(&database, &[write]).await.unwrap(), 1);
+        monitor.saved();
     }
     database.close();
 

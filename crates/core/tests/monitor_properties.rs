@@ -114,33 +114,50 @@ proptest! {
             monitor
         };
         // Saved as the page saves it: after every probe, the days that changed (one record per
-        // day) and the rest of the monitor, in postcard's binary form.
+        // day), the incidents (by start) and the events, then the monitor forgets them; the
+        // rest of the monitor in postcard's binary form.
         let cut = cut.index(probes.len() + 1);
         let mut first = ServerMonitor::new(config(), "a.onrender.com").unwrap();
-        let mut days = std::collections::BTreeMap::new();
-        for probe in &probes[..cut] {
-            first.ingest(probe);
-            for record in first.changed_days() {
-                days.insert(record.day, postcard::to_allocvec(&record).unwrap());
+        #[derive(Default)]
+        struct Store {
+            days: std::collections::BTreeMap<i64, Vec<u8>>,
+            incidents: std::collections::BTreeMap<i64, mcp_status_core::monitor::events::Incident>,
+            events: Vec<EventRecord>,
+        }
+        impl Store {
+            fn save(&mut self, monitor: &mut ServerMonitor) {
+                for record in monitor.changed_days() {
+                    self.days.insert(record.day, postcard::to_allocvec(&record).unwrap());
+                }
+                for incident in &monitor.incidents {
+                    self.incidents.insert(incident.start, incident.clone());
+                }
+                self.events.extend(monitor.event_records());
+                monitor.saved();
             }
         }
-        // Events are stored as they happen, not with the monitor.
-        let mut events = first.event_records();
+        let mut store = Store::default();
+        for probe in &probes[..cut] {
+            first.ingest(probe);
+            store.save(&mut first);
+        }
         let saved = postcard::to_allocvec(&first).unwrap();
         let mut restored: ServerMonitor = postcard::from_bytes(&saved).unwrap();
-        restored.restore_rollups(i64::MIN, days.values().map(|bytes| postcard::from_bytes(bytes).unwrap()));
+        restored.restore_rollups(i64::MIN, store.days.values().map(|bytes| postcard::from_bytes(bytes).unwrap()));
         for probe in &probes[cut..] {
             restored.ingest(probe);
+            store.save(&mut restored);
         }
-        events.extend(restored.event_records());
         let in_order = |mut events: Vec<EventRecord>| {
             events.sort_by_cached_key(|e| (e.at(), serde_json::to_string(e).unwrap()));
             events
         };
-        prop_assert_eq!(&restored.incidents, &whole.incidents);
-        prop_assert_eq!(in_order(events), in_order(whole.event_records()));
-        let now = probes.last().unwrap().at + MINUTE;
-        prop_assert_eq!(restored.uptime(now, 90 * DAY), whole.uptime(now, 90 * DAY));
-        prop_assert_eq!(restored.days(now, 90), whole.days(now, 90));
+        let uptime_now = |monitor: &ServerMonitor| {
+            let now = probes.last().unwrap().at + MINUTE;
+            (monitor.uptime(now, 90 * DAY), monitor.days(now, 90))
+        };
+        prop_assert_eq!(store.incidents.into_values().collect::<Vec<_>>(), whole.incidents.clone());
+        prop_assert_eq!(in_order(store.events), in_order(whole.event_records()));
+        prop_assert_eq!(uptime_now(&restored), uptime_now(&whole));
     }
 }

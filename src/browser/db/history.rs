@@ -28,19 +28,54 @@ pub struct ServerWrite {
     /// `(at, history line)`: merged into the raw records, one probe per instant.
     pub lines: Vec<(Millis, String)>,
     pub days: Vec<DayRecord>,
-    pub engine: Option<EngineRecord>,
+    /// The engine record, encoded (`engine_record`).
+    pub engine: Option<Vec<u8>>,
     pub incidents: Vec<Incident>,
     pub events: Vec<EventRecord>,
     /// `(at, tool list JSON)` when the fingerprint changed.
     pub snapshot: Option<(Millis, String)>,
 }
 
+impl ServerWrite {
+    /// What a monitor holds that the store may not have yet: its changed days, incidents and
+    /// events, and the monitor itself. The monitor forgets them only when told the write
+    /// succeeded (`ServerMonitor::saved`), so a failed write is made again by the next one
+    /// (the stored monitor may hold the incidents closed since its last save: they are put
+    /// again, by their start, which changes nothing).
+    pub fn of_monitor(server: &str, url: &str, monitor: &ServerMonitor) -> ServerWrite {
+        ServerWrite {
+            server: server.to_owned(),
+            days: monitor.changed_days(),
+            incidents: monitor.incidents.clone(),
+            events: monitor.event_records(),
+            engine: Some(engine_record(server, url, monitor)),
+            ..ServerWrite::default()
+        }
+    }
+}
+
 /// A server's engine as stored: the monitor without its rollups (they have their own store).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct EngineRecord {
     pub server: String,
     pub url: String,
     pub monitor: ServerMonitor,
+}
+
+/// The stored form of an [`EngineRecord`], from borrowed parts (the same bytes): the monitor
+/// is encoded where it lives, never copied.
+pub fn engine_record(server: &str, url: &str, monitor: &ServerMonitor) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Record<'a> {
+        server: &'a str,
+        url: &'a str,
+        monitor: &'a ServerMonitor,
+    }
+    binary(&Record {
+        server,
+        url,
+        monitor,
+    })
 }
 
 /// A server as the page finds it on start.
@@ -101,7 +136,7 @@ async fn fill(tx: &idb::Transaction, writes: &[ServerWrite]) -> Result<usize, Db
             put_bytes(&rollups, &binary(day), &key2(server, day.day as f64))?;
         }
         if let Some(record) = &write.engine {
-            put_bytes(&engine, &binary(record), &JsValue::from_str(server))?;
+            put_bytes(&engine, record, &JsValue::from_str(server))?;
         }
         for incident in &write.incidents {
             put(
@@ -151,14 +186,7 @@ pub async fn load(database: &Database, now: Millis) -> Result<(Vec<Loaded>, Vec<
     }
     let mut loaded = Vec::with_capacity(records.len());
     for (record, days) in records.into_iter().zip(arrived(reads).await) {
-        let days = days?;
-        let mut stored = Vec::with_capacity(days.len());
-        for day in days {
-            match postcard::from_bytes::<DayRecord>(&js_sys::Uint8Array::new(&day).to_vec()) {
-                Ok(day) => stored.push(day),
-                Err(_) => damaged.push(format!("a day of rollups of {}", record.server)),
-            }
-        }
+        let stored = decode_days(days?, &record.server, &mut damaged);
         let mut monitor = record.monitor;
         monitor.restore_rollups(today - DAYS_IN_MEMORY, stored);
         loaded.push(Loaded {
@@ -168,6 +196,35 @@ pub async fn load(database: &Database, now: Millis) -> Result<(Vec<Loaded>, Vec<
         });
     }
     Ok((loaded, damaged))
+}
+
+/// A server's stored days of rollups from `from_day` on: for an engine made afresh (its
+/// server has history but no engine record), so that its first write extends the stored days
+/// instead of replacing them.
+pub async fn stored_days(
+    database: &Database,
+    server: &str,
+    from_day: i64,
+) -> Result<Vec<DayRecord>, DbError> {
+    let tx = database.transaction(&[ROLLUPS], TransactionMode::ReadOnly)?;
+    let range = server_range(server, from_day as f64, f64::INFINITY)?;
+    let values = tx
+        .object_store(ROLLUPS)?
+        .get_all(Some(range.into()), None)?
+        .await?;
+    Ok(decode_days(values, server, &mut Vec::new()))
+}
+
+/// Day records as stored; those that do not read back are named in `damaged`.
+fn decode_days(values: Vec<JsValue>, server: &str, damaged: &mut Vec<String>) -> Vec<DayRecord> {
+    let mut days = Vec::with_capacity(values.len());
+    for value in values {
+        match postcard::from_bytes::<DayRecord>(&js_sys::Uint8Array::new(&value).to_vec()) {
+            Ok(day) => days.push(day),
+            Err(_) => damaged.push(format!("a day of rollups of {server}")),
+        }
+    }
+    days
 }
 
 /// All raw probes as one NDJSON text (docs/formats.md), by server then time.
@@ -263,20 +320,10 @@ pub async fn rebuild(database: &Database, servers: Option<&[String]>) -> Result<
         let Some(mut result) = replayed.remove(&server) else {
             continue;
         };
-        let monitor = &mut result.monitor;
-        let mut write = ServerWrite {
-            server: server.clone(),
-            days: monitor.changed_days(),
-            incidents: monitor.incidents.clone(),
-            events: monitor.event_records(),
-            ..ServerWrite::default()
-        };
-        monitor.forget_closed();
-        write.engine = Some(EngineRecord {
-            server: server.clone(),
-            url: result.url.clone(),
-            monitor: result.monitor,
-        });
+        let mut write = ServerWrite::of_monitor(&server, &result.url, &result.monitor);
+        // Written once, never probed here: stored without what the write itself holds.
+        result.monitor.saved();
+        write.engine = Some(engine_record(&server, &result.url, &result.monitor));
         replace_derived(database, &covered, write).await?;
     }
     Ok(())

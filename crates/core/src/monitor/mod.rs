@@ -168,12 +168,21 @@ impl ServerMonitor {
         events
     }
 
-    /// The stored form of the days whose rollups changed since the last call.
-    pub fn changed_days(&mut self) -> Vec<DayRecord> {
-        let days = self.rollups.take_changed_days();
-        days.into_iter()
+    /// The stored form of the days whose rollups changed since [`ServerMonitor::saved`].
+    pub fn changed_days(&self) -> Vec<DayRecord> {
+        self.rollups
+            .changed_days()
+            .into_iter()
             .map(|day| self.rollups.day_record(day))
             .collect()
+    }
+
+    /// A store now holds what `changed_days`, `incidents` and `event_records` gave: they are
+    /// forgotten here (the open incident stays). Called only once the write succeeded, so a
+    /// failed write is tried again with the next one.
+    pub fn saved(&mut self) {
+        self.rollups.saved();
+        self.forget_closed();
     }
 
     /// Puts stored days back, after the rest of the monitor was deserialised: `records` are

@@ -229,10 +229,10 @@ pub struct Rollups {
     days: SortedMap<i64, Tally>,
     /// The hour being written and what was added to it since it became current.
     current: Option<(i64, Tally)>,
-    /// Days written to since `take_changed_days`: what a store must save again.
+    /// Days written to since `saved`: what a store must save again.
     changed: SortedSet<i64>,
     /// Days before this one are not held whole (forgotten, or never loaded from a store):
-    /// writes to them stay out of `take_changed_days`.
+    /// writes to them stay out of `changed_days`.
     horizon: Option<i64>,
 }
 
@@ -310,16 +310,21 @@ impl Rollups {
         }
     }
 
-    /// The days written to since the last call, oldest first; not days before the horizon.
-    pub fn take_changed_days(&mut self) -> Vec<i64> {
-        if let Some((hour, _)) = &self.current {
-            self.changed.insert(hour.div_euclid(HOURS_PER_DAY));
-        }
+    /// The days written to since `saved`, oldest first; not days before the horizon. The day
+    /// of the hour being written is always among them (its writes mark nothing).
+    pub fn changed_days(&self) -> Vec<i64> {
         let horizon = self.horizon.unwrap_or(i64::MIN);
-        std::mem::take(&mut self.changed)
-            .into_iter()
-            .filter(|&day| day >= horizon)
-            .collect()
+        let current = self
+            .current
+            .as_ref()
+            .map(|(hour, _)| hour.div_euclid(HOURS_PER_DAY));
+        let days: SortedSet<i64> = self.changed.iter().copied().chain(current).collect();
+        days.into_iter().filter(|&day| day >= horizon).collect()
+    }
+
+    /// A store now holds every changed day.
+    pub fn saved(&mut self) {
+        self.changed = SortedSet::new();
     }
 
     /// The stored form of one day: each hour's tally, the hour being written included.
@@ -539,7 +544,13 @@ mod tests {
         r.forget_before(10);
         r.add_time(5 * DAY, 5 * DAY + 60_000, |t, ms| t.up_ms += ms);
         r.add_at(10 * DAY + HOUR, |t| t.probes += 1);
-        assert_eq!(r.take_changed_days(), [10]);
+        assert_eq!(r.changed_days(), [10]);
+        r.saved();
+        assert_eq!(
+            r.changed_days(),
+            [10],
+            "the current hour's day is always written"
+        );
         // A damaged record naming an hour twice counts it once.
         let mut r = Rollups::default();
         let tally = Tally {

@@ -452,3 +452,21 @@ fn an_hour_with_p95_over_the_threshold_is_a_p3_event() {
         ]
     );
 }
+
+#[test]
+fn what_a_failed_write_held_is_handed_over_again_until_saved() {
+    let probes = log(&every_minute("10:00", "10:05", "failed transport 10"));
+    let mut m = monitor("example.com", MonitorConfig::default(), &probes);
+    let (days, events, incidents) = (m.changed_days(), m.event_records(), m.incidents.clone());
+    assert!(!days.is_empty() && !events.is_empty() && !incidents.is_empty());
+    // The write failed: nothing is forgotten, the next write holds it all again.
+    assert_eq!(
+        (m.changed_days(), m.event_records(), m.incidents.clone()),
+        (days.clone(), events, incidents)
+    );
+    m.saved();
+    assert!(m.event_records().is_empty());
+    // The incident is still open: it stays. The day being written is always handed over.
+    assert_eq!(m.incidents.len(), 1);
+    assert_eq!(m.changed_days(), days);
+}
