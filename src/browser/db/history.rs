@@ -560,8 +560,7 @@ async fn commit(tx: idb::Transaction) -> Result<(), DbError> {
     match idb::Transaction::from(raw.clone()).commit()?.await? {
         TransactionResult::Committed => Ok(()),
         TransactionResult::Aborted => Err(match raw.error() {
-            Some(error) if error.name() == "QuotaExceededError" => DbError::Quota,
-            Some(error) => DbError::Failed(format!("{}: {}", error.name(), error.message())),
+            Some(exception) => DbError::of_exception(&exception),
             None => DbError::Failed("the transaction was aborted".into()),
         }),
     }

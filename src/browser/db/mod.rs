@@ -39,31 +39,59 @@ impl fmt::Display for DbError {
 
 impl From<idb::Error> for DbError {
     fn from(error: idb::Error) -> DbError {
-        if exception_name(&error).as_deref() == Some("QuotaExceededError") {
-            DbError::Quota
-        } else {
-            DbError::Failed(error.to_string())
+        match dom_exception(&error) {
+            Some(exception) => DbError::of_exception(&exception),
+            // Not the browser's refusal but the wrapper's (a closed channel, an unexpected
+            // value): rare enough that its own wording (and code) is not worth the bytes.
+            None => DbError::Failed("IndexedDB gave an unexpected answer".into()),
         }
     }
 }
 
-/// The DOMException's name behind an `idb` error, where there is one.
-fn exception_name(error: &idb::Error) -> Option<String> {
+impl DbError {
+    /// A full disk, or the browser's words for what else went wrong.
+    pub(crate) fn of_exception(exception: &web_sys::DomException) -> DbError {
+        match exception.name().as_str() {
+            "QuotaExceededError" => DbError::Quota,
+            _ => DbError::Failed(describe(exception)),
+        }
+    }
+}
+
+/// `Name: message`, as the browser words the exception.
+fn describe(exception: &web_sys::DomException) -> String {
+    format!("{}: {}", exception.name(), exception.message())
+}
+
+/// The DOMException behind an `idb` error, where there is one.
+fn dom_exception(error: &idb::Error) -> Option<web_sys::DomException> {
     use idb::Error::*;
     match error {
-        DomException(exception) => Some(exception.name()),
+        DomException(exception) => Some(exception.clone()),
         AddFailed(value)
         | UpdateFailed(value)
         | DeleteFailed(value)
         | ClearFailed(value)
+        | GetFailed(value)
+        | GetAllFailed(value)
+        | GetAllKeysFailed(value)
+        | CountFailed(value)
+        | ObjectStoreCreateFailed(value)
         | TransactionCommitError(value)
         | TransactionAbortError(value)
         | TransactionOpenFailed(value)
-        | IndexedDbOpenFailed(value) => value
-            .dyn_ref::<web_sys::DomException>()
-            .map(web_sys::DomException::name),
+        | IndexedDbOpenFailed(value)
+        | IndexedDbDeleteFailed(value) => value.dyn_ref::<web_sys::DomException>().cloned(),
         _ => None,
     }
+}
+
+/// Why IndexedDB cannot be used here, in the browser's words where it gave some.
+fn unavailable(error: idb::Error) -> DbError {
+    DbError::Unavailable(match dom_exception(&error) {
+        Some(exception) => describe(&exception),
+        None => "IndexedDB is missing".into(),
+    })
 }
 
 /// Opens the database at the current schema version, migrating an older one.
@@ -73,10 +101,8 @@ pub async fn open(name: &str) -> Result<Database, DbError> {
 
 /// Opens the database at `version` (tests create older versions this way).
 pub async fn open_at(name: &str, version: u32) -> Result<Database, DbError> {
-    let factory = Factory::new().map_err(|e| DbError::Unavailable(e.to_string()))?;
-    let mut request = factory
-        .open(name, Some(version))
-        .map_err(|e| DbError::Unavailable(e.to_string()))?;
+    let factory = Factory::new().map_err(unavailable)?;
+    let mut request = factory.open(name, Some(version)).map_err(unavailable)?;
     let upgraded_from = Rc::new(Cell::new(None));
     let seen = upgraded_from.clone();
     request.on_upgrade_needed(move |event| {
@@ -105,7 +131,7 @@ pub async fn open_at(name: &str, version: u32) -> Result<Database, DbError> {
 
 /// Deletes the whole database (tests; "wipe" clears the stores instead).
 pub async fn delete(name: &str) -> Result<(), DbError> {
-    let factory = Factory::new().map_err(|e| DbError::Unavailable(e.to_string()))?;
+    let factory = Factory::new().map_err(unavailable)?;
     factory.delete(name)?.await?;
     Ok(())
 }
