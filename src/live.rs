@@ -6,7 +6,6 @@ use crate::browser::db::history::{self, ServerWrite};
 use crate::browser::db::{self, DbError};
 use crate::browser::leader::{self, Leadership};
 use crate::browser::{channel, clock, probe_driver};
-use futures::future::join_all;
 use idb::Database;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -20,7 +19,10 @@ use mcp_status_core::monitor::ServerMonitor;
 use mcp_status_core::sorted::SortedMap;
 use mcp_status_core::{Environment, Probe, ProbeConfig, ProbeReport, Target};
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::Poll;
 
 /// Broadcast after the prober stored a round.
 const ROUND: &str = "round";
@@ -230,7 +232,7 @@ impl Live {
             let at = now();
             (monitor, at, probe(&monitor.url).await)
         });
-        let results = join_all(probes).await;
+        let results = together(probes.collect()).await;
         let writes: Vec<ServerWrite> = {
             let mut engines = engines.borrow_mut();
             results
@@ -404,6 +406,36 @@ async fn probe(url: &str) -> ProbeReport {
             metadata_hash: None,
         },
     }
+}
+
+/// Runs `futures` concurrently and returns their results in order: `join_all`'s small path
+/// (it switches to a task queue above 30 futures, which is more code in the page than a
+/// round of 50 probes needs).
+async fn together<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut running: Vec<Option<Pin<Box<F>>>> =
+        futures.into_iter().map(|f| Some(Box::pin(f))).collect();
+    let mut results: Vec<Option<F::Output>> = running.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (slot, result) in running.iter_mut().zip(results.iter_mut()) {
+            if let Some(future) = slot {
+                match future.as_mut().poll(cx) {
+                    Poll::Ready(output) => {
+                        *result = Some(output);
+                        *slot = None;
+                    }
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    })
+    .await;
+    results.into_iter().flatten().collect()
 }
 
 /// Wall-clock milliseconds since the epoch: when probes happen.
