@@ -1,19 +1,13 @@
 // What the wasm benchmarks share: build a crate for the browser the way the page is built
-// (a cargo profile, wasm-bindgen, wasm-opt -Oz with index.html's flags), then call one of
+// (a cargo profile, wasm-bindgen, the page's wasm-opt run), then call one of
 // its exports in headless Chromium and return what it returns.
 import { execFileSync } from "node:child_process";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { launchBrowser, repoRoot, serveStatic } from "../tests/e2e/harness.mjs";
 
 export function run(command, args) {
   return execFileSync(command, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] }).toString();
-}
-
-/** The page's wasm-opt flags, read from index.html so the two cannot drift apart. */
-async function pageWasmOptFeatures() {
-  const html = await readFile(path.join(repoRoot, "index.html"), "utf8");
-  return html.match(/data-wasm-opt-params="([^"]*)"/)?.[1].split(/\s+/).filter(Boolean) ?? [];
 }
 
 /**
@@ -26,7 +20,8 @@ export async function buildForBrowser({ cargoArgs, profile, artifact, out }) {
   const built = path.join(repoRoot, "target", "wasm32-unknown-unknown", profile, `${artifact}.wasm`);
   run("wasm-bindgen", ["--target", "web", "--no-typescript", "--out-dir", out, built]);
   const wasm = path.join(out, `${artifact}_bg.wasm`);
-  run("wasm-opt", ["-Oz", ...(await pageWasmOptFeatures()), "-o", wasm, wasm]);
+  // The page's own wasm-opt run (scripts/finish-site.py), so the two cannot drift apart.
+  run("python3", ["scripts/finish-site.py", "--optimise", wasm]);
   await writeFile(path.join(out, "index.html"), "<!DOCTYPE html><title>benchmark</title>");
 }
 

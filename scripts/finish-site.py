@@ -1,6 +1,14 @@
 #!/usr/bin/env python3
-"""Trunk's post-build step (Trunk.toml): shortens the wasm's import names, then copies
-index.html to 404.html.
+"""Trunk's post-build step (Trunk.toml): drops code the page cannot use, optimises the wasm
+for size, shortens its import names, then copies index.html to 404.html. (Trunk's own
+wasm-opt run is off, `data-wasm-opt="0"` in index.html: it would run before the exports below
+are gone.)
+
+Leptos always turns on its server functions' browser support, which links `wasm-streams`:
+three JS classes (IntoUnderlyingSource, …) exported from the wasm for JS to call. The page
+has no server functions and never calls them, but exports are roots the optimiser must
+keep. Their exports are removed here and wasm-opt drops the code only they reached; the
+classes leave the glue. About 2.5 KB of the page's transfer.
 
 wasm-bindgen names every import after its JS function plus a 16-digit hash
 (`__wbg_get_a16b...`), in the wasm and again in the JS glue: 200-odd random hex strings
@@ -8,7 +16,8 @@ that gzip cannot shrink, about 6 KB of the page's transfer. Emscripten minifies 
 for the same reason. Here each import gets a short name in both files, and the integrity
 hashes Trunk wrote into index.html are computed again for the two changed files.
 
-Usage: finish-site.py DIR (Trunk passes its staging directory as TRUNK_STAGING_DIR).
+Usage: finish-site.py [DIR]   (Trunk passes its staging directory as TRUNK_STAGING_DIR)
+       finish-site.py --optimise FILE.wasm   (the benchmarks: the page's wasm-opt run alone)
 """
 import base64
 import hashlib
@@ -16,10 +25,24 @@ import os
 import pathlib
 import re
 import string
+import subprocess
 import sys
 
 IMPORT_SECTION = 2
+EXPORT_SECTION = 7
 FUNCTION_IMPORT = 0
+# wasm-opt reads the features from the module's target_features section, which the
+# `web-release` profile keeps (strip = false); they are named too, so a stripped build works.
+WASM_OPT = [
+    "-Oz",
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-reference-types",
+    "--enable-multivalue",
+    "--enable-mutable-globals",
+]
+UNUSED_CLASSES = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource"]
 
 
 def leb128(data, at):
@@ -57,20 +80,79 @@ def short_names():
             yield first + second
 
 
+def sections(wasm):
+    """(id, body start, end) of each section."""
+    if wasm[:8] != b"\0asm\x01\0\0\0":
+        sys.exit("finish-site: not a wasm module")
+    at = 8
+    while at < len(wasm):
+        size, body = leb128(wasm, at + 1)
+        yield wasm[at], at, body, body + size
+        at = body + size
+
+
+def drop_exports(wasm, unused):
+    """The wasm without the exports `unused(name)` picks; how many there were."""
+    out, dropped = bytearray(wasm[:8]), 0
+    for section, start, body, end in sections(wasm):
+        if section != EXPORT_SECTION:
+            out += wasm[start:end]
+            continue
+        count, cursor = leb128(wasm, body)
+        kept = []
+        for _ in range(count):
+            length, after = leb128(wasm, cursor)
+            name = wasm[after : after + length].decode()
+            _index, entry_end = leb128(wasm, after + length + 1)
+            if unused(name):
+                dropped += 1
+            else:
+                kept.append(wasm[cursor:entry_end])
+            cursor = entry_end
+        new_body = encode_leb128(len(kept)) + b"".join(kept)
+        out += bytes([EXPORT_SECTION]) + encode_leb128(len(new_body)) + new_body
+    return bytes(out), dropped
+
+
+def drop_unused_classes(wasm_path, js):
+    """Removes the classes' exports and the classes in the glue (`optimise` then drops the
+    code only they reached)."""
+    prefixes = tuple(c.lower() + "_" for c in UNUSED_CLASSES)
+    frees = {f"__wbg_{c.lower()}_free" for c in UNUSED_CLASSES}
+    wasm, dropped = drop_exports(
+        wasm_path.read_bytes(), lambda name: name.startswith(prefixes) or name in frees
+    )
+    if not dropped:
+        return js  # a Leptos without them: nothing to do
+    wasm_path.write_bytes(wasm)
+    for name in UNUSED_CLASSES:
+        js = remove_once(js, rf"^export class {name} \{{\n.*?^\}}\n", name)
+        js = remove_once(js, rf"^if \(Symbol\.dispose\) {name}\.prototype[^\n]*\n", name)
+        js = remove_once(js, rf"^const {name}Finalization = .*?;\n", name)
+    return js
+
+
+def optimise(wasm_path):
+    run = ["wasm-opt", *WASM_OPT, str(wasm_path), "-o", str(wasm_path)]
+    if subprocess.run(run).returncode != 0:
+        sys.exit("finish-site: wasm-opt failed (scripts/setup puts it on PATH: node_modules/.bin)")
+
+
+def remove_once(js, pattern, what):
+    js, found = re.subn(pattern, "", js, count=1, flags=re.M | re.S)
+    if found != 1:
+        sys.exit(f"finish-site: the glue's {what} is not as expected")
+    return js
+
+
 def rename_imports(wasm):
     """The wasm with its imports (all functions of the JS glue) renamed; the glue's module
     name and the renaming."""
-    if wasm[:8] != b"\0asm\x01\0\0\0":
-        sys.exit("finish-site: not a wasm module")
-    at, out, renames, modules = 8, bytearray(wasm[:8]), {}, set()
+    out, renames, modules = bytearray(wasm[:8]), {}, set()
     names = short_names()
-    while at < len(wasm):
-        section = wasm[at]
-        size, body = leb128(wasm, at + 1)
-        end = body + size
+    for section, start, body, end in sections(wasm):
         if section != IMPORT_SECTION:
-            out += wasm[at:end]
-            at = end
+            out += wasm[start:end]
             continue
         count, cursor = leb128(wasm, body)
         new_body = bytearray(encode_leb128(count))
@@ -92,7 +174,6 @@ def rename_imports(wasm):
             new_body += bytes([kind]) + encode_leb128(type_index)
             cursor = after
         out += bytes([IMPORT_SECTION]) + encode_leb128(len(new_body)) + new_body
-        at = end
     if len(modules) != 1:
         sys.exit(f"finish-site: imports from {sorted(modules)}, expected the JS glue alone")
     return bytes(out), modules.pop(), renames
@@ -119,12 +200,17 @@ def integrity(data):
 
 
 def main():
+    if sys.argv[1:2] == ["--optimise"]:
+        optimise(pathlib.Path(sys.argv[2]))
+        return
     staging = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else os.environ["TRUNK_STAGING_DIR"])
     (wasm_path,) = staging.glob("*_bg.wasm")
     js_path = wasm_path.with_name(wasm_path.name.removesuffix("_bg.wasm") + ".js")
     html_path = staging / "index.html"
+    js = drop_unused_classes(wasm_path, js_path.read_text())
+    optimise(wasm_path)
     wasm, module_name, renames = rename_imports(wasm_path.read_bytes())
-    js = rename_in_glue(js_path.read_text(), module_name, renames)
+    js = rename_in_glue(js, module_name, renames)
     wasm_path.write_bytes(wasm)
     js_path.write_text(js)
     html = html_path.read_text()

@@ -31,7 +31,9 @@ pub fn App() -> impl IntoView {
     on_route_change(move |route| page.set(page_of(&route)));
     let live = Live::new();
     live.start();
+    // One closure type for each attribute, whatever the page: one copy of its code.
     let current = move |p: Page| move || (page.get() == p).then_some("page");
+    let hidden = move |p: Page| move || page.get() != p;
 
     view! {
         <header class="site-header">
@@ -60,13 +62,13 @@ pub fn App() -> impl IntoView {
                         }
                     })
             }}
-            <div hidden=move || page.get() != Page::Check>
+            <div hidden=hidden(Page::Check)>
                 <QuickCheck />
             </div>
-            <div hidden=move || page.get() != Page::Monitors>
+            <div hidden=hidden(Page::Monitors)>
                 <MonitorsPage live />
             </div>
-            <div hidden=move || page.get() != Page::Settings>
+            <div hidden=hidden(Page::Settings)>
                 <SettingsPage live shown=Signal::derive(move || page.get() == Page::Settings) />
             </div>
         </main>
