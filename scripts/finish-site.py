@@ -208,7 +208,8 @@ def main():
     js_path = wasm_path.with_name(wasm_path.name.removesuffix("_bg.wasm") + ".js")
     html_path = staging / "index.html"
     js = drop_unused_classes(wasm_path, js_path.read_text())
-    optimise(wasm_path)
+    if os.environ.get("TRUNK_PROFILE", "release") == "release":
+        optimise(wasm_path)  # `trunk serve` (debug) skips the minute it would take
     wasm, module_name, renames = rename_imports(wasm_path.read_bytes())
     js = rename_in_glue(js, module_name, renames)
     wasm_path.write_bytes(wasm)
