@@ -39,7 +39,7 @@ describe("quick check", () => {
     page.on("pageerror", (e) => errors.push(String(e)));
     await page.goto(site.url);
     await page.fill("#server-url", everything.url);
-    await page.click("button[type=submit]");
+    await page.click(".check-form button[type=submit]");
 
     const result = page.locator("#check-result[data-outcome]");
     await result.waitFor({ timeout: 20000 });
@@ -107,7 +107,7 @@ describe("quick check", () => {
     page.on("request", (r) => requests.push(r.url()));
     for (const input of ["ftp://example.com/mcp", "not a url", "example.com/mcp"]) {
       await page.fill("#server-url", input);
-      await page.click("button[type=submit]");
+      await page.click(".check-form button[type=submit]");
       const message = page.locator("#server-url-error");
       await assert.doesNotReject(message.getByText(/./).waitFor({ timeout: 5000 }));
       assert.ok((await message.innerText()).length > 10, input);
@@ -140,7 +140,7 @@ describe("quick check", () => {
     const page = await browser.newPage();
     await page.goto(site.url);
     await page.fill("#server-url", `http://127.0.0.1:${port}/mcp`);
-    await page.click("button[type=submit]");
+    await page.click(".check-form button[type=submit]");
     const result = page.locator("#check-result[data-outcome]");
     await result.waitFor({ timeout: 20000 });
     assert.equal(await result.getAttribute("data-outcome"), "failed");
@@ -168,11 +168,11 @@ describe("quick check progress and layout", () => {
     const page = await browser.newPage();
     await page.goto(site.url);
     await page.fill("#server-url", testServer.url("/ok?delay_ms=400&tools=7&page_size=3"));
-    await page.click("button[type=submit]");
+    await page.click(".check-form button[type=submit]");
     const running = page.locator("#check-result[data-state='running'] .step-running .step-name");
     await running.getByText("initialize", { exact: true }).waitFor({ timeout: 5000 });
     await running.getByText("tools/list").waitFor({ timeout: 5000 });
-    assert.equal(await page.locator("button[type=submit]").isDisabled(), true);
+    assert.equal(await page.locator(".check-form button[type=submit]").isDisabled(), true);
     const result = page.locator("#check-result[data-outcome]");
     await result.waitFor({ timeout: 20000 });
     assert.equal(await result.getAttribute("data-outcome"), "ok");
