@@ -80,11 +80,16 @@ struct Limit {
 
 impl Limit {
     /// Bad share above the rate, with enough probes: bad / total > rate, without dividing.
-    /// Saturating: a window never holds anywhere near 10^10 probes, and if a corrupt history
-    /// claimed so, the answer may be wrong but nothing overflows.
+    /// Counts are capped at 2^32 (a window never holds anywhere near that many probes; a
+    /// corrupt history that claimed so may get a wrong answer, never an overflow), so the
+    /// products fit in 64 bits with plain multiplications: wasm has no overflow flag, and a
+    /// checked multiplication there costs a 128-bit one.
+    #[inline]
     fn over(&self, (good, bad): (u64, u64), samples: u64) -> bool {
-        let total = good + bad;
-        bad > 0 && total >= samples && bad.saturating_mul(PPB) > self.rate_ppb.saturating_mul(total)
+        const CAP: u64 = 1 << 32;
+        let total = good.saturating_add(bad).min(CAP);
+        let bad = bad.min(CAP);
+        bad > 0 && total >= samples && bad * PPB > self.rate_ppb.min(PPB) * total
     }
 }
 
