@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Trunk's post-build step (Trunk.toml): drops code the page cannot use, optimises the wasm
-for size, shortens its import names, then copies index.html to 404.html. (Trunk's own
+for size, shortens its import names, minifies the JS glue (esbuild, from npm like wasm-opt),
+then copies index.html to 404.html. (Trunk's own
 wasm-opt run is off, `data-wasm-opt="0"` in index.html: it would run before the exports below
 are gone.)
 
@@ -132,6 +133,13 @@ def drop_unused_classes(wasm_path, js):
     return js
 
 
+def minify(js_path):
+    run = ["esbuild", str(js_path), "--minify", "--format=esm", "--log-level=warning",
+           "--allow-overwrite", f"--outfile={js_path}"]
+    if subprocess.run(run).returncode != 0:
+        sys.exit("finish-site: esbuild failed (scripts/setup puts it on PATH: node_modules/.bin)")
+
+
 def optimise(wasm_path):
     run = ["wasm-opt", *WASM_OPT, str(wasm_path), "-o", str(wasm_path)]
     if subprocess.run(run).returncode != 0:
@@ -207,17 +215,22 @@ def main():
     (wasm_path,) = staging.glob("*_bg.wasm")
     js_path = wasm_path.with_name(wasm_path.name.removesuffix("_bg.wasm") + ".js")
     html_path = staging / "index.html"
+    release = os.environ.get("TRUNK_PROFILE", "release") == "release"
     js = drop_unused_classes(wasm_path, js_path.read_text())
-    if os.environ.get("TRUNK_PROFILE", "release") == "release":
+    if release:
         optimise(wasm_path)  # `trunk serve` (debug) skips the minute it would take
     wasm, module_name, renames = rename_imports(wasm_path.read_bytes())
     js = rename_in_glue(js, module_name, renames)
     wasm_path.write_bytes(wasm)
     js_path.write_text(js)
+    if release:
+        minify(js_path)
+        js = js_path.read_text()
     html = html_path.read_text()
     for path, data in ((wasm_path, wasm), (js_path, js.encode())):
-        pattern = rf'(href="[^"]*{re.escape(path.name)}"[^>]*integrity=")[^"]*(")'
-        html, found = re.subn(pattern, rf"\g<1>{integrity(data)}\g<2>", html)
+        # Quoted or not: `--minify` drops the quotes.
+        pattern = rf'(href="?[^"\s>]*{re.escape(path.name)}"?[^>]*integrity="?)sha384-[A-Za-z0-9+/=]+'
+        html, found = re.subn(pattern, rf"\g<1>{integrity(data)}", html)
         if found != 1:
             sys.exit(f"finish-site: no integrity attribute for {path.name} in index.html")
     html_path.write_text(html)

@@ -1,4 +1,5 @@
-//! Files in and out: saving text as a download, reading a file the user picked.
+//! Files in and out: saving text as a download, reading a file the user picked (and the
+//! browser's yes/no dialog that guards deleting them).
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -24,6 +25,24 @@ pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
     anchor.click();
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
+}
+
+/// The file picked in the `<input type="file">` with this id, if any.
+pub fn picked(input_id: &str) -> Option<web_sys::File> {
+    web_sys::window()?
+        .document()?
+        .get_element_by_id(input_id)?
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .ok()?
+        .files()?
+        .get(0)
+}
+
+/// Asks the user `question` (the browser's own dialog); no answer is no.
+pub fn confirm(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
 }
 
 /// The text of a file the user picked.

@@ -44,11 +44,12 @@ pub fn MonitorsPage(live: Live) -> impl IntoView {
                 "Give the monitor a name (up to 200 characters).".into(),
             ));
         }
+        // A server known only from imported history can be monitored: its history goes on.
         if live
             .servers
             .get_untracked()
             .iter()
-            .any(|s| s.server == server)
+            .any(|s| s.server == server && s.cadence_s.is_some())
         {
             return error.set(Some(format!(
                 "There is already a monitor named “{server}”."

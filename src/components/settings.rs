@@ -9,7 +9,6 @@ use leptos::task::spawn_local;
 use mcp_status_core::monitor::history::{format_time, BadLines};
 use mcp_status_core::monitor::store::{Retention, MIN_ROLLUP_DAYS};
 use mcp_status_core::text::decimal;
-use wasm_bindgen::JsCast;
 
 #[component]
 pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoView {
@@ -59,12 +58,7 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
 
     let import = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let file = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("import-file"))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0));
+        let file = files::picked("import-file");
         let Some(file) = file else {
             import_result.set(Some((false, "Choose a history file first.".into())));
             return;
@@ -141,12 +135,7 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
     };
 
     let wipe = move |_| {
-        let confirmed = web_sys::window()
-            .and_then(|w| {
-                w.confirm_with_message("Delete all history kept in this browser?")
-                    .ok()
-            })
-            .unwrap_or(false);
+        let confirmed = files::confirm("Delete all history kept in this browser?");
         let Some(database) = live.database() else {
             return;
         };

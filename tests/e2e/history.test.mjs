@@ -1,7 +1,8 @@
 // History in the browser, end to end (release site, headless Chromium, the npm reference
 // server on 127.0.0.1): what a monitor probes survives a reload; with two tabs one probes and
 // both show it, and closing it hands over; imports are all-or-nothing; export → delete →
-// import gives the same numbers; a full disk is survived and said.
+// import gives the same numbers; a full disk is survived and said; a new monitor extends the
+// history imported for its server.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
@@ -256,6 +257,27 @@ describe("history in the browser", () => {
     await page.fill("#server-url", everything.url);
     await page.click(".check-form button[type=submit]");
     await page.locator('#check-result[data-outcome="ok"]').waitFor({ timeout: 20000 });
+    await context.close();
+  });
+
+  test("a monitor added for a server with imported history extends it", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${site.url}#/monitors`);
+    const imported = await importFile(page, history("mine", everything.url, 30));
+    assert.equal(imported.ok, true, imported.message);
+    await page.goto(`${site.url}#/monitors`);
+    assert.equal(await probeCount(page, "mine"), 30);
+
+    await addMonitor(page, "mine", everything.url);
+    // The first probe of its own counts on top of the thirty imported ones, in the same day.
+    await page.waitForFunction(() => {
+      const text = document.querySelector('.monitor[data-server="mine"] .probe-count')?.textContent ?? "";
+      return Number(text.match(/^(\d+)/)?.[1] ?? 0) >= 31;
+    }, null, { timeout: 20000 });
+    await page.reload();
+    await row(page, "mine").waitFor({ timeout: 5000 });
+    assert.ok((await probeCount(page, "mine")) >= 31, "the stored day kept the imported probes");
     await context.close();
   });
 });
