@@ -172,9 +172,12 @@ pub async fn load(database: &Database, now: Millis) -> Result<(Vec<Loaded>, Vec<
     let mut reads = Vec::new();
     for value in engines {
         let bytes = js_sys::Uint8Array::new(&value).to_vec();
-        let Ok(record) = postcard::from_bytes::<EngineRecord>(&bytes) else {
-            damaged.push(format!("an engine record ({} bytes)", bytes.len()));
-            continue;
+        let record = match postcard::from_bytes::<EngineRecord>(&bytes) {
+            Ok(record) if record.monitor.is_intact() => record,
+            _ => {
+                damaged.push(format!("an engine record ({} bytes)", bytes.len()));
+                continue;
+            }
         };
         let range = server_range(
             &record.server,

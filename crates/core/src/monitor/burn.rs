@@ -108,6 +108,15 @@ impl Default for BurnTracker {
 }
 
 impl BurnTracker {
+    /// Whether every ring has its size: a stored tracker damaged outside this code must not
+    /// reach the slot arithmetic, which indexes rings by their size.
+    pub fn is_intact(&self) -> bool {
+        self.rings
+            .iter()
+            .zip(RINGS)
+            .all(|(ring, (_, size))| ring.slots.len() == size)
+    }
+
     /// Counts one probe at `at` (`bad`: it costs SLO budget) and returns alerts that changed.
     /// A window takes part only with `min_samples` probes and, for the long window of a rule,
     /// a twelfth of the probes `cadence` would give it: three days of burn are not judged on
@@ -237,6 +246,14 @@ mod tests {
     use super::*;
 
     const BUDGET: f64 = 0.005;
+
+    #[test]
+    fn a_tracker_with_a_ring_of_the_wrong_size_is_not_intact() {
+        let mut tracker = BurnTracker::default();
+        assert!(tracker.is_intact());
+        tracker.rings[1].slots.pop();
+        assert!(!tracker.is_intact());
+    }
 
     #[test]
     fn a_burst_of_failures_fires_the_fast_rule_and_recovery_resolves_it() {

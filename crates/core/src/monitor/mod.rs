@@ -185,6 +185,15 @@ impl ServerMonitor {
         self.forget_closed();
     }
 
+    /// Whether a deserialised monitor holds together (its open incident exists, its burn
+    /// windows have their sizes): a stored one damaged outside this code is refused, not run.
+    pub fn is_intact(&self) -> bool {
+        self.burn.is_intact()
+            && self
+                .open_incident
+                .is_none_or(|index| index < self.incidents.len())
+    }
+
     /// Puts stored days back, after the rest of the monitor was deserialised: `records` are
     /// every stored day from `from_day` on (days not given count as no data). Days before
     /// `from_day` are not held, so writes to them are never handed to the store: a partial

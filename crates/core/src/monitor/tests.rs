@@ -454,6 +454,15 @@ fn an_hour_with_p95_over_the_threshold_is_a_p3_event() {
 }
 
 #[test]
+fn a_monitor_whose_open_incident_is_missing_is_not_intact() {
+    let probes = log(&every_minute("10:00", "10:05", "failed transport 10"));
+    let mut m = monitor("example.com", MonitorConfig::default(), &probes);
+    assert!(m.is_intact());
+    m.incidents.clear();
+    assert!(!m.is_intact());
+}
+
+#[test]
 fn what_a_failed_write_held_is_handed_over_again_until_saved() {
     let probes = log(&every_minute("10:00", "10:05", "failed transport 10"));
     let mut m = monitor("example.com", MonitorConfig::default(), &probes);
