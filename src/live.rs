@@ -389,21 +389,12 @@ async fn probe(url: &str) -> ProbeReport {
         // Monitors are checked when added; a stored one damaged since fails, it does not stop
         // the round.
         Err(error) => ProbeReport {
-            url: url.to_owned(),
-            outcome: mcp_status_core::Outcome::Failed,
-            layer: Some(mcp_status_core::Layer::Transport),
             error: Some(format!("The monitor's URL is not valid: {error}")),
-            hint: None,
-            latency_ms: 0,
-            timeout_ms: 0,
-            steps: Vec::new(),
-            transport: None,
-            protocol_version: None,
-            server: None,
-            tools: None,
-            auth: None,
-            contract_hash: None,
-            metadata_hash: None,
+            ..ProbeReport::bare(
+                url,
+                mcp_status_core::Outcome::Failed,
+                Some(mcp_status_core::Layer::Transport),
+            )
         },
     }
 }

@@ -28,21 +28,9 @@ fn container() -> web_sys::HtmlElement {
 /// A report with nothing in it but its verdict.
 fn report_with(outcome: Outcome, layer: Option<Layer>) -> ProbeReport {
     ProbeReport {
-        url: "http://127.0.0.1:1/mcp".into(),
-        outcome,
-        layer,
-        error: None,
-        hint: None,
         latency_ms: 12,
         timeout_ms: 10_000,
-        steps: vec![],
-        transport: None,
-        protocol_version: None,
-        server: None,
-        tools: None,
-        auth: None,
-        contract_hash: None,
-        metadata_hash: None,
+        ..ProbeReport::bare("http://127.0.0.1:1/mcp", outcome, layer)
     }
 }
 

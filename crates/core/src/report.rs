@@ -240,6 +240,28 @@ pub struct ProbeReport {
 }
 
 impl ProbeReport {
+    /// A report with its outcome and nothing else learnt: no steps, no findings. For a probe
+    /// that could not start, and for tests that fill in what they need.
+    pub fn bare(url: &str, outcome: Outcome, layer: Option<Layer>) -> ProbeReport {
+        ProbeReport {
+            url: url.to_owned(),
+            outcome,
+            layer,
+            error: None,
+            hint: None,
+            latency_ms: 0,
+            timeout_ms: 0,
+            steps: Vec::new(),
+            transport: None,
+            protocol_version: None,
+            server: None,
+            tools: None,
+            auth: None,
+            contract_hash: None,
+            metadata_hash: None,
+        }
+    }
+
     pub fn tool_count(&self) -> Option<usize> {
         self.tools.as_ref().map(Vec::len)
     }

@@ -232,21 +232,10 @@ mod tests {
     fn a_probe_report_becomes_a_line_that_reads_back() {
         use crate::report::ProbeReport;
         let report = ProbeReport {
-            url: "https://a.example/mcp".into(),
-            outcome: Outcome::Failed,
-            layer: Some(Layer::Tools),
             error: Some("tools/list returned JSON-RPC error -32603: boom".into()),
-            hint: None,
             latency_ms: 120,
             timeout_ms: 10_000,
-            steps: vec![],
-            transport: None,
-            protocol_version: None,
-            server: None,
-            tools: None,
-            auth: None,
-            contract_hash: None,
-            metadata_hash: None,
+            ..ProbeReport::bare("https://a.example/mcp", Outcome::Failed, Some(Layer::Tools))
         };
         let at = 1_795_269_600_123;
         let probe = ProbeRecord::of_report(at, &report);
