@@ -9,7 +9,7 @@ Leptos always turns on its server functions' browser support, which links `wasm-
 three JS classes (IntoUnderlyingSource, …) exported from the wasm for JS to call. The page
 has no server functions and never calls them, but exports are roots the optimiser must
 keep. Their exports are removed here and wasm-opt drops the code only they reached; the
-classes leave the glue. About 2.5 KB of the page's transfer.
+classes leave the glue. About 2 KB of the page's transfer.
 
 wasm-bindgen names every import after its JS function plus a 16-digit hash
 (`__wbg_get_a16b...`), in the wasm and again in the JS glue: 200-odd random hex strings

@@ -55,6 +55,16 @@ fn ndjson(server: &str, probes: &[ProbeRecord]) -> String {
         .collect()
 }
 
+/// A fresh database holding `probes()` of server "demo", imported.
+async fn with_demo_history(name: &str) -> (Database, Vec<ProbeRecord>) {
+    let database = fresh(name).await;
+    let probes = probes();
+    history::import(&database, &ndjson("demo", &probes), BadLines::Refuse)
+        .await
+        .unwrap();
+    (database, probes)
+}
+
 fn replayed(probes: &[ProbeRecord]) -> ServerMonitor {
     let mut monitor = ServerMonitor::new(MonitorConfig::default(), "demo.onrender.com").unwrap();
     for probe in probes {
@@ -224,11 +234,7 @@ async fn importing_the_same_file_twice_adds_nothing() {
 
 #[wasm_bindgen_test]
 async fn export_wipe_import_gives_the_same_uptimes() {
-    let database = fresh("round-trip").await;
-    let probes = probes();
-    history::import(&database, &ndjson("demo", &probes), BadLines::Refuse)
-        .await
-        .unwrap();
+    let (database, probes) = with_demo_history("round-trip").await;
     let now = probes.last().unwrap().at + MINUTE;
     let before = loaded_windows(&database, now).await;
     assert_eq!(before, windows(&replayed(&probes), now));
@@ -250,11 +256,7 @@ async fn export_wipe_import_gives_the_same_uptimes() {
 
 #[wasm_bindgen_test]
 async fn pruning_drops_old_raw_probes_and_keeps_rollups() {
-    let database = fresh("prune").await;
-    let probes = probes();
-    history::import(&database, &ndjson("demo", &probes), BadLines::Refuse)
-        .await
-        .unwrap();
+    let (database, probes) = with_demo_history("prune").await;
     let now = probes.last().unwrap().at + MINUTE;
     let before = loaded_windows(&database, now).await;
     // Keep one day of raw probes: the first day's go, its rollups stay.
@@ -373,11 +375,7 @@ async fn events_at_the_same_instant_from_different_rounds_are_all_kept() {
 
 #[wasm_bindgen_test]
 async fn damaged_records_are_named_and_left_out_the_rest_loads() {
-    let database = fresh("damaged").await;
-    let probes = probes();
-    history::import(&database, &ndjson("demo", &probes), BadLines::Refuse)
-        .await
-        .unwrap();
+    let (database, probes) = with_demo_history("damaged").await;
     let tx = database
         .transaction(
             &[schema::ENGINE, schema::ROLLUPS],
