@@ -6,12 +6,14 @@ use crate::browser::location::{current_route, on_route_change};
 use crate::components::monitors::MonitorsPage;
 use crate::components::quick_check::QuickCheck;
 use crate::components::settings::SettingsPage;
+use crate::components::status_page::StatusPage;
 use crate::live::Live;
 use crate::route::Route;
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Page {
+    Status,
     Check,
     Monitors,
     Settings,
@@ -19,8 +21,9 @@ enum Page {
 
 fn page_of(route: &Route) -> Page {
     match route {
-        Route::Home | Route::Check { .. } => Page::Check,
-        Route::Monitors => Page::Monitors,
+        Route::Status | Route::Server(_) | Route::Review => Page::Status,
+        Route::QuickCheck | Route::Check { .. } => Page::Check,
+        Route::Monitors | Route::AddMonitor(_) => Page::Monitors,
         Route::Settings => Page::Settings,
     }
 }
@@ -42,7 +45,8 @@ pub fn App() -> impl IntoView {
                 "mcp-status"
             </a>
             <nav aria-label="Main">
-                <a href="#/" aria-current=current(Page::Check)>"Quick check"</a>
+                <a href="#/" aria-current=current(Page::Status)>"Status"</a>
+                <a href="#/check" aria-current=current(Page::Check)>"Quick check"</a>
                 <a href="#/monitors" aria-current=current(Page::Monitors)>"My monitors"</a>
                 <a href="#/settings" aria-current=current(Page::Settings)>"Settings"</a>
             </nav>
@@ -62,6 +66,9 @@ pub fn App() -> impl IntoView {
                         }
                     })
             }}
+            <div hidden=hidden(Page::Status)>
+                <StatusPage live />
+            </div>
             <div hidden=hidden(Page::Check)>
                 <QuickCheck />
             </div>

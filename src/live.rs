@@ -5,7 +5,7 @@
 use crate::browser::db::history::{self, ServerWrite};
 use crate::browser::db::{self, DbError};
 use crate::browser::leader::{self, Leadership};
-use crate::browser::{channel, clock, probe_driver};
+use crate::browser::{channel, clock, probe_driver, site_file};
 use idb::Database;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,14 +14,16 @@ use mcp_status_core::monitor::record::{Millis, ProbeRecord, DAY};
 use mcp_status_core::monitor::replay::host_of;
 use mcp_status_core::monitor::rollup::Uptime;
 use mcp_status_core::monitor::state::State;
-use mcp_status_core::monitor::store::LocalMonitor;
 use mcp_status_core::monitor::ServerMonitor;
+use mcp_status_core::site::{ServerConfig, SiteConfig, SiteError};
 use mcp_status_core::sorted::SortedMap;
+use mcp_status_core::status::{self, Condition, Window};
 use mcp_status_core::{Environment, Probe, ProbeConfig, ProbeReport, Target};
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::task::Poll;
 
 /// Broadcast after the prober stored a round.
@@ -33,16 +35,51 @@ const TICK_MS: u32 = 1_000;
 /// Writes that hit a full disk are retried this many times, each after pruning a day.
 const QUOTA_RETRIES: usize = 5;
 
-/// What a monitor's row shows.
+/// Where a server the page shows comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// `status.json`, in this group.
+    Site { group: Option<String> },
+    /// Added by the user in this browser ("my monitors").
+    Local,
+    /// Known only from imported history: shown, not probed.
+    Imported,
+}
+
+/// What a server's row shows: all of it computed when the history changes, so rows render
+/// from plain data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerView {
     pub server: String,
     pub url: String,
-    /// `None`: history only (imported), not probed from this browser.
+    pub source: Source,
+    /// Seconds between live probes from this page; `None`: not probed here.
     pub cadence_s: Option<u32>,
     pub state: State,
+    pub condition: Condition,
+    pub last: Option<ProbeRecord>,
     pub last_probe_at: Option<Millis>,
-    pub day: Uptime,
+    pub next_probe_at: Option<Millis>,
+    /// Both uptimes over each of `Window::ALL`.
+    pub windows: [Uptime; 4],
+    /// One per UTC day, oldest first, today last: `(day start, uptime)`.
+    pub days: Vec<(Millis, Uptime)>,
+}
+
+impl ServerView {
+    pub fn window(&self, window: Window) -> &Uptime {
+        &self.windows[Window::ALL.iter().position(|w| *w == window).unwrap_or(0)]
+    }
+}
+
+/// `status.json` as the page found it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Site {
+    Loading,
+    /// There is none: the page shows the user's own monitors only.
+    Missing,
+    Broken(SiteError),
+    Loaded(Arc<SiteConfig>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +95,7 @@ pub enum Prober {
 /// The page's live state: signals for the views, and the engines behind them.
 #[derive(Clone, Copy)]
 pub struct Live {
+    pub site: RwSignal<Site>,
     pub servers: RwSignal<Vec<ServerView>>,
     pub prober: RwSignal<Prober>,
     /// A problem the user should know about (storage unavailable, disk full…).
@@ -68,15 +106,41 @@ pub struct Live {
 
 #[derive(Default)]
 struct Engines {
-    monitors: SortedMap<String, LocalMonitor>,
+    /// What the page probes: the site's servers, then the user's monitors.
+    watched: SortedMap<String, Watched>,
     /// Server → (url, engine).
     engines: SortedMap<String, (String, ServerMonitor)>,
+    last: SortedMap<String, ProbeRecord>,
     probing: bool,
+    /// When this page started probing, and a random number of this visit: together they
+    /// spread the first probes (`status::jitter`).
+    opened: Millis,
+    seed: u64,
+}
+
+#[derive(Debug, Clone)]
+struct Watched {
+    config: ServerConfig,
+    source: Source,
+}
+
+impl Engines {
+    /// The first probe of a server waits for its jitter after the page opened.
+    fn next_probe_at(&self, index: usize, watched: &Watched) -> Millis {
+        let cadence = watched.config.monitor.cadence;
+        let last = self
+            .engines
+            .get(&watched.config.name)
+            .and_then(|(_, e)| e.last_probe_at());
+        let jitter = status::jitter(self.seed.wrapping_add(index as u64), cadence);
+        status::next_probe_at(last, cadence, self.opened, jitter)
+    }
 }
 
 impl Live {
     pub fn new() -> Live {
         Live {
+            site: RwSignal::new(Site::Loading),
             servers: RwSignal::new(Vec::new()),
             prober: RwSignal::new(Prober::Starting),
             notice: RwSignal::new(None),
@@ -85,9 +149,25 @@ impl Live {
         }
     }
 
-    /// Opens storage, shows what it holds, and takes part in choosing the prober.
+    /// Reads `status.json`, opens storage, shows what it holds, and takes part in choosing
+    /// the prober.
     pub fn start(self) {
         spawn_local(async move {
+            let site = match site_file::load().await {
+                Ok(Some(site)) => Site::Loaded(Arc::new(site)),
+                Ok(None) => Site::Missing,
+                Err(error) => Site::Broken(error),
+            };
+            self.site.set(site);
+            {
+                let engines = self.engines.get_value();
+                let mut engines = engines.borrow_mut();
+                engines.opened = now();
+                engines.seed = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+            }
+            // The site's servers show at once, before storage answers: no layout shift.
+            self.rewatch(SortedMap::new());
+            self.refresh_views();
             let database = match db::open(db::NAME).await {
                 Ok(database) => Rc::new(database),
                 Err(error) => {
@@ -110,6 +190,37 @@ impl Live {
                 spawn_local(self.probe_forever());
             });
         });
+    }
+
+    /// What the page probes: the site's servers (those it may probe live), then the user's
+    /// monitors whose names the site does not already use.
+    fn rewatch(&self, monitors: SortedMap<String, mcp_status_core::monitor::store::LocalMonitor>) {
+        let site = self.site.get_untracked();
+        let engines = self.engines.get_value();
+        let mut engines = engines.borrow_mut();
+        engines.watched = SortedMap::new();
+        if let Site::Loaded(site) = &site {
+            for server in &site.servers {
+                let source = Source::Site {
+                    group: server.group.clone(),
+                };
+                let watched = Watched {
+                    config: server.clone(),
+                    source,
+                };
+                engines.watched.insert(server.name.clone(), watched);
+            }
+        }
+        for monitor in monitors.into_values() {
+            if engines.watched.contains_key(&monitor.server) {
+                continue;
+            }
+            let watched = Watched {
+                config: ServerConfig::of_local(&monitor),
+                source: Source::Local,
+            };
+            engines.watched.insert(monitor.server, watched);
+        }
     }
 
     pub fn database(&self) -> Option<Rc<Database>> {
@@ -137,39 +248,63 @@ impl Live {
                         damaged.join(", ")
                     )));
                 }
+                self.rewatch(monitors);
                 let engines = self.engines.get_value();
                 let mut engines = engines.borrow_mut();
-                engines.monitors = monitors;
-                engines.engines = loaded
-                    .into_iter()
-                    .map(|l| (l.server, (l.url, l.monitor)))
-                    .collect();
+                engines.last = SortedMap::new();
+                engines.engines = SortedMap::new();
+                for loaded in loaded {
+                    if let Some(last) = loaded.last {
+                        engines.last.insert(loaded.server.clone(), last);
+                    }
+                    let entry = (loaded.url, loaded.monitor);
+                    engines.engines.insert(loaded.server, entry);
+                }
+                // The config may have changed since an engine was stored: today's rules apply.
+                let engines = &mut *engines;
+                for (server, watched) in engines.watched.iter() {
+                    if let Some((_, engine)) = engines.engines.get_mut(server) {
+                        let config = &watched.config;
+                        if engine.config() != &config.monitor {
+                            // Checked when read: a refusal leaves the stored rules.
+                            let _ = engine.reconfigure(config.monitor.clone(), &host_of(&config.url));
+                        }
+                    }
+                }
             }
             (Err(error), _) | (_, Err(error)) => self.storage_failed(&error),
         }
         self.refresh_views();
     }
 
-    /// One view per server the page knows: the user's monitors, and servers whose history
-    /// was imported (shown, not probed).
+    /// One view per server the page knows: the site's servers, the user's monitors, and
+    /// servers whose history was imported (shown, not probed).
     fn refresh_views(&self) {
         let now = now();
         let engines = self.engines.get_value();
         let engines = engines.borrow();
         let mut servers: SortedMap<&str, ServerView> = SortedMap::new();
         for (server, (url, engine)) in &engines.engines {
-            servers.insert(server, view_of(server, url, None, Some(engine), now));
+            let last = engines.last.get(server);
+            let view = view_of(server, url, Source::Imported, Some(engine), last, now);
+            servers.insert(server, view);
         }
-        for monitor in engines.monitors.values() {
-            let engine = engines.engines.get(&monitor.server).map(|(_, e)| e);
-            let view = view_of(
-                &monitor.server,
-                &monitor.url,
-                Some(monitor.cadence_s),
-                engine,
-                now,
+        for (index, watched) in engines.watched.values().enumerate() {
+            let config = &watched.config;
+            let engine = engines.engines.get(&config.name).map(|(_, e)| e);
+            let last = engines.last.get(&config.name);
+            let source = watched.source.clone();
+            let mut view = view_of(&config.name, &config.url, source, engine, last, now);
+            if config.live {
+                view.cadence_s = Some((config.monitor.cadence / 1_000) as u32);
+                view.next_probe_at = Some(engines.next_probe_at(index, watched));
+            }
+            view.condition = Condition::of(
+                view.state,
+                last.map(|l| l.outcome),
+                config.monitor.in_maintenance(now),
             );
-            servers.insert(&monitor.server, view);
+            servers.insert(&config.name, view);
         }
         self.servers.set(servers.into_values().collect());
     }
@@ -178,14 +313,16 @@ impl Live {
         self.notice.set(Some(format!("{error}.")));
     }
 
-    /// The prober: every tick, probes the monitors that are due, stores the round, tells the
-    /// other tabs. Starts from what storage holds: another tab may have probed until now.
+    /// The prober: every tick, probes the servers that are due, stores the round, tells the
+    /// other tabs. Starts from what storage holds: another tab may have probed until now. A
+    /// hidden tab does not probe; when it is shown again, each server overdue gets one probe
+    /// (spec section 9).
     async fn probe_forever(self) {
         self.reload().await;
         self.prune().await;
         let mut last_prune = now();
         loop {
-            let due = self.due(now());
+            let due = if clock::hidden() { Vec::new() } else { self.due(now()) };
             if !due.is_empty() {
                 self.round(due).await;
             }
@@ -197,50 +334,48 @@ impl Live {
         }
     }
 
-    /// Monitors whose next probe is due: never probed, or a cadence since the last probe.
-    fn due(&self, now: Millis) -> Vec<LocalMonitor> {
+    /// Servers whose next probe is due: never sooner than a cadence after the last probe.
+    fn due(&self, now: Millis) -> Vec<ServerConfig> {
         let engines = self.engines.get_value();
         let engines = engines.borrow();
         if engines.probing {
             return Vec::new();
         }
         engines
-            .monitors
+            .watched
             .values()
-            .filter(|monitor| {
-                let last = engines
-                    .engines
-                    .get(&monitor.server)
-                    .and_then(|(_, e)| e.last_probe_at());
-                last.is_none_or(|last| now - last >= Millis::from(monitor.cadence_s) * 1_000)
-            })
-            .cloned()
+            .enumerate()
+            .filter(|(index, w)| w.config.live && engines.next_probe_at(*index, w) <= now)
+            .map(|(_, w)| w.config.clone())
             .collect()
     }
 
     /// Probes `due` concurrently, then stores the round in one transaction. The engines forget
     /// what the round handed over only once it is stored.
-    async fn round(self, due: Vec<LocalMonitor>) {
+    async fn round(self, due: Vec<ServerConfig>) {
         let engines = self.engines.get_value();
         engines.borrow_mut().probing = true;
         self.add_engines(&due).await;
-        let due: Vec<LocalMonitor> = due
+        let due: Vec<ServerConfig> = due
             .into_iter()
-            .filter(|monitor| engines.borrow().engines.contains_key(&monitor.server))
+            .filter(|server| engines.borrow().engines.contains_key(&server.name))
             .collect();
-        let probes = due.iter().map(|monitor| async move {
+        let probes = due.iter().map(|server| async move {
             let at = now();
-            (monitor, at, probe(&monitor.url).await)
+            (server, at, probe(&server.url, server.timeout_ms).await)
         });
         let results = together(probes.collect()).await;
         let writes: Vec<ServerWrite> = {
             let mut engines = engines.borrow_mut();
+            let engines = &mut *engines;
             results
                 .into_iter()
-                .filter_map(|(monitor, at, report)| {
-                    let (url, engine) = engines.engines.get_mut(&monitor.server)?;
-                    url.clone_from(&monitor.url);
-                    Some(round_write(monitor, at, &report, engine))
+                .filter_map(|(server, at, report)| {
+                    let (url, engine) = engines.engines.get_mut(&server.name)?;
+                    url.clone_from(&server.url);
+                    let (write, probe) = round_write(server, at, &report, engine);
+                    engines.last.insert(server.name.clone(), probe);
+                    Some(write)
                 })
                 .collect()
         };
@@ -263,32 +398,32 @@ impl Live {
     /// for their servers (imported history, or a monitor removed and added again): a fresh
     /// engine's first write must extend a stored day, not replace it. A monitor whose days
     /// cannot be read is left out of this round.
-    async fn add_engines(&self, due: &[LocalMonitor]) {
+    async fn add_engines(&self, due: &[ServerConfig]) {
         let Some(database) = self.database() else {
             return;
         };
         let engines = self.engines.get_value();
-        for monitor in due {
-            if engines.borrow().engines.contains_key(&monitor.server) {
+        for server in due {
+            if engines.borrow().engines.contains_key(&server.name) {
                 continue;
             }
             let from = now().div_euclid(DAY) - history::DAYS_IN_MEMORY;
-            let days = match history::stored_days(&database, &monitor.server, from).await {
+            let days = match history::stored_days(&database, &server.name, from).await {
                 Ok(days) => days,
                 Err(error) => {
                     self.storage_failed(&error);
                     continue;
                 }
             };
-            // Stored monitors were checked when added; defaults if one was damaged since.
-            let mut engine = ServerMonitor::new(monitor.config(), &host_of(&monitor.url))
+            // Configs were checked when read; defaults if a stored monitor was damaged since.
+            let mut engine = ServerMonitor::new(server.monitor.clone(), &host_of(&server.url))
                 .or_else(|_| ServerMonitor::new(Default::default(), ""))
                 .unwrap_or_else(|_| unreachable!("defaults are valid"));
             engine.restore_rollups(from, days);
             engines
                 .borrow_mut()
                 .engines
-                .insert(monitor.server.clone(), (monitor.url.clone(), engine));
+                .insert(server.name.clone(), (server.url.clone(), engine));
         }
     }
 
@@ -340,46 +475,64 @@ impl Default for Live {
 fn view_of(
     server: &str,
     url: &str,
-    cadence_s: Option<u32>,
+    source: Source,
     engine: Option<&ServerMonitor>,
+    last: Option<&ProbeRecord>,
     now: Millis,
 ) -> ServerView {
+    let uptime = |span| engine.map_or_else(|| Uptime::of(&Default::default(), span), |e| e.uptime(now, span));
+    let state = engine.map_or(State::Unknown, ServerMonitor::state);
     ServerView {
         server: server.to_owned(),
         url: url.to_owned(),
-        cadence_s,
-        state: engine.map_or(State::Unknown, ServerMonitor::state),
+        source,
+        cadence_s: None,
+        state,
+        condition: Condition::of(state, last.map(|l| l.outcome), false),
+        last: last.cloned(),
         last_probe_at: engine.and_then(ServerMonitor::last_probe_at),
-        day: engine.map_or_else(
-            || Uptime::of(&Default::default(), DAY),
-            |e| e.uptime(now, DAY),
-        ),
+        next_probe_at: None,
+        windows: Window::ALL.map(|w| uptime(w.span())),
+        days: match engine {
+            Some(engine) => engine.days(now, DAYS_SHOWN),
+            None => {
+                let today = now.div_euclid(DAY);
+                (today + 1 - DAYS_SHOWN as i64..=today)
+                    .map(|day| (day * DAY, Uptime::of(&Default::default(), DAY)))
+                    .collect()
+            }
+        },
     }
 }
 
+/// The daily bars: 90 days, today included.
+pub const DAYS_SHOWN: usize = 90;
+
 /// What one probe adds to storage: its line, the tool list when it changed, and what the
-/// engine holds unsaved.
+/// engine holds unsaved; and the probe as the engine saw it.
 fn round_write(
-    monitor: &LocalMonitor,
+    server: &ServerConfig,
     at: Millis,
     report: &ProbeReport,
     engine: &mut ServerMonitor,
-) -> ServerWrite {
+) -> (ServerWrite, ProbeRecord) {
     let probe = ProbeRecord::of_report(at, report);
     let changed_tools = engine.last_fingerprint() != probe.contract_hash.zip(probe.metadata_hash);
     engine.ingest(&probe);
     let snapshot = (changed_tools && report.tools.is_some())
         .then(|| (at, serde_json::to_string(&report.tools).unwrap_or_default()));
-    ServerWrite {
-        lines: vec![(at, line_of(&monitor.server, &monitor.url, &probe))],
+    let write = ServerWrite {
+        lines: vec![(at, line_of(&server.name, &server.url, &probe))],
         snapshot,
-        ..ServerWrite::of_monitor(&monitor.server, &monitor.url, engine)
-    }
+        ..ServerWrite::of_monitor(&server.name, &server.url, engine)
+    };
+    (write, probe)
 }
 
-async fn probe(url: &str) -> ProbeReport {
+async fn probe(url: &str, timeout_ms: Option<u64>) -> ProbeReport {
     let config = ProbeConfig {
         environment: Environment::Browser,
+        timeout_ms,
         ..ProbeConfig::default()
     };
     match Target::parse(url) {

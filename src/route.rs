@@ -4,19 +4,27 @@
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
+    /// The status page: the site's servers and the user's monitors.
+    Status,
+    /// One server's detail: latency, probes, incidents, drift, tools.
+    Server(String),
+    /// The morning review: failures and events of the last 24 hours.
+    Review,
     /// The quick check with nothing checked yet.
-    Home,
+    QuickCheck,
     /// The quick check of `url` (exactly as typed: validation happens on the page), with an
     /// optional probe timeout in seconds (`&timeout=30`).
     Check { url: String, timeout_s: Option<u32> },
     /// The user's own monitors.
     Monitors,
+    /// The user's monitors, with the form filled in for this URL (from the quick check).
+    AddMonitor(String),
     /// Storage: usage, export, import, retention.
     Settings,
 }
 
 impl Route {
-    /// Parses `location.hash` (with or without the leading `#`). Unknown routes are `Home`.
+    /// Parses `location.hash` (with or without the leading `#`). Unknown routes are `Status`.
     pub fn from_hash(hash: &str) -> Route {
         let hash = hash.strip_prefix('#').unwrap_or(hash);
         let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
@@ -34,17 +42,26 @@ impl Route {
                         _ => {}
                     }
                 }
-                url.map_or(Route::Home, |url| Route::Check { url, timeout_s })
+                url.map_or(Route::QuickCheck, |url| Route::Check { url, timeout_s })
             }
-            "/monitors" | "monitors" => Route::Monitors,
+            "/review" | "review" => Route::Review,
+            "/monitors" | "monitors" => form_urlencoded::parse(query.as_bytes())
+                .find(|(key, _)| key == "url")
+                .map_or(Route::Monitors, |(_, url)| Route::AddMonitor(url.into_owned())),
             "/settings" | "settings" => Route::Settings,
-            _ => Route::Home,
+            other => match other.trim_start_matches('/').strip_prefix("server/") {
+                Some(name) if !name.is_empty() => Route::Server(decode(name)),
+                _ => Route::Status,
+            },
         }
     }
 
     pub fn to_hash(&self) -> String {
         match self {
-            Route::Home => "#/".to_owned(),
+            Route::Status => "#/".to_owned(),
+            Route::Server(name) => format!("#/server/{}", encode(name)),
+            Route::Review => "#/review".to_owned(),
+            Route::QuickCheck => "#/check".to_owned(),
             Route::Check { url, timeout_s } => {
                 let mut query = form_urlencoded::Serializer::new(String::new());
                 query.append_pair("url", url);
@@ -54,7 +71,27 @@ impl Route {
                 format!("#/check?{}", query.finish())
             }
             Route::Monitors => "#/monitors".to_owned(),
+            Route::AddMonitor(url) => {
+                let query = form_urlencoded::Serializer::new(String::new())
+                    .append_pair("url", url)
+                    .finish();
+                format!("#/monitors?{query}")
+            }
             Route::Settings => "#/settings".to_owned(),
         }
     }
+}
+
+/// A server name as one path segment: everything but unreserved characters percent-encoded.
+fn encode(name: &str) -> String {
+    form_urlencoded::byte_serialize(name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+fn decode(segment: &str) -> String {
+    form_urlencoded::parse(format!("n={segment}").as_bytes())
+        .next()
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default()
 }

@@ -53,9 +53,15 @@ fn routes_round_trip_through_the_fragment() {
             assert_eq!(Route::from_hash(&route.to_hash()), route, "{url}");
         }
     }
-    assert_eq!(Route::from_hash(""), Route::Home);
-    assert_eq!(Route::from_hash("#/nowhere"), Route::Home);
-    assert_eq!(Route::from_hash("#/check"), Route::Home);
+    assert_eq!(Route::from_hash(""), Route::Status);
+    assert_eq!(Route::from_hash("#/nowhere"), Route::Status);
+    assert_eq!(Route::from_hash("#/check"), Route::QuickCheck);
+    assert_eq!(Route::from_hash("#/review"), Route::Review);
+    assert_eq!(Route::from_hash("#/server/"), Route::Status);
+    for name in ["everything", "a b/c?d#e%f+g", "ünï"] {
+        let route = Route::Server(name.into());
+        assert_eq!(Route::from_hash(&route.to_hash()), route, "{name}");
+    }
     assert_eq!(
         Route::from_hash("#/check?url=x&timeout=abc"),
         Route::Check {

@@ -9,4 +9,5 @@ pub mod frame;
 pub mod leader;
 pub mod location;
 pub mod probe_driver;
+pub mod site_file;
 pub mod storage;

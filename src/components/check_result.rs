@@ -34,6 +34,7 @@ pub fn CheckResult(report: ProbeReport) -> impl IntoView {
         url: report.url.clone(),
         timeout_s: None,
     });
+    let add = Route::AddMonitor(report.url.clone()).to_hash();
     let tool_count = report.tool_count();
     // The same object as `mcp-status check --json`.
     let json = serde_json::to_string_pretty(&CheckSummary::from(&report)).unwrap_or_default();
@@ -146,6 +147,8 @@ pub fn CheckResult(report: ProbeReport) -> impl IntoView {
                 <button type="button" class="secondary" on:click=move |_| copy_to_clipboard(&json)>
                     "Copy as JSON"
                 </button>
+                " "
+                <a class="add-monitor-link" href=add>"Add to my monitors"</a>
             </p>
         </section>
     }

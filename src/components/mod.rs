@@ -4,4 +4,6 @@ pub mod check_progress;
 pub mod check_result;
 pub mod monitors;
 pub mod quick_check;
+pub mod server_row;
 pub mod settings;
+pub mod status_page;

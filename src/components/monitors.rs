@@ -1,14 +1,13 @@
-//! "My monitors": servers the user watches from this browser, their state and last day, and a
-//! form to add one. History is kept in the browser (see Settings).
+//! "My monitors": the servers the user watches from this browser, to add, edit and remove.
+//! Their rows are on the status page; history is kept in the browser (see Settings).
 
+use crate::browser::location::{current_route, on_route_change};
 use crate::browser::{db::history, storage};
-use crate::live::{now, Live, Prober, ServerView};
+use crate::live::{Live, Prober, ServerView, Source};
+use crate::route::Route;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mcp_status_core::monitor::record::Millis;
-use mcp_status_core::monitor::state::State;
 use mcp_status_core::monitor::store::LocalMonitor;
-use mcp_status_core::text::decimal;
 use mcp_status_core::Target;
 
 /// Cadences offered, in seconds.
@@ -26,10 +25,10 @@ pub fn MonitorsPage(live: Live) -> impl IntoView {
     let url = RwSignal::new(String::new());
     let cadence = RwSignal::new(60u32);
     let error = RwSignal::new(None::<String>);
-    let clock = RwSignal::new(now());
-    let ticker = gloo_timers::callback::Interval::new(1_000, move || clock.set(now()));
-    // The page lives as long as the app: so does its clock.
-    ticker.forget();
+    // The monitor being edited: its name is its history's key, so it cannot change.
+    let editing = RwSignal::new(None::<String>);
+    follow_route(current_route(), url, name);
+    on_route_change(move |route| follow_route(route, url, name));
 
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -45,14 +44,14 @@ pub fn MonitorsPage(live: Live) -> impl IntoView {
             ));
         }
         // A server known only from imported history can be monitored: its history goes on.
-        if live
+        let taken = live
             .servers
             .get_untracked()
             .iter()
-            .any(|s| s.server == server && s.cadence_s.is_some())
-        {
+            .any(|s| s.server == server && s.source != Source::Imported);
+        if taken && editing.get_untracked().as_ref() != Some(&server) {
             return error.set(Some(format!(
-                "There is already a monitor named “{server}”."
+                "There is already a server named “{server}” on this page."
             )));
         }
         let Some(database) = live.database() else {
@@ -67,6 +66,7 @@ pub fn MonitorsPage(live: Live) -> impl IntoView {
         spawn_local(async move {
             match history::save_monitor(&database, &monitor).await {
                 Ok(()) => {
+                    editing.set(None);
                     name.set(String::new());
                     url.set(String::new());
                     // Monitors are worth keeping through storage pressure.
@@ -89,35 +89,45 @@ pub fn MonitorsPage(live: Live) -> impl IntoView {
             }
         });
     };
+    let edit = move |view: &ServerView| {
+        editing.set(Some(view.server.clone()));
+        name.set(view.server.clone());
+        url.set(view.url.clone());
+        cadence.set(view.cadence_s.unwrap_or(60));
+        error.set(None);
+    };
 
     view! {
         <section class="monitors" aria-labelledby="monitors-title">
             <h1 id="monitors-title">"My monitors"</h1>
             <p class="lede">
-                "Servers this browser probes while the page is open. Their history stays in "
-                "this browser; time when no tab was open counts as no data, never as up."
+                "Servers this browser probes while the page is open, shown on the status page "
+                "apart from the published ones. Their history stays in this browser; time when "
+                "no tab was open counts as no data, never as up."
             </p>
             <p class="prober" data-prober=move || prober_attr(live.prober.get())>
                 {move || prober_text(live.prober.get())}
             </p>
             <ul class="monitor-list">
                 {move || {
-                    let now = clock.get();
                     live.servers
                         .get()
                         .into_iter()
-                        .map(|view| monitor_row(view, now, remove))
+                        .filter(|view| !matches!(view.source, Source::Site { .. }))
+                        .map(|view| monitor_item(view, edit, remove))
                         .collect_view()
                 }}
             </ul>
-            {move || live.servers.with(Vec::is_empty).then(|| view! { <p class="muted">"No monitors yet."</p> })}
             <form class="add-monitor" on:submit=on_submit novalidate>
-                <h2>"Add a monitor"</h2>
+                <h2>
+                    {move || editing.get().map_or("Add a monitor".to_owned(), |n| format!("Edit “{n}”"))}
+                </h2>
                 <label for="monitor-name">"Name"</label>
                 <input
                     id="monitor-name"
                     name="name"
                     autocomplete="off"
+                    readonly=move || editing.get().is_some()
                     prop:value=move || name.get()
                     on:input=move |e| name.set(event_target_value(&e))
                 />
@@ -135,102 +145,62 @@ pub fn MonitorsPage(live: Live) -> impl IntoView {
                 <label for="monitor-cadence">"Probe"</label>
                 <select
                     id="monitor-cadence"
+                    prop:value=move || cadence.get().to_string()
                     on:change=move |e| cadence.set(event_target_value(&e).parse().unwrap_or(60))
                 >
                     {CADENCES
                         .iter()
                         .map(|&(seconds, label)| {
-                            view! {
-                                <option value=seconds.to_string() selected=seconds == 60>
-                                    {label}
-                                </option>
-                            }
+                            view! { <option value=seconds.to_string()>{label}</option> }
                         })
                         .collect_view()}
                 </select>
                 <p class="field-error" role="alert">{move || error.get()}</p>
-                <button type="submit">"Add monitor"</button>
+                <button type="submit">
+                    {move || if editing.get().is_some() { "Save" } else { "Add monitor" }}
+                </button>
             </form>
         </section>
     }
 }
 
-/// One monitor, rendered whole: the list is redrawn every second (for "12 s ago") and after
-/// every round, and static rows cost far less code than reactive ones.
-fn monitor_row(
+/// One of the user's monitors in the list: what it probes, and what can be done with it.
+fn monitor_item(
     view: ServerView,
-    now: Millis,
+    edit: impl Fn(&ServerView) + Copy + 'static,
     remove: impl Fn(String) + Copy + 'static,
 ) -> impl IntoView {
-    let (icon, word) = state_label(view.state);
-    let percent = |ratio: Option<f64>| {
-        ratio.map_or("—".to_owned(), |r| format!("{} %", decimal(r * 100.0, 2)))
-    };
-    let day = view.day;
-    let last = view
-        .last_probe_at
-        .map_or("not yet".to_owned(), |at| ago(now - at));
-    let probes = match view.cadence_s {
-        Some(cadence) => format!("{} in 24 h, every {cadence} s", day.probes),
-        None => format!("{} in 24 h (imported history, not probed here)", day.probes),
+    let what = match view.cadence_s {
+        Some(cadence) => format!("every {cadence} s"),
+        None => "imported history, not probed here".to_owned(),
     };
     let server = view.server.clone();
-    let name = view.server.clone();
-    let state = view.state.as_str();
-    let removable = view.cadence_s.is_some();
+    let probed = view.cadence_s.is_some();
+    let (name, address) = (view.server.clone(), view.url.clone());
+    let key = name.clone();
     view! {
-        <li class="monitor" data-server=name data-state=state>
-            <div class="monitor-head">
-                <span class="state-icon" aria-hidden="true">{icon}</span>
-                <strong class="monitor-name">{view.server}</strong>
-                <span class="state-word">{word}</span>
-            </div>
-            <p class="url">{view.url}</p>
-            <dl class="facts">
-                <dt>"Last probe"</dt>
-                <dd class="last-probe">{last}</dd>
-                <dt>"Last 24 h"</dt>
-                <dd>
-                    <span class="wall-clock-uptime">{percent(day.wall_clock_uptime)}</span>
-                    " wall-clock, "
-                    <span class="slo-uptime">{percent(day.slo_uptime)}</span>
-                    " SLO, "
-                    <span class="coverage">{format!("{} %", decimal(day.coverage * 100.0, 0))}</span>
-                    " coverage"
-                </dd>
-                <dt>"Probes"</dt>
-                <dd class="probe-count">{probes}</dd>
-            </dl>
-            <button
-                type="button"
-                class="link-button"
-                hidden=!removable
-                on:click=move |_| remove(server.clone())
-            >
-                "Remove"
-            </button>
+        <li class="monitor" data-server=key>
+            <strong class="monitor-name">{name}</strong>
+            <span class="url">{address}</span>
+            <span class="muted">{what}</span>
+            <span class="actions" hidden=!probed>
+                <button type="button" class="link-button" on:click=move |_| edit(&view)>
+                    "Edit"
+                </button>
+                <button type="button" class="link-button" on:click=move |_| remove(server.clone())>
+                    "Remove"
+                </button>
+            </span>
         </li>
     }
 }
 
-fn state_label(state: State) -> (&'static str, String) {
-    match state {
-        State::Unknown => ("…", "No data yet".to_owned()),
-        State::Up => ("✓", "Up".to_owned()),
-        State::Confirming { failures } => {
-            ("◐", format!("Failing, confirming ({failures} in a row)"))
-        }
-        State::Down => ("✕", "Down".to_owned()),
-        State::Recovering { passes } => ("◑", format!("Recovering ({passes} in a row)")),
-    }
-}
-
-fn ago(ms: Millis) -> String {
-    let s = (ms / 1000).max(0);
-    match s {
-        0..=59 => format!("{s} s ago"),
-        60..=3599 => format!("{} min ago", s / 60),
-        _ => format!("{} h ago", s / 3600),
+/// `#/monitors?url=…` (the quick check's "Add to my monitors") fills in the form.
+fn follow_route(route: Route, url: RwSignal<String>, name: RwSignal<String>) {
+    if let Route::AddMonitor(address) = route {
+        let host = Target::parse(&address).map(|t| t.host().to_owned()).unwrap_or_default();
+        name.set(host);
+        url.set(address);
     }
 }
 

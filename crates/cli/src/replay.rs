@@ -68,7 +68,7 @@ fn replay(args: &ReplayArgs) -> Result<Value, String> {
     })?;
     let monitors = replay::replay(&history.entries, |server| {
         match site.as_ref().and_then(|s| s.server(server)) {
-            Some(server) => server.monitor_config().map_err(|(_, reason)| reason),
+            Some(server) => Ok(server.monitor.clone()),
             None => Ok(MonitorConfig::default()),
         }
     })?;

@@ -6,6 +6,8 @@
 //! - [`report`]: the verdict vocabulary shared by the page, the CLI and the docs.
 //! - [`fingerprint`]: contract and metadata hashes of a tool list, and tool-list diffs.
 //! - [`platform`]: scale-to-zero hosting platforms and their timeouts.
+//! - [`site`]: `status.json`, read and checked, errors named by their path.
+//! - [`status`]: what the status page says: conditions, the banner, day colours, next probes.
 //! - [`monitor`]: the monitoring engine: hysteresis, cold starts, drift, incidents, alerts,
 //!   uptimes and SLO burn, from a stream of probes.
 //!
@@ -23,6 +25,7 @@ pub mod report;
 pub mod site;
 pub mod sorted;
 pub mod sse;
+pub mod status;
 pub mod summary;
 pub mod target;
 pub mod text;

@@ -36,6 +36,29 @@ impl Platform {
         }
     }
 
+    /// The platform a config names: `render`, `railway`, `fly`, `vercel` or `other`.
+    pub fn from_name(name: &str) -> Option<Platform> {
+        [
+            Platform::Render,
+            Platform::Railway,
+            Platform::Fly,
+            Platform::Vercel,
+            Platform::Other,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == name)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Render => "render",
+            Platform::Railway => "railway",
+            Platform::Fly => "fly",
+            Platform::Vercel => "vercel",
+            Platform::Other => "other",
+        }
+    }
+
     pub fn is_serverless(self) -> bool {
         self != Platform::Other
     }

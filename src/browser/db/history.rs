@@ -11,7 +11,7 @@ use js_sys::Array;
 use mcp_status_core::monitor::config::MonitorConfig;
 use mcp_status_core::monitor::events::{EventRecord, Incident};
 use mcp_status_core::monitor::history::{self as format, BadLines, LineError};
-use mcp_status_core::monitor::record::{Millis, DAY};
+use mcp_status_core::monitor::record::{Millis, ProbeRecord, DAY};
 use mcp_status_core::monitor::replay;
 use mcp_status_core::monitor::rollup::DayRecord;
 use mcp_status_core::monitor::store::{self, Chunk, LocalMonitor, Retention};
@@ -84,6 +84,8 @@ pub struct Loaded {
     pub server: String,
     pub url: String,
     pub monitor: ServerMonitor,
+    /// The last probe, if it was in the last hour or two.
+    pub last: Option<ProbeRecord>,
 }
 
 /// Days of rollups the page holds in memory: the longest window and the 90-day bar.
@@ -163,13 +165,17 @@ async fn fill(tx: &idb::Transaction, writes: &[ServerWrite]) -> Result<usize, Db
 /// The servers' engines with their last `DAYS_IN_MEMORY` days of rollups. A record that does
 /// not read back is left out and named in the second list.
 pub async fn load(database: &Database, now: Millis) -> Result<(Vec<Loaded>, Vec<String>), DbError> {
-    let tx = database.transaction(&[ENGINE, ROLLUPS], TransactionMode::ReadOnly)?;
+    let tx = database.transaction(&[ENGINE, ROLLUPS, PROBES], TransactionMode::ReadOnly)?;
     let engines = tx.object_store(ENGINE)?.get_all(None, None)?.await?;
     let rollups = tx.object_store(ROLLUPS)?;
+    let probes = tx.object_store(PROBES)?;
     let today = now.div_euclid(DAY);
+    // The last probe is in the current or the previous raw record (or long ago: not shown).
+    let recent = (store::chunk_start(now) - store::CHUNK) as f64;
     let mut damaged = Vec::new();
     let mut records = Vec::new();
     let mut reads = Vec::new();
+    let mut lasts = Vec::new();
     for value in engines {
         let bytes = js_sys::Uint8Array::new(&value).to_vec();
         let record = match postcard::from_bytes::<EngineRecord>(&bytes) {
@@ -185,17 +191,23 @@ pub async fn load(database: &Database, now: Millis) -> Result<(Vec<Loaded>, Vec<
             today as f64,
         )?;
         reads.push(rollups.get_all(Some(range.into()), None)?.into_future());
+        let range = server_range(&record.server, recent, f64::INFINITY)?;
+        lasts.push(probes.get_all(Some(range.into()), None)?.into_future());
         records.push(record);
     }
     let mut loaded = Vec::with_capacity(records.len());
-    for (record, days) in records.into_iter().zip(arrived(reads).await) {
+    let (days, lasts) = (arrived(reads).await, arrived(lasts).await);
+    for ((record, days), last) in records.into_iter().zip(days).zip(lasts) {
         let stored = decode_days(days?, &record.server, &mut damaged);
         let mut monitor = record.monitor;
         monitor.restore_rollups(today - DAYS_IN_MEMORY, stored);
+        let texts: Vec<String> = last?.iter().filter_map(JsValue::as_string).collect();
+        let (entries, _) = store::entries_of(texts.iter().map(String::as_str));
         loaded.push(Loaded {
             server: record.server,
             url: record.url,
             monitor,
+            last: entries.into_iter().next_back().map(|entry| entry.probe),
         });
     }
     Ok((loaded, damaged))

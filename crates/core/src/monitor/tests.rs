@@ -237,6 +237,28 @@ fn maintenance_mutes_alerts_and_is_left_out_of_slo_uptime() {
 }
 
 #[test]
+fn a_new_config_applies_from_the_next_probe_and_keeps_the_history() {
+    let mut m = monitor("example.com", MonitorConfig::default(), &log("12:00 ok 300\n12:01 failed http 5"));
+    let stricter = MonitorConfig {
+        failures_to_down: 2,
+        platform: Some(crate::platform::Platform::Render),
+        ..MonitorConfig::default()
+    };
+    m.reconfigure(stricter.clone(), "example.com").unwrap();
+    assert_eq!(m.config(), &stricter);
+    assert_eq!(m.platform(), crate::platform::Platform::Render);
+    m.ingest(&log("12:02 failed http 5")[0]);
+    assert_eq!(m.state(), State::Down, "two failures are enough now");
+    assert_eq!(m.uptime(at("12:03"), HOUR).probes, 3);
+    let invalid = MonitorConfig {
+        slo_target: 2.0,
+        ..MonitorConfig::default()
+    };
+    assert!(m.reconfigure(invalid, "example.com").is_err());
+    assert_eq!(m.config(), &stricter, "a refused config changes nothing");
+}
+
+#[test]
 fn maintenance_windows_over_four_hours_are_refused() {
     let config = MonitorConfig {
         maintenance: vec![MaintenanceWindow {

@@ -1,0 +1,375 @@
+//! What the status page says about servers: each server's condition in a word, the banner over
+//! them all, the colour of a day's bar, when the next probe is due, and the plain sentence that
+//! explains why the two uptimes differ. Pure: the page renders what this decides.
+
+use crate::monitor::record::{Millis, DAY, HOUR};
+use crate::monitor::rollup::Uptime;
+use crate::monitor::state::State;
+use crate::report::Outcome;
+
+/// One server's condition, as the page shows it (icon and word, never colour alone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Condition {
+    /// No probe with data yet (or none in a long while).
+    NoData,
+    Operational,
+    /// Up, but slow, failing unconfirmed (hysteresis), or recovering.
+    Degraded,
+    /// Down, confirmed by consecutive failures.
+    Down,
+    /// Inside a declared maintenance window: whatever probes find, alerting waits.
+    Maintenance,
+}
+
+impl Condition {
+    /// `state` from the engine, the last probe's outcome, whether a maintenance window is on.
+    pub fn of(state: State, last: Option<Outcome>, in_maintenance: bool) -> Condition {
+        if in_maintenance {
+            return Condition::Maintenance;
+        }
+        match state {
+            State::Unknown => Condition::NoData,
+            State::Down => Condition::Down,
+            State::Confirming { .. } | State::Recovering { .. } => Condition::Degraded,
+            State::Up if last == Some(Outcome::Degraded) => Condition::Degraded,
+            State::Up => Condition::Operational,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Condition::NoData => "no_data",
+            Condition::Operational => "operational",
+            Condition::Degraded => "degraded",
+            Condition::Down => "down",
+            Condition::Maintenance => "maintenance",
+        }
+    }
+}
+
+/// The overall banner over every server the page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Banner {
+    /// Nothing measured yet.
+    NoData,
+    Operational,
+    Degraded,
+    /// Some servers are down.
+    PartialOutage,
+    /// Every server with data is down (and there is more than one, or the only one is).
+    MajorOutage,
+    /// Nothing is down, and a maintenance window is on.
+    Maintenance,
+}
+
+impl Banner {
+    pub fn of(conditions: impl IntoIterator<Item = Condition>) -> Banner {
+        let (mut known, mut down, mut degraded, mut maintenance) = (0, 0, 0, 0);
+        for condition in conditions {
+            match condition {
+                Condition::NoData => continue,
+                Condition::Down => down += 1,
+                Condition::Degraded => degraded += 1,
+                Condition::Maintenance => maintenance += 1,
+                Condition::Operational => {}
+            }
+            known += 1;
+        }
+        match () {
+            _ if known == 0 => Banner::NoData,
+            _ if down > 0 && down == known => Banner::MajorOutage,
+            _ if down > 0 => Banner::PartialOutage,
+            _ if maintenance > 0 => Banner::Maintenance,
+            _ if degraded > 0 => Banner::Degraded,
+            _ => Banner::Operational,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Banner::NoData => "no_data",
+            Banner::Operational => "operational",
+            Banner::Degraded => "degraded",
+            Banner::PartialOutage => "partial_outage",
+            Banner::MajorOutage => "major_outage",
+            Banner::Maintenance => "maintenance",
+        }
+    }
+
+    pub fn headline(self) -> &'static str {
+        match self {
+            Banner::NoData => "No data yet",
+            Banner::Operational => "All systems operational",
+            Banner::Degraded => "Degraded performance",
+            Banner::PartialOutage => "Partial outage",
+            Banner::MajorOutage => "Major outage",
+            Banner::Maintenance => "Maintenance in progress",
+        }
+    }
+}
+
+/// The windows the page offers for both uptimes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    Day,
+    Week,
+    Month,
+    Quarter,
+}
+
+impl Window {
+    pub const ALL: [Window; 4] = [Window::Day, Window::Week, Window::Month, Window::Quarter];
+
+    pub fn span(self) -> Millis {
+        match self {
+            Window::Day => 24 * HOUR,
+            Window::Week => 7 * DAY,
+            Window::Month => 30 * DAY,
+            Window::Quarter => 90 * DAY,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Window::Day => "24 h",
+            Window::Week => "7 d",
+            Window::Month => "30 d",
+            Window::Quarter => "90 d",
+        }
+    }
+}
+
+/// The colour class of one day's bar, by the share of the measured time that was real
+/// downtime (SLO downtime: a cold start is not an outage, and the bar should not say it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayLevel {
+    NoData,
+    Up,
+    /// Up to 1 % down.
+    Minor,
+    /// Up to 10 % down.
+    Partial,
+    Major,
+}
+
+impl DayLevel {
+    pub fn of(day: &Uptime) -> DayLevel {
+        match day.slo_uptime {
+            None => DayLevel::NoData,
+            Some(up) if up >= 1.0 => DayLevel::Up,
+            Some(up) if up >= 0.99 => DayLevel::Minor,
+            Some(up) if up >= 0.90 => DayLevel::Partial,
+            Some(_) => DayLevel::Major,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayLevel::NoData => "no_data",
+            DayLevel::Up => "up",
+            DayLevel::Minor => "minor",
+            DayLevel::Partial => "partial",
+            DayLevel::Major => "major",
+        }
+    }
+}
+
+/// Why SLO uptime is above wall-clock uptime, in a sentence; `None` when they agree.
+pub fn explain(window: &Uptime) -> Option<String> {
+    let (Some(wall), Some(slo)) = (window.wall_clock_uptime, window.slo_uptime) else {
+        return None;
+    };
+    if slo <= wall {
+        return None;
+    }
+    Some(match window.cold_starts {
+        0 => "Downtime during maintenance is excluded from SLO uptime.".to_owned(),
+        1 => "1 cold start excluded from SLO uptime: the server was waking up, not down.".to_owned(),
+        n => format!("{n} cold starts excluded from SLO uptime: the server was waking up, not down."),
+    })
+}
+
+/// When a server's next live probe is due. The cadence is a floor: never sooner than a
+/// cadence after the last probe. A server not probed since this page opened (or never) waits
+/// for its own `jitter` after the page opened, so that visitors' pages do not all probe at the
+/// second they load (spec section 9).
+pub fn next_probe_at(last: Option<Millis>, cadence: Millis, opened: Millis, jitter: Millis) -> Millis {
+    let after_last = last.map_or(Millis::MIN, |last| last.saturating_add(cadence));
+    after_last.max(opened.saturating_add(jitter))
+}
+
+/// A jitter in `[0, min(cadence, 10 s))` from a seed: the page seeds it with a random number
+/// per visit and the server's position.
+pub fn jitter(seed: u64, cadence: Millis) -> Millis {
+    // SplitMix64: a well-mixed value from any seed, in a few instructions.
+    let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    let range = cadence.clamp(1, 10_000) as u64;
+    (z % range) as Millis
+}
+
+/// "12 s ago", "5 min ago", "3 h ago", "2 d ago".
+pub fn ago(elapsed: Millis) -> String {
+    format!("{} ago", duration(elapsed))
+}
+
+/// "in 12 s"; "now" when due.
+pub fn within(remaining: Millis) -> String {
+    if remaining < 1_000 {
+        "now".to_owned()
+    } else {
+        format!("in {}", duration(remaining))
+    }
+}
+
+/// A span in its largest whole unit: "45 s", "12 min", "3 h", "2 d".
+pub fn duration(ms: Millis) -> String {
+    let s = (ms / 1_000).max(0);
+    match s {
+        0..=59 => format!("{s} s"),
+        60..=3_599 => format!("{} min", s / 60),
+        3_600..=86_399 => format!("{} h", s / 3_600),
+        _ => format!("{} d", s / 86_400),
+    }
+}
+
+/// `99.95 %`, or a dash when nothing was measured.
+pub fn percent(ratio: Option<f64>) -> String {
+    ratio.map_or("—".to_owned(), |r| format!("{} %", crate::text::decimal(r * 100.0, 2)))
+}
+
+/// What a day's bar says, to a screen reader and on hover: the date, both uptimes, coverage
+/// and incidents.
+pub fn day_label(start: Millis, day: &Uptime) -> String {
+    use chrono::Datelike;
+    // Not `format("%Y-%m-%d")`: its parser of format strings would come into the page.
+    let date = chrono::DateTime::from_timestamp_millis(start)
+        .map(|t| format!("{}-{:02}-{:02}", t.year(), t.month(), t.day()))
+        .unwrap_or_default();
+    if day.slo_uptime.is_none() {
+        return format!("{date}: no data");
+    }
+    let incidents = match day.incidents {
+        1 => "1 incident".to_owned(),
+        n => format!("{n} incidents"),
+    };
+    format!(
+        "{date}: {} wall-clock, {} SLO, {} % coverage, {incidents}",
+        percent(day.wall_clock_uptime),
+        percent(day.slo_uptime),
+        crate::text::decimal(day.coverage * 100.0, 0),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Condition::*;
+
+    #[test]
+    fn conditions_follow_the_engine_and_the_last_probe() {
+        assert_eq!(Condition::of(State::Unknown, None, false), NoData);
+        assert_eq!(Condition::of(State::Up, Some(Outcome::Ok), false), Operational);
+        assert_eq!(Condition::of(State::Up, Some(Outcome::Degraded), false), Degraded);
+        // One failure does not make a server down (spec section 2).
+        let confirming = State::Confirming { failures: 1 };
+        assert_eq!(Condition::of(confirming, Some(Outcome::Failed), false), Degraded);
+        assert_eq!(Condition::of(State::Down, Some(Outcome::Failed), false), Down);
+        assert_eq!(Condition::of(State::Down, Some(Outcome::Failed), true), Maintenance);
+    }
+
+    #[test]
+    fn the_banner_is_the_worst_news_that_is_true() {
+        assert_eq!(Banner::of([]), Banner::NoData);
+        assert_eq!(Banner::of([NoData, NoData]), Banner::NoData);
+        assert_eq!(Banner::of([Operational, NoData]), Banner::Operational);
+        assert_eq!(Banner::of([Operational, Degraded]), Banner::Degraded);
+        assert_eq!(Banner::of([Maintenance, Degraded]), Banner::Maintenance);
+        assert_eq!(Banner::of([Operational, Down, Maintenance]), Banner::PartialOutage);
+        assert_eq!(Banner::of([Down, Down, NoData]), Banner::MajorOutage);
+        assert_eq!(Banner::of([Down]), Banner::MajorOutage);
+    }
+
+    fn day(slo: Option<f64>, wall: Option<f64>, cold_starts: u32) -> Uptime {
+        Uptime {
+            wall_clock_uptime: wall,
+            slo_uptime: slo,
+            coverage: 1.0,
+            p50_ms: None,
+            p95_ms: None,
+            probes: 10,
+            failures: 0,
+            cold_starts,
+            incidents: 0,
+        }
+    }
+
+    #[test]
+    fn day_levels_follow_real_downtime_not_cold_starts() {
+        assert_eq!(DayLevel::of(&day(None, None, 0)), DayLevel::NoData);
+        assert_eq!(DayLevel::of(&day(Some(1.0), Some(0.94), 5)), DayLevel::Up);
+        assert_eq!(DayLevel::of(&day(Some(0.995), Some(0.995), 0)), DayLevel::Minor);
+        assert_eq!(DayLevel::of(&day(Some(0.95), Some(0.95), 0)), DayLevel::Partial);
+        assert_eq!(DayLevel::of(&day(Some(0.5), Some(0.5), 0)), DayLevel::Major);
+    }
+
+    #[test]
+    fn the_gap_between_uptimes_is_explained() {
+        assert_eq!(explain(&day(Some(0.99), Some(0.99), 0)), None);
+        assert_eq!(explain(&day(None, None, 0)), None);
+        let three = explain(&day(Some(1.0), Some(0.97), 3)).unwrap();
+        assert!(three.starts_with("3 cold starts excluded from SLO uptime"), "{three}");
+        let one = explain(&day(Some(1.0), Some(0.99), 1)).unwrap();
+        assert!(one.starts_with("1 cold start excluded"), "{one}");
+        let maintenance = explain(&day(Some(1.0), Some(0.99), 0)).unwrap();
+        assert!(maintenance.contains("maintenance"), "{maintenance}");
+    }
+
+    #[test]
+    fn probes_never_come_faster_than_the_cadence() {
+        let cadence = 60_000;
+        // Probed 10 s ago: due 50 s from now, whatever the jitter.
+        assert_eq!(next_probe_at(Some(990_000), cadence, 1_000_000, 3_000), 1_050_000);
+        // Probed long ago, before the page opened: the jitter spreads the first probe.
+        assert_eq!(next_probe_at(Some(0), cadence, 1_000_000, 3_000), 1_003_000);
+        assert_eq!(next_probe_at(None, cadence, 1_000_000, 0), 1_000_000);
+    }
+
+    #[test]
+    fn times_and_labels_read_plainly() {
+        assert_eq!(ago(12_400), "12 s ago");
+        assert_eq!(ago(-5), "0 s ago");
+        assert_eq!(ago(5 * 60_000), "5 min ago");
+        assert_eq!(ago(3 * HOUR), "3 h ago");
+        assert_eq!(ago(2 * DAY), "2 d ago");
+        assert_eq!(within(400), "now");
+        assert_eq!(within(18_000), "in 18 s");
+        assert_eq!(percent(Some(0.99951)), "99.95 %");
+        assert_eq!(percent(None), "—");
+        // 2026-11-21
+        let start = 1_795_219_200_000;
+        let mut d = day(Some(1.0), Some(0.97), 3);
+        d.incidents = 1;
+        d.coverage = 0.874;
+        assert_eq!(
+            day_label(start, &d),
+            "2026-11-21: 97.00 % wall-clock, 100.00 % SLO, 87 % coverage, 1 incident"
+        );
+        assert_eq!(day_label(start, &day(None, None, 0)), "2026-11-21: no data");
+    }
+
+    #[test]
+    fn jitter_stays_within_the_cadence_and_ten_seconds() {
+        let mut seen = std::collections::BTreeSet::new();
+        for seed in 0..1_000 {
+            let j = jitter(seed, 60_000);
+            assert!((0..10_000).contains(&j));
+            seen.insert(j / 1_000);
+            assert!(jitter(seed, 4_000) < 4_000);
+        }
+        // Spread over the range, not bunched.
+        assert_eq!(seen.len(), 10);
+    }
+}
