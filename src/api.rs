@@ -20,7 +20,7 @@ pub async fn probe(url: String, timeout_ms: Option<u32>) -> Result<JsValue, JsVa
     let (sender, verdict) = futures::channel::oneshot::channel();
     let sender = std::cell::Cell::new(Some(sender));
     wasm_bindgen_futures::spawn_local(async move {
-        let report = run_probe(Probe::new(target, config, now_ms()), |progress| {
+        let report = run_probe(Probe::new(target, config, now_ms()), &|progress| {
             if let Some(verdict) = progress.verdict {
                 if let Some(sender) = sender.take() {
                     let _ = sender.send(verdict);

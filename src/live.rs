@@ -15,9 +15,9 @@ use mcp_status_core::monitor::replay::host_of;
 use mcp_status_core::monitor::rollup::Uptime;
 use mcp_status_core::monitor::state::State;
 use mcp_status_core::monitor::ServerMonitor;
-use mcp_status_core::site::{ServerConfig, SiteConfig, SiteError};
+use mcp_status_core::site::ServerConfig;
 use mcp_status_core::sorted::SortedMap;
-use mcp_status_core::status::{self, Condition, Window};
+use mcp_status_core::status::{self, Condition, ServerView, Site, Source, Window};
 use mcp_status_core::{Environment, Probe, ProbeConfig, ProbeReport, Target};
 use std::cell::RefCell;
 use std::future::Future;
@@ -34,53 +34,6 @@ const CHANGED: &str = "changed";
 const TICK_MS: u32 = 1_000;
 /// Writes that hit a full disk are retried this many times, each after pruning a day.
 const QUOTA_RETRIES: usize = 5;
-
-/// Where a server the page shows comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
-    /// `status.json`, in this group.
-    Site { group: Option<String> },
-    /// Added by the user in this browser ("my monitors").
-    Local,
-    /// Known only from imported history: shown, not probed.
-    Imported,
-}
-
-/// What a server's row shows: all of it computed when the history changes, so rows render
-/// from plain data.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ServerView {
-    pub server: String,
-    pub url: String,
-    pub source: Source,
-    /// Seconds between live probes from this page; `None`: not probed here.
-    pub cadence_s: Option<u32>,
-    pub state: State,
-    pub condition: Condition,
-    pub last: Option<ProbeRecord>,
-    pub last_probe_at: Option<Millis>,
-    pub next_probe_at: Option<Millis>,
-    /// Both uptimes over each of `Window::ALL`.
-    pub windows: [Uptime; 4],
-    /// One per UTC day, oldest first, today last: `(day start, uptime)`.
-    pub days: Vec<(Millis, Uptime)>,
-}
-
-impl ServerView {
-    pub fn window(&self, window: Window) -> &Uptime {
-        &self.windows[Window::ALL.iter().position(|w| *w == window).unwrap_or(0)]
-    }
-}
-
-/// `status.json` as the page found it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Site {
-    Loading,
-    /// There is none: the page shows the user's own monitors only.
-    Missing,
-    Broken(SiteError),
-    Loaded(Arc<SiteConfig>),
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Prober {
@@ -267,7 +220,8 @@ impl Live {
                         let config = &watched.config;
                         if engine.config() != &config.monitor {
                             // Checked when read: a refusal leaves the stored rules.
-                            let _ = engine.reconfigure(config.monitor.clone(), &host_of(&config.url));
+                            let _ =
+                                engine.reconfigure(config.monitor.clone(), &host_of(&config.url));
                         }
                     }
                 }
@@ -322,7 +276,11 @@ impl Live {
         self.prune().await;
         let mut last_prune = now();
         loop {
-            let due = if clock::hidden() { Vec::new() } else { self.due(now()) };
+            let due = if clock::hidden() {
+                Vec::new()
+            } else {
+                self.due(now())
+            };
             if !due.is_empty() {
                 self.round(due).await;
             }
@@ -480,7 +438,12 @@ fn view_of(
     last: Option<&ProbeRecord>,
     now: Millis,
 ) -> ServerView {
-    let uptime = |span| engine.map_or_else(|| Uptime::of(&Default::default(), span), |e| e.uptime(now, span));
+    let uptime = |span| {
+        engine.map_or_else(
+            || Uptime::of(&Default::default(), span),
+            |e| e.uptime(now, span),
+        )
+    };
     let state = engine.map_or(State::Unknown, ServerMonitor::state);
     ServerView {
         server: server.to_owned(),
@@ -537,7 +500,7 @@ async fn probe(url: &str, timeout_ms: Option<u64>) -> ProbeReport {
     };
     match Target::parse(url) {
         Ok(target) => {
-            probe_driver::run_probe(Probe::new(target, config, clock::now_ms()), |_| {}).await
+            probe_driver::run_probe(Probe::new(target, config, clock::now_ms()), &|_| {}).await
         }
         // Monitors are checked when added; a stored one damaged since fails, it does not stop
         // the round.

@@ -47,7 +47,9 @@ impl Route {
             "/review" | "review" => Route::Review,
             "/monitors" | "monitors" => form_urlencoded::parse(query.as_bytes())
                 .find(|(key, _)| key == "url")
-                .map_or(Route::Monitors, |(_, url)| Route::AddMonitor(url.into_owned())),
+                .map_or(Route::Monitors, |(_, url)| {
+                    Route::AddMonitor(url.into_owned())
+                }),
             "/settings" | "settings" => Route::Settings,
             other => match other.trim_start_matches('/').strip_prefix("server/") {
                 Some(name) if !name.is_empty() => Route::Server(decode(name)),
@@ -59,7 +61,9 @@ impl Route {
     pub fn to_hash(&self) -> String {
         match self {
             Route::Status => "#/".to_owned(),
-            Route::Server(name) => format!("#/server/{}", encode(name)),
+            Route::Server(name) => {
+                format!("#/server/{}", mcp_status_core::page::encode_segment(name))
+            }
             Route::Review => "#/review".to_owned(),
             Route::QuickCheck => "#/check".to_owned(),
             Route::Check { url, timeout_s } => {
@@ -80,13 +84,6 @@ impl Route {
             Route::Settings => "#/settings".to_owned(),
         }
     }
-}
-
-/// A server name as one path segment: everything but unreserved characters percent-encoded.
-fn encode(name: &str) -> String {
-    form_urlencoded::byte_serialize(name.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
 }
 
 fn decode(segment: &str) -> String {

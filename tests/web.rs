@@ -150,7 +150,7 @@ async fn the_fetch_driver_reports_a_closed_port_as_a_transport_failure() {
     };
     let seen = std::rc::Rc::new(std::cell::Cell::new(0));
     let counter = seen.clone();
-    let report = run_probe(Probe::new(target, config, now_ms()), move |_| {
+    let report = run_probe(Probe::new(target, config, now_ms()), &move |_| {
         counter.set(counter.get() + 1)
     })
     .await;

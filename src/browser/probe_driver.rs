@@ -138,7 +138,7 @@ impl Open {
 
 /// Runs the probe to the end. `on_progress` is called whenever a step starts, and once when
 /// the verdict is known.
-pub async fn run_probe(mut probe: Probe, on_progress: impl Fn(Progress)) -> ProbeReport {
+pub async fn run_probe(mut probe: Probe, on_progress: &dyn Fn(Progress)) -> ProbeReport {
     let mut open: Vec<Open> = Vec::new();
     let mut verdict_shown = false;
     loop {

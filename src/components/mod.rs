@@ -4,6 +4,5 @@ pub mod check_progress;
 pub mod check_result;
 pub mod monitors;
 pub mod quick_check;
-pub mod server_row;
 pub mod settings;
 pub mod status_page;

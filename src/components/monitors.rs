@@ -3,11 +3,12 @@
 
 use crate::browser::location::{current_route, on_route_change};
 use crate::browser::{db::history, storage};
-use crate::live::{Live, Prober, ServerView, Source};
+use crate::live::{Live, Prober};
 use crate::route::Route;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::monitor::store::LocalMonitor;
+use mcp_status_core::status::{ServerView, Source};
 use mcp_status_core::Target;
 
 /// Cadences offered, in seconds.
@@ -198,7 +199,9 @@ fn monitor_item(
 /// `#/monitors?url=…` (the quick check's "Add to my monitors") fills in the form.
 fn follow_route(route: Route, url: RwSignal<String>, name: RwSignal<String>) {
     if let Route::AddMonitor(address) = route {
-        let host = Target::parse(&address).map(|t| t.host().to_owned()).unwrap_or_default();
+        let host = Target::parse(&address)
+            .map(|t| t.host().to_owned())
+            .unwrap_or_default();
         name.set(host);
         url.set(address);
     }

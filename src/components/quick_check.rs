@@ -58,7 +58,7 @@ pub fn QuickCheck() -> impl IntoView {
         };
         let probe = Probe::new(target, config, now_ms());
         spawn_local(async move {
-            let report = run_probe(probe, |progress| {
+            let report = run_probe(probe, &|progress| {
                 if !is_current() {
                     return;
                 }

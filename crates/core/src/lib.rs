@@ -8,6 +8,7 @@
 //! - [`platform`]: scale-to-zero hosting platforms and their timeouts.
 //! - [`site`]: `status.json`, read and checked, errors named by their path.
 //! - [`status`]: what the status page says: conditions, the banner, day colours, next probes.
+//! - [`page`]: the status page's views as trees of elements and text, rendered by the page.
 //! - [`monitor`]: the monitoring engine: hysteresis, cold starts, drift, incidents, alerts,
 //!   uptimes and SLO burn, from a stream of probes.
 //!
@@ -19,6 +20,7 @@ pub mod fingerprint;
 pub mod http;
 pub mod jsonrpc;
 pub mod monitor;
+pub mod page;
 pub mod platform;
 pub mod probe;
 pub mod report;

@@ -282,7 +282,10 @@ fn window(node: &Node) -> Result<MaintenanceWindow, SiteError> {
     let time = |key: &str| {
         let text = window.required_text(key, 100)?;
         parse_time(&text).or_else(|_| {
-            window.field_error(key, "an RFC 3339 time, e.g. 2026-11-21T14:00:00Z".to_owned())
+            window.field_error(
+                key,
+                "an RFC 3339 time, e.g. 2026-11-21T14:00:00Z".to_owned(),
+            )
         })
     };
     let (start, end) = (time("start")?, time("end")?);
@@ -559,7 +562,10 @@ mod tests {
         assert_eq!(site.title, "Acme MCP");
         assert_eq!(site.logo.as_deref(), Some("logo.svg"));
         assert_eq!(site.links[0].url, "https://acme.example/docs");
-        assert_eq!(site.groups[0].description.as_deref(), Some("what users hit"));
+        assert_eq!(
+            site.groups[0].description.as_deref(),
+            Some("what users hit")
+        );
         let server = &site.servers[0];
         assert_eq!(server.group.as_deref(), Some("Production"));
         assert_eq!(server.timeout_ms, Some(20_000));
@@ -571,7 +577,10 @@ mod tests {
         assert_eq!(monitor.failures_to_down, 4);
         assert_eq!(monitor.passes_to_up, 3);
         assert_eq!(monitor.flap_quiet, 20 * MINUTE);
-        assert_eq!(monitor.maintenance[0].end - monitor.maintenance[0].start, 60 * MINUTE);
+        assert_eq!(
+            monitor.maintenance[0].end - monitor.maintenance[0].start,
+            60 * MINUTE
+        );
         monitor.validate().unwrap();
     }
 
@@ -633,11 +642,23 @@ mod tests {
                 "servers[0].platform",
                 "render, railway",
             ),
-            (r#"{"links":[{"title":"x","url":"javascript:alert(1)"}]}"#, "links[0].url", "http(s)"),
+            (
+                r#"{"links":[{"title":"x","url":"javascript:alert(1)"}]}"#,
+                "links[0].url",
+                "http(s)",
+            ),
             (r#"{"logo":"data:image/svg+xml,<svg/>"}"#, "logo", "http(s)"),
-            (r#"{"servers":{}}"#, "servers", "expected a list, found an object"),
+            (
+                r#"{"servers":{}}"#,
+                "servers",
+                "expected a list, found an object",
+            ),
             (r#"[1]"#, "", "expected an object, found a list"),
-            ("{\n  \"servers\": [,]\n}", "line 2, column 15", "not valid JSON"),
+            (
+                "{\n  \"servers\": [,]\n}",
+                "line 2, column 15",
+                "not valid JSON",
+            ),
         ];
         for (text, path, reason) in cases {
             let error = error_of(text);
@@ -648,7 +669,13 @@ mod tests {
 
     #[test]
     fn links_may_be_relative_or_http() {
-        for url in ["docs/", "./a:b", "https://x.example/", "HTTP://x.example/", "/abs?q=a:b"] {
+        for url in [
+            "docs/",
+            "./a:b",
+            "https://x.example/",
+            "HTTP://x.example/",
+            "/abs?q=a:b",
+        ] {
             let text = format!(r#"{{"links":[{{"title":"t","url":"{url}"}}]}}"#);
             assert!(SiteConfig::parse(&text).is_ok(), "{url}");
         }

@@ -2,10 +2,59 @@
 //! them all, the colour of a day's bar, when the next probe is due, and the plain sentence that
 //! explains why the two uptimes differ. Pure: the page renders what this decides.
 
-use crate::monitor::record::{Millis, DAY, HOUR};
+use crate::monitor::record::{Millis, ProbeRecord, DAY, HOUR};
 use crate::monitor::rollup::Uptime;
 use crate::monitor::state::State;
 use crate::report::Outcome;
+use crate::site::{SiteConfig, SiteError};
+use std::sync::Arc;
+
+/// Where a server the page shows comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// `status.json`, in this group.
+    Site { group: Option<String> },
+    /// Added by the user in this browser ("my monitors").
+    Local,
+    /// Known only from imported history: shown, not probed.
+    Imported,
+}
+
+/// What a server's row shows: all of it computed when the history changes, so rows render
+/// from plain data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerView {
+    pub server: String,
+    pub url: String,
+    pub source: Source,
+    /// Seconds between live probes from this page; `None`: not probed here.
+    pub cadence_s: Option<u32>,
+    pub state: State,
+    pub condition: Condition,
+    pub last: Option<ProbeRecord>,
+    pub last_probe_at: Option<Millis>,
+    pub next_probe_at: Option<Millis>,
+    /// Both uptimes over each of `Window::ALL`.
+    pub windows: [Uptime; 4],
+    /// One per UTC day, oldest first, today last: `(day start, uptime)`.
+    pub days: Vec<(Millis, Uptime)>,
+}
+
+impl ServerView {
+    pub fn window(&self, window: Window) -> &Uptime {
+        &self.windows[Window::ALL.iter().position(|w| *w == window).unwrap_or(0)]
+    }
+}
+
+/// `status.json` as the page found it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Site {
+    Loading,
+    /// There is none: the page shows the user's own monitors only.
+    Missing,
+    Broken(SiteError),
+    Loaded(Arc<SiteConfig>),
+}
 
 /// One server's condition, as the page shows it (icon and word, never colour alone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,8 +233,12 @@ pub fn explain(window: &Uptime) -> Option<String> {
     }
     Some(match window.cold_starts {
         0 => "Downtime during maintenance is excluded from SLO uptime.".to_owned(),
-        1 => "1 cold start excluded from SLO uptime: the server was waking up, not down.".to_owned(),
-        n => format!("{n} cold starts excluded from SLO uptime: the server was waking up, not down."),
+        1 => {
+            "1 cold start excluded from SLO uptime: the server was waking up, not down.".to_owned()
+        }
+        n => {
+            format!("{n} cold starts excluded from SLO uptime: the server was waking up, not down.")
+        }
     })
 }
 
@@ -193,7 +246,12 @@ pub fn explain(window: &Uptime) -> Option<String> {
 /// cadence after the last probe. A server not probed since this page opened (or never) waits
 /// for its own `jitter` after the page opened, so that visitors' pages do not all probe at the
 /// second they load (spec section 9).
-pub fn next_probe_at(last: Option<Millis>, cadence: Millis, opened: Millis, jitter: Millis) -> Millis {
+pub fn next_probe_at(
+    last: Option<Millis>,
+    cadence: Millis,
+    opened: Millis,
+    jitter: Millis,
+) -> Millis {
     let after_last = last.map_or(Millis::MIN, |last| last.saturating_add(cadence));
     after_last.max(opened.saturating_add(jitter))
 }
@@ -237,7 +295,9 @@ pub fn duration(ms: Millis) -> String {
 
 /// `99.95 %`, or a dash when nothing was measured.
 pub fn percent(ratio: Option<f64>) -> String {
-    ratio.map_or("—".to_owned(), |r| format!("{} %", crate::text::decimal(r * 100.0, 2)))
+    ratio.map_or("—".to_owned(), |r| {
+        format!("{} %", crate::text::decimal(r * 100.0, 2))
+    })
 }
 
 /// What a day's bar says, to a screen reader and on hover: the date, both uptimes, coverage
@@ -271,13 +331,28 @@ mod tests {
     #[test]
     fn conditions_follow_the_engine_and_the_last_probe() {
         assert_eq!(Condition::of(State::Unknown, None, false), NoData);
-        assert_eq!(Condition::of(State::Up, Some(Outcome::Ok), false), Operational);
-        assert_eq!(Condition::of(State::Up, Some(Outcome::Degraded), false), Degraded);
+        assert_eq!(
+            Condition::of(State::Up, Some(Outcome::Ok), false),
+            Operational
+        );
+        assert_eq!(
+            Condition::of(State::Up, Some(Outcome::Degraded), false),
+            Degraded
+        );
         // One failure does not make a server down (spec section 2).
         let confirming = State::Confirming { failures: 1 };
-        assert_eq!(Condition::of(confirming, Some(Outcome::Failed), false), Degraded);
-        assert_eq!(Condition::of(State::Down, Some(Outcome::Failed), false), Down);
-        assert_eq!(Condition::of(State::Down, Some(Outcome::Failed), true), Maintenance);
+        assert_eq!(
+            Condition::of(confirming, Some(Outcome::Failed), false),
+            Degraded
+        );
+        assert_eq!(
+            Condition::of(State::Down, Some(Outcome::Failed), false),
+            Down
+        );
+        assert_eq!(
+            Condition::of(State::Down, Some(Outcome::Failed), true),
+            Maintenance
+        );
     }
 
     #[test]
@@ -287,7 +362,10 @@ mod tests {
         assert_eq!(Banner::of([Operational, NoData]), Banner::Operational);
         assert_eq!(Banner::of([Operational, Degraded]), Banner::Degraded);
         assert_eq!(Banner::of([Maintenance, Degraded]), Banner::Maintenance);
-        assert_eq!(Banner::of([Operational, Down, Maintenance]), Banner::PartialOutage);
+        assert_eq!(
+            Banner::of([Operational, Down, Maintenance]),
+            Banner::PartialOutage
+        );
         assert_eq!(Banner::of([Down, Down, NoData]), Banner::MajorOutage);
         assert_eq!(Banner::of([Down]), Banner::MajorOutage);
     }
@@ -310,8 +388,14 @@ mod tests {
     fn day_levels_follow_real_downtime_not_cold_starts() {
         assert_eq!(DayLevel::of(&day(None, None, 0)), DayLevel::NoData);
         assert_eq!(DayLevel::of(&day(Some(1.0), Some(0.94), 5)), DayLevel::Up);
-        assert_eq!(DayLevel::of(&day(Some(0.995), Some(0.995), 0)), DayLevel::Minor);
-        assert_eq!(DayLevel::of(&day(Some(0.95), Some(0.95), 0)), DayLevel::Partial);
+        assert_eq!(
+            DayLevel::of(&day(Some(0.995), Some(0.995), 0)),
+            DayLevel::Minor
+        );
+        assert_eq!(
+            DayLevel::of(&day(Some(0.95), Some(0.95), 0)),
+            DayLevel::Partial
+        );
         assert_eq!(DayLevel::of(&day(Some(0.5), Some(0.5), 0)), DayLevel::Major);
     }
 
@@ -320,7 +404,10 @@ mod tests {
         assert_eq!(explain(&day(Some(0.99), Some(0.99), 0)), None);
         assert_eq!(explain(&day(None, None, 0)), None);
         let three = explain(&day(Some(1.0), Some(0.97), 3)).unwrap();
-        assert!(three.starts_with("3 cold starts excluded from SLO uptime"), "{three}");
+        assert!(
+            three.starts_with("3 cold starts excluded from SLO uptime"),
+            "{three}"
+        );
         let one = explain(&day(Some(1.0), Some(0.99), 1)).unwrap();
         assert!(one.starts_with("1 cold start excluded"), "{one}");
         let maintenance = explain(&day(Some(1.0), Some(0.99), 0)).unwrap();
@@ -331,7 +418,10 @@ mod tests {
     fn probes_never_come_faster_than_the_cadence() {
         let cadence = 60_000;
         // Probed 10 s ago: due 50 s from now, whatever the jitter.
-        assert_eq!(next_probe_at(Some(990_000), cadence, 1_000_000, 3_000), 1_050_000);
+        assert_eq!(
+            next_probe_at(Some(990_000), cadence, 1_000_000, 3_000),
+            1_050_000
+        );
         // Probed long ago, before the page opened: the jitter spreads the first probe.
         assert_eq!(next_probe_at(Some(0), cadence, 1_000_000, 3_000), 1_003_000);
         assert_eq!(next_probe_at(None, cadence, 1_000_000, 0), 1_000_000);

@@ -122,7 +122,11 @@ impl ServerMonitor {
 
     /// Takes the server's current configuration (the config file or the monitor was edited):
     /// state, incidents and history stay, the new rules apply from the next probe.
-    pub fn reconfigure(&mut self, config: MonitorConfig, host: &str) -> Result<(), config::ConfigError> {
+    pub fn reconfigure(
+        &mut self,
+        config: MonitorConfig,
+        host: &str,
+    ) -> Result<(), config::ConfigError> {
         config.validate()?;
         self.platform = config.platform.unwrap_or_else(|| Platform::from_host(host));
         self.config = config;

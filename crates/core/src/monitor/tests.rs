@@ -238,7 +238,11 @@ fn maintenance_mutes_alerts_and_is_left_out_of_slo_uptime() {
 
 #[test]
 fn a_new_config_applies_from_the_next_probe_and_keeps_the_history() {
-    let mut m = monitor("example.com", MonitorConfig::default(), &log("12:00 ok 300\n12:01 failed http 5"));
+    let mut m = monitor(
+        "example.com",
+        MonitorConfig::default(),
+        &log("12:00 ok 300\n12:01 failed http 5"),
+    );
     let stricter = MonitorConfig {
         failures_to_down: 2,
         platform: Some(crate::platform::Platform::Render),

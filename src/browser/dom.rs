@@ -1,0 +1,104 @@
+//! Renders the core's markup trees (`mcp_status_core::page::markup`) into the DOM, and on each
+//! new tree patches only what changed: text, attributes, added or removed children. Focus,
+//! hover and what scripts changed in place (a roving `tabindex`) survive a re-render.
+//!
+//! Text becomes text nodes, never markup; URL attributes that are not http(s) or relative are
+//! left out, whatever the tree says.
+
+use mcp_status_core::page::markup::{is_url_attribute, safe_url, Element, Node};
+use wasm_bindgen::JsCast;
+
+const SVG: &str = "http://www.w3.org/2000/svg";
+
+/// Makes `tree` the content of `root`, given the tree rendered there last (`shown`, updated).
+pub fn render(root: &web_sys::Element, shown: &mut Vec<Node>, tree: Vec<Node>) {
+    patch_children(root, shown, &tree, false);
+    *shown = tree;
+}
+
+fn patch_children(parent: &web_sys::Element, old: &[Node], new: &[Node], svg: bool) {
+    let mut current = parent.first_child();
+    for (index, node) in new.iter().enumerate() {
+        match (old.get(index), current.clone()) {
+            (Some(before), Some(dom)) => {
+                current = dom.next_sibling();
+                patch_node(parent, &dom, before, node, svg);
+            }
+            _ => {
+                if let Some(created) = create(node, svg) {
+                    let _ = parent.append_child(&created);
+                }
+            }
+        }
+    }
+    while let Some(extra) = current {
+        current = extra.next_sibling();
+        let _ = parent.remove_child(&extra);
+    }
+}
+
+fn patch_node(parent: &web_sys::Element, dom: &web_sys::Node, old: &Node, new: &Node, svg: bool) {
+    if old == new {
+        return;
+    }
+    match (old, new) {
+        (Node::Text(_), Node::Text(text)) => dom.set_node_value(Some(text)),
+        (Node::Element(before), Node::Element(after)) if before.tag == after.tag => {
+            let element: &web_sys::Element = dom.unchecked_ref();
+            for (name, _) in &before.attrs {
+                if after.get(name).is_none() {
+                    let _ = element.remove_attribute(name);
+                }
+            }
+            for (name, value) in &after.attrs {
+                if before.get(name) != Some(value.as_str()) {
+                    set_attribute(element, name, value);
+                }
+            }
+            let svg = svg || after.tag == "svg";
+            patch_children(element, &before.children, &after.children, svg);
+        }
+        _ => {
+            if let Some(created) = create(new, svg) {
+                let _ = parent.replace_child(&created, dom);
+            }
+        }
+    }
+}
+
+fn create(node: &Node, svg: bool) -> Option<web_sys::Node> {
+    let document = web_sys::window()?.document()?;
+    match node {
+        Node::Text(text) => Some(document.create_text_node(text).into()),
+        Node::Element(Element {
+            tag,
+            attrs,
+            children,
+        }) => {
+            let svg = svg || *tag == "svg";
+            let element = if svg {
+                document.create_element_ns(Some(SVG), tag)
+            } else {
+                document.create_element(tag)
+            }
+            .ok()?;
+            for (name, value) in attrs {
+                set_attribute(&element, name, value);
+            }
+            for child in children {
+                if let Some(child) = create(child, svg) {
+                    let _ = element.append_child(&child);
+                }
+            }
+            Some(element.into())
+        }
+    }
+}
+
+fn set_attribute(element: &web_sys::Element, name: &str, value: &str) {
+    if is_url_attribute(name) && !safe_url(value) {
+        let _ = element.remove_attribute(name);
+        return;
+    }
+    let _ = element.set_attribute(name, value);
+}
