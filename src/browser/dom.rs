@@ -102,3 +102,38 @@ fn set_attribute(element: &web_sys::Element, name: &str, value: &str) {
     }
     let _ = element.set_attribute(name, value);
 }
+
+/// The element the event happened in, or its nearest ancestor, matching `selector`: how the
+/// rendered trees' controls are handled, by one listener on their container.
+pub fn closest(event: &web_sys::Event, selector: &str) -> Option<web_sys::Element> {
+    event
+        .target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest(selector)
+        .ok()?
+}
+
+/// The `data-action` of the control the event happened in.
+pub fn action_of(event: &web_sys::Event) -> Option<String> {
+    closest(event, "[data-action]")?.get_attribute("data-action")
+}
+
+/// The value of the input, select or textarea with `id` inside `root`; empty if none.
+pub fn input_value(root: &web_sys::Element, id: &str) -> String {
+    find(root, id)
+        .and_then(|e| js_sys::Reflect::get(&e, &"value".into()).ok())
+        .and_then(|value| value.as_string())
+        .unwrap_or_default()
+}
+
+pub fn set_input_value(root: &web_sys::Element, id: &str, value: &str) {
+    if let Some(input) = find(root, id).and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
+        input.set_value(value);
+    }
+}
+
+fn find(root: &web_sys::Element, id: &str) -> Option<web_sys::Element> {
+    root.query_selector(&format!("#{id}")).ok()?
+}

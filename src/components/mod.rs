@@ -1,7 +1,5 @@
 //! Leptos components. They read signals and call the core; browser APIs go through `browser`.
 
-pub mod check_progress;
-pub mod check_result;
 pub mod monitors;
 pub mod quick_check;
 pub mod settings;

@@ -1,14 +1,17 @@
 //! The "paste a URL" quick check: a form, the probe running in the page, the verdict.
 
-use super::check_progress::CheckProgress;
-use super::check_result::CheckResult;
+use crate::browser::clipboard::copy_to_clipboard;
 use crate::browser::clock::now_ms;
+use crate::browser::dom;
 use crate::browser::frame::after_then_next_frame;
-use crate::browser::location::{current_route, navigate, on_route_change};
+use crate::browser::location::{current_route, href_of, navigate, on_route_change};
 use crate::browser::probe_driver::{run_probe, Progress};
 use crate::route::Route;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mcp_status_core::page::check::{self, CheckView};
+use mcp_status_core::page::markup::Node;
+use mcp_status_core::summary::CheckSummary;
 use mcp_status_core::{Environment, Probe, ProbeConfig, ProbeReport, Target};
 
 /// How long a check runs before its progress is shown.
@@ -26,7 +29,10 @@ enum CheckState {
 
 #[component]
 pub fn QuickCheck() -> impl IntoView {
-    let input = RwSignal::new(String::new());
+    let holder = NodeRef::<leptos::html::Section>::new();
+    let shown = StoredValue::new_local(Vec::<Node>::new());
+    // A URL from the address, waiting to go into the field at the next render.
+    let input = StoredValue::new_local(None::<String>);
     let field_error = RwSignal::new(None::<String>);
     let state = RwSignal::new(CheckState::Idle);
     // Each check gets a number; results of a check that a newer one replaced are dropped.
@@ -109,7 +115,7 @@ pub fn QuickCheck() -> impl IntoView {
 
     let follow_route = move |route: Route| {
         if let Route::Check { url, timeout_s } = route {
-            input.set(url.clone());
+            input.set_value(Some(url.clone()));
             start(url, timeout_s);
         }
     };
@@ -118,7 +124,10 @@ pub fn QuickCheck() -> impl IntoView {
 
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let raw = input.get_untracked();
+        let raw = holder
+            .get_untracked()
+            .map(|root| dom::input_value(&root, "server-url"))
+            .unwrap_or_default();
         match Target::parse(&raw) {
             Err(error) => field_error.set(Some(error.to_string())),
             Ok(target) => {
@@ -138,47 +147,68 @@ pub fn QuickCheck() -> impl IntoView {
             }
         }
     };
-    let running = move || matches!(state.get(), CheckState::Running { .. });
+    Effect::new(move |_| {
+        let error = field_error.get();
+        let tree = state.with(|state| {
+            let share = match state {
+                CheckState::Done(report) => href_of(&Route::Check {
+                    url: report.url.clone(),
+                    timeout_s: None,
+                }),
+                _ => String::new(),
+            };
+            let view = match state {
+                CheckState::Idle => CheckView::Idle,
+                CheckState::Running { url, progress } => CheckView::Running {
+                    url,
+                    finished: &progress.finished,
+                    current: progress.current,
+                },
+                CheckState::Done(report) => CheckView::Done {
+                    report,
+                    share: &share,
+                },
+            };
+            check::quick_check(&view, error.as_deref())
+        });
+        if let Some(root) = holder.get() {
+            shown.update_value(|shown| dom::render(&root, shown, vec![tree]));
+            // The address's URL goes into the field (the tree only sets its default value).
+            if let Some(url) = input.try_update_value(Option::take).flatten() {
+                dom::set_input_value(&root, "server-url", &url);
+            }
+        }
+    });
+
+    let on_click = move |event: leptos::ev::MouseEvent| {
+        let Some(action) = dom::action_of(&event) else {
+            return;
+        };
+        state.with_untracked(|state| {
+            if let CheckState::Done(report) = state {
+                match action.as_str() {
+                    "copy-link" => copy_to_clipboard(&href_of(&Route::Check {
+                        url: report.url.clone(),
+                        timeout_s: None,
+                    })),
+                    // The same object as `mcp-status check --json`.
+                    "copy-json" => copy_to_clipboard(
+                        &serde_json::to_string_pretty(&CheckSummary::from(&**report))
+                            .unwrap_or_default(),
+                    ),
+                    _ => {}
+                }
+            }
+        });
+    };
 
     view! {
-        <section class="quick-check" aria-labelledby="quick-check-title">
-            <h1 id="quick-check-title">"Is this MCP server working?"</h1>
-            <p class="lede">
-                "Paste the URL of an MCP server. Your browser runs the check itself: "
-                <code>"initialize"</code> ", " <code>"tools/list"</code>
-                ", then it closes the session. Nothing goes through our servers."
-            </p>
-            <form class="check-form" on:submit=on_submit novalidate>
-                <label for="server-url">"MCP server URL"</label>
-                <div class="check-row">
-                    <input
-                        id="server-url"
-                        name="url"
-                        type="url"
-                        inputmode="url"
-                        autocomplete="url"
-                        spellcheck="false"
-                        placeholder="https://example.com/mcp"
-                        aria-describedby="server-url-error"
-                        aria-invalid=move || field_error.get().is_some().to_string()
-                        prop:value=move || input.get()
-                        on:input=move |event| input.set(event_target_value(&event))
-                    />
-                    <button type="submit" disabled=running>
-                        {move || if running() { "Checking…" } else { "Check" }}
-                    </button>
-                </div>
-                <p id="server-url-error" class="field-error" role="alert">
-                    {move || field_error.get()}
-                </p>
-            </form>
-            {move || match state.get() {
-                CheckState::Idle => ().into_any(),
-                CheckState::Running { url, progress } => {
-                    view! { <CheckProgress url progress=*progress /> }.into_any()
-                }
-                CheckState::Done(report) => view! { <CheckResult report=*report /> }.into_any(),
-            }}
-        </section>
+        <section
+            class="quick-check"
+            aria-labelledby="quick-check-title"
+            node_ref=holder
+            on:submit=on_submit
+            on:click=on_click
+        ></section>
     }
 }

@@ -42,7 +42,7 @@ pub fn StatusPage(live: Live) -> impl IntoView {
     });
 
     let on_click = move |event: leptos::ev::MouseEvent| {
-        let Some(button) = closest(&event, "[data-action=window]") else {
+        let Some(button) = dom::closest(&event, "[data-action=window]") else {
             return;
         };
         let label = button.get_attribute("data-value").unwrap_or_default();
@@ -62,20 +62,10 @@ pub fn StatusPage(live: Live) -> impl IntoView {
     }
 }
 
-/// The element the event happened in, or its nearest ancestor, matching `selector`.
-fn closest(event: &web_sys::Event, selector: &str) -> Option<web_sys::Element> {
-    event
-        .target()?
-        .dyn_into::<web_sys::Element>()
-        .ok()?
-        .closest(selector)
-        .ok()?
-}
-
 /// Arrow keys, Home and End move the focus along a day bar: one tab stop per bar, the
 /// "roving tabindex" of the ARIA practices.
 fn move_between_days(event: leptos::ev::KeyboardEvent) {
-    let Some(day) = closest(&event, ".day") else {
+    let Some(day) = dom::closest(&event, ".day") else {
         return;
     };
     let bar = day.parent_element();
