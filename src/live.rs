@@ -12,12 +12,10 @@ use leptos::task::spawn_local;
 use mcp_status_core::monitor::history::line_of;
 use mcp_status_core::monitor::record::{Millis, ProbeRecord, DAY};
 use mcp_status_core::monitor::replay::host_of;
-use mcp_status_core::monitor::rollup::Uptime;
-use mcp_status_core::monitor::state::State;
 use mcp_status_core::monitor::ServerMonitor;
 use mcp_status_core::site::ServerConfig;
 use mcp_status_core::sorted::SortedMap;
-use mcp_status_core::status::{self, Condition, ServerView, Site, Source, Window};
+use mcp_status_core::status::{self, Condition, ServerView, Site, Source};
 use mcp_status_core::{Environment, Probe, ProbeConfig, ProbeReport, Target};
 use std::cell::RefCell;
 use std::future::Future;
@@ -240,7 +238,7 @@ impl Live {
         let mut servers: SortedMap<&str, ServerView> = SortedMap::new();
         for (server, (url, engine)) in &engines.engines {
             let last = engines.last.get(server);
-            let view = view_of(server, url, Source::Imported, Some(engine), last, now);
+            let view = ServerView::of(server, url, Source::Imported, Some(engine), last, now);
             servers.insert(server, view);
         }
         for (index, watched) in engines.watched.values().enumerate() {
@@ -248,7 +246,7 @@ impl Live {
             let engine = engines.engines.get(&config.name).map(|(_, e)| e);
             let last = engines.last.get(&config.name);
             let source = watched.source.clone();
-            let mut view = view_of(&config.name, &config.url, source, engine, last, now);
+            let mut view = ServerView::of(&config.name, &config.url, source, engine, last, now);
             if config.live {
                 view.cadence_s = Some((config.monitor.cadence / 1_000) as u32);
                 view.next_probe_at = Some(engines.next_probe_at(index, watched));
@@ -429,47 +427,6 @@ impl Default for Live {
         Live::new()
     }
 }
-
-fn view_of(
-    server: &str,
-    url: &str,
-    source: Source,
-    engine: Option<&ServerMonitor>,
-    last: Option<&ProbeRecord>,
-    now: Millis,
-) -> ServerView {
-    let uptime = |span| {
-        engine.map_or_else(
-            || Uptime::of(&Default::default(), span),
-            |e| e.uptime(now, span),
-        )
-    };
-    let state = engine.map_or(State::Unknown, ServerMonitor::state);
-    ServerView {
-        server: server.to_owned(),
-        url: url.to_owned(),
-        source,
-        cadence_s: None,
-        state,
-        condition: Condition::of(state, last.map(|l| l.outcome), false),
-        last: last.cloned(),
-        last_probe_at: engine.and_then(ServerMonitor::last_probe_at),
-        next_probe_at: None,
-        windows: Window::ALL.map(|w| uptime(w.span())),
-        days: match engine {
-            Some(engine) => engine.days(now, DAYS_SHOWN),
-            None => {
-                let today = now.div_euclid(DAY);
-                (today + 1 - DAYS_SHOWN as i64..=today)
-                    .map(|day| (day * DAY, Uptime::of(&Default::default(), DAY)))
-                    .collect()
-            }
-        },
-    }
-}
-
-/// The daily bars: 90 days, today included.
-pub const DAYS_SHOWN: usize = 90;
 
 /// What one probe adds to storage: its line, the tool list when it changed, and what the
 /// engine holds unsaved; and the probe as the engine saw it.

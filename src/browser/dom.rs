@@ -137,3 +137,10 @@ pub fn set_input_value(root: &web_sys::Element, id: &str, value: &str) {
 fn find(root: &web_sys::Element, id: &str) -> Option<web_sys::Element> {
     root.query_selector(&format!("#{id}")).ok()?
 }
+
+/// Whether the checkbox with `id` inside `root` is ticked.
+pub fn is_checked(root: &web_sys::Element, id: &str) -> bool {
+    find(root, id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .is_some_and(|input| input.checked())
+}

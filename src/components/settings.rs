@@ -2,20 +2,21 @@
 //! docs/formats.md), how long raw probes are kept, and deleting it all.
 
 use crate::browser::db::history::{self, ImportError};
-use crate::browser::{files, storage};
+use crate::browser::{dom, files, storage};
 use crate::live::{now, Live};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::monitor::history::{format_time, BadLines};
 use mcp_status_core::monitor::store::{Retention, MIN_ROLLUP_DAYS};
-use mcp_status_core::text::decimal;
+use mcp_status_core::page::markup::Node;
+use mcp_status_core::page::settings::{settings, SettingsView};
 
 #[component]
 pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoView {
+    let holder = NodeRef::<leptos::html::Section>::new();
     let usage = RwSignal::new(None::<(f64, f64)>);
     let persisted = RwSignal::new(None::<bool>);
     let raw_days = RwSignal::new(Retention::default().raw_days);
-    let skip_bad = RwSignal::new(false);
     let import_result = RwSignal::new(None::<(bool, String)>);
     // Counts finished imports, so a script can tell a new result from the last one.
     let imports = RwSignal::new(0u32);
@@ -38,7 +39,7 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
         }
     });
 
-    let export = move |_| {
+    let export = move || {
         let Some(database) = live.database() else {
             return;
         };
@@ -56,8 +57,7 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
         });
     };
 
-    let import = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
+    let import = move || {
         let file = files::picked("import-file");
         let Some(file) = file else {
             import_result.set(Some((false, "Choose a history file first.".into())));
@@ -66,7 +66,10 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
         let Some(database) = live.database() else {
             return;
         };
-        let bad_lines = if skip_bad.get_untracked() {
+        let skip_bad = holder
+            .get_untracked()
+            .is_some_and(|root| dom::is_checked(&root, "skip-bad"));
+        let bad_lines = if skip_bad {
             BadLines::Skip
         } else {
             BadLines::Refuse
@@ -113,13 +116,18 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
         });
     };
 
-    let save_retention = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
+    let save_retention = move || {
+        let days = holder
+            .get_untracked()
+            .map(|root| dom::input_value(&root, "raw-days"))
+            .and_then(|days| days.parse().ok())
+            .unwrap_or(Retention::default().raw_days);
+        raw_days.set(days);
         let Some(database) = live.database() else {
             return;
         };
         let retention = Retention {
-            raw_days: raw_days.get_untracked().clamp(1, MIN_ROLLUP_DAYS),
+            raw_days: days.clamp(1, MIN_ROLLUP_DAYS),
             ..Retention::default()
         };
         spawn_local(async move {
@@ -134,7 +142,7 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
         });
     };
 
-    let wipe = move |_| {
+    let wipe = move || {
         let confirmed = files::confirm("Delete all history kept in this browser?");
         let Some(database) = live.database() else {
             return;
@@ -151,81 +159,45 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
         });
     };
 
-    view! {
-        <section class="settings" aria-labelledby="settings-title">
-            <h1 id="settings-title">"Settings"</h1>
-            <h2>"History in this browser"</h2>
-            <dl class="facts">
-                <dt>"Storage used"</dt>
-                <dd class="storage-used">
-                    {move || match usage.get() {
-                        Some((used, quota)) => format!("{} of {} allowed", bytes(used), bytes(quota)),
-                        None => "unknown".to_owned(),
-                    }}
-                </dd>
-                <dt>"Kept under storage pressure"</dt>
-                <dd>
-                    {move || match persisted.get() {
-                        Some(true) => "yes (persistent storage granted)",
-                        Some(false) => "not guaranteed (the browser may clear it when space runs low)",
-                        None => "…",
-                    }}
-                </dd>
-            </dl>
-            <p>
-                <button type="button" class="export" on:click=export>"Export history"</button>
-                " One probe per line (NDJSON), the format "
-                <code>"mcp-status replay"</code>
-                " reads."
-            </p>
-            <form class="import" on:submit=import>
-                <label for="import-file">"Import a history file"</label>
-                <input id="import-file" type="file" accept=".ndjson,.jsonl,.json,.txt,application/x-ndjson" />
-                <label class="checkbox">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || skip_bad.get()
-                        on:change=move |e| skip_bad.set(event_target_checked(&e))
-                    />
-                    " Skip bad lines"
-                </label>
-                <button type="submit" disabled=move || busy.get()>"Import"</button>
-                <p
-                    class="import-result"
-                    role="status"
-                    data-ok=move || import_result.get().map(|(ok, _)| ok.to_string())
-                    data-imports=move || imports.get().to_string()
-                >
-                    {move || import_result.get().map(|(_, message)| message)}
-                </p>
-            </form>
-            <form class="retention" on:submit=save_retention>
-                <label for="raw-days">"Keep raw probes for (days)"</label>
-                <input
-                    id="raw-days"
-                    type="number"
-                    min="1"
-                    max=MIN_ROLLUP_DAYS.to_string()
-                    prop:value=move || raw_days.get().to_string()
-                    on:input=move |e| raw_days.set(event_target_value(&e).parse().unwrap_or(30))
-                />
-                <button type="submit">"Save"</button>
-                <p class="muted">
-                    {format!("Hourly and daily rollups are kept {MIN_ROLLUP_DAYS} days, so uptimes and the daily bars outlive raw probes.")}
-                </p>
-            </form>
-            <p>
-                <button type="button" class="danger wipe" on:click=wipe>"Delete all history"</button>
-            </p>
-        </section>
-    }
-}
+    let shown_tree = StoredValue::new_local(Vec::<Node>::new());
+    Effect::new(move |_| {
+        let result = import_result.get();
+        let tree = settings(&SettingsView {
+            usage: usage.get(),
+            persisted: persisted.get(),
+            raw_days: raw_days.get(),
+            import_result: result.as_ref().map(|(ok, message)| (*ok, message.as_str())),
+            imports: imports.get(),
+            busy: busy.get(),
+        });
+        if let Some(root) = holder.get() {
+            shown_tree.update_value(|shown| dom::render(&root, shown, vec![tree]));
+        }
+    });
+    let on_click = move |event: leptos::ev::MouseEvent| match dom::action_of(&event).as_deref() {
+        Some("export") => export(),
+        Some("wipe") => wipe(),
+        _ => {}
+    };
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        match dom::closest(&event, "form")
+            .map(|form| form.class_name())
+            .as_deref()
+        {
+            Some("import") => import(),
+            Some("retention") => save_retention(),
+            _ => {}
+        }
+    };
 
-fn bytes(n: f64) -> String {
-    match n {
-        n if n >= 1e9 => format!("{} GB", decimal(n / 1e9, 1)),
-        n if n >= 1e6 => format!("{} MB", decimal(n / 1e6, 1)),
-        n if n >= 1e3 => format!("{} KB", decimal(n / 1e3, 0)),
-        n => format!("{} B", decimal(n, 0)),
+    view! {
+        <section
+            class="settings"
+            aria-labelledby="settings-title"
+            node_ref=holder
+            on:click=on_click
+            on:submit=on_submit
+        ></section>
     }
 }

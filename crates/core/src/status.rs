@@ -5,6 +5,7 @@
 use crate::monitor::record::{Millis, ProbeRecord, DAY, HOUR};
 use crate::monitor::rollup::Uptime;
 use crate::monitor::state::State;
+use crate::monitor::ServerMonitor;
 use crate::report::Outcome;
 use crate::site::{SiteConfig, SiteError};
 use std::sync::Arc;
@@ -40,7 +41,54 @@ pub struct ServerView {
     pub days: Vec<(Millis, Uptime)>,
 }
 
+/// The daily bars: 90 days, today included.
+pub const DAYS_SHOWN: usize = 90;
+
 impl ServerView {
+    /// What `engine` (if the server has one yet) says about the server at `now`.
+    pub fn of(
+        server: &str,
+        url: &str,
+        source: Source,
+        engine: Option<&ServerMonitor>,
+        last: Option<&ProbeRecord>,
+        now: Millis,
+    ) -> ServerView {
+        let uptime = |span| {
+            engine.map_or_else(
+                || Uptime::of(&Default::default(), span),
+                |e| e.uptime(now, span),
+            )
+        };
+        let state = engine.map_or(State::Unknown, ServerMonitor::state);
+        ServerView {
+            server: server.to_owned(),
+            url: url.to_owned(),
+            source,
+            cadence_s: None,
+            state,
+            condition: Condition::of(state, last.map(|l| l.outcome), false),
+            last: last.cloned(),
+            last_probe_at: engine.and_then(ServerMonitor::last_probe_at),
+            next_probe_at: None,
+            windows: Window::ALL.map(|w| uptime(w.span())),
+            days: match engine {
+                Some(engine) => engine.days(now, DAYS_SHOWN),
+                None => {
+                    let today = now.div_euclid(DAY);
+                    (today + 1 - DAYS_SHOWN as i64..=today)
+                        .map(|day| (day * DAY, Uptime::of(&Default::default(), DAY)))
+                        .collect()
+                }
+            },
+        }
+    }
+
+    /// A server nothing is known about yet.
+    pub fn empty(server: &str, url: &str, source: Source, now: Millis) -> ServerView {
+        ServerView::of(server, url, source, None, None, now)
+    }
+
     pub fn window(&self, window: Window) -> &Uptime {
         &self.windows[Window::ALL.iter().position(|w| *w == window).unwrap_or(0)]
     }

@@ -3,7 +3,9 @@
 
 pub mod check;
 pub mod markup;
+pub mod monitors;
 pub mod overview;
+pub mod settings;
 
 /// A server name as one segment of a `#/server/…` route: every byte but `A-Z a-z 0-9 - . _ ~`
 /// percent-encoded.
