@@ -19,18 +19,24 @@ pub fn render(root: &web_sys::Element, shown: &mut Vec<Node>, tree: Vec<Node>) {
 fn patch_children(parent: &web_sys::Element, old: &[Node], new: &[Node], svg: bool) {
     let mut current = parent.first_child();
     for (index, node) in new.iter().enumerate() {
-        match (old.get(index), current.clone()) {
-            (Some(before), Some(dom)) => {
-                current = dom.next_sibling();
-                patch_node(parent, &dom, before, node, svg);
-            }
-            _ => {
-                if let Some(created) = create(node, svg) {
-                    let _ = parent.append_child(&created);
-                }
-            }
+        if let (Some(before), Some(dom)) = (old.get(index), current.clone()) {
+            current = dom.next_sibling();
+            patch_node(parent, &dom, before, node, svg);
+            continue;
+        }
+        // Past the children rendered last time: what else is in the DOM is not ours (the
+        // framework leaves a marker in an empty element), and goes before ours come.
+        remove_from(parent, current.take());
+        if let Some(created) = create(node, svg) {
+            let _ = parent.append_child(&created);
         }
     }
+    remove_from(parent, current);
+}
+
+/// Removes `first` and every sibling after it.
+fn remove_from(parent: &web_sys::Element, first: Option<web_sys::Node>) {
+    let mut current = first;
     while let Some(extra) = current {
         current = extra.next_sibling();
         let _ = parent.remove_child(&extra);

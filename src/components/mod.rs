@@ -4,3 +4,4 @@ pub mod monitors;
 pub mod quick_check;
 pub mod settings;
 pub mod status_page;
+pub mod tree;

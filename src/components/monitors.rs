@@ -1,6 +1,7 @@
 //! "My monitors": the servers the user watches from this browser, to add, edit and remove.
 //! Their rows are on the status page; history is kept in the browser (see Settings).
 
+use super::tree;
 use crate::browser::location::{current_route, on_route_change};
 use crate::browser::{db::history, dom, storage};
 use crate::live::{Live, Prober};
@@ -8,7 +9,6 @@ use crate::route::Route;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::monitor::store::LocalMonitor;
-use mcp_status_core::page::markup::Node;
 use mcp_status_core::page::monitors::{monitors, MonitorsView};
 use mcp_status_core::status::{ServerView, Source};
 use mcp_status_core::Target;
@@ -16,7 +16,6 @@ use mcp_status_core::Target;
 #[component]
 pub fn MonitorsPage(live: Live) -> impl IntoView {
     let holder = NodeRef::<leptos::html::Section>::new();
-    let shown = StoredValue::new_local(Vec::<Node>::new());
     let error = RwSignal::new(None::<String>);
     // The monitor being edited: its name is its history's key, so it cannot change.
     let editing = RwSignal::new(None::<String>);
@@ -109,30 +108,32 @@ pub fn MonitorsPage(live: Live) -> impl IntoView {
         )));
     };
 
-    Effect::new(move |_| {
-        let prober = live.prober.get();
-        let (editing, error) = (editing.get(), error.get());
-        let tree = live.servers.with(|servers| {
-            let mine: Vec<&ServerView> = servers
-                .iter()
-                .filter(|view| !matches!(view.source, Source::Site { .. }))
-                .collect();
-            monitors(&MonitorsView {
-                prober: (prober_attr(prober), prober_text(prober)),
-                monitors: &mine,
-                editing: editing.as_deref(),
-                error: error.as_deref(),
+    tree::show(
+        holder,
+        move || {
+            let prober = live.prober.get();
+            let (editing, error) = (editing.get(), error.get());
+            live.servers.with(|servers| {
+                let mine: Vec<&ServerView> = servers
+                    .iter()
+                    .filter(|view| !matches!(view.source, Source::Site { .. }))
+                    .collect();
+                monitors(&MonitorsView {
+                    prober: (prober_attr(prober), prober_text(prober)),
+                    monitors: &mine,
+                    editing: editing.as_deref(),
+                    error: error.as_deref(),
+                })
             })
-        });
-        if let Some(root) = holder.get() {
-            shown.update_value(|shown| dom::render(&root, shown, vec![tree]));
+        },
+        move |root| {
             if let Some((name, url, cadence)) = fill.try_update_value(Option::take).flatten() {
-                dom::set_input_value(&root, "monitor-name", &name);
-                dom::set_input_value(&root, "monitor-url", &url);
-                dom::set_input_value(&root, "monitor-cadence", &cadence.to_string());
+                dom::set_input_value(root, "monitor-name", &name);
+                dom::set_input_value(root, "monitor-url", &url);
+                dom::set_input_value(root, "monitor-cadence", &cadence.to_string());
             }
-        }
-    });
+        },
+    );
     let on_click = move |event: leptos::ev::MouseEvent| {
         let server = dom::closest(&event, "[data-server]")
             .and_then(|e| e.get_attribute("data-server"))

@@ -1,5 +1,6 @@
 //! The "paste a URL" quick check: a form, the probe running in the page, the verdict.
 
+use super::tree;
 use crate::browser::clipboard::copy_to_clipboard;
 use crate::browser::clock::now_ms;
 use crate::browser::dom;
@@ -10,7 +11,6 @@ use crate::route::Route;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::page::check::{self, CheckView};
-use mcp_status_core::page::markup::Node;
 use mcp_status_core::summary::CheckSummary;
 use mcp_status_core::{Environment, Probe, ProbeConfig, ProbeReport, Target};
 
@@ -30,7 +30,6 @@ enum CheckState {
 #[component]
 pub fn QuickCheck() -> impl IntoView {
     let holder = NodeRef::<leptos::html::Section>::new();
-    let shown = StoredValue::new_local(Vec::<Node>::new());
     // A URL from the address, waiting to go into the field at the next render.
     let input = StoredValue::new_local(None::<String>);
     let field_error = RwSignal::new(None::<String>);
@@ -147,38 +146,40 @@ pub fn QuickCheck() -> impl IntoView {
             }
         }
     };
-    Effect::new(move |_| {
-        let error = field_error.get();
-        let tree = state.with(|state| {
-            let share = match state {
-                CheckState::Done(report) => href_of(&Route::Check {
-                    url: report.url.clone(),
-                    timeout_s: None,
-                }),
-                _ => String::new(),
-            };
-            let view = match state {
-                CheckState::Idle => CheckView::Idle,
-                CheckState::Running { url, progress } => CheckView::Running {
-                    url,
-                    finished: &progress.finished,
-                    current: progress.current,
-                },
-                CheckState::Done(report) => CheckView::Done {
-                    report,
-                    share: &share,
-                },
-            };
-            check::quick_check(&view, error.as_deref())
-        });
-        if let Some(root) = holder.get() {
-            shown.update_value(|shown| dom::render(&root, shown, vec![tree]));
-            // The address's URL goes into the field (the tree only sets its default value).
+    tree::show(
+        holder,
+        move || {
+            let error = field_error.get();
+            state.with(|state| {
+                let share = match state {
+                    CheckState::Done(report) => href_of(&Route::Check {
+                        url: report.url.clone(),
+                        timeout_s: None,
+                    }),
+                    _ => String::new(),
+                };
+                let view = match state {
+                    CheckState::Idle => CheckView::Idle,
+                    CheckState::Running { url, progress } => CheckView::Running {
+                        url,
+                        finished: &progress.finished,
+                        current: progress.current,
+                    },
+                    CheckState::Done(report) => CheckView::Done {
+                        report,
+                        share: &share,
+                    },
+                };
+                check::quick_check(&view, error.as_deref())
+            })
+        },
+        move |root| {
+            // The address's URL goes into the field (a tree only sets its default value).
             if let Some(url) = input.try_update_value(Option::take).flatten() {
-                dom::set_input_value(&root, "server-url", &url);
+                dom::set_input_value(root, "server-url", &url);
             }
-        }
-    });
+        },
+    );
 
     let on_click = move |event: leptos::ev::MouseEvent| {
         let Some(action) = dom::action_of(&event) else {

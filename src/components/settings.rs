@@ -1,6 +1,7 @@
 //! Settings: what the history takes in this browser, export and import (the NDJSON format of
 //! docs/formats.md), how long raw probes are kept, and deleting it all.
 
+use super::tree;
 use crate::browser::db::history::{self, ImportError};
 use crate::browser::{dom, files, storage};
 use crate::live::{now, Live};
@@ -8,7 +9,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::monitor::history::{format_time, BadLines};
 use mcp_status_core::monitor::store::{Retention, MIN_ROLLUP_DAYS};
-use mcp_status_core::page::markup::Node;
 use mcp_status_core::page::settings::{settings, SettingsView};
 
 #[component]
@@ -159,21 +159,21 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
         });
     };
 
-    let shown_tree = StoredValue::new_local(Vec::<Node>::new());
-    Effect::new(move |_| {
-        let result = import_result.get();
-        let tree = settings(&SettingsView {
-            usage: usage.get(),
-            persisted: persisted.get(),
-            raw_days: raw_days.get(),
-            import_result: result.as_ref().map(|(ok, message)| (*ok, message.as_str())),
-            imports: imports.get(),
-            busy: busy.get(),
-        });
-        if let Some(root) = holder.get() {
-            shown_tree.update_value(|shown| dom::render(&root, shown, vec![tree]));
-        }
-    });
+    tree::show(
+        holder,
+        move || {
+            let result = import_result.get();
+            settings(&SettingsView {
+                usage: usage.get(),
+                persisted: persisted.get(),
+                raw_days: raw_days.get(),
+                import_result: result.as_ref().map(|(ok, message)| (*ok, message.as_str())),
+                imports: imports.get(),
+                busy: busy.get(),
+            })
+        },
+        |_| {},
+    );
     let on_click = move |event: leptos::ev::MouseEvent| match dom::action_of(&event).as_deref() {
         Some("export") => export(),
         Some("wipe") => wipe(),

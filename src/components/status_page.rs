@@ -3,10 +3,10 @@
 //! Its few controls are handled here by delegation: the window picker's buttons
 //! (`data-action="window"`) and the arrow keys along a day bar.
 
+use super::tree;
 use crate::browser::dom;
 use crate::live::{now, Live};
 use leptos::prelude::*;
-use mcp_status_core::page::markup::Node;
 use mcp_status_core::page::overview::{overview, Overview};
 use mcp_status_core::status::{Site, Window};
 use wasm_bindgen::JsCast;
@@ -19,27 +19,27 @@ pub fn StatusPage(live: Live) -> impl IntoView {
     // The page lives as long as the app: so does its clock.
     ticker.forget();
     let holder = NodeRef::<leptos::html::Section>::new();
-    let shown = StoredValue::new_local(Vec::<Node>::new());
 
-    Effect::new(move |_| {
-        let site = live.site.get();
-        let tree = live.servers.with(|servers| {
-            overview(&Overview {
-                site: &site,
-                servers,
-                window: window.get(),
-                now: clock.get(),
+    tree::show(
+        holder,
+        move || {
+            let site = live.site.get();
+            if let (Site::Loaded(site), Some(document)) =
+                (&site, web_sys::window().and_then(|w| w.document()))
+            {
+                document.set_title(&site.title);
+            }
+            live.servers.with(|servers| {
+                overview(&Overview {
+                    site: &site,
+                    servers,
+                    window: window.get(),
+                    now: clock.get(),
+                })
             })
-        });
-        if let Some(root) = holder.get() {
-            shown.update_value(|shown| dom::render(&root, shown, vec![tree]));
-        }
-        if let (Site::Loaded(site), Some(document)) =
-            (&site, web_sys::window().and_then(|w| w.document()))
-        {
-            document.set_title(&site.title);
-        }
-    });
+        },
+        |_| {},
+    );
 
     let on_click = move |event: leptos::ev::MouseEvent| {
         let Some(button) = dom::closest(&event, "[data-action=window]") else {

@@ -22,12 +22,24 @@ const contentTypes = {
   ".svg": "image/svg+xml",
 };
 
-/** Serves `dir` on 127.0.0.1 like GitHub Pages does: under `prefix`, 404.html for misses. */
-export async function serveStatic(dir, prefix = "/") {
+/**
+ * Serves `dir` on 127.0.0.1 like GitHub Pages does: under `prefix`, 404.html for misses.
+ * `statusJson` is the `status.json` served beside the page (text, or an object made JSON);
+ * by default there is none (404), so a test never probes the example config's servers.
+ */
+export async function serveStatic(dir, prefix = "/", { statusJson } = {}) {
   const port = await freePort();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
     let rel = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : null;
+    if (rel === "status.json") {
+      if (statusJson === undefined) {
+        res.writeHead(404, { "content-type": "text/plain" });
+        return res.end("no status.json");
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      return res.end(typeof statusJson === "string" ? statusJson : JSON.stringify(statusJson));
+    }
     if (rel === "" || rel?.endsWith("/")) rel = `${rel}index.html`;
     const file = rel === null ? null : path.join(dir, rel);
     try {

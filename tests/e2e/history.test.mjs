@@ -37,7 +37,8 @@ async function addMonitor(page, name, url) {
   await page.click(".add-monitor button[type=submit]");
 }
 
-const row = (page, server) => page.locator(`.monitor[data-server="${server}"]`);
+// The monitor's row on the status page (mounted, if hidden, while another page is shown).
+const row = (page, server) => page.locator(`.server[data-server="${server}"]`);
 
 async function probeCount(page, server) {
   const text = await row(page, server).locator(".probe-count").innerText();
@@ -51,7 +52,7 @@ async function importFile(page, text, { skipBad = false } = {}) {
   const done = Number(await page.locator(".import-result").getAttribute("data-imports"));
   await page.click(".import button[type=submit]");
   const result = page.locator(`.import-result[data-imports="${done + 1}"]`);
-  await result.waitFor({ timeout: 20000 });
+  await result.waitFor({ state: "attached", timeout: 20000 });
   return { ok: (await result.getAttribute("data-ok")) === "true", message: await result.innerText() };
 }
 
@@ -93,14 +94,14 @@ describe("history in the browser", () => {
     page.on("pageerror", (e) => errors.push(String(e)));
     await page.goto(`${site.url}#/monitors`);
     await addMonitor(page, "everything", everything.url);
-    await row(page, "everything").and(page.locator('[data-state="up"]')).waitFor({ timeout: 20000 });
+    await row(page, "everything").and(page.locator('[data-state="up"]')).waitFor({ state: "attached", timeout: 20000 });
     assert.equal(await page.locator(".prober").getAttribute("data-prober"), "this-tab");
     const before = await probeCount(page, "everything");
     assert.ok(before >= 1);
 
     await page.reload();
     // Read from storage at once, before the next probe is due.
-    await row(page, "everything").and(page.locator('[data-state="up"]')).waitFor({ timeout: 3000 });
+    await row(page, "everything").and(page.locator('[data-state="up"]')).waitFor({ state: "attached", timeout: 3000 });
     assert.ok((await probeCount(page, "everything")) >= before);
     const exported = await exportFile(page);
     const lines = exported.trim().split("\n").map((line) => JSON.parse(line));
@@ -115,11 +116,11 @@ describe("history in the browser", () => {
     const first = await context.newPage();
     await first.goto(`${site.url}#/monitors`);
     await addMonitor(first, "shared", everything.url);
-    await row(first, "shared").and(first.locator('[data-state="up"]')).waitFor({ timeout: 20000 });
+    await row(first, "shared").and(first.locator('[data-state="up"]')).waitFor({ state: "attached", timeout: 20000 });
 
     const second = await context.newPage();
     await second.goto(`${site.url}#/monitors`);
-    await row(second, "shared").waitFor({ timeout: 5000 });
+    await row(second, "shared").waitFor({ state: "attached", timeout: 5000 });
     assert.equal(await first.locator(".prober").getAttribute("data-prober"), "this-tab");
     assert.equal(await second.locator(".prober").getAttribute("data-prober"), "other-tab");
 
@@ -127,7 +128,7 @@ describe("history in the browser", () => {
     const seen = await probeCount(second, "shared");
     await second.waitForFunction(
       ([server, n]) => {
-        const text = document.querySelector(`.monitor[data-server="${server}"] .probe-count`)?.textContent ?? "";
+        const text = document.querySelector(`.server[data-server="${server}"] .probe-count`)?.textContent ?? "";
         return Number(text.match(/^(\d+)/)?.[1] ?? 0) > n;
       },
       ["shared", seen],
@@ -136,11 +137,11 @@ describe("history in the browser", () => {
 
     const closedAt = Date.now();
     await first.close();
-    await second.locator('.prober[data-prober="this-tab"]').waitFor({ timeout: 5000 });
+    await second.locator('.prober[data-prober="this-tab"]').waitFor({ state: "attached", timeout: 5000 });
     const handedOver = await probeCount(second, "shared");
     await second.waitForFunction(
       ([server, n]) => {
-        const text = document.querySelector(`.monitor[data-server="${server}"] .probe-count`)?.textContent ?? "";
+        const text = document.querySelector(`.server[data-server="${server}"] .probe-count`)?.textContent ?? "";
         return Number(text.match(/^(\d+)/)?.[1] ?? 0) > n;
       },
       ["shared", handedOver],
@@ -178,7 +179,7 @@ describe("history in the browser", () => {
     const again = await importFile(page, text, { skipBad: true });
     assert.match(again.message, /Imported 0 new probes \(30 were already here\)/);
     await page.goto(`${site.url}#/monitors`);
-    await row(page, "imported").waitFor({ timeout: 5000 });
+    await row(page, "imported").waitFor({ state: "attached", timeout: 5000 });
     await context.close();
   });
 
@@ -189,7 +190,7 @@ describe("history in the browser", () => {
     const text = history("demo", "https://demo.onrender.com/mcp", 600, { failing: [100, 101, 102, 103, 400] });
     assert.equal((await importFile(page, text)).ok, true);
     await page.goto(`${site.url}#/monitors`);
-    await row(page, "demo").waitFor({ timeout: 5000 });
+    await row(page, "demo").waitFor({ state: "attached", timeout: 5000 });
     const before = await rowNumbers(page, "demo");
     assert.notEqual(before.wall, "100.00 %", "the outage costs wall-clock uptime");
 
@@ -201,7 +202,7 @@ describe("history in the browser", () => {
 
     assert.equal((await importFile(page, exported)).ok, true);
     await page.goto(`${site.url}#/monitors`);
-    await row(page, "demo").waitFor({ timeout: 5000 });
+    await row(page, "demo").waitFor({ state: "attached", timeout: 5000 });
     assert.deepEqual(await rowNumbers(page, "demo"), before);
     await context.close();
   });
@@ -228,7 +229,7 @@ describe("history in the browser", () => {
     assert.equal((await importFile(page, old)).ok, true);
     await page.goto(`${site.url}#/monitors`);
     await addMonitor(page, "full", everything.url);
-    await row(page, "full").and(page.locator('[data-state="up"]')).waitFor({ timeout: 20000 });
+    await row(page, "full").and(page.locator('[data-state="up"]')).waitFor({ state: "attached", timeout: 20000 });
 
     // A probe round meets the full disk: the oldest day of raw probes goes, the round is stored.
     const count = await probeCount(page, "full");
@@ -237,7 +238,7 @@ describe("history in the browser", () => {
     await notice.waitFor({ timeout: (CADENCE_S + 10) * 1000 });
     assert.match(await notice.innerText(), /Storage was full: raw probes before .* were deleted/);
     await page.waitForFunction(([n]) => {
-      const text = document.querySelector('.monitor[data-server="full"] .probe-count')?.textContent ?? "";
+      const text = document.querySelector('.server[data-server="full"] .probe-count')?.textContent ?? "";
       return Number(text.match(/^(\d+)/)?.[1] ?? 0) > n;
     }, [count], { timeout: 5000 });
     const kept = (await exportFile(page)).trim().split("\n").map((l) => JSON.parse(l));
@@ -253,10 +254,10 @@ describe("history in the browser", () => {
     assert.equal(await exportFile(page), before, "nothing half-imported");
 
     // Still a working page.
-    await page.goto(`${site.url}#/`);
+    await page.goto(`${site.url}#/check`);
     await page.fill("#server-url", everything.url);
     await page.click(".check-form button[type=submit]");
-    await page.locator('#check-result[data-outcome="ok"]').waitFor({ timeout: 20000 });
+    await page.locator('#check-result[data-outcome="ok"]').waitFor({ state: "attached", timeout: 20000 });
     await context.close();
   });
 
@@ -272,11 +273,11 @@ describe("history in the browser", () => {
     await addMonitor(page, "mine", everything.url);
     // The first probe of its own counts on top of the thirty imported ones, in the same day.
     await page.waitForFunction(() => {
-      const text = document.querySelector('.monitor[data-server="mine"] .probe-count')?.textContent ?? "";
+      const text = document.querySelector('.server[data-server="mine"] .probe-count')?.textContent ?? "";
       return Number(text.match(/^(\d+)/)?.[1] ?? 0) >= 31;
     }, null, { timeout: 20000 });
     await page.reload();
-    await row(page, "mine").waitFor({ timeout: 5000 });
+    await row(page, "mine").waitFor({ state: "attached", timeout: 5000 });
     assert.ok((await probeCount(page, "mine")) >= 31, "the stored day kept the imported probes");
     await context.close();
   });

@@ -37,7 +37,7 @@ describe("quick check", () => {
     const page = await browser.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(site.url);
+    await page.goto(`${site.url}#/check`);
     await page.fill("#server-url", everything.url);
     await page.click(".check-form button[type=submit]");
 
@@ -86,7 +86,7 @@ describe("quick check", () => {
 
   test("scripts get the same summary as mcp-status check --json from wasmBindings.probe", async () => {
     const page = await browser.newPage();
-    await page.goto(site.url);
+    await page.goto(`${site.url}#/check`);
     await page.waitForFunction(() => typeof window.wasmBindings?.probe === "function");
     const summary = await page.evaluate((url) => window.wasmBindings.probe(url), everything.url);
     assert.equal(summary.outcome, "ok");
@@ -103,7 +103,9 @@ describe("quick check", () => {
   test("an invalid URL gets an inline message and sends nothing", async () => {
     const page = await browser.newPage();
     const requests = [];
-    await page.goto(site.url);
+    await page.goto(`${site.url}#/check`);
+    // The page's own start (status.json) is over before the check is tried.
+    await page.waitForLoadState("networkidle");
     page.on("request", (r) => requests.push(r.url()));
     for (const input of ["ftp://example.com/mcp", "not a url", "example.com/mcp"]) {
       await page.fill("#server-url", input);
@@ -138,7 +140,7 @@ describe("quick check", () => {
     const { freePort } = await import("./harness.mjs");
     const port = await freePort();
     const page = await browser.newPage();
-    await page.goto(site.url);
+    await page.goto(`${site.url}#/check`);
     await page.fill("#server-url", `http://127.0.0.1:${port}/mcp`);
     await page.click(".check-form button[type=submit]");
     const result = page.locator("#check-result[data-outcome]");
@@ -166,7 +168,7 @@ describe("quick check progress and layout", () => {
 
   test("the step in flight is shown while the check runs, and every page is listed", async () => {
     const page = await browser.newPage();
-    await page.goto(site.url);
+    await page.goto(`${site.url}#/check`);
     await page.fill("#server-url", testServer.url("/ok?delay_ms=400&tools=7&page_size=3"));
     await page.click(".check-form button[type=submit]");
     const running = page.locator("#check-result[data-state='running'] .step-running .step-name");

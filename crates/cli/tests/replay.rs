@@ -148,7 +148,7 @@ fn a_config_sets_the_rules_and_a_bad_one_is_named() {
         .all(|a| a["reason"] != "downtime"));
     std::fs::write(
         &config,
-        r#"{"servers":[{"name":"vm-app","url":"u","slo_target":99.5}]}"#,
+        r#"{"servers":[{"name":"vm-app","url":"https://mcp.example.com/mcp","slo_target":99.5}]}"#,
     )
     .unwrap();
     let (code, _, stderr) = replay(&[

@@ -689,6 +689,40 @@ mod tests {
     }
 
     #[test]
+    fn the_json_schema_names_exactly_the_fields_read_here() {
+        let schema: Value =
+            serde_json::from_str(include_str!("../../../status.schema.json")).unwrap();
+        let keys = |object: &Value| -> Vec<String> {
+            let mut keys: Vec<String> = object["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            keys.sort();
+            keys
+        };
+        let sorted = |fields: &[&str]| -> Vec<String> {
+            let mut fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+            fields.sort();
+            fields
+        };
+        let items = |name: &str| schema["properties"][name]["items"].clone();
+        assert_eq!(keys(&schema), sorted(SITE_FIELDS));
+        assert_eq!(keys(&items("servers")), sorted(SERVER_FIELDS));
+        assert_eq!(keys(&items("links")), sorted(LINK_FIELDS));
+        assert_eq!(keys(&items("groups")), sorted(GROUP_FIELDS));
+        assert_eq!(
+            keys(&items("servers")["properties"]["maintenance"]["items"]),
+            sorted(WINDOW_FIELDS)
+        );
+        let server = &items("servers")["properties"];
+        assert_eq!(server["cadence_s"]["minimum"], MIN_CADENCE_S);
+        assert_eq!(server["cadence_s"]["maximum"], MAX_CADENCE_S);
+        assert_eq!(server["timeout_s"]["maximum"], MAX_TIMEOUT_S);
+    }
+
+    #[test]
     fn the_published_example_is_valid() {
         let example = include_str!("../../../status.json");
         let site = SiteConfig::parse(example).unwrap();

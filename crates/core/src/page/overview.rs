@@ -224,6 +224,7 @@ pub fn server_row(view: &ServerView, window: Window, now: Millis) -> Node {
         .class("server")
         .attr("data-server", view.server.clone())
         .attr("data-condition", view.condition.as_str())
+        .attr("data-state", view.state.as_str())
         .child(
             div("server-head")
                 .child(icon(mark))
@@ -250,6 +251,11 @@ pub fn server_row(view: &ServerView, window: Window, now: Millis) -> Node {
                     format!("{} %", decimal(uptime.coverage * 100.0, 0)),
                 ))
                 .child(fact("Latency", "latency", latency))
+                .child(fact(
+                    "Probes",
+                    "probe-count",
+                    format!("{} in {}", uptime.probes, window.label()),
+                ))
                 .child(fact("Last probe", "last-probe", last))
                 .child(fact("Next probe", "next-probe", next)),
         );
