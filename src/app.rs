@@ -49,6 +49,8 @@ pub fn App() -> impl IntoView {
                 <a href="#/check" aria-current=current(Page::Check)>"Quick check"</a>
                 <a href="#/monitors" aria-current=current(Page::Monitors)>"My monitors"</a>
                 <a href="#/settings" aria-current=current(Page::Settings)>"Settings"</a>
+                // Labelled and handled by theme.js, which sets the theme before the first paint.
+                <button type="button" class="theme-toggle" data-theme-toggle="">"Theme"</button>
             </nav>
         </header>
         <main>

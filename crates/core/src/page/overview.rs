@@ -230,7 +230,7 @@ pub fn server_row(view: &ServerView, window: Window, now: Millis) -> Node {
                 .child(icon(mark))
                 .child(
                     el("a")
-                        .class("server-name")
+                        .class("server-link")
                         .attr("href", href)
                         .text(view.server.clone()),
                 )
@@ -245,11 +245,7 @@ pub fn server_row(view: &ServerView, window: Window, now: Millis) -> Node {
                     percent(uptime.wall_clock_uptime),
                 ))
                 .child(fact("SLO uptime", "slo-uptime", percent(uptime.slo_uptime)))
-                .child(fact(
-                    "Coverage",
-                    "coverage",
-                    format!("{} %", decimal(uptime.coverage * 100.0, 0)),
-                ))
+                .child(fact("Coverage", "coverage", coverage(uptime.coverage)))
                 .child(fact("Latency", "latency", latency))
                 .child(fact(
                     "Probes",
@@ -281,6 +277,14 @@ pub fn server_row(view: &ServerView, window: Window, now: Millis) -> Node {
             .child(el("span").text("today")),
     )
     .into()
+}
+
+/// Coverage in whole percent; a little data is "< 1 %", never a misleading "0 %".
+pub fn coverage(share: f64) -> String {
+    match share {
+        s if s > 0.0 && s < 0.005 => "< 1 %".to_owned(),
+        s => format!("{} %", decimal(s * 100.0, 0)),
+    }
 }
 
 fn fact(term: &'static str, class: &'static str, value: String) -> Node {
