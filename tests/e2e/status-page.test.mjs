@@ -1,0 +1,171 @@
+// The status page, end to end (release site, headless Chromium, the npm reference server and
+// our misbehaving server on 127.0.0.1), each test with its own status.json: the published
+// servers by group with both uptimes; an outage confirmed only after three failed probes; a
+// broken config named by its path; hostile text shown as text; the day bars by keyboard;
+// no probing in a hidden tab, one catch-up probe when shown, none for `live: false`.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { distDir, launchBrowser, serveStatic, startEverythingServer } from "./harness.mjs";
+import { startMisbehavingServer } from "../support/misbehaving-server.mjs";
+
+const XSS = `<img src=x onerror="window.__pwned='config'"><script>window.__pwned='config'</script>`;
+
+describe("status page", () => {
+  let everything, testServer, browser;
+  const sites = [];
+
+  before(async () => {
+    everything = await startEverythingServer();
+    testServer = await startMisbehavingServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await everything?.stop();
+    await testServer?.stop();
+    for (const site of sites) await site.close();
+  });
+
+  async function open(statusJson, { hash = "#/", init } = {}) {
+    const site = await serveStatic(distDir, "/mcp-status/", { statusJson });
+    sites.push(site);
+    const context = await browser.newContext();
+    if (init) await context.addInitScript(init);
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`${site.url}${hash}`);
+    return { page, context, errors };
+  }
+
+  const row = (page, server) => page.locator(`.server[data-server="${server}"]`);
+
+  test("published servers show by group, and an outage is confirmed after three failed probes", async () => {
+    const { page, context, errors } = await open({
+      title: "Acme MCP",
+      groups: [{ name: "Production" }, { name: "Broken on purpose" }],
+      servers: [
+        { name: "everything", url: everything.url, group: "Production", cadence_s: 15 },
+        { name: "failing", url: testServer.url("/status-500"), group: "Broken on purpose", cadence_s: 15 },
+      ],
+    });
+    assert.equal(await page.locator("#status-title").innerText(), "Acme MCP");
+    assert.equal(await page.title(), "Acme MCP");
+    assert.deepEqual(await page.locator(".group h2").allInnerTexts(), ["Production", "Broken on purpose"]);
+    await row(page, "everything").and(page.locator('[data-condition="operational"]')).waitFor({ timeout: 20000 });
+    assert.equal(await row(page, "everything").locator(".wall-clock-uptime").innerText(), "100.00 %");
+    assert.equal(await row(page, "everything").locator(".slo-uptime").innerText(), "100.00 %");
+    assert.match(await row(page, "everything").locator(".latency").innerText(), /^\d+ ms$/);
+    assert.match(await row(page, "everything").locator(".next-probe").innerText(), /^(in \d+ s|now)$/);
+
+    // One failed probe changes nothing but the word; the third confirms the outage.
+    const failing = row(page, "failing");
+    await failing.and(page.locator('[data-state="confirming"]')).waitFor({ timeout: 20000 });
+    assert.match(await failing.locator(".state-word").innerText(), /not confirmed yet \(1 in a row\)/);
+    assert.equal(await page.locator(".banner").getAttribute("data-banner"), "degraded");
+    await failing.and(page.locator('[data-condition="down"]')).waitFor({ timeout: 60000 });
+    assert.equal(await failing.locator(".probe-count").innerText(), "3 in 24 h");
+    assert.equal(await failing.locator(".state-word").innerText(), "Down");
+    assert.equal(await page.locator(".banner").getAttribute("data-banner"), "partial_outage");
+    assert.equal(await page.locator(".banner").innerText(), "✕\nPartial outage");
+    // Today's bar says what happened, in words.
+    const today = failing.locator(".day").last();
+    assert.match(await today.getAttribute("aria-label"), /^\d{4}-\d{2}-\d{2}: 0\.00 % wall-clock, 0\.00 % SLO/);
+    assert.equal(await today.getAttribute("data-level"), "major");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a broken status.json is named by its path and reason, and the rest of the page works", async () => {
+    const { page, context } = await open({ servers: [{ name: "a", url: everything.url, cadense_s: 60 }] });
+    const problem = page.locator(".config-error");
+    await problem.waitFor({ timeout: 10000 });
+    assert.match(await problem.innerText(), /servers\[0\]\.cadense_s: unknown field \(did you mean `cadence_s`\?\)/);
+    assert.equal(await page.locator(".server").count(), 0);
+    const syntax = await open("{\n  \"servers\": [,]\n}");
+    await syntax.page.locator(".config-error").waitFor({ timeout: 10000 });
+    assert.match(await syntax.page.locator(".config-error").innerText(), /line 2, column \d+: not valid JSON/);
+    await syntax.context.close();
+    await context.close();
+  });
+
+  test("text from the config and from servers is shown as text, and nothing in it runs", async () => {
+    const { page, context, errors } = await open({
+      title: XSS,
+      description: XSS,
+      links: [{ title: XSS, url: "https://example.com/?q=<script>" }],
+      groups: [{ name: XSS, description: XSS }],
+      servers: [{ name: XSS, url: testServer.url("/xss"), group: XSS, cadence_s: 15 }],
+    });
+    await page.locator(".server[data-condition='operational']").waitFor({ timeout: 20000 });
+    assert.equal(await page.locator("#status-title").innerText(), XSS);
+    assert.equal(await page.locator(".server-link").innerText(), XSS);
+    assert.equal(await page.locator(".group h2").innerText(), XSS);
+    assert.equal(await page.locator(".status img, .status script").count(), 0);
+    // The server's own strings: its tools, as the quick check shows them.
+    await page.goto(page.url().replace(/#.*$/, "") + "#/check?url=" + encodeURIComponent(testServer.url("/xss")));
+    await page.locator("#check-result[data-outcome='ok']").waitFor({ timeout: 20000 });
+    assert.match(await page.locator(".tools").innerText(), /<script>window.__pwned='script'<\/script>/);
+    assert.equal(await page.locator("main img, main script").count(), 0);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("the day bar is one tab stop, walked with the arrow keys, Home and End", async () => {
+    const { page, context } = await open({ servers: [{ name: "everything", url: everything.url, cadence_s: 60 }] });
+    const days = row(page, "everything").locator(".day");
+    await days.first().waitFor({ timeout: 10000 });
+    assert.equal(await days.count(), 90);
+    assert.equal(await row(page, "everything").locator('.day[tabindex="0"]').count(), 1);
+    await days.last().focus();
+    const focused = () => page.evaluate(() => [...document.activeElement.parentElement.children].indexOf(document.activeElement));
+    await page.keyboard.press("ArrowLeft");
+    assert.equal(await focused(), 88);
+    await page.keyboard.press("Home");
+    assert.equal(await focused(), 0);
+    await page.keyboard.press("ArrowRight");
+    assert.equal(await focused(), 1);
+    await page.keyboard.press("End");
+    assert.equal(await focused(), 89);
+    assert.equal(await row(page, "everything").locator('.day[tabindex="0"]').count(), 1, "still one tab stop");
+    const label = await page.evaluate(() => document.activeElement.getAttribute("aria-label"));
+    assert.match(label, /^\d{4}-\d{2}-\d{2}: /);
+    await context.close();
+  });
+
+  test("a hidden tab does not probe, is caught up with one probe when shown, and `live: false` is never probed", async () => {
+    const hits = { live: 0, published: 0 };
+    const counter = await startMisbehavingServer();
+    const { page, context } = await open(
+      {
+        servers: [
+          { name: "live", url: counter.url("/ok?tag=live"), cadence_s: 15 },
+          { name: "published", url: counter.url("/ok?tag=published"), cadence_s: 15, live: false },
+        ],
+      },
+      {
+        // The page starts hidden: a background tab.
+        init: () => {
+          window.__hidden = true;
+          Object.defineProperty(Document.prototype, "hidden", { get: () => window.__hidden, configurable: true });
+        },
+      },
+    );
+    page.on("request", (r) => {
+      const tag = new URL(r.url()).searchParams.get("tag");
+      if (tag && r.method() === "POST" && JSON.parse(r.postData() ?? "{}").method === "initialize") hits[tag] += 1;
+    });
+    await row(page, "live").waitFor({ timeout: 10000 });
+    await page.waitForTimeout(20000);
+    assert.deepEqual(hits, { live: 0, published: 0 }, "nothing probed while hidden");
+    await page.evaluate(() => { window.__hidden = false; });
+    await row(page, "live").and(page.locator('[data-condition="operational"]')).waitFor({ timeout: 10000 });
+    await page.waitForTimeout(5000);
+    assert.deepEqual(hits, { live: 1, published: 0 }, "one catch-up probe, none for the published-only server");
+    assert.equal(await row(page, "published").locator(".next-probe").innerText(), "not probed from this page");
+    await context.close();
+    await counter.stop();
+  });
+});
