@@ -169,3 +169,35 @@ describe("status page", () => {
     await counter.stop();
   });
 });
+
+describe("status page: the demo's cold start", () => {
+  test("a cold start (a timeout, then a slow pass) is left out of SLO uptime, and the page says so", async () => {
+    const demo = await startMisbehavingServer();
+    const site = await serveStatic(distDir, "/mcp-status/", {
+      statusJson: {
+        servers: [{ name: "sleepy", url: demo.url("/cold-start?boot_ms=4000"), cadence_s: 15, timeout_s: 2 }],
+      },
+    });
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${site.url}#/`);
+      const row = page.locator('.server[data-server="sleepy"]');
+      await row.and(page.locator('[data-condition="operational"]')).waitFor({ timeout: 20000 });
+      // The platform scales the idle instance to zero: the next probe times out.
+      await fetch(demo.url("/control/sleep"));
+      await row.and(page.locator('[data-state="confirming"]')).waitFor({ timeout: 25000 });
+      // The probe after it wakes a warming instance: slow, but it works.
+      const explain = row.locator(".explain");
+      await explain.waitFor({ timeout: 25000 });
+      assert.match(await explain.innerText(), /^1 cold start excluded from SLO uptime/);
+      assert.equal(await row.locator(".slo-uptime").innerText(), "100.00 %");
+      assert.notEqual(await row.locator(".wall-clock-uptime").innerText(), "100.00 %");
+      assert.equal(await row.getAttribute("data-state"), "up", "a single failure never took it down");
+    } finally {
+      await browser.close();
+      await site.close();
+      await demo.stop();
+    }
+  });
+});

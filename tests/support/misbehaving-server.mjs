@@ -75,6 +75,44 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Sessions the stateful scenarios know, so a missing or unknown id is refused like real servers do. */
 const sessions = new Set();
 
+/**
+ * The demo endpoints (scripts/run): `/cold-start` behaves like a free-tier instance that scales
+ * to zero after `idle_s` seconds without a request (default 45): the first request after that
+ * waits for a boot of `boot_ms` (default 8000, longer than the demo's 5 s probe timeout), and
+ * the first answer after a boot is slow (1.5 s) while the instance warms up. `/switchable`
+ * works until switched to failing. Both are switched with plain GETs, so a newcomer can click:
+ * `/control/sleep` scales `/cold-start` to zero now, `/control/fail` and `/control/recover`.
+ */
+const demo = { lastRequestAt: null, bootedAt: 0, warming: false, failing: false };
+
+async function coldStart(url) {
+  const now = Date.now();
+  const idleMs = Number(url.searchParams.get("idle_s") ?? 45) * 1000;
+  // The instance is up when the server starts, as after a deploy.
+  const idle = demo.lastRequestAt !== null && now - demo.lastRequestAt >= idleMs;
+  demo.lastRequestAt = now;
+  if (idle) {
+    // Scaled to zero: this request starts a new instance and waits for it.
+    demo.bootedAt = now;
+    demo.warming = true;
+    await sleep(Number(url.searchParams.get("boot_ms") ?? 8000));
+    return;
+  }
+  if (demo.warming && now - demo.bootedAt > 1000) {
+    demo.warming = false;
+    await sleep(1500);
+  }
+}
+
+function control(res, action) {
+  if (action === "sleep") demo.lastRequestAt = 0;
+  if (action === "wake") demo.lastRequestAt = null;
+  if (action === "fail") demo.failing = true;
+  if (action === "recover") demo.failing = false;
+  res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "access-control-allow-origin": "*" });
+  res.end(`${action}: /switchable is ${demo.failing ? "failing" : "working"}; /cold-start ${demo.lastRequestAt === 0 ? "will cold-start on its next request" : "is up"}\n`);
+}
+
 /** Legacy HTTP+SSE streams by session id. */
 const legacyStreams = new Map();
 
@@ -353,6 +391,13 @@ async function handle(req, res) {
     return;
   }
   if (options.delayMs) await sleep(options.delayMs);
+  if (scenario === "control") return control(res, url.pathname.split("/")[2] ?? "");
+  // Only the request that opens a probe (initialize) wakes or slows the demo instance.
+  if (scenario === "cold-start" && req.method === "POST" && !req.headers["mcp-session-id"]) await coldStart(url);
+  if (scenario === "switchable" && demo.failing) {
+    res.writeHead(503, { ...cors, "content-type": "text/plain" }).end("Service Unavailable (switched to failing: /control/recover)");
+    return;
+  }
   if (url.pathname.startsWith("/.well-known/oauth-protected-resource")) {
     return protectedResourceMetadata(req, res, cors);
   }

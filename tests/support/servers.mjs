@@ -34,9 +34,9 @@ async function waitForPort(port, child, timeoutMs = 20000) {
   throw new Error(`nothing listened on ${port} within ${timeoutMs} ms`);
 }
 
-/** Starts a node server script with PORT set, bound to loopback only. */
-async function startNodeServer(script, args, extraEnv = {}) {
-  const port = await freePort();
+/** Starts a node server script with PORT set (a free one unless given), bound to loopback only. */
+async function startNodeServer(script, args, extraEnv = {}, port = 0) {
+  port ||= await freePort();
   const command = [process.execPath, "--import", path.join(repoRoot, "tests/support/loopback-only.mjs"), script, ...args];
   return startProcess(command, port, { PORT: String(port), ...extraEnv });
 }
@@ -85,9 +85,9 @@ async function startProcess([program, ...args], port, extraEnv) {
  * The npm reference server `@modelcontextprotocol/server-everything`, in `streamableHttp`
  * mode (endpoint /mcp) or in the legacy `sse` mode (endpoint /sse).
  */
-export async function startEverythingServer(mode = "streamableHttp") {
+export async function startEverythingServer(mode = "streamableHttp", port = 0) {
   const script = path.join(repoRoot, "node_modules/@modelcontextprotocol/server-everything/dist/index.js");
-  const server = await startNodeServer(script, [mode]);
+  const server = await startNodeServer(script, [mode], {}, port);
   const endpoint = mode === "sse" ? "/sse" : "/mcp";
   return { ...server, url: `http://127.0.0.1:${server.port}${endpoint}` };
 }
