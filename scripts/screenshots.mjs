@@ -1,0 +1,59 @@
+// Renders the pages as a visitor sees them, for people to look at: the status page, the quick
+// check (a passing and a failing server) and the settings, at phone and desktop widths, in
+// both themes, into screenshots/ (PNG). Uses the release build in dist/ (scripts/test or
+// `trunk build --release` makes it), the npm reference server and our demo server on loopback.
+//
+//   node scripts/screenshots.mjs            # after a release build
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { distDir, launchBrowser, repoRoot, serveStatic, startEverythingServer } from "../tests/e2e/harness.mjs";
+import { startMisbehavingServer } from "../tests/support/misbehaving-server.mjs";
+
+const out = path.join(repoRoot, "screenshots");
+await mkdir(out, { recursive: true });
+const everything = await startEverythingServer();
+const demo = await startMisbehavingServer();
+const statusJson = {
+  title: "Acme MCP status",
+  description: "Live status of Acme's MCP servers, probed from your browser.",
+  links: [{ title: "Documentation", url: "https://example.com/docs" }, { title: "Support", url: "https://example.com/support" }],
+  groups: [{ name: "Production", description: "What customers use." }, { name: "Staging" }],
+  servers: [
+    { name: "search", url: everything.url, group: "Production", cadence_s: 15 },
+    { name: "billing", url: demo.url("/status-500"), group: "Production", cadence_s: 15 },
+    { name: "sandbox", url: demo.url("/cold-start"), group: "Staging", cadence_s: 15, timeout_s: 5 },
+  ],
+};
+const site = await serveStatic(distDir, "/mcp-status/", { statusJson });
+const browser = await launchBrowser();
+const pages = [
+  ["status", "#/", 40000],
+  ["check-ok", `#/check?url=${encodeURIComponent(everything.url)}`, 3000],
+  ["check-failed", `#/check?url=${encodeURIComponent(demo.url("/rpc-error"))}`, 3000],
+  ["settings", "#/settings", 1500],
+];
+const screens = [
+  ["desktop", { width: 1280, height: 900 }],
+  ["phone", { width: 360, height: 780 }],
+];
+try {
+  for (const theme of ["light", "dark"]) {
+    for (const [screen, viewport] of screens) {
+      const context = await browser.newContext({ viewport, colorScheme: theme });
+      const page = await context.newPage();
+      for (const [name, hash, settle] of pages) {
+        await page.goto(`${site.url}${hash}`);
+        await page.waitForTimeout(settle);
+        const file = path.join(out, `${name}-${screen}-${theme}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        console.log(file);
+      }
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+  await site.close();
+  await everything.stop();
+  await demo.stop();
+}
