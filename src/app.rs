@@ -3,6 +3,7 @@
 //! in progress survives a visit elsewhere.
 
 use crate::browser::location::{current_route, on_route_change};
+use crate::components::detail_page::DetailPage;
 use crate::components::monitors::MonitorsPage;
 use crate::components::quick_check::QuickCheck;
 use crate::components::settings::SettingsPage;
@@ -14,6 +15,7 @@ use leptos::prelude::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Page {
     Status,
+    Detail,
     Check,
     Monitors,
     Settings,
@@ -21,7 +23,8 @@ enum Page {
 
 fn page_of(route: &Route) -> Page {
     match route {
-        Route::Status | Route::Server(_) | Route::Review => Page::Status,
+        Route::Status | Route::Review => Page::Status,
+        Route::Server(_) => Page::Detail,
         Route::QuickCheck | Route::Check { .. } => Page::Check,
         Route::Monitors | Route::AddMonitor(_) => Page::Monitors,
         Route::Settings => Page::Settings,
@@ -45,7 +48,7 @@ pub fn App() -> impl IntoView {
                 "mcp-status"
             </a>
             <nav aria-label="Main">
-                <a href="#/" aria-current=current(Page::Status)>"Status"</a>
+                <a href="#/" aria-current=move || (page.get() == Page::Status || page.get() == Page::Detail).then_some("page")>"Status"</a>
                 <a href="#/check" aria-current=current(Page::Check)>"Quick check"</a>
                 <a href="#/monitors" aria-current=current(Page::Monitors)>"My monitors"</a>
                 <a href="#/settings" aria-current=current(Page::Settings)>"Settings"</a>
@@ -70,6 +73,9 @@ pub fn App() -> impl IntoView {
             }}
             <div hidden=hidden(Page::Status)>
                 <StatusPage live />
+            </div>
+            <div hidden=hidden(Page::Detail)>
+                <DetailPage live />
             </div>
             <div hidden=hidden(Page::Check)>
                 <QuickCheck />

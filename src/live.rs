@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use mcp_status_core::monitor::history::line_of;
 use mcp_status_core::monitor::record::{Millis, ProbeRecord, DAY};
 use mcp_status_core::monitor::replay::host_of;
+use mcp_status_core::monitor::rollup::Uptime;
 use mcp_status_core::monitor::ServerMonitor;
 use mcp_status_core::site::ServerConfig;
 use mcp_status_core::sorted::SortedMap;
@@ -261,6 +262,17 @@ impl Live {
         self.servers.set(servers.into_values().collect());
     }
 
+    /// A server's last 24 hours, hour by hour (its latency chart); none without an engine.
+    pub fn hours(&self, server: &str, now: Millis) -> Vec<(Millis, Uptime)> {
+        let engines = self.engines.get_value();
+        let engines = engines.borrow();
+        engines
+            .engines
+            .get(server)
+            .map(|(_, engine)| engine.hours(now, 24))
+            .unwrap_or_default()
+    }
+
     fn storage_failed(&self, error: &DbError) {
         self.notice.set(Some(format!("{error}.")));
     }
@@ -439,8 +451,12 @@ fn round_write(
     let probe = ProbeRecord::of_report(at, report);
     let changed_tools = engine.last_fingerprint() != probe.contract_hash.zip(probe.metadata_hash);
     engine.ingest(&probe);
-    let snapshot = (changed_tools && report.tools.is_some())
-        .then(|| (at, serde_json::to_string(&report.tools).unwrap_or_default()));
+    let snapshot = (changed_tools && report.tools.is_some()).then(|| {
+        (
+            at,
+            serde_json::to_string(&report.tool_list).unwrap_or_default(),
+        )
+    });
     let write = ServerWrite {
         lines: vec![(at, line_of(&server.name, &server.url, &probe))],
         snapshot,

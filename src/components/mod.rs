@@ -1,5 +1,6 @@
 //! Leptos components. They read signals and call the core; browser APIs go through `browser`.
 
+pub mod detail_page;
 pub mod monitors;
 pub mod quick_check;
 pub mod settings;

@@ -144,8 +144,8 @@ impl ToolListDiff {
 
 /// What changed from `before` to `after`, tool by tool (matched by name).
 pub fn diff(before: &[Value], after: &[Value]) -> ToolListDiff {
-    // The type of serde_json's own map: no new map code in the page.
-    let index = |tools: &[Value]| -> serde_json::Map<String, Value> {
+    // The page's one map type (`sorted.rs`): no map code of its own in the page.
+    let index = |tools: &'_ [Value]| -> crate::sorted::SortedMap<String, Value> {
         tools
             .iter()
             .filter_map(|t| Some((t.get("name")?.as_str()?.to_owned(), t.clone())))

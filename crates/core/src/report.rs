@@ -237,6 +237,11 @@ pub struct ProbeReport {
     /// Fingerprint of the tool list's metadata (titles, descriptions, annotations, icons).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_hash: Option<String>,
+    /// The tool list as the server sent it, every page: what a snapshot keeps when the
+    /// fingerprint changes, so that schema drift can be shown as a diff. Not in the JSON
+    /// summary (`tools` names the tools).
+    #[serde(skip)]
+    pub tool_list: Option<Vec<serde_json::Value>>,
 }
 
 impl ProbeReport {
@@ -259,6 +264,7 @@ impl ProbeReport {
             auth: None,
             contract_hash: None,
             metadata_hash: None,
+            tool_list: None,
         }
     }
 

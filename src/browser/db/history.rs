@@ -9,7 +9,8 @@ use super::DbError;
 use idb::{Database, KeyRange, ObjectStore, Query, TransactionMode, TransactionResult};
 use js_sys::Array;
 use mcp_status_core::monitor::config::MonitorConfig;
-use mcp_status_core::monitor::events::{EventRecord, Incident};
+use mcp_status_core::monitor::events::stored as events;
+use mcp_status_core::monitor::events::{ColdStart, EventRecord, Incident};
 use mcp_status_core::monitor::history::{self as format, BadLines, LineError};
 use mcp_status_core::monitor::record::{Millis, ProbeRecord, DAY};
 use mcp_status_core::monitor::replay;
@@ -660,4 +661,78 @@ fn content_number(text: &str) -> u32 {
     text.bytes().fold(0x811c_9dc5, |hash: u32, byte| {
         (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
     })
+}
+
+/// What a server's detail page needs from storage.
+#[derive(Debug, Clone, Default)]
+pub struct Stored {
+    /// Raw probes since the time asked for, oldest first.
+    pub probes: Vec<ProbeRecord>,
+    pub incidents: Vec<Incident>,
+    pub cold_starts: Vec<ColdStart>,
+    /// Every tool list kept (one per fingerprint change), oldest first.
+    pub snapshots: Vec<(Millis, Vec<serde_json::Value>)>,
+}
+
+/// A server's raw probes and cold starts since `from`, its incidents and its tool lists, in
+/// one read transaction. Records that do not read back are left out.
+pub async fn stored(database: &Database, server: &str, from: Millis) -> Result<Stored, DbError> {
+    let tx = database.transaction(
+        &[PROBES, INCIDENTS, EVENTS, SNAPSHOTS],
+        TransactionMode::ReadOnly,
+    )?;
+    let since = |at: Millis| -> Result<Query, DbError> {
+        Ok(server_range(server, at as f64, f64::INFINITY)?.into())
+    };
+    let probes = tx
+        .object_store(PROBES)?
+        .get_all(Some(since(store::chunk_start(from))?), None)?
+        .into_future();
+    let incidents = tx
+        .object_store(INCIDENTS)?
+        .get_all(Some(since(Millis::MIN)?), None)?
+        .into_future();
+    let events = tx
+        .object_store(EVENTS)?
+        .get_all(Some(since(from)?), None)?
+        .into_future();
+    let snapshots = tx.object_store(SNAPSHOTS)?;
+    let tool_lists = snapshots
+        .get_all(Some(since(Millis::MIN)?), None)?
+        .into_future();
+    let tool_keys = snapshots
+        .get_all_keys(Some(since(Millis::MIN)?), None)?
+        .into_future();
+    let texts = |values: Vec<JsValue>| -> Vec<String> {
+        values.iter().filter_map(JsValue::as_string).collect()
+    };
+    let chunks = texts(probes.await?);
+    let (entries, _) = store::entries_of(chunks.iter().map(String::as_str));
+    let mut stored = Stored {
+        probes: entries
+            .into_iter()
+            .map(|entry| entry.probe)
+            .filter(|probe| probe.at >= from)
+            .collect(),
+        ..Stored::default()
+    };
+    // Read as `Value`s, by hand (`events::stored`): no derived JSON readers in the page.
+    let values = |texts: Vec<String>| -> Vec<serde_json::Value> {
+        texts
+            .iter()
+            .filter_map(|text| serde_json::from_slice(text.as_bytes()).ok())
+            .collect()
+    };
+    let incidents = values(texts(incidents.await?));
+    stored.incidents = incidents.iter().filter_map(events::incident).collect();
+    let records = values(texts(events.await?));
+    stored.cold_starts = records.iter().filter_map(events::cold_start).collect();
+    let (lists, keys) = (values(texts(tool_lists.await?)), tool_keys.await?);
+    for (list, key) in lists.into_iter().zip(keys) {
+        let at = Array::from(&key).get(1).as_f64().unwrap_or(0.0) as Millis;
+        if let serde_json::Value::Array(tools) = list {
+            stored.snapshots.push((at, tools));
+        }
+    }
+    Ok(stored)
 }

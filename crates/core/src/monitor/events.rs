@@ -155,3 +155,96 @@ impl EventRecord {
         }
     }
 }
+
+/// Incidents and cold starts as stored (their JSON, `docs/formats.md`), read from a parsed
+/// `Value` by hand: the page already links the `Value` reader, and serde's derived readers
+/// for these types (a flattened enum among them) would add over 10 KB to it. The tests below
+/// check that these read back exactly what the derived writers write.
+pub mod stored {
+    use super::{ColdStart, Incident, Severity};
+    use crate::report::Layer;
+    use serde_json::Value;
+
+    pub fn incident(value: &Value) -> Option<Incident> {
+        let severity = match value.get("severity")?.as_str()? {
+            "P1" => Severity::P1,
+            "P2" => Severity::P2,
+            "P3" => Severity::P3,
+            _ => return None,
+        };
+        Some(Incident {
+            id: value.get("id")?.as_u64()?,
+            start: value.get("start")?.as_i64()?,
+            end: value.get("end").and_then(Value::as_i64),
+            severity,
+            layer: value.get("layer").and_then(Value::as_str).and_then(layer),
+            first_error: value
+                .get("first_error")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            // The evidence is for alerts, not for the page.
+            evidence: Vec::new(),
+            alerted_at: value.get("alerted_at").and_then(Value::as_i64),
+            flapping: value.get("flapping")?.as_bool()?,
+            escalate_eligible: value.get("escalate_eligible")?.as_bool()?,
+        })
+    }
+
+    /// The cold start an event record holds, if it is one (`{"cold_start": {...}}`).
+    pub fn cold_start(record: &Value) -> Option<ColdStart> {
+        let value = record.get("cold_start")?;
+        Some(ColdStart {
+            at: value.get("at")?.as_i64()?,
+            failed: value.get("failed")?.as_bool()?,
+            post_idle: value.get("post_idle")?.as_bool()?,
+            elevated_latency_ms: value
+                .get("elevated_latency_ms")
+                .and_then(Value::as_u64)
+                .and_then(|ms| u32::try_from(ms).ok()),
+        })
+    }
+
+    fn layer(name: &str) -> Option<Layer> {
+        [
+            Layer::Transport,
+            Layer::Http,
+            Layer::Initialize,
+            Layer::Tools,
+        ]
+        .into_iter()
+        .find(|l| l.as_str() == name)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::super::{EventRecord, MAX_EVIDENCE};
+        use super::*;
+
+        #[test]
+        fn stored_records_read_back_as_written() {
+            let incident = Incident {
+                id: 7,
+                start: 1_795_219_200_000,
+                end: Some(1_795_219_500_000),
+                severity: Severity::P2,
+                layer: Some(Layer::Initialize),
+                first_error: Some("bad JSON".into()),
+                evidence: Vec::with_capacity(MAX_EVIDENCE),
+                alerted_at: None,
+                flapping: true,
+                escalate_eligible: false,
+            };
+            let value = serde_json::to_value(&incident).unwrap();
+            assert_eq!(super::incident(&value), Some(incident));
+            let cold = ColdStart {
+                at: 5,
+                failed: false,
+                post_idle: true,
+                elevated_latency_ms: Some(8_342),
+            };
+            let value = serde_json::to_value(EventRecord::ColdStart(cold.clone())).unwrap();
+            assert_eq!(super::cold_start(&value), Some(cold));
+            assert_eq!(super::cold_start(&serde_json::json!({"alert": {}})), None);
+        }
+    }
+}

@@ -26,7 +26,7 @@ use events::{
     Alert, AlertKind, AlertReason, ColdStart, Drift, Event, EventRecord, Incident, Severity,
     MAX_EVIDENCE,
 };
-use record::{format_hash, Health, Millis, ProbeRecord, DAY};
+use record::{format_hash, Health, Millis, ProbeRecord, DAY, HOUR};
 use rollup::{DayRecord, Rollups, Tally, Uptime};
 use serde::{Deserialize, Serialize};
 use state::{State, Transition};
@@ -282,6 +282,19 @@ impl ServerMonitor {
                 self.add_open_interval(&mut tally, start, end.min(now));
                 let span = if day == today { now - start } else { DAY };
                 (start, Uptime::of(&tally, span.max(1)))
+            })
+            .collect()
+    }
+
+    /// One tally per hour, oldest first, ending with the hour of `now`: the latency chart.
+    pub fn hours(&self, now: Millis, count: usize) -> Vec<(Millis, Uptime)> {
+        let this_hour = rollup::bucket_index(now, HOUR);
+        (this_hour + 1 - count as i64..=this_hour)
+            .map(|hour| {
+                let (start, end) = (hour * HOUR, (hour + 1) * HOUR);
+                let mut tally = self.rollups.sum_hours(start, end);
+                self.add_open_interval(&mut tally, start, end.min(now));
+                (start, Uptime::of(&tally, (end.min(now) - start).max(1)))
             })
             .collect()
     }

@@ -263,6 +263,21 @@ fn a_new_config_applies_from_the_next_probe_and_keeps_the_history() {
 }
 
 #[test]
+fn hours_hold_each_hour_s_latency_for_the_chart() {
+    let mut text = every_minute("10:00", "10:59", "ok 100");
+    text += &every_minute("11:00", "11:29", "ok 900");
+    let m = monitor("example.com", MonitorConfig::default(), &log(&text));
+    let hours = m.hours(at("11:30"), 3);
+    assert_eq!(hours.len(), 3);
+    assert_eq!(hours[0].0, at("09:00"));
+    assert_eq!(hours[0].1.p50_ms, None, "no data before the first probe");
+    assert_eq!(hours[1].1.probes, 60);
+    assert!(hours[1].1.p95_ms.unwrap() < 150, "{:?}", hours[1].1);
+    assert!(hours[2].1.p50_ms.unwrap() >= 900, "{:?}", hours[2].1);
+    assert_eq!(hours[2].1.wall_clock_uptime, Some(1.0));
+}
+
+#[test]
 fn maintenance_windows_over_four_hours_are_refused() {
     let config = MonitorConfig {
         maintenance: vec![MaintenanceWindow {

@@ -493,6 +493,7 @@ impl Probe {
             auth: self.auth.clone(),
             contract_hash: prints.as_ref().map(|p| p.contract_hash.clone()),
             metadata_hash: prints.map(|p| p.metadata_hash),
+            tool_list: self.tools_done.then(|| self.raw_tools.clone()),
         })
     }
 
