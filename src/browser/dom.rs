@@ -5,7 +5,7 @@
 //! Text becomes text nodes, never markup; URL attributes that are not http(s) or relative are
 //! left out, whatever the tree says.
 
-use mcp_status_core::page::markup::{is_url_attribute, safe_url, Element, Node};
+use mcp_status_core::page::markup::{is_url_attribute, safe_url, Node};
 use wasm_bindgen::JsCast;
 
 const SVG: &str = "http://www.w3.org/2000/svg";
@@ -76,11 +76,8 @@ fn create(node: &Node, svg: bool) -> Option<web_sys::Node> {
     let document = web_sys::window()?.document()?;
     match node {
         Node::Text(text) => Some(document.create_text_node(text).into()),
-        Node::Element(Element {
-            tag,
-            attrs,
-            children,
-        }) => {
+        Node::Element(element) => {
+            let (tag, attrs, children) = (&element.tag, &element.attrs, &element.children);
             let svg = svg || *tag == "svg";
             let element = if svg {
                 document.create_element_ns(Some(SVG), tag)

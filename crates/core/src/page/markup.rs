@@ -16,20 +16,33 @@ pub enum Node {
     Text(String),
 }
 
+/// An element, boxed: views build trees by chains of calls that take and return it, and a
+/// pointer is all each call moves (the page is built for size: every moved word is code).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Element {
+pub struct Element(Box<Parts>);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parts {
     pub tag: &'static str,
     pub attrs: Vec<(&'static str, String)>,
     pub children: Vec<Node>,
 }
 
+impl std::ops::Deref for Element {
+    type Target = Parts;
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
+}
+
 /// An element with no attributes and no children.
+#[inline(never)]
 pub fn el(tag: &'static str) -> Element {
-    Element {
+    Element(Box::new(Parts {
         tag,
         attrs: Vec::new(),
         children: Vec::new(),
-    }
+    }))
 }
 
 /// An element with a class, the usual start.
@@ -42,27 +55,31 @@ pub fn text(text: impl Into<String>) -> Node {
 }
 
 impl Element {
+    #[inline(never)]
     pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> Element {
-        self.attrs.push((name, value.into()));
+        self.0.attrs.push((name, value.into()));
         self
     }
 
+    #[inline(never)]
     pub fn class(self, class: &'static str) -> Element {
         self.attr("class", class)
     }
 
+    #[inline(never)]
     pub fn child(mut self, child: impl Into<Node>) -> Element {
-        self.children.push(child.into());
+        self.0.children.push(child.into());
         self
     }
 
     /// A child text node.
+    #[inline(never)]
     pub fn text(self, text: impl Into<String>) -> Element {
         self.child(Node::Text(text.into()))
     }
 
     pub fn children(mut self, children: impl IntoIterator<Item = Node>) -> Element {
-        self.children.extend(children);
+        self.0.children.extend(children);
         self
     }
 
