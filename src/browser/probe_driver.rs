@@ -6,7 +6,6 @@
 use super::clock::now_ms;
 use futures::future::{select, select_all, Either, LocalBoxFuture};
 use futures::FutureExt;
-use gloo_net::http::{Method as FetchMethod, RequestBuilder, Response};
 use gloo_timers::future::TimeoutFuture;
 use mcp_status_core::{
     ExchangeId, FetchMode, HttpRequest, Method, Probe, ProbeReport, ResponseHead, Step, StepReport,
@@ -49,9 +48,8 @@ impl Open {
         // `fetch` is called now, not when the future is first polled: rendering the progress
         // display must not delay the request.
         let sent = build(&transmit.request, signal.as_ref()).and_then(|request| {
-            let raw: web_sys::Request = request.into();
             web_sys::window()
-                .map(|window| window.fetch_with_request(&raw))
+                .map(|window| window.fetch_with_request(&request))
                 .ok_or_else(|| "no window to fetch from".to_owned())
         });
         let next = match sent {
@@ -59,8 +57,7 @@ impl Open {
             Ok(promise) => async move {
                 match JsFuture::from(promise).await {
                     Ok(value) => match value.dyn_into::<web_sys::Response>() {
-                        Ok(raw) => {
-                            let response = Response::from(raw);
+                        Ok(response) => {
                             let reader = body_reader(&response);
                             Event::Head(head_of(&response), reader)
                         }
@@ -220,40 +217,55 @@ fn deliver(probe: &mut Probe, open: &mut Vec<Open>, index: usize, event: Event) 
 fn build(
     request: &HttpRequest,
     signal: Option<&web_sys::AbortSignal>,
-) -> Result<gloo_net::http::Request, String> {
-    let mut builder = RequestBuilder::new(&request.url)
-        .method(match request.method {
-            Method::Get => FetchMethod::GET,
-            Method::Post => FetchMethod::POST,
-            Method::Delete => FetchMethod::DELETE,
-        })
-        .abort_signal(signal)
-        .mode(match request.mode {
-            FetchMode::Cors | FetchMode::CorsManualRedirect => RequestMode::Cors,
-            FetchMode::NoCors => RequestMode::NoCors,
-        })
-        .redirect(match request.mode {
-            FetchMode::CorsManualRedirect => RequestRedirect::Manual,
-            _ => RequestRedirect::Follow,
-        });
+) -> Result<web_sys::Request, String> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(match request.method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Delete => "DELETE",
+    });
+    init.set_signal(signal);
+    init.set_mode(match request.mode {
+        FetchMode::Cors | FetchMode::CorsManualRedirect => RequestMode::Cors,
+        FetchMode::NoCors => RequestMode::NoCors,
+    });
+    init.set_redirect(match request.mode {
+        FetchMode::CorsManualRedirect => RequestRedirect::Manual,
+        _ => RequestRedirect::Follow,
+    });
+    let headers = web_sys::Headers::new().map_err(|e| js_message(&e))?;
     for (name, value) in &request.headers {
-        builder = builder.header(name, value);
+        headers.append(name, value).map_err(|e| js_message(&e))?;
     }
-    let built = match &request.body {
-        Some(body) => builder.body(body.as_str()),
-        None => builder.build(),
-    };
-    built.map_err(|error| error.to_string())
+    init.set_headers(&headers);
+    if let Some(body) = &request.body {
+        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    }
+    web_sys::Request::new_with_str_and_init(&request.url, &init).map_err(|e| js_message(&e))
 }
 
-fn head_of(response: &Response) -> ResponseHead {
+fn head_of(response: &web_sys::Response) -> ResponseHead {
     if response.type_() == ResponseType::Opaqueredirect {
         return ResponseHead::opaque_redirect();
     }
-    ResponseHead::new(response.status(), response.headers().entries().collect())
+    ResponseHead::new(response.status(), header_pairs(&response.headers()))
 }
 
-fn body_reader(response: &Response) -> Option<ReadableStreamDefaultReader> {
+/// Every header of a response, as (name, value) pairs (`Headers` is iterable in JavaScript).
+fn header_pairs(headers: &web_sys::Headers) -> Vec<(String, String)> {
+    let Ok(Some(entries)) = js_sys::try_iter(headers) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|pair| {
+            let pair = js_sys::Array::from(&pair);
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
+}
+
+fn body_reader(response: &web_sys::Response) -> Option<ReadableStreamDefaultReader> {
     response.body().and_then(|body| {
         body.get_reader()
             .dyn_into::<ReadableStreamDefaultReader>()

@@ -1,9 +1,10 @@
 //! `status.json`, fetched from beside the page. A missing file is a page without published
 //! servers; a broken one is an error the page shows with its place and reason.
 
-use gloo_net::http::Request;
 use mcp_status_core::site::{SiteConfig, SiteError};
-use web_sys::RequestCache;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCache, RequestInit, Response};
 
 /// The file's address, relative to the page (a GitHub Pages sub-path included).
 pub const PATH: &str = "status.json";
@@ -14,20 +15,25 @@ pub async fn load() -> Result<Option<SiteConfig>, SiteError> {
         path: PATH.to_owned(),
         reason,
     };
+    let unreachable = || failed("could not be fetched".to_owned());
     // Revalidated on every start: an edited config shows on the next visit.
-    let response = Request::get(PATH)
-        .cache(RequestCache::NoCache)
-        .send()
+    let init = RequestInit::new();
+    init.set_cache(RequestCache::NoCache);
+    let window = web_sys::window().ok_or_else(unreachable)?;
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(PATH, &init))
         .await
-        .map_err(|e| failed(format!("could not be fetched ({e})")))?;
+        .ok()
+        .and_then(|r| r.dyn_into().ok())
+        .ok_or_else(unreachable)?;
     match response.status() {
         404 => return Ok(None),
         200 => {}
         status => return Err(failed(format!("the server answered HTTP {status}"))),
     }
-    let text = response
-        .text()
-        .await
-        .map_err(|e| failed(format!("could not be read ({e})")))?;
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()),
+        Err(_) => None,
+    };
+    let text = text.ok_or_else(|| failed("could not be read".to_owned()))?;
     SiteConfig::parse(&text).map(Some)
 }
