@@ -31,7 +31,10 @@ pub async fn load() -> Result<Option<SiteConfig>, SiteError> {
         status => return Err(failed(format!("the server answered HTTP {status}"))),
     }
     let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()),
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string()),
         Err(_) => None,
     };
     let text = text.ok_or_else(|| failed("could not be read".to_owned()))?;

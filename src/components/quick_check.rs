@@ -194,8 +194,7 @@ pub fn QuickCheck() -> impl IntoView {
                     })),
                     // The same object as `mcp-status check --json`.
                     "copy-json" => copy_to_clipboard(
-                        &serde_json::to_string_pretty(&CheckSummary::from(&**report))
-                            .unwrap_or_default(),
+                        &serde_json::to_string(&CheckSummary::from(&**report)).unwrap_or_default(),
                     ),
                     _ => {}
                 }

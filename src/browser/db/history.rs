@@ -465,6 +465,7 @@ pub async fn retention(database: &Database) -> Result<Retention, DbError> {
     Ok(value
         .and_then(|value| value.as_string())
         .and_then(|text| serde_json::from_slice(text.as_bytes()).ok())
+        .map(|value| Retention::from_value(&value))
         .unwrap_or_default())
 }
 

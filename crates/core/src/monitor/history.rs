@@ -5,6 +5,7 @@ use super::record::{format_hash, parse_hash, Millis, ProbeRecord};
 use crate::report::{Layer, Outcome};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::fmt;
 
 /// Longer lines are refused rather than parsed (a history line is a few hundred bytes).
@@ -97,8 +98,12 @@ pub fn parse_line(line: &str) -> Result<Entry, String> {
             line.len()
         ));
     }
-    let raw: HistoryLine =
-        serde_json::from_slice(line.as_bytes()).map_err(|e| format!("not a probe: {e}"))?;
+    // Read from a `Value` by hand, not with the derived reader: serde_json's typed readers
+    // name a wrong number in their errors, and the float formatting that takes would be 4 KB
+    // of the page's budget.
+    let value: Value = serde_json::from_slice(line.as_bytes())
+        .map_err(|e| format!("not a probe: not JSON ({e})"))?;
+    let raw = line_fields(&value)?;
     if raw.server.trim().is_empty() || raw.server.len() > 200 {
         return Err("`server` must be a name of 1 to 200 characters".into());
     }
@@ -132,6 +137,67 @@ pub fn parse_line(line: &str) -> Result<Entry, String> {
             metadata_hash,
             error: raw.error.map(|e| crate::text::clip(&e, 500)),
         },
+    })
+}
+
+/// The fields of a history line, checked for their types (their values are checked above).
+fn line_fields(value: &Value) -> Result<HistoryLine, String> {
+    let text = |key: &str| -> Result<Option<String>, String> {
+        match value.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(_) => Err(format!("not a probe: `{key}` must be a string")),
+        }
+    };
+    let required = |key: &str| text(key)?.ok_or_else(|| format!("not a probe: `{key}` is missing"));
+    let outcome = required("outcome")?;
+    let outcome = [
+        Outcome::Ok,
+        Outcome::Degraded,
+        Outcome::AuthRequired,
+        Outcome::Blocked,
+        Outcome::Failed,
+    ]
+    .into_iter()
+    .find(|o| o.as_str() == outcome)
+    .ok_or_else(|| {
+        format!(
+            "not a probe: `outcome` {} is not one of ok, degraded, auth_required, blocked, failed",
+            crate::text::clip(&outcome, 40)
+        )
+    })?;
+    let layer = match text("layer")? {
+        None => None,
+        Some(name) => Some(
+            [
+                Layer::Transport,
+                Layer::Http,
+                Layer::Initialize,
+                Layer::Tools,
+            ]
+            .into_iter()
+            .find(|l| l.as_str() == name)
+            .ok_or_else(|| {
+                "not a probe: `layer` is not one of transport, http, initialize, tools".to_owned()
+            })?,
+        ),
+    };
+    let latency_ms = value
+        .get("latency_ms")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| {
+            "not a probe: `latency_ms` must be a whole number of milliseconds".to_owned()
+        })?;
+    Ok(HistoryLine {
+        server: required("server")?,
+        url: required("url")?,
+        at: required("at")?,
+        outcome,
+        layer,
+        latency_ms,
+        contract_hash: text("contract_hash")?,
+        metadata_hash: text("metadata_hash")?,
+        error: text("error")?,
     })
 }
 

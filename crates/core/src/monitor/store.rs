@@ -38,6 +38,23 @@ impl Default for Retention {
 pub const MIN_ROLLUP_DAYS: u32 = 400;
 
 impl Retention {
+    /// The setting as stored (JSON), read from a `Value` by hand (a derived JSON reader would
+    /// bring float formatting into the page); a missing or odd field keeps its default.
+    pub fn from_value(value: &serde_json::Value) -> Retention {
+        let days = |key: &str, default: u32| {
+            value
+                .get(key)
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(default)
+        };
+        let defaults = Retention::default();
+        Retention {
+            raw_days: days("raw_days", defaults.raw_days),
+            rollup_days: days("rollup_days", defaults.rollup_days),
+        }
+    }
+
     /// Raw records that start before this are pruned.
     pub fn raw_cutoff(&self, now: Millis) -> Millis {
         chunk_start(now - i64::from(self.raw_days) * DAY)
@@ -211,6 +228,18 @@ pub fn by_chunk(lines: &[(Millis, String)]) -> SortedMap<Millis, Vec<&(Millis, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stored_setting_reads_back() {
+        let retention = Retention {
+            raw_days: 7,
+            rollup_days: 500,
+        };
+        let value = serde_json::to_value(retention).unwrap();
+        assert_eq!(Retention::from_value(&value), retention);
+        let odd = serde_json::json!({"raw_days": "many"});
+        assert_eq!(Retention::from_value(&odd), Retention::default());
+    }
     use crate::monitor::history::{parse, BadLines};
     use crate::monitor::record::ProbeRecord;
     use crate::report::{Layer, Outcome};
