@@ -1,9 +1,11 @@
-// Renders the pages as a visitor sees them, for people to look at: the status page, the quick
-// check (a passing and a failing server) and the settings, at phone and desktop widths, in
+// Renders the pages as a visitor sees them, for people to look at: the status page, a
+// server's detail (down, and up), the quick check (a passing and a failing server) and the
+// settings, at phone and desktop widths, in
 // both themes, into screenshots/ (PNG). Uses the release build in dist/ (scripts/test or
 // `trunk build --release` makes it), the npm reference server and our demo server on loopback.
 //
 //   node scripts/screenshots.mjs            # after a release build
+//   THEMES=dark SCREENS=phone node scripts/screenshots.mjs   # some of them
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { distDir, launchBrowser, repoRoot, serveStatic, startEverythingServer } from "../tests/e2e/harness.mjs";
@@ -28,6 +30,8 @@ const site = await serveStatic(distDir, "/mcp-status/", { statusJson });
 const browser = await launchBrowser();
 const pages = [
   ["status", "#/", 40000],
+  ["detail-down", "#/server/billing", 2500],
+  ["detail", "#/server/search", 2500],
   ["check-ok", `#/check?url=${encodeURIComponent(everything.url)}`, 3000],
   ["check-failed", `#/check?url=${encodeURIComponent(demo.url("/rpc-error"))}`, 3000],
   ["settings", "#/settings", 1500],
@@ -37,8 +41,10 @@ const screens = [
   ["phone", { width: 360, height: 780 }],
 ];
 try {
-  for (const theme of ["light", "dark"]) {
-    for (const [screen, viewport] of screens) {
+  const themes = (process.env.THEMES ?? "light,dark").split(",");
+  const wanted = (process.env.SCREENS ?? "desktop,phone").split(",");
+  for (const theme of themes) {
+    for (const [screen, viewport] of screens.filter(([name]) => wanted.includes(name))) {
       const context = await browser.newContext({ viewport, colorScheme: theme });
       const page = await context.newPage();
       for (const [name, hash, settle] of pages) {

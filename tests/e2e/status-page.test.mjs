@@ -73,8 +73,49 @@ describe("status page", () => {
     const today = failing.locator(".day").last();
     assert.match(await today.getAttribute("aria-label"), /^\d{4}-\d{2}-\d{2}: 0\.00 % wall-clock, 0\.00 % SLO/);
     assert.equal(await today.getAttribute("data-level"), "major");
+
+    // The server's page: the incident with its first error, its probes marked as outage.
+    await failing.locator(".server-link").click();
+    await page.locator("#detail-title", { hasText: "failing" }).waitFor({ timeout: 5000 });
+    const incident = page.locator(".detail .incident");
+    await incident.first().waitFor({ timeout: 5000 });
+    assert.match(await incident.first().innerText(), /^P1 · http layer · from \d{4}-\d{2}-\d{2} [\d:]+ UTC · ongoing/);
+    assert.match(await incident.first().innerText(), /HTTP 500/);
+    assert.ok((await page.locator('.probe-log .probe[data-class="outage"]').count()) >= 3);
+    assert.equal(await page.locator(".detail tr[data-window='24 h'] .wall-clock-uptime").innerText(), "0.00 %");
     assert.deepEqual(errors, []);
     await context.close();
+  });
+
+  test("a server's page shows its tool list and each change of it as a diff", async () => {
+    const drifting = await startMisbehavingServer();
+    const { page, context, errors } = await open({
+      servers: [{ name: "drifting", url: drifting.url("/drifting"), cadence_s: 15 }],
+    });
+    const server = row(page, "drifting");
+    await server.and(page.locator('[data-condition="operational"]')).waitFor({ timeout: 20000 });
+    await fetch(drifting.url("/control/drift"));
+    await page.waitForFunction(
+      () => document.querySelector('.server[data-server="drifting"] .probe-count')?.textContent.startsWith("2 "),
+      null,
+      { timeout: 25000 },
+    );
+    await page.goto(page.url().replace(/#.*$/, "") + "#/server/drifting");
+    const change = page.locator(".drift-history .drift");
+    await change.first().waitFor({ timeout: 5000 });
+    assert.equal(await change.count(), 1);
+    const text = await change.innerText();
+    assert.match(text, /contract change \(P2\): clients may break/);
+    assert.match(text, /\+ tool-004: added/);
+    assert.match(text, /description: “Does thing 1\.” → “Does thing 1, revision 1\.”/);
+    assert.deepEqual(
+      await page.locator(".current-tools .tool-name").allInnerTexts(),
+      ["tool-001", "tool-002", "tool-003", "tool-004"],
+    );
+    assert.match(await page.locator(".latency svg").getAttribute("aria-label"), /p50 between \d+ and \d+ ms/);
+    assert.deepEqual(errors, []);
+    await context.close();
+    await drifting.stop();
   });
 
   test("a broken status.json is named by its path and reason, and the rest of the page works", async () => {
@@ -194,6 +235,12 @@ describe("status page: the demo's cold start", () => {
       assert.equal(await row.locator(".slo-uptime").innerText(), "100.00 %");
       assert.notEqual(await row.locator(".wall-clock-uptime").innerText(), "100.00 %");
       assert.equal(await row.getAttribute("data-state"), "up", "a single failure never took it down");
+      // On the server's page the cold start and the slow probe after it are marked as such.
+      await page.goto(`${site.url}#/server/sleepy`);
+      await page.locator('.probe-log .probe[data-class="cold_start"]').waitFor({ timeout: 5000 });
+      assert.equal(await page.locator('.probe-log .probe[data-class="cold_start"]').count(), 1);
+      assert.equal(await page.locator('.probe-log .probe[data-class="slow_recovery"]').count(), 1);
+      assert.equal(await page.locator(".detail .incident").count(), 0, "a cold start is no incident");
     } finally {
       await browser.close();
       await site.close();

@@ -45,10 +45,13 @@ function corsFor(scenario) {
 }
 
 function toolList(count, scenario) {
-  return Array.from({ length: count }, (_, i) => ({
+  // `/drifting`: each `/control/drift` adds a tool and rewords the first (schema drift).
+  const drift = scenario === "drifting" ? demo.drift : 0;
+  return Array.from({ length: count + drift }, (_, i) => ({
     name: scenario === "xss" ? `${XSS}-${i}` : `tool-${String(i + 1).padStart(3, "0")}`,
     title: scenario === "xss" ? XSS : `Tool ${i + 1}`,
-    description: scenario === "xss" ? `javascript:alert(1) ${XSS}` : `Does thing ${i + 1}.`,
+    description:
+      scenario === "xss" ? `javascript:alert(1) ${XSS}` : i === 0 && drift ? `Does thing 1, revision ${drift}.` : `Does thing ${i + 1}.`,
     inputSchema: { type: "object", properties: {} },
   }));
 }
@@ -81,9 +84,10 @@ const sessions = new Set();
  * waits for a boot of `boot_ms` (default 8000, longer than the demo's 5 s probe timeout), and
  * the first answer after a boot is slow (1.5 s) while the instance warms up. `/switchable`
  * works until switched to failing. Both are switched with plain GETs, so a newcomer can click:
- * `/control/sleep` scales `/cold-start` to zero now, `/control/fail` and `/control/recover`.
+ * `/control/sleep` scales `/cold-start` to zero now, `/control/fail` and `/control/recover`;
+ * `/control/drift` changes the tool list of `/drifting`.
  */
-const demo = { lastRequestAt: null, bootedAt: 0, warming: false, failing: false };
+const demo = { lastRequestAt: null, bootedAt: 0, warming: false, failing: false, drift: 0 };
 
 async function coldStart(url) {
   const now = Date.now();
@@ -107,6 +111,7 @@ async function coldStart(url) {
 function control(res, action) {
   if (action === "sleep") demo.lastRequestAt = 0;
   if (action === "wake") demo.lastRequestAt = null;
+  if (action === "drift") demo.drift += 1;
   if (action === "fail") demo.failing = true;
   if (action === "recover") demo.failing = false;
   res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "access-control-allow-origin": "*" });

@@ -198,11 +198,12 @@ fn latency_chart(hours: &[(Millis, Uptime)]) -> Node {
             match pick(u) {
                 Some(ms) => {
                     let y = CHART_H - 10 - i64::from(ms) * (CHART_H - 20) / i64::from(max);
-                    d.push_str(&format!(
-                        "{}{} {y} ",
-                        if pen_up { "M" } else { "L" },
-                        i as i64 * step
-                    ));
+                    let x = i as i64 * step;
+                    // A lone hour is a dot: a zero-length line with round caps.
+                    match pen_up {
+                        true => d.push_str(&format!("M{x} {y} l0 0 ")),
+                        false => d.push_str(&format!("L{x} {y} ")),
+                    }
                     pen_up = false;
                 }
                 None => pen_up = true,
@@ -240,29 +241,36 @@ fn latency_chart(hours: &[(Millis, Uptime)]) -> Node {
         )
         .child(el("path").class("p95").attr("d", line(|u| u.p95_ms)))
         .child(el("path").class("p50").attr("d", line(|u| u.p50_ms)));
-    section("Latency, last 24 hours", "latency")
-        .child(
-            el("figure")
-                .class("chart")
-                .child(
-                    div("chart-scale")
-                        .child(el("span").text(format!("{max} ms")))
-                        .child(el("span").text("0")),
-                )
-                .child(svg)
-                .child(
-                    div("chart-axis")
-                        .child(el("span").text("24 h ago"))
-                        .child(el("span").text("now")),
-                )
-                .child(
-                    el("figcaption")
-                        .child(el("span").class("key p50").text("p50"))
-                        .child(el("span").class("key p95").text("p95"))
-                        .text(" per hour; each percentile is the top of its 40 % bucket."),
-                ),
-        )
-        .into()
+    let mut out = section("Latency, last 24 hours", "latency");
+    if p50.is_empty() {
+        out = out.child(
+            el("p")
+                .class("muted")
+                .text("No passing probes in the last 24 hours."),
+        );
+    }
+    out.child(
+        el("figure")
+            .class("chart")
+            .child(
+                div("chart-scale")
+                    .child(el("span").text(format!("{max} ms")))
+                    .child(el("span").text("0")),
+            )
+            .child(svg)
+            .child(
+                div("chart-axis")
+                    .child(el("span").text("24 h ago"))
+                    .child(el("span").text("now")),
+            )
+            .child(
+                el("figcaption")
+                    .child(el("span").class("key p50").text("p50"))
+                    .child(el("span").class("key p95").text("p95"))
+                    .text(" per hour; each percentile is the top of its 40 % bucket."),
+            ),
+    )
+    .into()
 }
 
 /// The last day of probes as a strip (one mark per probe, by class), then the latest ones as
@@ -623,7 +631,7 @@ mod tests {
             hour(Some(50), Some(100)),
         ]);
         let p95 = tree.find_all("p95")[0].get("d").unwrap().to_owned();
-        assert_eq!(p95, "M0 10 M600 80 ");
+        assert_eq!(p95, "M0 10 l0 0 M600 80 l0 0 ");
         let svg = tree.find_all("chart")[0].children[1].as_element().unwrap();
         assert!(svg
             .get("aria-label")
