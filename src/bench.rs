@@ -1,6 +1,7 @@
 //! The history benchmark (`bench/history.mjs`, built only with `--features bench`): batched
 //! write throughput, bytes of storage per probe, and the time to load the 90-day view of 20
-//! servers from rollups, all through the page's own storage code in a real browser.
+//! servers from rollups, all through the page's own storage code in a real browser. And the
+//! seed of the page benchmark (`bench/page.mjs`): history for the real page to show.
 
 use crate::browser::clock::now_ms;
 use crate::browser::db::history::{self, ServerWrite};
@@ -83,22 +84,7 @@ async fn run() -> Result<String, DbError> {
 
     // The 90-day view: 91 days of rollups and an engine per server, as probing leaves them.
     let database = db::open(name).await?;
-    for s in 0..SERVERS {
-        let server = format!("server-{s:02}");
-        let url = format!("https://server-{s:02}.example.com/mcp");
-        let mut monitor = ServerMonitor::new(MonitorConfig::default(), "example.com")
-            .map_err(|e| DbError::Failed(e.to_string()))?;
-        let first = now - 91 * DAY;
-        let mut at = first;
-        let mut i = 0;
-        while at < now {
-            monitor.ingest(&probe(at, i + s));
-            at += 5 * MINUTE;
-            i += 1;
-        }
-        let write = ServerWrite::of_monitor(&server, &url, &monitor);
-        history::write(&database, &[write]).await?;
-    }
+    seed(&database, SERVERS, now).await?;
     let mut times = Vec::new();
     for _ in 0..LOAD_RUNS {
         let started = now_ms();
@@ -123,6 +109,40 @@ async fn run() -> Result<String, DbError> {
         load_ms_median: times[times.len() / 2],
     };
     Ok(serde_json::to_string(&results).expect("numbers serialise"))
+}
+
+/// 91 days of rollups and an engine for `servers` servers (`server-00`…), a probe every five
+/// minutes, as probing leaves them.
+async fn seed(database: &idb::Database, servers: usize, now: Millis) -> Result<(), DbError> {
+    for s in 0..servers {
+        let server = format!("server-{s:02}");
+        let url = format!("https://server-{s:02}.example.com/mcp");
+        let mut monitor = ServerMonitor::new(MonitorConfig::default(), "example.com")
+            .map_err(|e| DbError::Failed(e.to_string()))?;
+        let mut at = now - 91 * DAY;
+        let mut i = 0;
+        while at < now {
+            monitor.ingest(&probe(at, i + s));
+            at += 5 * MINUTE;
+            i += 1;
+        }
+        let write = ServerWrite::of_monitor(&server, &url, &monitor);
+        history::write(database, &[write]).await?;
+    }
+    Ok(())
+}
+
+/// Fills the page's own database with 91 days of history of `servers` servers, for the page
+/// benchmark (`bench/page.mjs`), which then opens the page on the same origin.
+#[wasm_bindgen]
+pub async fn bench_seed_page(servers: usize) -> Result<(), JsValue> {
+    let now = js_sys::Date::now() as Millis;
+    let database = db::open(db::NAME)
+        .await
+        .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let seeded = seed(&database, servers, now).await;
+    database.close();
+    seeded.map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
 fn probe(at: Millis, i: usize) -> ProbeRecord {

@@ -31,6 +31,10 @@ const ROUND: &str = "round";
 const CHANGED: &str = "changed";
 /// The prober wakes this often to see which monitors are due.
 const TICK_MS: u32 = 1_000;
+/// At most this many servers are probed in one round; the others wait for the next tick. A
+/// round's results are stored and drawn in one go on the main thread: ten keep that well under
+/// the 50 ms a task may take before the page feels stuck.
+const ROUND_SIZE: usize = 10;
 /// Writes that hit a full disk are retried this many times, each after pruning a day.
 const QUOTA_RETRIES: usize = 5;
 
@@ -56,6 +60,12 @@ pub struct Live {
     engines: StoredValue<Rc<RefCell<Engines>>, LocalStorage>,
 }
 
+/// Which servers' views to compute again.
+enum Changed {
+    All,
+    Servers(Vec<String>),
+}
+
 #[derive(Default)]
 struct Engines {
     /// What the page probes: the site's servers, then the user's monitors.
@@ -64,6 +74,8 @@ struct Engines {
     engines: SortedMap<String, (String, ServerMonitor)>,
     last: SortedMap<String, ProbeRecord>,
     probing: bool,
+    /// When storage was last read (`reload`).
+    loaded_at: Millis,
     /// When this page started probing, and a random number of this visit: together they
     /// spread the first probes (`status::jitter`).
     opened: Millis,
@@ -203,6 +215,7 @@ impl Live {
                 self.rewatch(monitors);
                 let engines = self.engines.get_value();
                 let mut engines = engines.borrow_mut();
+                engines.loaded_at = now();
                 engines.last = SortedMap::new();
                 engines.engines = SortedMap::new();
                 for loaded in loaded {
@@ -233,31 +246,52 @@ impl Live {
     /// One view per server the page knows: the site's servers, the user's monitors, and
     /// servers whose history was imported (shown, not probed).
     fn refresh_views(&self) {
+        self.refresh(&Changed::All);
+    }
+
+    /// Recomputes the views of the servers that `changed` names (a round changes only the
+    /// servers it probed: recomputing 50 servers' 90 days after each would hold up the page).
+    fn refresh(&self, changed: &Changed) {
         let now = now();
         let engines = self.engines.get_value();
         let engines = engines.borrow();
+        let previous = self.servers.get_untracked();
         let mut servers: SortedMap<&str, ServerView> = SortedMap::new();
+        let view_of = |name: &str, fresh: &dyn Fn() -> ServerView| {
+            let kept = match changed {
+                Changed::All => None,
+                Changed::Servers(names) if names.iter().any(|n| n == name) => None,
+                Changed::Servers(_) => previous.iter().find(|v| v.server == name).cloned(),
+            };
+            kept.unwrap_or_else(fresh)
+        };
         for (server, (url, engine)) in &engines.engines {
+            if engines.watched.contains_key(server) {
+                continue;
+            }
             let last = engines.last.get(server);
-            let view = ServerView::of(server, url, Source::Imported, Some(engine), last, now);
-            servers.insert(server, view);
+            let fresh = || ServerView::of(server, url, Source::Imported, Some(engine), last, now);
+            servers.insert(server, view_of(server, &fresh));
         }
         for (index, watched) in engines.watched.values().enumerate() {
             let config = &watched.config;
-            let engine = engines.engines.get(&config.name).map(|(_, e)| e);
-            let last = engines.last.get(&config.name);
-            let source = watched.source.clone();
-            let mut view = ServerView::of(&config.name, &config.url, source, engine, last, now);
-            if config.live {
-                view.cadence_s = Some((config.monitor.cadence / 1_000) as u32);
-                view.next_probe_at = Some(engines.next_probe_at(index, watched));
-            }
-            view.condition = Condition::of(
-                view.state,
-                last.map(|l| l.outcome),
-                config.monitor.in_maintenance(now),
-            );
-            servers.insert(&config.name, view);
+            let fresh = || {
+                let engine = engines.engines.get(&config.name).map(|(_, e)| e);
+                let last = engines.last.get(&config.name);
+                let source = watched.source.clone();
+                let mut view = ServerView::of(&config.name, &config.url, source, engine, last, now);
+                if config.live {
+                    view.cadence_s = Some((config.monitor.cadence / 1_000) as u32);
+                    view.next_probe_at = Some(engines.next_probe_at(index, watched));
+                }
+                view.condition = Condition::of(
+                    view.state,
+                    last.map(|l| l.outcome),
+                    config.monitor.in_maintenance(now),
+                );
+                view
+            };
+            servers.insert(&config.name, view_of(&config.name, &fresh));
         }
         self.servers.set(servers.into_values().collect());
     }
@@ -282,7 +316,10 @@ impl Live {
     /// hidden tab does not probe; when it is shown again, each server overdue gets one probe
     /// (spec section 9).
     async fn probe_forever(self) {
-        self.reload().await;
+        // Another tab may have probed until now; a read this very second is fresh enough.
+        if now() - self.engines.get_value().borrow().loaded_at > 1_000 {
+            self.reload().await;
+        }
         self.prune().await;
         let mut last_prune = now();
         loop {
@@ -315,6 +352,7 @@ impl Live {
             .enumerate()
             .filter(|(index, w)| w.config.live && engines.next_probe_at(*index, w) <= now)
             .map(|(_, w)| w.config.clone())
+            .take(ROUND_SIZE)
             .collect()
     }
 
@@ -359,7 +397,9 @@ impl Live {
         }
         engines.borrow_mut().probing = false;
         channel::post(ROUND);
-        self.refresh_views();
+        self.refresh(&Changed::Servers(
+            writes.into_iter().map(|write| write.server).collect(),
+        ));
     }
 
     /// Engines for the monitors that have none yet, holding the days the store already has

@@ -49,6 +49,8 @@ fn patch_node(parent: &web_sys::Element, dom: &web_sys::Node, old: &Node, new: &
     }
     match (old, new) {
         (Node::Text(_), Node::Text(text)) => dom.set_node_value(Some(text)),
+        // Drawn once and shared: nothing in it can have changed.
+        (Node::Element(before), Node::Element(after)) if before.same(after) => {}
         (Node::Element(before), Node::Element(after)) if before.tag == after.tag => {
             let element: &web_sys::Element = dom.unchecked_ref();
             for (name, _) in &before.attrs {

@@ -37,8 +37,20 @@ pub struct ServerView {
     pub next_probe_at: Option<Millis>,
     /// Both uptimes over each of `Window::ALL`.
     pub windows: [Uptime; 4],
-    /// One per UTC day, oldest first, today last: `(day start, uptime)`.
-    pub days: Vec<(Millis, Uptime)>,
+    /// One per UTC day, oldest first, today last.
+    pub days: Vec<DayBar>,
+    /// The 90-day bar as the overview shows it, drawn once when the history changes: the
+    /// overview is drawn every second (for its relative times) and puts this in as it is.
+    pub bars: crate::page::markup::Element,
+}
+
+/// One day's bar, decided when the history changes (the overview is drawn every second for
+/// its relative times, and labels are the costly part of it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayBar {
+    pub level: DayLevel,
+    /// What the bar says to screen readers and on hover: `day_label`.
+    pub label: String,
 }
 
 /// The daily bars: 90 days, today included.
@@ -61,7 +73,23 @@ impl ServerView {
             )
         };
         let state = engine.map_or(State::Unknown, ServerMonitor::state);
+        let days: Vec<DayBar> = match engine {
+            Some(engine) => engine.days(now, DAYS_SHOWN),
+            None => {
+                let today = now.div_euclid(DAY);
+                (today + 1 - DAYS_SHOWN as i64..=today)
+                    .map(|day| (day * DAY, Uptime::of(&Default::default(), DAY)))
+                    .collect()
+            }
+        }
+        .into_iter()
+        .map(|(start, day)| DayBar {
+            level: DayLevel::of(&day),
+            label: day_label(start, &day),
+        })
+        .collect();
         ServerView {
+            bars: crate::page::overview::day_bars(server, &days),
             server: server.to_owned(),
             url: url.to_owned(),
             source,
@@ -72,15 +100,7 @@ impl ServerView {
             last_probe_at: engine.and_then(ServerMonitor::last_probe_at),
             next_probe_at: None,
             windows: Window::ALL.map(|w| uptime(w.span())),
-            days: match engine {
-                Some(engine) => engine.days(now, DAYS_SHOWN),
-                None => {
-                    let today = now.div_euclid(DAY);
-                    (today + 1 - DAYS_SHOWN as i64..=today)
-                        .map(|day| (day * DAY, Uptime::of(&Default::default(), DAY)))
-                        .collect()
-                }
-            },
+            days,
         }
     }
 

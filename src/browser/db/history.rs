@@ -165,19 +165,37 @@ async fn fill(tx: &idb::Transaction, writes: &[ServerWrite]) -> Result<usize, Db
 
 /// The servers' engines with their last `DAYS_IN_MEMORY` days of rollups. A record that does
 /// not read back is left out and named in the second list.
+///
+/// Every read is asked for first, by the engines' keys (their servers); the records are
+/// decoded after, a few servers at a time with a pause between them: fifty servers' engines
+/// and rollups take some 60 ms to decode, too long to hold the page in one task.
 pub async fn load(database: &Database, now: Millis) -> Result<(Vec<Loaded>, Vec<String>), DbError> {
     let tx = database.transaction(&[ENGINE, ROLLUPS, PROBES], TransactionMode::ReadOnly)?;
-    let engines = tx.object_store(ENGINE)?.get_all(None, None)?.await?;
+    let store = tx.object_store(ENGINE)?;
+    let engines = store.get_all(None, None)?.into_future();
+    let servers = store.get_all_keys(None, None)?.await?;
     let rollups = tx.object_store(ROLLUPS)?;
     let probes = tx.object_store(PROBES)?;
     let today = now.div_euclid(DAY);
     // The last probe is in the current or the previous raw record (or long ago: not shown).
     let recent = (store::chunk_start(now) - store::CHUNK) as f64;
-    let mut damaged = Vec::new();
-    let mut records = Vec::new();
     let mut reads = Vec::new();
     let mut lasts = Vec::new();
-    for value in engines {
+    for server in &servers {
+        let server = server.as_string().unwrap_or_default();
+        let range = server_range(&server, (today - DAYS_IN_MEMORY) as f64, today as f64)?;
+        reads.push(rollups.get_all(Some(range.into()), None)?.into_future());
+        let range = server_range(&server, recent, f64::INFINITY)?;
+        lasts.push(probes.get_all(Some(range.into()), None)?.into_future());
+    }
+    let engines = engines.await?;
+    let (days, lasts) = (arrived(reads).await, arrived(lasts).await);
+    let mut damaged = Vec::new();
+    let mut loaded = Vec::with_capacity(engines.len());
+    for (index, ((value, days), last)) in engines.into_iter().zip(days).zip(lasts).enumerate() {
+        if index > 0 && index % LOAD_BATCH == 0 {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+        }
         let bytes = js_sys::Uint8Array::new(&value).to_vec();
         let record = match postcard::from_bytes::<EngineRecord>(&bytes) {
             Ok(record) if record.monitor.is_intact() => record,
@@ -186,19 +204,6 @@ pub async fn load(database: &Database, now: Millis) -> Result<(Vec<Loaded>, Vec<
                 continue;
             }
         };
-        let range = server_range(
-            &record.server,
-            (today - DAYS_IN_MEMORY) as f64,
-            today as f64,
-        )?;
-        reads.push(rollups.get_all(Some(range.into()), None)?.into_future());
-        let range = server_range(&record.server, recent, f64::INFINITY)?;
-        lasts.push(probes.get_all(Some(range.into()), None)?.into_future());
-        records.push(record);
-    }
-    let mut loaded = Vec::with_capacity(records.len());
-    let (days, lasts) = (arrived(reads).await, arrived(lasts).await);
-    for ((record, days), last) in records.into_iter().zip(days).zip(lasts) {
         let stored = decode_days(days?, &record.server, &mut damaged);
         let mut monitor = record.monitor;
         monitor.restore_rollups(today - DAYS_IN_MEMORY, stored);
@@ -213,6 +218,9 @@ pub async fn load(database: &Database, now: Millis) -> Result<(Vec<Loaded>, Vec<
     }
     Ok((loaded, damaged))
 }
+
+/// Servers decoded between two pauses when loading.
+const LOAD_BATCH: usize = 8;
 
 /// A server's stored days of rollups from `from_day` on: for an engine made afresh (its
 /// server has history but no engine record), so that its first write extends the stored days

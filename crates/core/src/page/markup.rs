@@ -10,22 +10,44 @@
 //! Attribute names are fixed by the code that builds the tree; URL attributes (`href`, `src`)
 //! are dropped unless they are http(s) or relative ([`safe_url`]).
 
+use std::sync::Arc;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     Element(Element),
     Text(String),
 }
 
-/// An element, boxed: views build trees by chains of calls that take and return it, and a
-/// pointer is all each call moves (the page is built for size: every moved word is code).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Element(Box<Parts>);
+/// An element behind a shared pointer: views build trees by chains of calls that take and
+/// return it, and a pointer is all each call moves (the page is built for size: every moved
+/// word is code); a subtree drawn once can be put in every later tree for the price of a
+/// pointer, and the renderer skips it without comparing (`Element::same`).
+#[derive(Debug, Clone)]
+pub struct Element(Arc<Parts>);
+
+impl PartialEq for Element {
+    fn eq(&self, other: &Element) -> bool {
+        self.same(other) || self.0 == other.0
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parts {
     pub tag: &'static str,
     pub attrs: Vec<(&'static str, String)>,
     pub children: Vec<Node>,
+}
+
+impl Element {
+    /// The very same subtree (not only an equal one).
+    pub fn same(&self, other: &Element) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The parts, to change while the element is being built (no one else holds it yet).
+    fn parts(&mut self) -> &mut Parts {
+        Arc::make_mut(&mut self.0)
+    }
 }
 
 impl std::ops::Deref for Element {
@@ -38,7 +60,7 @@ impl std::ops::Deref for Element {
 /// An element with no attributes and no children.
 #[inline(never)]
 pub fn el(tag: &'static str) -> Element {
-    Element(Box::new(Parts {
+    Element(Arc::new(Parts {
         tag,
         attrs: Vec::new(),
         children: Vec::new(),
@@ -57,7 +79,7 @@ pub fn text(text: impl Into<String>) -> Node {
 impl Element {
     #[inline(never)]
     pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> Element {
-        self.0.attrs.push((name, value.into()));
+        self.parts().attrs.push((name, value.into()));
         self
     }
 
@@ -68,7 +90,7 @@ impl Element {
 
     #[inline(never)]
     pub fn child(mut self, child: impl Into<Node>) -> Element {
-        self.0.children.push(child.into());
+        self.parts().children.push(child.into());
         self
     }
 
@@ -79,7 +101,7 @@ impl Element {
     }
 
     pub fn children(mut self, children: impl IntoIterator<Item = Node>) -> Element {
-        self.0.children.extend(children);
+        self.parts().children.extend(children);
         self
     }
 

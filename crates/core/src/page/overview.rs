@@ -5,7 +5,7 @@
 use super::markup::{div, el, Element, Node};
 use crate::monitor::record::Millis;
 use crate::site::{Group, SiteConfig};
-use crate::status::{self, percent, Banner, Condition, DayLevel, ServerView, Site, Source, Window};
+use crate::status::{self, percent, Banner, Condition, ServerView, Site, Source, Window};
 use crate::text::decimal;
 
 /// What the overview is drawn from.
@@ -210,16 +210,7 @@ pub fn server_row(view: &ServerView, window: Window, now: Millis) -> Node {
         None => "not probed from this page".to_owned(),
     };
     let href = format!("#/server/{}", crate::page::encode_segment(&view.server));
-    let count = view.days.len();
-    let days = view.days.iter().enumerate().map(|(index, (start, day))| {
-        el("span")
-            .class("day")
-            .attr("role", "img")
-            .attr("data-level", DayLevel::of(day).as_str())
-            .attr("tabindex", if index + 1 == count { "0" } else { "-1" })
-            .attr("aria-label", status::day_label(*start, day))
-            .into()
-    });
+
     let mut row = el("li")
         .class("server")
         .attr("data-server", view.server.clone())
@@ -258,25 +249,14 @@ pub fn server_row(view: &ServerView, window: Window, now: Millis) -> Node {
     if let Some(explanation) = status::explain(uptime) {
         row = row.child(el("p").class("explain").text(explanation));
     }
-    row.child(
-        div("days")
-            .attr("role", "group")
-            .attr(
-                "aria-label",
-                format!(
-                    "{}: the last 90 days, one bar a day (arrow keys move between days)",
-                    view.server
-                ),
-            )
-            .children(days),
-    )
-    .child(
-        div("days-axis")
-            .attr("aria-hidden", "true")
-            .child(el("span").text("90 days ago"))
-            .child(el("span").text("today")),
-    )
-    .into()
+    row.child(view.bars.clone())
+        .child(
+            div("days-axis")
+                .attr("aria-hidden", "true")
+                .child(el("span").text("90 days ago"))
+                .child(el("span").text("today")),
+        )
+        .into()
 }
 
 /// Coverage in whole percent; a little data is "< 1 %", never a misleading "0 %".
@@ -285,6 +265,27 @@ pub fn coverage(share: f64) -> String {
         s if s > 0.0 && s < 0.005 => "< 1 %".to_owned(),
         s => format!("{} %", decimal(s * 100.0, 0)),
     }
+}
+
+/// A server's 90-day bar: one tab stop, each day labelled (`status::DayBar`).
+pub fn day_bars(server: &str, days: &[status::DayBar]) -> Element {
+    let count = days.len();
+    let bars = days.iter().enumerate().map(|(index, day)| {
+        el("span")
+            .class("day")
+            .attr("role", "img")
+            .attr("data-level", day.level.as_str())
+            .attr("tabindex", if index + 1 == count { "0" } else { "-1" })
+            .attr("aria-label", day.label.clone())
+            .into()
+    });
+    div("days")
+        .attr("role", "group")
+        .attr(
+            "aria-label",
+            format!("{server}: the last 90 days, one bar a day (arrow keys move between days)"),
+        )
+        .children(bars)
 }
 
 fn fact(term: &'static str, class: &'static str, value: String) -> Node {
