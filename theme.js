@@ -1,34 +1,34 @@
-// The colour theme, before the first paint (so a chosen theme never flashes the other one)
-// and its toggle. The system's light or dark setting applies until the toggle is used; the
-// choice is kept in localStorage. Plain JavaScript: it must run before the WebAssembly loads.
+// The colour theme, before the first paint (so the page never flashes the other one), and its
+// toggle. `data-theme` on <html> is always set: the choice kept in localStorage if the toggle
+// was used, else the system's light or dark setting, followed as it changes. The stylesheet
+// then needs its dark colours once. Plain JavaScript: it must run before the WebAssembly loads.
 (function () {
   var KEY = "mcp-status-theme";
   var root = document.documentElement;
-  var stored = null;
-  try { stored = localStorage.getItem(KEY); } catch (e) { /* storage blocked: system theme */ }
-  if (stored === "light" || stored === "dark") root.setAttribute("data-theme", stored);
+  var system = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  var chosen = null;
+  try { chosen = localStorage.getItem(KEY); } catch (e) { /* storage blocked: system theme */ }
 
-  function isDark() {
-    var chosen = root.getAttribute("data-theme");
-    if (chosen) return chosen === "dark";
-    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+  function apply() {
+    var dark = chosen === "dark" || (chosen !== "light" && !!(system && system.matches));
+    root.setAttribute("data-theme", dark ? "dark" : "light");
+    var button = document.querySelector("[data-theme-toggle]");
+    if (button) {
+      button.textContent = dark ? "Light theme" : "Dark theme";
+      button.setAttribute("aria-label", dark ? "Switch to the light theme" : "Switch to the dark theme");
+    }
   }
-  function label(button) {
-    var dark = isDark();
-    button.textContent = dark ? "Light theme" : "Dark theme";
-    button.setAttribute("aria-label", dark ? "Switch to the light theme" : "Switch to the dark theme");
-  }
+  apply();
+  if (system && system.addEventListener) system.addEventListener("change", apply);
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-theme-toggle]");
     if (!button) return;
-    var next = isDark() ? "light" : "dark";
-    root.setAttribute("data-theme", next);
-    try { localStorage.setItem(KEY, next); } catch (e) { /* kept for this visit only */ }
-    label(button);
+    chosen = root.getAttribute("data-theme") === "dark" ? "light" : "dark";
+    try { localStorage.setItem(KEY, chosen); } catch (e) { /* kept for this visit only */ }
+    apply();
   });
   // The button is drawn by the app after this runs: label it when it appears.
   new MutationObserver(function (changes, observer) {
-    var button = document.querySelector("[data-theme-toggle]");
-    if (button) { label(button); observer.disconnect(); }
+    if (document.querySelector("[data-theme-toggle]")) { apply(); observer.disconnect(); }
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();

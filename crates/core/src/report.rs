@@ -39,6 +39,18 @@ pub enum Layer {
 }
 
 impl Layer {
+    pub const ALL: [Layer; 4] = [
+        Layer::Transport,
+        Layer::Http,
+        Layer::Initialize,
+        Layer::Tools,
+    ];
+
+    /// The layer `as_str` names.
+    pub fn from_name(name: &str) -> Option<Layer> {
+        Layer::ALL.into_iter().find(|l| l.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Layer::Transport => "transport",

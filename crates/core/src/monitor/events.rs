@@ -177,7 +177,10 @@ pub mod stored {
             start: value.get("start")?.as_i64()?,
             end: value.get("end").and_then(Value::as_i64),
             severity,
-            layer: value.get("layer").and_then(Value::as_str).and_then(layer),
+            layer: value
+                .get("layer")
+                .and_then(Value::as_str)
+                .and_then(Layer::from_name),
             first_error: value
                 .get("first_error")
                 .and_then(Value::as_str)
@@ -202,17 +205,6 @@ pub mod stored {
                 .and_then(Value::as_u64)
                 .and_then(|ms| u32::try_from(ms).ok()),
         })
-    }
-
-    fn layer(name: &str) -> Option<Layer> {
-        [
-            Layer::Transport,
-            Layer::Http,
-            Layer::Initialize,
-            Layer::Tools,
-        ]
-        .into_iter()
-        .find(|l| l.as_str() == name)
     }
 
     #[cfg(test)]

@@ -168,19 +168,9 @@ fn line_fields(value: &Value) -> Result<HistoryLine, String> {
     })?;
     let layer = match text("layer")? {
         None => None,
-        Some(name) => Some(
-            [
-                Layer::Transport,
-                Layer::Http,
-                Layer::Initialize,
-                Layer::Tools,
-            ]
-            .into_iter()
-            .find(|l| l.as_str() == name)
-            .ok_or_else(|| {
-                "not a probe: `layer` is not one of transport, http, initialize, tools".to_owned()
-            })?,
-        ),
+        Some(name) => Some(Layer::from_name(&name).ok_or_else(|| {
+            "not a probe: `layer` is not one of transport, http, initialize, tools".to_owned()
+        })?),
     };
     let latency_ms = value
         .get("latency_ms")
