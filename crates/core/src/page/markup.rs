@@ -72,10 +72,6 @@ pub fn div(class: &'static str) -> Element {
     el("div").class(class)
 }
 
-pub fn text(text: impl Into<String>) -> Node {
-    Node::Text(text.into())
-}
-
 impl Element {
     #[inline(never)]
     pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> Element {
