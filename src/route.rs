@@ -61,9 +61,7 @@ impl Route {
     pub fn to_hash(&self) -> String {
         match self {
             Route::Status => "#/".to_owned(),
-            Route::Server(name) => {
-                format!("#/server/{}", mcp_status_core::page::encode_segment(name))
-            }
+            Route::Server(name) => mcp_status_core::page::server_href(name),
             Route::Review => "#/review".to_owned(),
             Route::QuickCheck => "#/check".to_owned(),
             Route::Check { url, timeout_s } => {
@@ -75,12 +73,7 @@ impl Route {
                 format!("#/check?{}", query.finish())
             }
             Route::Monitors => "#/monitors".to_owned(),
-            Route::AddMonitor(url) => {
-                let query = form_urlencoded::Serializer::new(String::new())
-                    .append_pair("url", url)
-                    .finish();
-                format!("#/monitors?{query}")
-            }
+            Route::AddMonitor(url) => mcp_status_core::page::add_monitor_href(url),
             Route::Settings => "#/settings".to_owned(),
         }
     }

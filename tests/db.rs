@@ -312,12 +312,7 @@ async fn monitors_and_the_retention_setting_are_kept() {
 
 #[wasm_bindgen_test]
 async fn importing_again_after_raw_probes_were_pruned_keeps_what_only_rollups_know() {
-    let database = fresh("reimport").await;
-    let probes = probes();
-    let text = ndjson("demo", &probes);
-    history::import(&database, &text, BadLines::Refuse)
-        .await
-        .unwrap();
+    let (database, probes) = with_demo_history("reimport").await;
     let now = probes.last().unwrap().at + MINUTE;
     let before = loaded_windows(&database, now).await;
     // Raw probes of the first day go; its rollups stay. Importing the old file again brings

@@ -18,10 +18,12 @@ pub fn DetailPage(live: Live) -> impl IntoView {
     let holder = NodeRef::<leptos::html::Section>::new();
     let server = RwSignal::new(None::<String>);
     let stored = RwSignal::new(None::<(String, Stored)>);
+    // Leaving the page clears the server: a hidden page reads nothing after each round.
     let follow = move |route: Route| {
-        if let Route::Server(name) = route {
-            server.set(Some(name));
-        }
+        server.set(match route {
+            Route::Server(name) => Some(name),
+            _ => None,
+        });
     };
     follow(current_route());
     on_route_change(follow);

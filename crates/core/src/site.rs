@@ -433,10 +433,8 @@ impl<'a> Object<'a> {
         let Some(text) = self.text(key, 2_000)? else {
             return Ok(None);
         };
-        let lower = text.to_ascii_lowercase();
-        let scheme_end = lower.find(':');
-        let relative = scheme_end.is_none_or(|colon| lower[..colon].contains(['/', '?', '#']));
-        if relative || lower.starts_with("https://") || lower.starts_with("http://") {
+        // The same rule the page applies again when it draws a link.
+        if crate::page::markup::safe_url(&text) {
             Ok(Some(text))
         } else {
             self.field_error(

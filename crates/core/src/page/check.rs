@@ -204,7 +204,7 @@ pub fn result(report: &ProbeReport, share: &str) -> Node {
             .child(el("h3").text(format!("{} tools", tools.len())))
             .child(el("ul").class("tools").children(items));
     }
-    let add = format!("#/monitors?url={}", super::encode_segment(&report.url));
+    let add = super::add_monitor_href(&report.url);
     section
         .child(
             el("p")

@@ -8,6 +8,16 @@ pub mod monitors;
 pub mod overview;
 pub mod settings;
 
+/// The address of a server's page (`Route::Server` in the page).
+pub fn server_href(name: &str) -> String {
+    format!("#/server/{}", encode_segment(name))
+}
+
+/// The address of My monitors with the form filled in for `url` (`Route::AddMonitor`).
+pub fn add_monitor_href(url: &str) -> String {
+    format!("#/monitors?url={}", encode_segment(url))
+}
+
 /// A server name as one segment of a `#/server/…` route: every byte but `A-Z a-z 0-9 - . _ ~`
 /// percent-encoded.
 pub fn encode_segment(name: &str) -> String {

@@ -209,7 +209,7 @@ pub fn server_row(view: &ServerView, window: Window, now: Millis) -> Node {
         Some(at) => status::within(at - now),
         None => "not probed from this page".to_owned(),
     };
-    let href = format!("#/server/{}", crate::page::encode_segment(&view.server));
+    let href = crate::page::server_href(&view.server);
 
     let mut row = el("li")
         .class("server")
