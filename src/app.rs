@@ -1,16 +1,24 @@
-//! The page shell: header with navigation, a notice when storage needs attention, the page the
-//! route names, footer. Every page stays mounted (hidden when not shown), so a check or a form
-//! in progress survives a visit elsewhere.
+//! The page's frame: header with navigation, a notice when storage needs attention, the page
+//! the route names, footer. Every page stays in the document (hidden when not shown), so a
+//! check or a form in progress survives a visit elsewhere.
+//!
+//! Leptos gives the app its reactive state (signals, effects, the owner that holds them, the
+//! executor that runs them); the elements are drawn by the core and patched by
+//! `browser::dom`, so the frame is a few elements made here.
 
+use crate::browser::dom;
 use crate::browser::location::{current_route, on_route_change};
-use crate::components::detail_page::DetailPage;
-use crate::components::monitors::MonitorsPage;
-use crate::components::quick_check::QuickCheck;
-use crate::components::settings::SettingsPage;
-use crate::components::status_page::StatusPage;
+use crate::components::detail_page::detail_page;
+use crate::components::monitors::monitors_page;
+use crate::components::quick_check::quick_check;
+use crate::components::settings::settings_page;
+use crate::components::status_page::status_page;
+use crate::components::tree;
 use crate::live::Live;
 use crate::route::Route;
+use any_spawner::Executor;
 use leptos::prelude::*;
+use mcp_status_core::page::shell;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Page {
@@ -31,64 +39,65 @@ fn page_of(route: &Route) -> Page {
     }
 }
 
-#[component]
-pub fn App() -> impl IntoView {
+/// The navigation's id of the section a page belongs to (`page::shell::SECTIONS`).
+fn section_of(page: Page) -> &'static str {
+    match page {
+        Page::Status | Page::Detail => "status",
+        Page::Check => "check",
+        Page::Monitors => "monitors",
+        Page::Settings => "settings",
+    }
+}
+
+/// Builds the app into `parent` and starts it. The owner holds its signals and effects: the
+/// app lives as long as the owner does.
+pub fn mount(parent: &web_sys::Element) -> Owner {
+    // An error only says the executor was set up already (a test mounting twice).
+    let _ = Executor::init_wasm_bindgen();
+    let owner = Owner::new();
+    owner.with(|| build(parent));
+    owner
+}
+
+fn build(parent: &web_sys::Element) {
     let page = RwSignal::new(page_of(&current_route()));
     on_route_change(move |route| page.set(page_of(&route)));
     let live = Live::new();
     live.start();
-    // One closure type for each attribute, whatever the page: one copy of its code.
-    let current = move |p: Page| move || (page.get() == p).then_some("page");
-    let hidden = move |p: Page| move || page.get() != p;
 
-    view! {
-        <header class="site-header">
-            <a class="brand" href="#/">
-                <span class="brand-mark" aria-hidden="true">"◉"</span>
-                "mcp-status"
-            </a>
-            <nav aria-label="Main">
-                <a href="#/" aria-current=move || (page.get() == Page::Status || page.get() == Page::Detail).then_some("page")>"Status"</a>
-                <a href="#/check" aria-current=current(Page::Check)>"Quick check"</a>
-                <a href="#/monitors" aria-current=current(Page::Monitors)>"My monitors"</a>
-                <a href="#/settings" aria-current=current(Page::Settings)>"Settings"</a>
-                // Labelled and handled by theme.js, which sets the theme before the first paint.
-                <button type="button" class="theme-toggle" data-theme-toggle="">"Theme"</button>
-            </nav>
-        </header>
-        <main>
-            {move || {
-                live.notice
-                    .get()
-                    .map(|notice| {
-                        view! {
-                            <div class="notice" role="alert">
-                                <p>{notice}</p>
-                                <button type="button" class="link-button" on:click=move |_| live.notice.set(None)>
-                                    "Dismiss"
-                                </button>
-                            </div>
-                        }
-                    })
-            }}
-            <div hidden=hidden(Page::Status)>
-                <StatusPage live />
-            </div>
-            <div hidden=hidden(Page::Detail)>
-                <DetailPage live />
-            </div>
-            <div hidden=hidden(Page::Check)>
-                <QuickCheck />
-            </div>
-            <div hidden=hidden(Page::Monitors)>
-                <MonitorsPage live />
-            </div>
-            <div hidden=hidden(Page::Settings)>
-                <SettingsPage live shown=Signal::derive(move || page.get() == Page::Settings) />
-            </div>
-        </main>
-        <footer class="site-footer">
-            <p>"Checks run in your browser. Servers must allow this page with CORS to be checked from here."</p>
-        </footer>
+    let header = dom::element("header", &[("class", "site-header")]);
+    tree::show_all(&header, move || shell::header(section_of(page.get())));
+
+    let main = dom::element("main", &[]);
+    let notice = dom::element("div", &[]);
+    tree::show_all(&notice, move || {
+        live.notice
+            .with(|notice| notice.iter().map(|n| shell::notice(n)).collect())
+    });
+    dom::on(&notice, "click", move |event| {
+        if dom::action_of(event).as_deref() == Some("dismiss") {
+            live.notice.set(None);
+        }
+    });
+    let _ = main.append_child(&notice);
+    let shown = move || page.get() == Page::Settings;
+    let pages = [
+        (Page::Status, status_page(live)),
+        (Page::Detail, detail_page(live)),
+        (Page::Check, quick_check()),
+        (Page::Monitors, monitors_page(live)),
+        (Page::Settings, settings_page(live, shown)),
+    ];
+    for (this, element) in pages {
+        let _ = main.append_child(&element);
+        Effect::new(move |_| {
+            let _ = element.toggle_attribute_with_force("hidden", page.get() != this);
+        });
+    }
+
+    let footer = dom::element("footer", &[("class", "site-footer")]);
+    dom::render(&footer, &mut Vec::new(), vec![shell::footer()]);
+    for part in [header, main, footer] {
+        let _ = parent.append_child(&part);
     }
 }

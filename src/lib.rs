@@ -1,9 +1,9 @@
 //! mcp-status web app: a thin Leptos (client-side rendered) layer over `mcp-status-core`.
 //!
-//! - [`app`]: the page shell.
+//! - [`app`]: the page's frame.
 //! - [`api`]: the probe as a JavaScript function, for scripts and benchmarks.
-//! - [`components`]: views; they read signals and call the core.
-//! - [`browser`]: glue to browser APIs (fetch, location, clipboard).
+//! - [`components`]: the pages; they read signals and call the core.
+//! - [`browser`]: glue to browser APIs (fetch, location, clipboard, IndexedDB, the DOM).
 //! - [`live`]: live monitoring: the user's monitors, probe rounds, stored history.
 //! - [`route`]: the hash routes.
 
@@ -16,8 +16,14 @@ pub mod components;
 pub mod live;
 pub mod route;
 
-/// Mounts the app on `<body>`.
+/// Builds the app into `<body>`; it lives as long as the page.
 pub fn start() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    else {
+        return;
+    };
+    std::mem::forget(app::mount(&body));
 }

@@ -6,6 +6,7 @@
 //! left out, whatever the tree says.
 
 use mcp_status_core::page::markup::{is_url_attribute, safe_url, Node};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 const SVG: &str = "http://www.w3.org/2000/svg";
@@ -148,4 +149,31 @@ pub fn is_checked(root: &web_sys::Element, id: &str) -> bool {
     find(root, id)
         .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
         .is_some_and(|input| input.checked())
+}
+
+/// A new, empty `<tag>` with `attrs`: the frame the trees are drawn into.
+pub fn element(tag: &str, attrs: &[(&str, &str)]) -> web_sys::Element {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .unwrap_or_else(|| unreachable!("the page runs in a window"));
+    let element = document
+        .create_element(tag)
+        .unwrap_or_else(|_| unreachable!("a valid tag name"));
+    for (name, value) in attrs {
+        let _ = element.set_attribute(name, value);
+    }
+    element
+}
+
+/// Calls `handler` on every `name` event inside `target`, for as long as the page lives. The
+/// handler comes boxed: one copy of the glue for every listener.
+pub fn on(target: &web_sys::Element, name: &str, handler: impl Fn(&web_sys::Event) + 'static) {
+    listen(target, name, Box::new(handler));
+}
+
+fn listen(target: &web_sys::Element, name: &str, handler: Box<dyn Fn(&web_sys::Event)>) {
+    let callback =
+        Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| handler(&event));
+    let _ = target.add_event_listener_with_callback(name, callback.as_ref().unchecked_ref());
+    callback.forget();
 }

@@ -13,9 +13,8 @@ use mcp_status_core::monitor::record::DAY;
 use mcp_status_core::page::detail::{detail, Detail};
 use mcp_status_core::page::markup::el;
 
-#[component]
-pub fn DetailPage(live: Live) -> impl IntoView {
-    let holder = NodeRef::<leptos::html::Section>::new();
+pub fn detail_page(live: Live) -> web_sys::Element {
+    let holder = tree::section("detail", "detail-title");
     let server = RwSignal::new(None::<String>);
     let stored = RwSignal::new(None::<(String, Stored)>);
     // Leaving the page clears the server: a hidden page reads nothing after each round.
@@ -43,7 +42,7 @@ pub fn DetailPage(live: Live) -> impl IntoView {
     });
 
     tree::show(
-        holder,
+        &holder,
         move || {
             let name = server.get().unwrap_or_default();
             let now = now();
@@ -78,5 +77,5 @@ pub fn DetailPage(live: Live) -> impl IntoView {
         |_| {},
     );
 
-    view! { <section class="detail" aria-labelledby="detail-title" node_ref=holder></section> }
+    holder
 }

@@ -13,9 +13,8 @@ use mcp_status_core::page::monitors::{monitors, MonitorsView};
 use mcp_status_core::status::{ServerView, Source};
 use mcp_status_core::Target;
 
-#[component]
-pub fn MonitorsPage(live: Live) -> impl IntoView {
-    let holder = NodeRef::<leptos::html::Section>::new();
+pub fn monitors_page(live: Live) -> web_sys::Element {
+    let holder = tree::section("monitors", "monitors-title");
     let error = RwSignal::new(None::<String>);
     // The monitor being edited: its name is its history's key, so it cannot change.
     let editing = RwSignal::new(None::<String>);
@@ -28,11 +27,9 @@ pub fn MonitorsPage(live: Live) -> impl IntoView {
         error.set(None);
     });
 
-    let on_submit = move |event: leptos::ev::SubmitEvent| {
+    let root = holder.clone();
+    let on_submit = move |event: &web_sys::Event| {
         event.prevent_default();
-        let Some(root) = holder.get_untracked() else {
-            return;
-        };
         let server = dom::input_value(&root, "monitor-name").trim().to_owned();
         let raw = dom::input_value(&root, "monitor-url");
         let cadence_s = dom::input_value(&root, "monitor-cadence")
@@ -109,7 +106,7 @@ pub fn MonitorsPage(live: Live) -> impl IntoView {
     };
 
     tree::show(
-        holder,
+        &holder,
         move || {
             let prober = live.prober.get();
             let (editing, error) = (editing.get(), error.get());
@@ -134,11 +131,11 @@ pub fn MonitorsPage(live: Live) -> impl IntoView {
             }
         },
     );
-    let on_click = move |event: leptos::ev::MouseEvent| {
-        let server = dom::closest(&event, "[data-server]")
+    let on_click = move |event: &web_sys::Event| {
+        let server = dom::closest(event, "[data-server]")
             .and_then(|e| e.get_attribute("data-server"))
             .unwrap_or_default();
-        match dom::action_of(&event).as_deref() {
+        match dom::action_of(event).as_deref() {
             Some("edit") => edit(server),
             Some("remove") => remove(server),
             Some("cancel") => {
@@ -149,15 +146,9 @@ pub fn MonitorsPage(live: Live) -> impl IntoView {
         }
     };
 
-    view! {
-        <section
-            class="monitors"
-            aria-labelledby="monitors-title"
-            node_ref=holder
-            on:submit=on_submit
-            on:click=on_click
-        ></section>
-    }
+    dom::on(&holder, "submit", on_submit);
+    dom::on(&holder, "click", on_click);
+    holder
 }
 
 /// `#/monitors?url=…` (the quick check's "Add to my monitors") fills in the form.

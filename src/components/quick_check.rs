@@ -27,9 +27,8 @@ enum CheckState {
     Done(Box<ProbeReport>),
 }
 
-#[component]
-pub fn QuickCheck() -> impl IntoView {
-    let holder = NodeRef::<leptos::html::Section>::new();
+pub fn quick_check() -> web_sys::Element {
+    let holder = tree::section("quick-check", "quick-check-title");
     // A URL from the address, waiting to go into the field at the next render.
     let input = StoredValue::new_local(None::<String>);
     let field_error = RwSignal::new(None::<String>);
@@ -121,12 +120,10 @@ pub fn QuickCheck() -> impl IntoView {
     follow_route(current_route());
     on_route_change(follow_route);
 
-    let on_submit = move |event: leptos::ev::SubmitEvent| {
+    let root = holder.clone();
+    let on_submit = move |event: &web_sys::Event| {
         event.prevent_default();
-        let raw = holder
-            .get_untracked()
-            .map(|root| dom::input_value(&root, "server-url"))
-            .unwrap_or_default();
+        let raw = dom::input_value(&root, "server-url");
         match Target::parse(&raw) {
             Err(error) => field_error.set(Some(error.to_string())),
             Ok(target) => {
@@ -147,7 +144,7 @@ pub fn QuickCheck() -> impl IntoView {
         }
     };
     tree::show(
-        holder,
+        &holder,
         move || {
             let error = field_error.get();
             state.with(|state| {
@@ -181,8 +178,8 @@ pub fn QuickCheck() -> impl IntoView {
         },
     );
 
-    let on_click = move |event: leptos::ev::MouseEvent| {
-        let Some(action) = dom::action_of(&event) else {
+    let on_click = move |event: &web_sys::Event| {
+        let Some(action) = dom::action_of(event) else {
             return;
         };
         state.with_untracked(|state| {
@@ -202,13 +199,7 @@ pub fn QuickCheck() -> impl IntoView {
         });
     };
 
-    view! {
-        <section
-            class="quick-check"
-            aria-labelledby="quick-check-title"
-            node_ref=holder
-            on:submit=on_submit
-            on:click=on_click
-        ></section>
-    }
+    dom::on(&holder, "submit", on_submit);
+    dom::on(&holder, "click", on_click);
+    holder
 }

@@ -11,9 +11,9 @@ use mcp_status_core::monitor::history::{format_time, BadLines};
 use mcp_status_core::monitor::store::{Retention, MIN_ROLLUP_DAYS};
 use mcp_status_core::page::settings::{settings, SettingsView};
 
-#[component]
-pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoView {
-    let holder = NodeRef::<leptos::html::Section>::new();
+/// `shown` says whether the page is shown: it measures the storage used each time it is.
+pub fn settings_page(live: Live, shown: impl Fn() -> bool + 'static) -> web_sys::Element {
+    let holder = tree::section("settings", "settings-title");
     let usage = RwSignal::new(None::<(f64, f64)>);
     let persisted = RwSignal::new(None::<bool>);
     let raw_days = RwSignal::new(Retention::default().raw_days);
@@ -34,7 +34,7 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
         })
     };
     Effect::new(move || {
-        if shown.get() {
+        if shown() {
             measure();
         }
     });
@@ -57,6 +57,7 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
         });
     };
 
+    let root = holder.clone();
     let import = move || {
         let file = files::picked("import-file");
         let Some(file) = file else {
@@ -66,9 +67,7 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
         let Some(database) = live.database() else {
             return;
         };
-        let skip_bad = holder
-            .get_untracked()
-            .is_some_and(|root| dom::is_checked(&root, "skip-bad"));
+        let skip_bad = dom::is_checked(&root, "skip-bad");
         let bad_lines = if skip_bad {
             BadLines::Skip
         } else {
@@ -116,11 +115,11 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
         });
     };
 
+    let root = holder.clone();
     let save_retention = move || {
-        let days = holder
-            .get_untracked()
-            .map(|root| dom::input_value(&root, "raw-days"))
-            .and_then(|days| days.parse().ok())
+        let days = dom::input_value(&root, "raw-days")
+            .parse()
+            .ok()
             .unwrap_or(Retention::default().raw_days);
         raw_days.set(days);
         let Some(database) = live.database() else {
@@ -160,7 +159,7 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
     };
 
     tree::show(
-        holder,
+        &holder,
         move || {
             let result = import_result.get();
             settings(&SettingsView {
@@ -174,14 +173,14 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
         },
         |_| {},
     );
-    let on_click = move |event: leptos::ev::MouseEvent| match dom::action_of(&event).as_deref() {
+    let on_click = move |event: &web_sys::Event| match dom::action_of(event).as_deref() {
         Some("export") => export(),
         Some("wipe") => wipe(),
         _ => {}
     };
-    let on_submit = move |event: leptos::ev::SubmitEvent| {
+    let on_submit = move |event: &web_sys::Event| {
         event.prevent_default();
-        match dom::closest(&event, "form")
+        match dom::closest(event, "form")
             .map(|form| form.class_name())
             .as_deref()
         {
@@ -191,13 +190,7 @@ pub fn SettingsPage(live: Live, #[prop(into)] shown: Signal<bool>) -> impl IntoV
         }
     };
 
-    view! {
-        <section
-            class="settings"
-            aria-labelledby="settings-title"
-            node_ref=holder
-            on:click=on_click
-            on:submit=on_submit
-        ></section>
-    }
+    dom::on(&holder, "click", on_click);
+    dom::on(&holder, "submit", on_submit);
+    holder
 }

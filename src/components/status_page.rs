@@ -11,17 +11,16 @@ use mcp_status_core::page::overview::{overview, Overview};
 use mcp_status_core::status::{Site, Window};
 use wasm_bindgen::JsCast;
 
-#[component]
-pub fn StatusPage(live: Live) -> impl IntoView {
+pub fn status_page(live: Live) -> web_sys::Element {
     let window = RwSignal::new(Window::Day);
     let clock = RwSignal::new(now());
     let ticker = gloo_timers::callback::Interval::new(1_000, move || clock.set(now()));
     // The page lives as long as the app: so does its clock.
     ticker.forget();
-    let holder = NodeRef::<leptos::html::Section>::new();
+    let holder = tree::section("status", "status-title");
 
     tree::show(
-        holder,
+        &holder,
         move || {
             let site = live.site.get();
             if let (Site::Loaded(site), Some(document)) =
@@ -41,35 +40,30 @@ pub fn StatusPage(live: Live) -> impl IntoView {
         |_| {},
     );
 
-    let on_click = move |event: leptos::ev::MouseEvent| {
-        let Some(button) = dom::closest(&event, "[data-action=window]") else {
+    dom::on(&holder, "click", move |event| {
+        let Some(button) = dom::closest(event, "[data-action=window]") else {
             return;
         };
         let label = button.get_attribute("data-value").unwrap_or_default();
         if let Some(chosen) = Window::ALL.into_iter().find(|w| w.label() == label) {
             window.set(chosen);
         }
-    };
-
-    view! {
-        <section
-            class="status"
-            aria-labelledby="status-title"
-            node_ref=holder
-            on:click=on_click
-            on:keydown=move_between_days
-        ></section>
-    }
+    });
+    dom::on(&holder, "keydown", move_between_days);
+    holder
 }
 
 /// Arrow keys, Home and End move the focus along a day bar: one tab stop per bar, the
 /// "roving tabindex" of the ARIA practices.
-fn move_between_days(event: leptos::ev::KeyboardEvent) {
-    let Some(day) = dom::closest(&event, ".day") else {
+fn move_between_days(event: &web_sys::Event) {
+    let (Some(day), Some(key)) = (
+        dom::closest(event, ".day"),
+        event.dyn_ref::<web_sys::KeyboardEvent>(),
+    ) else {
         return;
     };
     let bar = day.parent_element();
-    let next = match event.key().as_str() {
+    let next = match key.key().as_str() {
         "ArrowLeft" => day.previous_element_sibling(),
         "ArrowRight" => day.next_element_sibling(),
         "Home" => bar.and_then(|b| b.first_element_child()),

@@ -7,6 +7,7 @@ pub mod markup;
 pub mod monitors;
 pub mod overview;
 pub mod settings;
+pub mod shell;
 
 /// The address of a server's page (`Route::Server` in the page).
 pub fn server_href(name: &str) -> String {
