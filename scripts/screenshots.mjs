@@ -1,6 +1,6 @@
 // Renders the pages as a visitor sees them, for people to look at: the status page, a
-// server's detail (down, and up), the quick check (a passing and a failing server) and the
-// settings, at phone and desktop widths, in
+// server's detail (down, and up), the morning review, the quick check (a passing and a failing
+// server) and the settings, at phone and desktop widths, in
 // both themes, into screenshots/ (PNG). Uses the release build in dist/ (scripts/test or
 // `trunk build --release` makes it), the npm reference server and our demo server on loopback.
 //
@@ -32,6 +32,7 @@ const pages = [
   ["status", "#/", 40000],
   ["detail-down", "#/server/billing", 2500],
   ["detail", "#/server/search", 2500],
+  ["review", "#/review", 2000],
   ["check-ok", `#/check?url=${encodeURIComponent(everything.url)}`, 3000],
   ["check-failed", `#/check?url=${encodeURIComponent(demo.url("/rpc-error"))}`, 3000],
   ["settings", "#/settings", 1500],

@@ -11,6 +11,7 @@ use crate::browser::location::{current_route, on_route_change};
 use crate::components::detail_page::detail_page;
 use crate::components::monitors::monitors_page;
 use crate::components::quick_check::quick_check;
+use crate::components::review_page::review_page;
 use crate::components::settings::settings_page;
 use crate::components::status_page::status_page;
 use crate::components::tree;
@@ -24,6 +25,7 @@ use mcp_status_core::page::shell;
 enum Page {
     Status,
     Detail,
+    Review,
     Check,
     Monitors,
     Settings,
@@ -31,7 +33,8 @@ enum Page {
 
 fn page_of(route: &Route) -> Page {
     match route {
-        Route::Status | Route::Review => Page::Status,
+        Route::Status => Page::Status,
+        Route::Review => Page::Review,
         Route::Server(_) => Page::Detail,
         Route::QuickCheck | Route::Check { .. } => Page::Check,
         Route::Monitors | Route::AddMonitor(_) => Page::Monitors,
@@ -43,6 +46,7 @@ fn page_of(route: &Route) -> Page {
 fn section_of(page: Page) -> &'static str {
     match page {
         Page::Status | Page::Detail => "status",
+        Page::Review => "review",
         Page::Check => "check",
         Page::Monitors => "monitors",
         Page::Settings => "settings",
@@ -64,9 +68,13 @@ fn build(parent: &web_sys::Element) {
     on_route_change(move |route| page.set(page_of(&route)));
     let live = Live::new();
     live.start();
+    // The morning review's findings nobody acknowledged: counted in the navigation.
+    let unacknowledged = RwSignal::new(0);
 
     let header = dom::element("header", &[("class", "site-header")]);
-    tree::show_all(&header, move || shell::header(section_of(page.get())));
+    tree::show_all(&header, move || {
+        shell::header(section_of(page.get()), unacknowledged.get())
+    });
 
     let main = dom::element("main", &[]);
     let notice = dom::element("div", &[]);
@@ -84,6 +92,7 @@ fn build(parent: &web_sys::Element) {
     let pages = [
         (Page::Status, status_page(live)),
         (Page::Detail, detail_page(live)),
+        (Page::Review, review_page(live, unacknowledged)),
         (Page::Check, quick_check()),
         (Page::Monitors, monitors_page(live)),
         (Page::Settings, settings_page(live, shown)),

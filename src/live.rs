@@ -13,6 +13,7 @@ use mcp_status_core::monitor::history::line_of;
 use mcp_status_core::monitor::record::{Millis, ProbeRecord, DAY};
 use mcp_status_core::monitor::replay::host_of;
 use mcp_status_core::monitor::rollup::Uptime;
+use mcp_status_core::monitor::store;
 use mcp_status_core::monitor::ServerMonitor;
 use mcp_status_core::site::ServerConfig;
 use mcp_status_core::sorted::SortedMap;
@@ -25,7 +26,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::task::Poll;
 
-/// Broadcast after the prober stored a round.
+/// Broadcast after the prober stored a round, followed by the servers it stored (a JSON array).
 const ROUND: &str = "round";
 /// Broadcast after a tab added or removed a monitor, or imported or wiped history.
 const CHANGED: &str = "changed";
@@ -56,14 +57,27 @@ pub struct Live {
     pub prober: RwSignal<Prober>,
     /// A problem the user should know about (storage unavailable, disk full…).
     pub notice: RwSignal<Option<String>>,
+    /// Whose stored history changed last, in this tab or another: what a view that reads
+    /// storage itself (a server's page, the morning review) reads again.
+    pub stored: RwSignal<Changed>,
     database: StoredValue<Option<Rc<Database>>, LocalStorage>,
     engines: StoredValue<Rc<RefCell<Engines>>, LocalStorage>,
 }
 
-/// Which servers' views to compute again.
-enum Changed {
+/// Which servers changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changed {
     All,
     Servers(Vec<String>),
+}
+
+impl Changed {
+    pub fn includes(&self, server: &str) -> bool {
+        match self {
+            Changed::All => true,
+            Changed::Servers(names) => names.iter().any(|name| name == server),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -108,6 +122,7 @@ impl Live {
             servers: RwSignal::new(Vec::new()),
             prober: RwSignal::new(Prober::Starting),
             notice: RwSignal::new(None),
+            stored: RwSignal::new(Changed::All),
             database: StoredValue::new_local(None),
             engines: StoredValue::new_local(Rc::default()),
         }
@@ -142,10 +157,12 @@ impl Live {
                 }
             };
             self.database.set_value(Some(database));
-            self.reload().await;
+            self.reload(Changed::All).await;
             channel::listen(move |message| {
-                if message == ROUND || message == CHANGED {
-                    spawn_local(self.reload());
+                if let Some(names) = message.strip_prefix(ROUND) {
+                    spawn_local(self.reload(Changed::Servers(store::names_of_json(names))));
+                } else if message == CHANGED {
+                    spawn_local(self.reload(Changed::All));
                 }
             });
             self.prober.set(Prober::OtherTab);
@@ -194,11 +211,12 @@ impl Live {
     /// Tells the other tabs that monitors or history changed, and reloads this one.
     pub async fn changed(self) {
         channel::post(CHANGED);
-        self.reload().await;
+        self.reload(Changed::All).await;
     }
 
-    /// Reads monitors and engines from storage and recomputes the views.
-    pub async fn reload(self) {
+    /// Reads monitors and engines from storage and recomputes the views; `stored` says whose
+    /// stored history changed since the last reload.
+    async fn reload(self, stored: Changed) {
         let Some(database) = self.database() else {
             return;
         };
@@ -241,6 +259,7 @@ impl Live {
             (Err(error), _) | (_, Err(error)) => self.storage_failed(&error),
         }
         self.refresh_views();
+        self.stored.set(stored);
     }
 
     /// One view per server the page knows: the site's servers, the user's monitors, and
@@ -318,7 +337,7 @@ impl Live {
     async fn probe_forever(self) {
         // Another tab may have probed until now; a read this very second is fresh enough.
         if now() - self.engines.get_value().borrow().loaded_at > 1_000 {
-            self.reload().await;
+            self.reload(Changed::All).await;
         }
         self.prune().await;
         let mut last_prune = now();
@@ -396,10 +415,11 @@ impl Live {
             }
         }
         engines.borrow_mut().probing = false;
-        channel::post(ROUND);
-        self.refresh(&Changed::Servers(
-            writes.into_iter().map(|write| write.server).collect(),
-        ));
+        let names: Vec<String> = writes.into_iter().map(|write| write.server).collect();
+        channel::post(&format!("{ROUND}{}", store::names_json(&names)));
+        let changed = Changed::Servers(names);
+        self.refresh(&changed);
+        self.stored.set(changed);
     }
 
     /// Engines for the monitors that have none yet, holding the days the store already has

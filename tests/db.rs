@@ -311,6 +311,66 @@ async fn monitors_and_the_retention_setting_are_kept() {
 }
 
 #[wasm_bindgen_test]
+async fn the_review_reads_each_servers_failures_and_events_and_the_page_reads_everything() {
+    use history::Part;
+    let (database, probes) = with_demo_history("recent").await;
+    let other: Vec<ProbeRecord> = probes[..3].to_vec();
+    history::import(&database, &ndjson("other", &other), BadLines::Refuse)
+        .await
+        .unwrap();
+    let from = T0 + 5 * 60 * MINUTE;
+    let servers = ["demo".to_owned(), "other".to_owned(), "nobody".to_owned()];
+    let review = history::recent(&database, &servers, from, Part::Findings)
+        .await
+        .unwrap();
+    assert_eq!(review.len(), 3, "one answer per server, in order");
+    let failed: Vec<&ProbeRecord> = probes
+        .iter()
+        .filter(|p| p.at >= from && p.outcome != Outcome::Ok)
+        .collect();
+    assert_eq!(review[0].probes.iter().collect::<Vec<_>>(), failed);
+    assert_eq!(
+        review[0].probes.len(),
+        6,
+        "the outage's five and the cold start"
+    );
+    assert_eq!(review[0].incidents.len(), 1);
+    assert_eq!(review[0].cold_starts.len(), 1);
+    assert!(
+        review[0].snapshots.is_empty(),
+        "no tool lists for the review"
+    );
+    assert!(
+        review[1].probes.is_empty(),
+        "other's probes are before `from`, and passed"
+    );
+    assert_eq!(review[2], Default::default());
+
+    let page = history::recent(&database, &servers[..1], from, Part::Everything)
+        .await
+        .unwrap();
+    let since: Vec<&ProbeRecord> = probes.iter().filter(|p| p.at >= from).collect();
+    assert_eq!(page[0].probes.iter().collect::<Vec<_>>(), since);
+    assert_eq!(page[0].incidents, review[0].incidents);
+    database.close();
+}
+
+#[wasm_bindgen_test]
+async fn acknowledged_findings_are_kept() {
+    let database = fresh("acknowledged").await;
+    assert!(history::acknowledged(&database).await.unwrap().is_empty());
+    let keys = vec![
+        "demo|failure|1795219200000".to_owned(),
+        "a \"b\"|drift|1".to_owned(),
+    ];
+    history::save_acknowledged(&database, &keys).await.unwrap();
+    assert_eq!(history::acknowledged(&database).await.unwrap(), keys);
+    history::save_acknowledged(&database, &[]).await.unwrap();
+    assert!(history::acknowledged(&database).await.unwrap().is_empty());
+    database.close();
+}
+
+#[wasm_bindgen_test]
 async fn importing_again_after_raw_probes_were_pruned_keeps_what_only_rollups_know() {
     let (database, probes) = with_demo_history("reimport").await;
     let now = probes.last().unwrap().at + MINUTE;

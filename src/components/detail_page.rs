@@ -3,20 +3,21 @@
 //! by the core (`page::detail`). Storage is read again after every stored round.
 
 use super::tree;
-use crate::browser::db::history::{self, Stored};
+use crate::browser::db::history::{self, Part};
 use crate::browser::location::{current_route, on_route_change};
 use crate::live::{now, Live};
 use crate::route::Route;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::monitor::record::DAY;
+use mcp_status_core::monitor::store::Recent;
 use mcp_status_core::page::detail::{detail, Detail};
 use mcp_status_core::page::markup::el;
 
 pub fn detail_page(live: Live) -> web_sys::Element {
     let holder = tree::section("detail", "detail-title");
     let server = RwSignal::new(None::<String>);
-    let stored = RwSignal::new(None::<(String, Stored)>);
+    let stored = RwSignal::new(None::<(String, Recent)>);
     // Leaving the page clears the server: a hidden page reads nothing after each round.
     let follow = move |route: Route| {
         server.set(match route {
@@ -27,18 +28,28 @@ pub fn detail_page(live: Live) -> web_sys::Element {
     follow(current_route());
     on_route_change(follow);
 
-    // Storage is read for the server shown, again whenever a round was stored.
-    Effect::new(move |_| {
-        live.servers.track();
-        let (Some(name), Some(database)) = (server.get(), live.database()) else {
-            return;
-        };
-        spawn_local(async move {
-            match history::stored(&database, &name, now() - DAY).await {
-                Ok(data) => stored.set(Some((name, data))),
-                Err(error) => live.notice.set(Some(format!("{error}."))),
+    // Storage is read for the server shown when it is shown, and again whenever its stored
+    // history changed.
+    Effect::new(move |shown_before: Option<Option<String>>| {
+        let changed = live.stored.get();
+        let name = server.get();
+        let moved = shown_before.flatten() != name;
+        if let (Some(name), Some(database)) = (name.clone(), live.database()) {
+            if moved || changed.includes(&name) {
+                spawn_local(async move {
+                    let names = [name];
+                    let read = history::recent(&database, &names, now() - DAY, Part::Everything);
+                    match read.await {
+                        Ok(mut data) => {
+                            let [name] = names;
+                            stored.set(data.pop().map(|data| (name, data)));
+                        }
+                        Err(error) => live.notice.set(Some(format!("{error}."))),
+                    }
+                });
             }
-        });
+        }
+        name
     });
 
     tree::show(
@@ -58,7 +69,7 @@ pub fn detail_page(live: Live) -> web_sys::Element {
             };
             let hours = live.hours(&name, now);
             stored.with(|stored| {
-                let empty = Stored::default();
+                let empty = Recent::default();
                 let data = match stored {
                     Some((of, data)) if *of == name => data,
                     _ => &empty,

@@ -2,7 +2,8 @@
 // our misbehaving server on 127.0.0.1), each test with its own status.json: the published
 // servers by group with both uptimes; an outage confirmed only after three failed probes; a
 // broken config named by its path; hostile text shown as text; the day bars by keyboard;
-// no probing in a hidden tab, one catch-up probe when shown, none for `live: false`.
+// no probing in a hidden tab, one catch-up probe when shown, none for `live: false`; the
+// morning review and its acknowledgements, counted in every tab.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { distDir, launchBrowser, serveStatic, startEverythingServer } from "./harness.mjs";
@@ -148,6 +149,46 @@ describe("status page", () => {
     await page.goto(page.url().replace(/#.*$/, "") + "#/check?url=" + encodeURIComponent(testServer.url("/xss")));
     await page.locator("#check-result[data-outcome='ok']").waitFor({ timeout: 20000 });
     assert.match(await page.locator(".tools").innerText(), /<script>window.__pwned='script'<\/script>/);
+    assert.equal(await page.locator("main img, main script").count(), 0);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("the morning review lists each failure, and an acknowledgement clears the count in every tab", async () => {
+    const name = `failing ${XSS}`;
+    const { page, context, errors } = await open(
+      { servers: [{ name, url: testServer.url("/status-500"), cadence_s: 15 }] },
+      { hash: "#/review" },
+    );
+    const count = (tab) => tab.locator('.site-header a[href="#/review"] .count');
+    const findings = page.locator('.finding[data-class="failure"]');
+    await findings.first().waitFor({ timeout: 20000 });
+    assert.equal(await count(page).innerText(), "1");
+    assert.equal(
+      await page.locator('.site-header a[href="#/review"]').getAttribute("aria-label"),
+      "Review: 1 not acknowledged",
+    );
+    assert.equal(await page.locator(".review-server h2").innerText(), name, "the server's name, as text");
+    assert.equal(await page.locator(".review-server h3").innerText(), "Failed probes, not confirmed (1)");
+    assert.match(await findings.first().innerText(), /\d\d:\d\d UTC failed at the http layer after \d+ ms: .*HTTP 500/);
+
+    // A second tab of the page (same browser, same storage) counts the same finding.
+    const other = await context.newPage();
+    await other.goto(page.url().replace(/#.*$/, "#/"));
+    await count(other).waitFor({ timeout: 10000 });
+    assert.equal(await count(other).innerText(), "1");
+
+    await page.locator('.finding [data-action="ack"]').click();
+    await page.locator('.finding[data-acknowledged="true"]').waitFor({ timeout: 5000 });
+    assert.equal(await count(page).count(), 0, "nothing left to acknowledge");
+    await count(other).waitFor({ state: "detached", timeout: 5000 });
+    assert.equal(await page.locator(".review-summary").innerText(), "The one finding of the last 24 hours is acknowledged.");
+
+    // The next failed probe is a new finding, in both tabs.
+    await findings.nth(1).waitFor({ timeout: 25000 });
+    assert.equal(await count(page).innerText(), "1");
+    await other.locator('.site-header a[href="#/review"] .count', { hasText: "1" }).waitFor({ timeout: 5000 });
     assert.equal(await page.locator("main img, main script").count(), 0);
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
     assert.deepEqual(errors, []);

@@ -10,12 +10,12 @@ use idb::{Database, KeyRange, ObjectStore, Query, TransactionMode, TransactionRe
 use js_sys::Array;
 use mcp_status_core::monitor::config::MonitorConfig;
 use mcp_status_core::monitor::events::stored as events;
-use mcp_status_core::monitor::events::{ColdStart, EventRecord, Incident};
+use mcp_status_core::monitor::events::{EventRecord, Incident};
 use mcp_status_core::monitor::history::{self as format, BadLines, LineError};
 use mcp_status_core::monitor::record::{Millis, ProbeRecord, DAY};
 use mcp_status_core::monitor::replay;
 use mcp_status_core::monitor::rollup::DayRecord;
-use mcp_status_core::monitor::store::{self, Chunk, LocalMonitor, Retention};
+use mcp_status_core::monitor::store::{self, Chunk, LocalMonitor, Recent, Retention};
 use mcp_status_core::monitor::ServerMonitor;
 use mcp_status_core::sorted::{self, SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
@@ -465,30 +465,38 @@ pub async fn wipe(database: &Database) -> Result<(), DbError> {
 
 /// The retention setting (defaults when never set).
 pub async fn retention(database: &Database) -> Result<Retention, DbError> {
-    let tx = database.transaction(&[SETTINGS], TransactionMode::ReadOnly)?;
-    let value = tx
-        .object_store(SETTINGS)?
-        .get(Query::Key(JsValue::from_str(RETENTION)))?
-        .await?;
+    let text = setting(database, RETENTION).await?;
+    let value: Option<serde_json::Value> =
+        text.and_then(|text| serde_json::from_slice(text.as_bytes()).ok());
     Ok(value
-        .and_then(|value| value.as_string())
-        .and_then(|text| serde_json::from_slice(text.as_bytes()).ok())
         .map(|value| Retention::from_value(&value))
         .unwrap_or_default())
 }
 
 pub async fn save_retention(database: &Database, retention: Retention) -> Result<(), DbError> {
+    save_setting(database, RETENTION, &json(&retention)).await
+}
+
+/// A setting's stored JSON text, if it is there.
+async fn setting(database: &Database, key: &str) -> Result<Option<String>, DbError> {
+    let tx = database.transaction(&[SETTINGS], TransactionMode::ReadOnly)?;
+    let value = tx
+        .object_store(SETTINGS)?
+        .get(Query::Key(JsValue::from_str(key)))?
+        .await?;
+    Ok(value.and_then(|value| value.as_string()))
+}
+
+async fn save_setting(database: &Database, key: &str, json: &str) -> Result<(), DbError> {
     let tx = database.transaction(&[SETTINGS], TransactionMode::ReadWrite)?;
-    put(
-        &tx.object_store(SETTINGS)?,
-        &json(&retention),
-        &JsValue::from_str(RETENTION),
-    )?;
+    put(&tx.object_store(SETTINGS)?, json, &JsValue::from_str(key))?;
     commit(tx).await
 }
 
-/// The settings key of the retention.
+/// The settings keys: how long raw probes are kept, and the morning review's acknowledged
+/// findings.
 const RETENTION: &str = "retention";
+const ACKNOWLEDGED: &str = "acknowledged";
 
 /// The monitors the user added, by server.
 pub async fn local_monitors(
@@ -672,58 +680,91 @@ fn content_number(text: &str) -> u32 {
     })
 }
 
-/// What a server's detail page needs from storage.
-#[derive(Debug, Clone, Default)]
-pub struct Stored {
-    /// Raw probes since the time asked for, oldest first.
-    pub probes: Vec<ProbeRecord>,
-    pub incidents: Vec<Incident>,
-    pub cold_starts: Vec<ColdStart>,
-    /// Every tool list kept (one per fingerprint change), oldest first.
-    pub snapshots: Vec<(Millis, Vec<serde_json::Value>)>,
+/// How much of a server's recent past `recent` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Everything: the server's page.
+    Everything,
+    /// What the morning review looks at: the probes that did not pass plainly and the events,
+    /// not the tool lists. A day of passes is most of a server's raw history.
+    Findings,
 }
 
-/// A server's raw probes and cold starts since `from`, its incidents and its tool lists, in
-/// one read transaction. Records that do not read back are left out.
-pub async fn stored(database: &Database, server: &str, from: Millis) -> Result<Stored, DbError> {
-    let tx = database.transaction(
-        &[PROBES, INCIDENTS, EVENTS, SNAPSHOTS],
-        TransactionMode::ReadOnly,
-    )?;
-    let since = |at: Millis| -> Result<Query, DbError> {
-        Ok(server_range(server, at as f64, f64::INFINITY)?.into())
+/// The `servers`' raw probes, cold starts and drift since `from`, their incidents and (for
+/// `Part::Everything`) their tool lists, in one read transaction whose requests are all made
+/// at once. Records that do not read back are left out. Decoded a few servers at a time with
+/// a pause between them, like `load`.
+pub async fn recent(
+    database: &Database,
+    servers: &[String],
+    from: Millis,
+    part: Part,
+) -> Result<Vec<Recent>, DbError> {
+    let mut stores = vec![PROBES, INCIDENTS, EVENTS];
+    if part == Part::Everything {
+        stores.push(SNAPSHOTS);
+    }
+    let tx = database.transaction(&stores, TransactionMode::ReadOnly)?;
+    let (probes, incidents, events) = (
+        tx.object_store(PROBES)?,
+        tx.object_store(INCIDENTS)?,
+        tx.object_store(EVENTS)?,
+    );
+    let snapshots = match part {
+        Part::Everything => Some(tx.object_store(SNAPSHOTS)?),
+        Part::Findings => None,
     };
-    let probes = tx
-        .object_store(PROBES)?
-        .get_all(Some(since(store::chunk_start(from))?), None)?
-        .into_future();
-    let incidents = tx
-        .object_store(INCIDENTS)?
-        .get_all(Some(since(Millis::MIN)?), None)?
-        .into_future();
-    let events = tx
-        .object_store(EVENTS)?
-        .get_all(Some(since(from)?), None)?
-        .into_future();
-    let snapshots = tx.object_store(SNAPSHOTS)?;
-    let tool_lists = snapshots
-        .get_all(Some(since(Millis::MIN)?), None)?
-        .into_future();
-    let tool_keys = snapshots
-        .get_all_keys(Some(since(Millis::MIN)?), None)?
-        .into_future();
-    let texts = |values: Vec<JsValue>| -> Vec<String> {
+    let mut reads = Vec::new();
+    for server in servers {
+        let since = |at: Millis| -> Result<Option<Query>, DbError> {
+            Ok(Some(server_range(server, at as f64, f64::INFINITY)?.into()))
+        };
+        let mut read = vec![
+            probes
+                .get_all(since(store::chunk_start(from))?, None)?
+                .into_future(),
+            incidents.get_all(since(Millis::MIN)?, None)?.into_future(),
+            events.get_all(since(from)?, None)?.into_future(),
+        ];
+        let mut keys = None;
+        if let Some(snapshots) = &snapshots {
+            read.push(snapshots.get_all(since(Millis::MIN)?, None)?.into_future());
+            let request = snapshots.get_all_keys(since(Millis::MIN)?, None)?;
+            keys = Some(request.into_future());
+        }
+        reads.push((read, keys));
+    }
+    let mut all = Vec::with_capacity(servers.len());
+    for (index, (read, keys)) in reads.into_iter().enumerate() {
+        if index > 0 && index % LOAD_BATCH == 0 {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+        }
+        let mut answers = Vec::with_capacity(read.len());
+        for answer in arrived(read).await {
+            answers.push(answer?);
+        }
+        let keys = match keys {
+            Some(keys) => keys.await?,
+            None => Vec::new(),
+        };
+        all.push(recent_of(answers, keys, from, part));
+    }
+    Ok(all)
+}
+
+/// One server's `recent` from its answers (probes, incidents, events[, tool lists]) and the
+/// tool lists' keys.
+fn recent_of(answers: Vec<Vec<JsValue>>, keys: Vec<JsValue>, from: Millis, part: Part) -> Recent {
+    let mut answers = answers.into_iter();
+    let mut next = || -> Vec<String> {
+        let values = answers.next().unwrap_or_default();
         values.iter().filter_map(JsValue::as_string).collect()
     };
-    let chunks = texts(probes.await?);
-    let (entries, _) = store::entries_of(chunks.iter().map(String::as_str));
-    let mut stored = Stored {
-        probes: entries
-            .into_iter()
-            .map(|entry| entry.probe)
-            .filter(|probe| probe.at >= from)
-            .collect(),
-        ..Stored::default()
+    let chunks = next();
+    let chunks = chunks.iter().map(String::as_str);
+    let entries = match part {
+        Part::Everything => store::entries_of(chunks).0,
+        Part::Findings => store::not_ok_of(chunks),
     };
     // Read as `Value`s, by hand (`events::stored`): no derived JSON readers in the page.
     let values = |texts: Vec<String>| -> Vec<serde_json::Value> {
@@ -732,16 +773,39 @@ pub async fn stored(database: &Database, server: &str, from: Millis) -> Result<S
             .filter_map(|text| serde_json::from_slice(text.as_bytes()).ok())
             .collect()
     };
-    let incidents = values(texts(incidents.await?));
-    stored.incidents = incidents.iter().filter_map(events::incident).collect();
-    let records = values(texts(events.await?));
-    stored.cold_starts = records.iter().filter_map(events::cold_start).collect();
-    let (lists, keys) = (values(texts(tool_lists.await?)), tool_keys.await?);
-    for (list, key) in lists.into_iter().zip(keys) {
-        let at = Array::from(&key).get(1).as_f64().unwrap_or(0.0) as Millis;
-        if let serde_json::Value::Array(tools) = list {
-            stored.snapshots.push((at, tools));
+    let incidents = values(next());
+    let records = values(next());
+    let mut recent = Recent {
+        probes: entries
+            .into_iter()
+            .map(|entry| entry.probe)
+            .filter(|probe| probe.at >= from)
+            .collect(),
+        incidents: incidents.iter().filter_map(events::incident).collect(),
+        cold_starts: records.iter().filter_map(events::cold_start).collect(),
+        drift: records.iter().filter_map(events::drift).collect(),
+        snapshots: Vec::new(),
+    };
+    if part == Part::Everything {
+        let lists = values(next());
+        for (list, key) in lists.into_iter().zip(keys) {
+            let at = Array::from(&key).get(1).as_f64().unwrap_or(0.0) as Millis;
+            if let serde_json::Value::Array(tools) = list {
+                recent.snapshots.push((at, tools));
+            }
         }
     }
-    Ok(stored)
+    recent
+}
+
+/// The morning review's acknowledged findings: their keys (`page::review::Finding::key`).
+pub async fn acknowledged(database: &Database) -> Result<Vec<String>, DbError> {
+    let keys = setting(database, ACKNOWLEDGED).await?;
+    Ok(keys
+        .map(|keys| store::names_of_json(&keys))
+        .unwrap_or_default())
+}
+
+pub async fn save_acknowledged(database: &Database, keys: &[String]) -> Result<(), DbError> {
+    save_setting(database, ACKNOWLEDGED, &store::names_json(keys)).await
 }

@@ -161,7 +161,8 @@ impl EventRecord {
 /// for these types (a flattened enum among them) would add over 10 KB to it. The tests below
 /// check that these read back exactly what the derived writers write.
 pub mod stored {
-    use super::{ColdStart, Incident, Severity};
+    use super::{ColdStart, Drift, Incident, Severity};
+    use crate::fingerprint::DriftKind;
     use crate::report::Layer;
     use serde_json::Value;
 
@@ -207,6 +208,24 @@ pub mod stored {
         })
     }
 
+    /// The drift an event record holds, if it is one (`{"drift": {...}}`).
+    pub fn drift(record: &Value) -> Option<Drift> {
+        let value = record.get("drift")?;
+        let text = |key: &str| Some(value.get(key)?.as_str()?.to_owned());
+        Some(Drift {
+            at: value.get("at")?.as_i64()?,
+            kind: match value.get("kind")?.as_str()? {
+                "contract" => DriftKind::Contract,
+                "metadata" => DriftKind::Metadata,
+                _ => return None,
+            },
+            contract_before: text("contract_before")?,
+            contract_after: text("contract_after")?,
+            metadata_before: text("metadata_before")?,
+            metadata_after: text("metadata_after")?,
+        })
+    }
+
     #[cfg(test)]
     mod tests {
         use super::super::{EventRecord, MAX_EVIDENCE};
@@ -237,6 +256,16 @@ pub mod stored {
             let value = serde_json::to_value(EventRecord::ColdStart(cold.clone())).unwrap();
             assert_eq!(super::cold_start(&value), Some(cold));
             assert_eq!(super::cold_start(&serde_json::json!({"alert": {}})), None);
+            let drift = Drift {
+                at: 9,
+                kind: DriftKind::Metadata,
+                contract_before: "a".into(),
+                contract_after: "a".into(),
+                metadata_before: "b".into(),
+                metadata_after: "c".into(),
+            };
+            let value = serde_json::to_value(EventRecord::Drift(drift.clone())).unwrap();
+            assert_eq!(super::drift(&value), Some(drift));
         }
     }
 }

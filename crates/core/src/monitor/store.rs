@@ -126,10 +126,29 @@ impl Chunk {
 
 /// The probes of raw records, in time order, and how many lines did not read back.
 pub fn entries_of<'a>(texts: impl IntoIterator<Item = &'a str>) -> (Vec<Entry>, usize) {
+    entries_where(texts, |_| true)
+}
+
+/// The probes of raw records that did not pass plainly (all but `ok`), in time order: what the
+/// morning review looks at, a few lines among a day's thousands. The others are skipped
+/// unparsed. Stored lines are written by `history::line_of` alone (an import writes its lines
+/// again): a flat object whose strings escape every `"`, so `"outcome":"ok"` can only be the
+/// outcome field.
+pub fn not_ok_of<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<Entry> {
+    entries_where(texts, |line| !line.contains(r#""outcome":"ok""#)).0
+}
+
+fn entries_where<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+    keep: fn(&str) -> bool,
+) -> (Vec<Entry>, usize) {
     let mut entries = Vec::new();
     let mut damaged = 0;
     for text in texts {
-        for line in text.lines().filter(|line| !line.trim().is_empty()) {
+        for line in text
+            .lines()
+            .filter(|line| !line.trim().is_empty() && keep(line))
+        {
             match history::parse_line(line) {
                 Ok(entry) => entries.push(entry),
                 Err(_) => damaged += 1,
@@ -138,6 +157,47 @@ pub fn entries_of<'a>(texts: impl IntoIterator<Item = &'a str>) -> (Vec<Entry>, 
     }
     sorted::sort_by_key(&mut entries, |entry| entry.probe.at);
     (entries, damaged)
+}
+
+/// What storage holds about a server's recent past: what its page and the morning review show
+/// beside the engine's tallies.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recent {
+    /// Raw probes since the time asked for, oldest first.
+    pub probes: Vec<super::record::ProbeRecord>,
+    pub incidents: Vec<super::events::Incident>,
+    pub cold_starts: Vec<super::events::ColdStart>,
+    pub drift: Vec<super::events::Drift>,
+    /// Every tool list kept (one per fingerprint change), oldest first.
+    pub snapshots: Vec<(Millis, Vec<serde_json::Value>)>,
+}
+
+/// A list of names as JSON text (the morning review's acknowledged findings, the servers a
+/// round stored as the prober tells the other tabs), written and read through a `Value`: the
+/// page has its code already, and no derived one for `Vec<String>`.
+pub fn names_json(names: &[String]) -> String {
+    serde_json::Value::Array(
+        names
+            .iter()
+            .cloned()
+            .map(serde_json::Value::String)
+            .collect(),
+    )
+    .to_string()
+}
+
+/// The names in `text`; none if it is not a JSON array, and only its strings.
+pub fn names_of_json(text: &str) -> Vec<String> {
+    let value: Option<serde_json::Value> = serde_json::from_slice(text.as_bytes()).ok();
+    let names = value.as_ref().and_then(serde_json::Value::as_array);
+    names
+        .map(|names| {
+            names
+                .iter()
+                .filter_map(|name| name.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A server the user added in the page (beside the ones `status.json` publishes).
@@ -321,6 +381,40 @@ mod tests {
         assert_eq!(damaged, 0);
         let ats: Vec<_> = entries.iter().map(|e| e.probe.at).collect();
         assert_eq!(ats, [T, T + 60_000, T + 3_600_000]);
+    }
+
+    #[test]
+    fn names_read_back_and_anything_else_reads_as_none() {
+        let names = vec!["a \"b\"".to_owned(), "ü\n|x".to_owned()];
+        assert_eq!(names_of_json(&names_json(&names)), names);
+        assert_eq!(names_of_json(r#"["a", 1, null, "b"]"#), ["a", "b"]);
+        assert!(names_of_json("{}").is_empty());
+        assert!(names_of_json("not json").is_empty());
+    }
+
+    #[test]
+    fn the_review_reads_every_probe_but_the_plain_passes() {
+        let mut tricky = probe(T + 4, Outcome::Failed);
+        // Server text that spells the skipped outcome is escaped: it cannot hide a failure.
+        tricky.error = Some(r#"{"outcome":"ok"}"#.into());
+        let probes = [
+            probe(T, Outcome::Ok),
+            probe(T + 1, Outcome::Degraded),
+            probe(T + 2, Outcome::Blocked),
+            probe(T + 3, Outcome::Failed),
+            tricky,
+            probe(T + 5, Outcome::AuthRequired),
+        ];
+        let text: String = probes
+            .iter()
+            .rev()
+            .map(|p| line_of("\"outcome\":\"ok\"", "https://a.example/mcp", p) + "\n")
+            .collect();
+        let found: Vec<ProbeRecord> = not_ok_of([text.as_str()])
+            .into_iter()
+            .map(|e| e.probe)
+            .collect();
+        assert_eq!(found, probes[1..], "all but the pass, in time order");
     }
 
     #[test]

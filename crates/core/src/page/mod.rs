@@ -6,6 +6,7 @@ pub mod detail;
 pub mod markup;
 pub mod monitors;
 pub mod overview;
+pub mod review;
 pub mod settings;
 pub mod shell;
 

@@ -5,22 +5,37 @@
 use super::markup::{el, Node};
 
 /// The sections the navigation links to: `(id, href, label)`.
-pub const SECTIONS: [(&str, &str, &str); 4] = [
+pub const SECTIONS: [(&str, &str, &str); 5] = [
     ("status", "#/", "Status"),
+    ("review", "#/review", "Review"),
     ("check", "#/check", "Quick check"),
     ("monitors", "#/monitors", "My monitors"),
     ("settings", "#/settings", "Settings"),
 ];
 
-/// The content of `<header class="site-header">`; `current` is one of the `SECTIONS` ids.
-pub fn header(current: &str) -> Vec<Node> {
+/// The content of `<header class="site-header">`; `current` is one of the `SECTIONS` ids, and
+/// `unacknowledged` the morning review's findings nobody acknowledged yet (shown when any).
+pub fn header(current: &str, unacknowledged: usize) -> Vec<Node> {
     let links = SECTIONS.iter().map(|(id, href, label)| {
-        let link = el("a").attr("href", *href);
-        let link = if *id == current {
-            link.attr("aria-current", "page")
-        } else {
-            link
-        };
+        let mut link = el("a").attr("href", *href);
+        if *id == current {
+            link = link.attr("aria-current", "page");
+        }
+        if *id == "review" && unacknowledged > 0 {
+            return link
+                .attr(
+                    "aria-label",
+                    format!("{label}: {unacknowledged} not acknowledged"),
+                )
+                .text(*label)
+                .child(
+                    el("span")
+                        .class("count")
+                        .attr("aria-hidden", "true")
+                        .text(unacknowledged.to_string()),
+                )
+                .into();
+        }
         link.text(*label).into()
     });
     let brand = el("a")
@@ -78,12 +93,25 @@ mod tests {
 
     #[test]
     fn only_the_current_section_is_marked() {
-        let html: String = header("check").iter().map(to_html).collect();
+        let html: String = header("check", 0).iter().map(to_html).collect();
         assert!(
             html.contains(r##"<a href="#/check" aria-current="page">Quick check</a>"##),
             "{html}"
         );
         assert_eq!(html.matches("aria-current").count(), 1, "{html}");
+        assert!(
+            html.contains(r##"<a href="#/review">Review</a>"##),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn the_review_link_counts_what_nobody_acknowledged() {
+        let html: String = header("status", 3).iter().map(to_html).collect();
+        assert!(
+            html.contains(r##"<a href="#/review" aria-label="Review: 3 not acknowledged">Review<span class="count" aria-hidden="true">3</span></a>"##),
+            "{html}"
+        );
     }
 
     #[test]
