@@ -77,10 +77,16 @@ impl fmt::Display for ConfigError {
             ConfigError::MaintenanceBackwards { .. } => {
                 write!(f, "a maintenance window ends before it starts")
             }
-            ConfigError::SloTarget(target) => write!(
-                f,
-                "the SLO target {target} is not between 0 and 1 (e.g. 0.995 for 99.5%)"
-            ),
+            ConfigError::SloTarget(target) => {
+                // Not `{target}`: the standard float formatting would come into the page (15 KB
+                // of wasm) for this one message.
+                let shown = crate::text::decimal(*target, 6);
+                let shown = shown.trim_end_matches('0').trim_end_matches('.');
+                write!(
+                    f,
+                    "the SLO target {shown} is not between 0 and 1 (e.g. 0.995 for 99.5%)"
+                )
+            }
             ConfigError::Zero(what) => write!(f, "{what} must be at least 1"),
         }
     }
@@ -128,5 +134,25 @@ impl MonitorConfig {
     /// How long a probe's result stands before the time counts as no data.
     pub fn validity(&self) -> Millis {
         self.cadence * Millis::from(self.validity_factor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_slo_target_is_named_as_written() {
+        for (target, shown) in [(99.5, "99.5"), (1.0, "1"), (0.0, "0"), (-0.25, "-0.25")] {
+            let config = MonitorConfig {
+                slo_target: target,
+                ..MonitorConfig::default()
+            };
+            let message = config.validate().unwrap_err().to_string();
+            assert!(
+                message.starts_with(&format!("the SLO target {shown} is not between 0 and 1")),
+                "{message}"
+            );
+        }
     }
 }
