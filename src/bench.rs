@@ -121,12 +121,23 @@ async fn seed(database: &idb::Database, servers: usize, now: Millis) -> Result<(
             .map_err(|e| DbError::Failed(e.to_string()))?;
         let mut at = now - 91 * DAY;
         let mut i = 0;
+        // Raw probes of the last day at the default cadence, as a page that probed keeps them
+        // (the server pages and the morning review read them); rollups only before.
+        let mut lines = Vec::new();
         while at < now {
-            monitor.ingest(&probe(at, i + s));
-            at += 5 * MINUTE;
+            let probe = probe(at, i + s);
+            monitor.ingest(&probe);
+            let raw = at >= now - DAY;
+            if raw {
+                lines.push((at, line_of(&server, &url, &probe)));
+            }
+            at += if raw { MINUTE } else { 5 * MINUTE };
             i += 1;
         }
-        let write = ServerWrite::of_monitor(&server, &url, &monitor);
+        let write = ServerWrite {
+            lines,
+            ..ServerWrite::of_monitor(&server, &url, &monitor)
+        };
         history::write(database, &[write]).await?;
     }
     Ok(())

@@ -784,6 +784,7 @@ fn recent_of(answers: Vec<Vec<JsValue>>, keys: Vec<JsValue>, from: Millis, part:
         incidents: incidents.iter().filter_map(events::incident).collect(),
         cold_starts: records.iter().filter_map(events::cold_start).collect(),
         drift: records.iter().filter_map(events::drift).collect(),
+        alerts: records.iter().filter_map(events::alert).collect(),
         snapshots: Vec::new(),
     };
     if part == Part::Everything {

@@ -161,18 +161,31 @@ impl EventRecord {
 /// for these types (a flattened enum among them) would add over 10 KB to it. The tests below
 /// check that these read back exactly what the derived writers write.
 pub mod stored {
-    use super::{ColdStart, Drift, Incident, Severity};
+    use super::{Alert, AlertKind, AlertReason, ColdStart, Drift, Incident, Severity};
     use crate::fingerprint::DriftKind;
+    use crate::monitor::burn::BurnRule;
     use crate::report::Layer;
     use serde_json::Value;
 
+    fn severity(value: &Value) -> Option<Severity> {
+        match value.get("severity")?.as_str()? {
+            "P1" => Some(Severity::P1),
+            "P2" => Some(Severity::P2),
+            "P3" => Some(Severity::P3),
+            _ => None,
+        }
+    }
+
+    fn drift_kind(value: &Value) -> Option<DriftKind> {
+        match value.as_str()? {
+            "contract" => Some(DriftKind::Contract),
+            "metadata" => Some(DriftKind::Metadata),
+            _ => None,
+        }
+    }
+
     pub fn incident(value: &Value) -> Option<Incident> {
-        let severity = match value.get("severity")?.as_str()? {
-            "P1" => Severity::P1,
-            "P2" => Severity::P2,
-            "P3" => Severity::P3,
-            _ => return None,
-        };
+        let severity = severity(value)?;
         Some(Incident {
             id: value.get("id")?.as_u64()?,
             start: value.get("start")?.as_i64()?,
@@ -214,15 +227,49 @@ pub mod stored {
         let text = |key: &str| Some(value.get(key)?.as_str()?.to_owned());
         Some(Drift {
             at: value.get("at")?.as_i64()?,
-            kind: match value.get("kind")?.as_str()? {
-                "contract" => DriftKind::Contract,
-                "metadata" => DriftKind::Metadata,
-                _ => return None,
-            },
+            kind: drift_kind(value.get("kind")?)?,
             contract_before: text("contract_before")?,
             contract_after: text("contract_after")?,
             metadata_before: text("metadata_before")?,
             metadata_after: text("metadata_after")?,
+        })
+    }
+
+    /// The alert an event record holds, if it is one (`{"alert": {...}}`, its reason
+    /// flattened into it).
+    pub fn alert(record: &Value) -> Option<Alert> {
+        let value = record.get("alert")?;
+        let kind = match value.get("kind")?.as_str()? {
+            "fire" => AlertKind::Fire,
+            "escalate_eligible" => AlertKind::EscalateEligible,
+            "resolve" => AlertKind::Resolve,
+            _ => return None,
+        };
+        let reason = match value.get("reason")?.as_str()? {
+            "downtime" => AlertReason::Downtime {
+                incident: value.get("incident")?.as_u64()?,
+            },
+            "drift" => AlertReason::Drift {
+                drift: drift_kind(value.get("drift")?)?,
+            },
+            "burn" => AlertReason::Burn {
+                rule: match value.get("rule")?.as_str()? {
+                    "fast" => BurnRule::Fast,
+                    "medium" => BurnRule::Medium,
+                    "slow" => BurnRule::Slow,
+                    _ => return None,
+                },
+            },
+            "latency" => AlertReason::Latency {
+                p95_ms: u32::try_from(value.get("p95_ms")?.as_u64()?).ok()?,
+            },
+            _ => return None,
+        };
+        Some(Alert {
+            at: value.get("at")?.as_i64()?,
+            kind,
+            severity: severity(value)?,
+            reason,
         })
     }
 
@@ -266,6 +313,38 @@ pub mod stored {
             };
             let value = serde_json::to_value(EventRecord::Drift(drift.clone())).unwrap();
             assert_eq!(super::drift(&value), Some(drift));
+            assert_eq!(super::alert(&value), None);
+        }
+
+        #[test]
+        fn stored_alerts_of_every_kind_and_reason_read_back() {
+            let reasons = [
+                AlertReason::Downtime { incident: 3 },
+                AlertReason::Drift {
+                    drift: DriftKind::Contract,
+                },
+                AlertReason::Burn {
+                    rule: BurnRule::Medium,
+                },
+                AlertReason::Latency { p95_ms: 4_200 },
+            ];
+            let kinds = [
+                AlertKind::Fire,
+                AlertKind::EscalateEligible,
+                AlertKind::Resolve,
+            ];
+            for (i, reason) in reasons.into_iter().enumerate() {
+                for kind in kinds {
+                    let alert = Alert {
+                        at: 1_795_219_200_000 + i as i64,
+                        kind,
+                        severity: Severity::P2,
+                        reason,
+                    };
+                    let value = serde_json::to_value(EventRecord::Alert(alert.clone())).unwrap();
+                    assert_eq!(super::alert(&value), Some(alert), "{value}");
+                }
+            }
         }
     }
 }

@@ -168,6 +168,8 @@ pub struct Recent {
     pub incidents: Vec<super::events::Incident>,
     pub cold_starts: Vec<super::events::ColdStart>,
     pub drift: Vec<super::events::Drift>,
+    /// Alerts fired or resolved since the time asked for.
+    pub alerts: Vec<super::events::Alert>,
     /// Every tool list kept (one per fingerprint change), oldest first.
     pub snapshots: Vec<(Millis, Vec<serde_json::Value>)>,
 }

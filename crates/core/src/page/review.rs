@@ -4,6 +4,8 @@
 
 use super::markup::{el, Element, Node};
 use crate::fingerprint::DriftKind;
+use crate::monitor::burn::BurnRule;
+use crate::monitor::events::{AlertKind, AlertReason};
 use crate::monitor::history::format_time;
 use crate::monitor::record::{Health, Millis, DAY};
 use crate::monitor::store::Recent;
@@ -19,6 +21,10 @@ pub enum Class {
     Failure,
     /// A lone failure the next probe recovered from, slowly: the server was waking up.
     ColdStart,
+    /// The SLO's error budget spent too fast (a burn-rate alert fired).
+    Burn,
+    /// An hour whose p95 latency was above the server's threshold (its alert fired).
+    SlowHour,
     SchemaDrift,
 }
 
@@ -28,6 +34,8 @@ impl Class {
             Class::Outage => "outage",
             Class::Failure => "failure",
             Class::ColdStart => "cold_start",
+            Class::Burn => "burn",
+            Class::SlowHour => "slow_hour",
             Class::SchemaDrift => "drift",
         }
     }
@@ -37,6 +45,8 @@ impl Class {
             Class::Outage => "Outages",
             Class::Failure => "Failed probes, not confirmed",
             Class::ColdStart => "Cold starts (left out of SLO uptime)",
+            Class::Burn => "Error budget burning too fast",
+            Class::SlowHour => "Slow hours (p95 latency over the threshold)",
             Class::SchemaDrift => "Schema drift",
         }
     }
@@ -131,6 +141,30 @@ pub fn findings(server: &str, recent: &Recent, now: Millis) -> Vec<Finding> {
             cold.at,
             format!("{how}{idle}{recovery}"),
         ));
+    }
+    for alert in recent
+        .alerts
+        .iter()
+        .filter(|a| a.at >= since && a.kind == AlertKind::Fire)
+    {
+        let severity = alert.severity.as_str();
+        let (class, text) = match alert.reason {
+            AlertReason::Burn { rule } => {
+                let how = match rule {
+                    BurnRule::Fast => "fast burn: 14.4 times the sustainable rate over an hour",
+                    BurnRule::Medium => "medium burn: 6 times the sustainable rate over 6 hours",
+                    BurnRule::Slow => "slow burn: on course to spend the whole 30-day budget",
+                };
+                (Class::Burn, format!("{severity}, {how}"))
+            }
+            AlertReason::Latency { p95_ms } => (
+                Class::SlowHour,
+                format!("{severity}, p95 latency {p95_ms} ms over the hour before"),
+            ),
+            // Found as outages and drift, from the incidents and drift records.
+            AlertReason::Downtime { .. } | AlertReason::Drift { .. } => continue,
+        };
+        out.push(finding(class, alert.at, text));
     }
     for drift in recent.drift.iter().filter(|d| d.at >= since) {
         let text = match drift.kind {
@@ -247,7 +281,7 @@ fn time_of(at: Millis) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::monitor::events::{ColdStart, Drift, Incident, Severity};
+    use crate::monitor::events::{Alert, ColdStart, Drift, Incident, Severity};
     use crate::monitor::record::ProbeRecord;
     use crate::report::{Layer, Outcome};
 
@@ -302,6 +336,37 @@ mod tests {
                 metadata_before: "c".into(),
                 metadata_after: "c".into(),
             }],
+            alerts: vec![
+                Alert {
+                    at: NOW - 100 * 60_000,
+                    kind: AlertKind::Fire,
+                    severity: Severity::P1,
+                    reason: AlertReason::Burn {
+                        rule: BurnRule::Fast,
+                    },
+                },
+                Alert {
+                    at: NOW - 90 * 60_000,
+                    kind: AlertKind::Resolve,
+                    severity: Severity::P1,
+                    reason: AlertReason::Burn {
+                        rule: BurnRule::Fast,
+                    },
+                },
+                Alert {
+                    at: NOW - 60 * 60_000,
+                    kind: AlertKind::Fire,
+                    severity: Severity::P3,
+                    reason: AlertReason::Latency { p95_ms: 4_200 },
+                },
+                // The outage's own alert: found as the outage.
+                Alert {
+                    at: NOW - 118 * 60_000,
+                    kind: AlertKind::Fire,
+                    severity: Severity::P1,
+                    reason: AlertReason::Downtime { incident: 1 },
+                },
+            ],
             snapshots: Vec::new(),
         }
     }
@@ -316,8 +381,18 @@ mod tests {
                 Class::Outage,
                 Class::Failure,
                 Class::ColdStart,
+                Class::Burn,
+                Class::SlowHour,
                 Class::SchemaDrift
             ]
+        );
+        assert_eq!(
+            found[3].text,
+            "P1, fast burn: 14.4 times the sustainable rate over an hour"
+        );
+        assert_eq!(
+            found[4].text,
+            "P3, p95 latency 4200 ms over the hour before"
         );
         assert!(
             found[0]
@@ -336,21 +411,28 @@ mod tests {
     #[test]
     fn acknowledged_findings_are_counted_out_and_marked() {
         let found = findings("api", &recent(), NOW);
-        let acknowledged = vec![found[0].key(), found[3].key()];
-        assert_eq!(unacknowledged(&found, &acknowledged), 2);
+        let acknowledged = vec![found[0].key(), found[5].key()];
+        assert_eq!(unacknowledged(&found, &acknowledged), 4);
         let tree = review(&found, &acknowledged);
         let summary = &tree.find_all("review-summary")[0];
-        assert_eq!(summary.get("data-open"), Some("2"));
+        assert_eq!(summary.get("data-open"), Some("4"));
         let items = tree.find_all("finding");
         let done: Vec<Option<&str>> = items.iter().map(|i| i.get("data-acknowledged")).collect();
         assert_eq!(
             done,
-            [Some("true"), Some("false"), Some("false"), Some("true")]
+            [
+                Some("true"),
+                Some("false"),
+                Some("false"),
+                Some("false"),
+                Some("false"),
+                Some("true")
+            ]
         );
         assert_eq!(
             tree.find_all("secondary").len(),
-            3,
-            "two acknowledge buttons and 'all'"
+            5,
+            "four acknowledge buttons and 'all'"
         );
         let none = review(&[], &[]);
         assert!(none.text_content().contains("Nothing failed"));
