@@ -1,7 +1,8 @@
 // Benchmark: the status page itself (the release build in dist/, headless Chromium).
 //
-// 1. Overview time: with 20 servers and 91 days of history stored (seeded through the page's
-//    own storage code, `bench_seed_page` in src/bench.rs, on the same origin), the time from
+// 1. Overview time: with 20 servers and 91 days of history stored (rollups, and the last day's
+//    raw probes at 60 s: seeded through the page's own storage code, `bench_seed_page` in
+//    src/bench.rs, on the same origin), the time from
 //    the WebAssembly module being ready to all 20 rows showing their 90 day bars with data.
 //    Median of 7 loads. Goal: < 300 ms.
 // 2. Long tasks: 50 servers with 91 days of history, probed live from the page against our
