@@ -20,6 +20,7 @@ use crate::route::Route;
 use any_spawner::Executor;
 use leptos::prelude::*;
 use mcp_status_core::page::shell;
+use mcp_status_core::status::Site;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Page {
@@ -68,6 +69,12 @@ fn build(parent: &web_sys::Element) {
     on_route_change(move |route| page.set(page_of(&route)));
     let live = Live::new();
     live.start();
+    // The site's title names the tab, whatever page is shown.
+    Effect::new(move |_| {
+        if let Site::Loaded(site) = &*live.site.read() {
+            dom::set_title(&site.title);
+        }
+    });
     // The morning review's findings nobody acknowledged: counted in the navigation.
     let unacknowledged = RwSignal::new(0);
 

@@ -177,3 +177,10 @@ fn listen(target: &web_sys::Element, name: &str, handler: Box<dyn Fn(&web_sys::E
     let _ = target.add_event_listener_with_callback(name, callback.as_ref().unchecked_ref());
     callback.forget();
 }
+
+/// The document's title: what the tab and the history show.
+pub fn set_title(title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
+}

@@ -8,7 +8,7 @@ use crate::browser::dom;
 use crate::live::{now, Live};
 use leptos::prelude::*;
 use mcp_status_core::page::overview::{overview, Overview};
-use mcp_status_core::status::{Site, Window};
+use mcp_status_core::status::Window;
 use wasm_bindgen::JsCast;
 
 pub fn status_page(live: Live) -> web_sys::Element {
@@ -23,11 +23,6 @@ pub fn status_page(live: Live) -> web_sys::Element {
         &holder,
         move || {
             let site = live.site.get();
-            if let (Site::Loaded(site), Some(document)) =
-                (&site, web_sys::window().and_then(|w| w.document()))
-            {
-                document.set_title(&site.title);
-            }
             live.servers.with(|servers| {
                 overview(&Overview {
                     site: &site,
