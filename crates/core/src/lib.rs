@@ -9,12 +9,14 @@
 //! - [`site`]: `status.json`, read and checked, errors named by their path.
 //! - [`status`]: what the status page says: conditions, the banner, day colours, next probes.
 //! - [`page`]: the status page's views as trees of elements and text, rendered by the page.
+//! - [`alerting`]: alert delivery and on-call: routing, escalation, payloads, rotations.
 //! - [`monitor`]: the monitoring engine: hysteresis, cold starts, drift, incidents, alerts,
 //!   uptimes and SLO burn, from a stream of probes.
 //!
 //! This crate must build for wasm32 and native alike: no web, runtime or clock dependencies.
 //! Time comes in from the caller as milliseconds.
 
+pub mod alerting;
 pub mod auth;
 pub mod fingerprint;
 pub mod http;

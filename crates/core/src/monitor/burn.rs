@@ -33,6 +33,15 @@ pub enum BurnRule {
 impl BurnRule {
     pub const ALL: [BurnRule; 3] = [BurnRule::Fast, BurnRule::Medium, BurnRule::Slow];
 
+    /// As stored (`"fast"`…).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BurnRule::Fast => "fast",
+            BurnRule::Medium => "medium",
+            BurnRule::Slow => "slow",
+        }
+    }
+
     /// (long window, short window) as indexes into `WINDOWS`, and the burn factor.
     fn spec(self) -> (usize, usize, f64) {
         match self {

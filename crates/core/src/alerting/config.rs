@@ -1,0 +1,171 @@
+//! Who is told what, when: the channels, the routing per severity, the P1 escalation policy,
+//! reminders, and presets per team size (spec sections 6 and 8).
+
+use super::oncall::Rotation;
+use crate::monitor::events::Severity;
+use crate::monitor::record::{Millis, MINUTE};
+use serde::{Deserialize, Serialize};
+
+/// A place notices go, by its id (`"push"`, `"team-slack"`…).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channel {
+    pub id: String,
+    pub kind: ChannelKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ChannelKind {
+    /// A notification from the page (Notification API); the runner cannot send these.
+    Browser,
+    /// The documented JSON payload (docs/formats.md), POSTed to `url`.
+    Webhook { url: String },
+    /// Slack-compatible incoming webhook: `{"text": …}`.
+    Slack { url: String },
+    /// Discord-compatible webhook: `{"content": …}`, mentions off.
+    Discord { url: String },
+    /// ntfy-compatible JSON publish to the server at `url`, on `topic`.
+    Ntfy { url: String, topic: String },
+    /// PagerDuty Events API v2: trigger, acknowledge and resolve, one dedup key an alert.
+    PagerDuty { routing_key: String, url: String },
+}
+
+/// The Events API v2 endpoint; a config may name another (a proxy, a test receiver).
+pub const PAGERDUTY_EVENTS_URL: &str = "https://events.pagerduty.com/v2/enqueue";
+
+/// Whom an escalation step tells.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "notify", content = "channels")]
+pub enum Notify {
+    Channels(Vec<String>),
+    /// The channels of whoever is on call (the rotation's primary, secondary, or manager).
+    Primary,
+    Secondary,
+    Manager,
+    /// Nobody acknowledged in time: the alert is marked a process failure, to be named in the
+    /// post-mortem, and the severity's channels are told.
+    ProcessFailure,
+}
+
+/// Tell `notify` once the alert has waited `after` without an acknowledgement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub after: Millis,
+    pub notify: Notify,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertingConfig {
+    pub channels: Vec<Channel>,
+    /// Channel ids told when an alert of each severity fires (P1, P2, P3).
+    pub routes: [Vec<String>; 3],
+    /// What happens to a P1 nobody acknowledged, step by step (T+0 is the route).
+    pub escalation: Vec<Step>,
+    /// A P2 nobody acknowledged this long becomes a P1 (and escalates as one).
+    pub p2_to_p1_after: Option<Millis>,
+    /// While an alert is open, its severity's channels are reminded this often.
+    pub reminder_every: Option<Millis>,
+    pub rotation: Option<Rotation>,
+    /// What the handoff checklist asks the next shift to check it can reach.
+    pub access_to_verify: Vec<String>,
+}
+
+/// How many people share the on-call load (spec section 8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TeamSize {
+    /// No pager: P1 as a push only, the rest waits for the morning review.
+    Solo,
+    /// A weekly rotation; the secondary is told when the primary has not acknowledged a P1
+    /// within 15 minutes.
+    Two,
+    /// Formal escalation in a dedicated tool (PagerDuty, Opsgenie…), fed by webhooks.
+    FiveOrMore,
+}
+
+/// The id of the page's own notification channel in every preset.
+pub const PUSH: &str = "push";
+
+impl Default for AlertingConfig {
+    /// The spec's defaults: P1 by push, then a second channel at T+5, the secondary at T+15,
+    /// the manager at T+30, a process failure at T+60; P2 to chat, P1 after 30 minutes
+    /// unacknowledged; P3 to the digest; reminders every 30 minutes.
+    fn default() -> Self {
+        AlertingConfig {
+            channels: vec![Channel {
+                id: PUSH.into(),
+                kind: ChannelKind::Browser,
+            }],
+            routes: [vec![PUSH.into()], Vec::new(), Vec::new()],
+            escalation: vec![
+                step(5, Notify::Channels(vec!["second".into()])),
+                step(15, Notify::Secondary),
+                step(30, Notify::Manager),
+                step(60, Notify::ProcessFailure),
+            ],
+            p2_to_p1_after: Some(30 * MINUTE),
+            reminder_every: Some(30 * MINUTE),
+            rotation: None,
+            access_to_verify: Vec::new(),
+        }
+    }
+}
+
+fn step(minutes: i64, notify: Notify) -> Step {
+    Step {
+        after: minutes * MINUTE,
+        notify,
+    }
+}
+
+impl AlertingConfig {
+    /// The routing and escalation spec section 8 describes for a team of `size`, keeping the
+    /// channels, rotation and access list already set. `chat` and `pager` name the team's chat
+    /// channel and its paging tool's channel, where it has them.
+    pub fn preset(&self, size: TeamSize, chat: Option<&str>, pager: Option<&str>) -> Self {
+        let chat: Vec<String> = chat.map(str::to_owned).into_iter().collect();
+        let (routes, escalation, p2_to_p1_after, reminder_every) = match size {
+            TeamSize::Solo => (
+                [vec![PUSH.into()], chat.clone(), Vec::new()],
+                Vec::new(),
+                None,
+                None,
+            ),
+            TeamSize::Two => (
+                [vec![PUSH.into()], chat.clone(), chat.clone()],
+                vec![step(0, Notify::Primary), step(15, Notify::Secondary)],
+                Some(30 * MINUTE),
+                Some(30 * MINUTE),
+            ),
+            // The paging tool escalates: it gets every P1 and P2 (and their acknowledgements
+            // and resolutions, through one dedup key); chat gets the rest.
+            TeamSize::FiveOrMore => {
+                let pager: Vec<String> = pager.map(str::to_owned).into_iter().collect();
+                let paged = [pager.clone(), chat.clone()].concat();
+                ([paged.clone(), paged, chat.clone()], Vec::new(), None, None)
+            }
+        };
+        AlertingConfig {
+            routes,
+            escalation,
+            p2_to_p1_after,
+            reminder_every,
+            ..self.clone()
+        }
+    }
+
+    pub fn route(&self, severity: Severity) -> &[String] {
+        &self.routes[severity_index(severity)]
+    }
+
+    pub fn channel(&self, id: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.id == id)
+    }
+}
+
+fn severity_index(severity: Severity) -> usize {
+    match severity {
+        Severity::P1 => 0,
+        Severity::P2 => 1,
+        Severity::P3 => 2,
+    }
+}

@@ -1,0 +1,19 @@
+//! Alert delivery and on-call (spec sections 6 to 8): the monitoring engine decides that
+//! something is worth an alert; this decides whom to tell, when, on which channel, and what
+//! happens when nobody answers. Used by the page and the runner alike, with the clock and the
+//! network left to them.
+//!
+//! - [`config`]: channels, routing per severity, the escalation policy, team-size presets.
+//! - [`dispatch`]: the state machine from alerts, acknowledgements and time to notices.
+//! - [`payload`]: each notice as a webhook, Slack, Discord, ntfy or PagerDuty request.
+//! - [`delivery`]: attempts, timeouts, retries with backoff, recorded results.
+//! - [`oncall`]: the weekly rotation.
+
+pub mod config;
+pub mod delivery;
+pub mod dispatch;
+pub mod oncall;
+pub mod payload;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,197 @@
+//! The weekly on-call rotation: who is primary and secondary now and next, and when the shift
+//! changes. Time zones are the caller's: it passes the zone's UTC offset at an instant
+//! (`Offset`), which the browser knows from `Intl` and the command line from the tz database.
+//! The core carries no zone tables.
+
+use crate::monitor::record::{Millis, DAY, MINUTE};
+use serde::{Deserialize, Serialize};
+
+/// The UTC offset, in minutes, of the rotation's zone at an instant (e.g. 60 for CET).
+pub type Offset<'a> = &'a dyn Fn(Millis) -> i32;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub name: String,
+    /// Channel ids that reach this person, most direct first.
+    pub notify: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rotation {
+    /// In order: the first is primary in the week of `first_day`, the next one after.
+    pub people: Vec<Person>,
+    /// Told at the third step of a P1 nobody acknowledged (spec section 6).
+    pub manager: Option<Person>,
+    /// The local date the first shift starts on, as days since 1970-01-01; shifts change
+    /// every seven days from it.
+    pub first_day: i64,
+    /// Minutes after local midnight when the shift changes (540 for 09:00).
+    pub handoff_minute: i64,
+    /// The IANA zone name the offsets are of (`Europe/Berlin`), for people to read.
+    pub time_zone: String,
+}
+
+/// One week's pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shift<'a> {
+    pub primary: &'a Person,
+    /// The next in the rotation: told when the primary does not answer. `None` when the
+    /// rotation has one person.
+    pub secondary: Option<&'a Person>,
+    /// When the shift began and ends (UTC milliseconds).
+    pub start: Millis,
+    pub end: Millis,
+}
+
+const WEEK: i64 = 7;
+
+impl Rotation {
+    /// The shift at `at`; none before the first shift or without people.
+    pub fn shift_at(&self, at: Millis, offset: Offset) -> Option<Shift<'_>> {
+        if self.people.is_empty() {
+            return None;
+        }
+        let local = at + i64::from(offset(at)) * MINUTE;
+        let since_first = local - (self.first_day * DAY + self.handoff_minute * MINUTE);
+        if since_first < 0 {
+            return None;
+        }
+        let week = since_first.div_euclid(WEEK * DAY);
+        let start_local = self.first_day * DAY + self.handoff_minute * MINUTE + week * WEEK * DAY;
+        let n = self.people.len() as i64;
+        let person = |k: i64| &self.people[(k.rem_euclid(n)) as usize];
+        Some(Shift {
+            primary: person(week),
+            secondary: (n > 1).then(|| person(week + 1)),
+            start: to_utc(start_local, offset),
+            end: to_utc(start_local + WEEK * DAY, offset),
+        })
+    }
+
+    /// The shift now and the one after it.
+    pub fn now_and_next(&self, now: Millis, offset: Offset) -> Option<(Shift<'_>, Shift<'_>)> {
+        let current = self.shift_at(now, offset)?;
+        let next = self.shift_at(current.end, offset)?;
+        Some((current, next))
+    }
+}
+
+/// The UTC instant of a local wall-clock time: the offset is the one in force then (asked at
+/// the local time read as UTC, then once more at the result, which settles it across a DST
+/// change).
+fn to_utc(local: Millis, offset: Offset) -> Millis {
+    let guess = local - i64::from(offset(local)) * MINUTE;
+    local - i64::from(offset(guess)) * MINUTE
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date; `None` if it is not one.
+pub fn day_of(date: &str) -> Option<i64> {
+    let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    Some((date - epoch).num_days())
+}
+
+/// Minutes after midnight of `HH:MM`; `None` if it is not a time of day.
+pub fn minute_of(time: &str) -> Option<i64> {
+    let (hours, minutes) = time.split_once(':')?;
+    let (hours, minutes): (i64, i64) = (hours.parse().ok()?, minutes.parse().ok()?);
+    ((0..24).contains(&hours) && (0..60).contains(&minutes) && time.len() == 5)
+        .then_some(hours * 60 + minutes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(name: &str) -> Person {
+        Person {
+            name: name.into(),
+            notify: vec![format!("{name}-phone")],
+        }
+    }
+
+    /// Ana, Ben, Cy from Monday 2026-11-02 09:00 in a zone at UTC+1.
+    fn rotation() -> Rotation {
+        Rotation {
+            people: vec![person("ana"), person("ben"), person("cy")],
+            manager: Some(person("dee")),
+            first_day: day_of("2026-11-02").unwrap(),
+            handoff_minute: minute_of("09:00").unwrap(),
+            time_zone: "Europe/Paris".into(),
+        }
+    }
+
+    fn utc(text: &str) -> Millis {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .timestamp_millis()
+    }
+
+    #[test]
+    fn the_shift_changes_weekly_at_the_local_handoff_time() {
+        let cet = |_| 60;
+        let rotation = rotation();
+        // 08:59 local on the first Monday: nobody yet.
+        assert!(rotation
+            .shift_at(utc("2026-11-02T07:59:00Z"), &cet)
+            .is_none());
+        let first = rotation
+            .shift_at(utc("2026-11-02T08:00:00Z"), &cet)
+            .unwrap();
+        assert_eq!(first.primary.name, "ana");
+        assert_eq!(first.secondary.unwrap().name, "ben");
+        assert_eq!(first.start, utc("2026-11-02T08:00:00Z"));
+        assert_eq!(first.end, utc("2026-11-09T08:00:00Z"));
+        let (now, next) = rotation
+            .now_and_next(utc("2026-11-21T12:00:00Z"), &cet)
+            .unwrap();
+        assert_eq!(
+            (now.primary.name.as_str(), next.primary.name.as_str()),
+            ("cy", "ana")
+        );
+        assert_eq!(now.secondary.unwrap().name, "ana", "the rotation wraps");
+    }
+
+    #[test]
+    fn a_summer_time_change_keeps_the_handoff_at_local_nine() {
+        // UTC+2 until 2026-10-25 01:00 UTC, UTC+1 after (Europe/Paris).
+        let paris = |at: Millis| {
+            if at < utc("2026-10-25T01:00:00Z") {
+                120
+            } else {
+                60
+            }
+        };
+        let rotation = Rotation {
+            first_day: day_of("2026-10-19").unwrap(),
+            ..rotation()
+        };
+        let before = rotation
+            .shift_at(utc("2026-10-20T12:00:00Z"), &paris)
+            .unwrap();
+        assert_eq!(before.start, utc("2026-10-19T07:00:00Z"), "09:00 at UTC+2");
+        assert_eq!(before.end, utc("2026-10-26T08:00:00Z"), "09:00 at UTC+1");
+        let after = rotation.shift_at(before.end, &paris).unwrap();
+        assert_eq!(after.primary.name, "ben");
+    }
+
+    #[test]
+    fn one_person_has_no_secondary_and_dates_and_times_are_checked() {
+        let rotation = Rotation {
+            people: vec![person("solo")],
+            ..rotation()
+        };
+        let shift = rotation
+            .shift_at(utc("2026-11-21T12:00:00Z"), &|_| 0)
+            .unwrap();
+        assert_eq!(
+            (shift.primary.name.as_str(), shift.secondary),
+            ("solo", None)
+        );
+        assert_eq!(day_of("1970-01-02"), Some(1));
+        assert_eq!(day_of("2026-02-30"), None);
+        assert_eq!(minute_of("23:59"), Some(1439));
+        assert_eq!(minute_of("24:00"), None);
+        assert_eq!(minute_of("9:00"), None);
+    }
+}
