@@ -7,13 +7,16 @@
 //! - [`dispatch`]: the state machine from alerts, acknowledgements and time to notices.
 //! - [`payload`]: each notice as a webhook, Slack, Discord, ntfy or PagerDuty request.
 //! - [`delivery`]: attempts, timeouts, retries with backoff, recorded results.
-//! - [`oncall`]: the weekly rotation.
+//! - [`oncall`]: the weekly rotation; [`handoff`]: the shift-change checklist.
+//! - [`targets`]: acknowledgement targets against what happened.
 
 pub mod config;
 pub mod delivery;
 pub mod dispatch;
+pub mod handoff;
 pub mod oncall;
 pub mod payload;
+pub mod targets;
 
 #[cfg(test)]
 mod tests;

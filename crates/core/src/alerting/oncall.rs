@@ -79,7 +79,7 @@ impl Rotation {
 /// The UTC instant of a local wall-clock time: the offset is the one in force then (asked at
 /// the local time read as UTC, then once more at the result, which settles it across a DST
 /// change).
-fn to_utc(local: Millis, offset: Offset) -> Millis {
+pub(super) fn to_utc(local: Millis, offset: Offset) -> Millis {
     let guess = local - i64::from(offset(local)) * MINUTE;
     local - i64::from(offset(guess)) * MINUTE
 }

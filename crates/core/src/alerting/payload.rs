@@ -8,7 +8,7 @@ use super::config::{Channel, ChannelKind};
 use super::dispatch::{Notice, NoticeKind};
 use crate::http::{FetchMode, HttpRequest, Method};
 use crate::monitor::events::Severity;
-use crate::monitor::history::format_time;
+use crate::monitor::history::{format_minute, format_time};
 use crate::status::duration;
 use crate::text::clip;
 use serde_json::{json, Value};
@@ -128,7 +128,7 @@ fn title(notice: &Notice) -> String {
 /// The sentence under the title: since when, the first error, who did what.
 fn body(notice: &Notice) -> String {
     let page = &notice.page;
-    let since = format!("since {}", short_time(page.summary.since));
+    let since = format!("since {}", format_minute(page.summary.since));
     let error = page
         .summary
         .first_error
@@ -260,16 +260,6 @@ fn slack_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-}
-
-/// `2026-11-21 14:00 UTC`.
-fn short_time(at: i64) -> String {
-    let iso = format_time(at);
-    format!(
-        "{} {} UTC",
-        iso.get(..10).unwrap_or(""),
-        iso.get(11..16).unwrap_or("")
-    )
 }
 
 fn capital(word: &str) -> String {

@@ -208,6 +208,16 @@ pub fn format_time(at: Millis) -> String {
         .unwrap_or_else(|| at.to_string())
 }
 
+/// `2026-11-21 14:16 UTC`: a time for people, to the minute.
+pub fn format_minute(at: Millis) -> String {
+    let iso = format_time(at);
+    format!(
+        "{} {} UTC",
+        iso.get(..10).unwrap_or(""),
+        iso.get(11..16).unwrap_or("")
+    )
+}
+
 /// The canonical history line of a probe: what the page stores and exports.
 pub fn line_of(server: &str, url: &str, probe: &ProbeRecord) -> String {
     let line = HistoryLine {

@@ -6,7 +6,7 @@ use super::markup::{el, Element, Node};
 use crate::fingerprint::DriftKind;
 use crate::monitor::burn::BurnRule;
 use crate::monitor::events::{AlertKind, AlertReason};
-use crate::monitor::history::format_time;
+use crate::monitor::history::format_minute;
 use crate::monitor::record::{Health, Millis, DAY};
 use crate::monitor::store::Recent;
 use crate::status;
@@ -241,7 +241,7 @@ pub fn review(findings: &[Finding], acknowledged: &[String]) -> Node {
                     .class("finding")
                     .attr("data-class", class.as_str())
                     .attr("data-acknowledged", if done { "true" } else { "false" })
-                    .child(el("time").text(time_of(f.at)))
+                    .child(el("time").text(format_minute(f.at)))
                     .text(format!(" {}", f.text));
                 item = match done {
                     true => item.child(el("span").class("muted").text(" · acknowledged")),
@@ -266,16 +266,6 @@ fn button(action: &'static str, key: &str, label: &'static str) -> Element {
         .attr("data-action", action)
         .attr("data-key", key)
         .text(label)
-}
-
-/// `14:16 UTC` for today's times, with the date for older ones.
-fn time_of(at: Millis) -> String {
-    let iso = format_time(at);
-    format!(
-        "{} {} UTC",
-        iso.get(..10).unwrap_or(""),
-        iso.get(11..16).unwrap_or("")
-    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,158 @@
+//! Acknowledgement targets against what happened (spec section 6): a P1 within 5 minutes, a
+//! P2 within 30, a P3 by the end of the next business day in the rotation's zone.
+
+use super::dispatch::Page;
+use super::oncall::{to_utc, Offset};
+use crate::monitor::events::Severity;
+use crate::monitor::record::{Millis, DAY, MINUTE};
+
+/// How one alert did against its target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AckResult<'a> {
+    pub page: &'a Page,
+    /// When it had to be acknowledged by.
+    pub due: Millis,
+    /// How long it took, if it was acknowledged (a person closing it counts).
+    pub took: Option<Millis>,
+    pub verdict: Verdict,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Met,
+    Missed,
+    /// Not acknowledged yet, and not due yet.
+    Waiting,
+    /// The server recovered before anyone acknowledged it, within the target.
+    Recovered,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Met => "met",
+            Verdict::Missed => "missed",
+            Verdict::Waiting => "waiting",
+            Verdict::Recovered => "recovered first",
+        }
+    }
+}
+
+/// When an alert of `severity` fired at `at` must be acknowledged by.
+pub fn due(severity: Severity, at: Millis, offset: Offset) -> Millis {
+    match severity {
+        Severity::P1 => at + 5 * MINUTE,
+        Severity::P2 => at + 30 * MINUTE,
+        Severity::P3 => end_of_next_business_day(at, offset),
+    }
+}
+
+/// Local midnight at the end of the first Monday-to-Friday day after `at`'s local day.
+fn end_of_next_business_day(at: Millis, offset: Offset) -> Millis {
+    let local_day = (at + i64::from(offset(at)) * MINUTE).div_euclid(DAY);
+    let mut day = local_day + 1;
+    // 1970-01-01 was a Thursday: day + 3 counts from a Monday.
+    while (day + 3).rem_euclid(7) >= 5 {
+        day += 1;
+    }
+    to_utc((day + 1) * DAY, offset)
+}
+
+/// Every alert's acknowledgement against its target, at `now`.
+pub fn results<'a>(pages: &'a [Page], now: Millis, offset: Offset) -> Vec<AckResult<'a>> {
+    pages
+        .iter()
+        .map(|page| {
+            let due = due(page.fired_severity, page.opened_at, offset);
+            let answered = page
+                .acknowledged
+                .as_ref()
+                .or(page.closed.as_ref().filter(|c| !c.by.is_empty()))
+                .map(|mark| mark.at);
+            let recovered = page.closed.as_ref().filter(|c| c.by.is_empty());
+            let verdict = match (answered, recovered) {
+                (Some(at), _) if at <= due => Verdict::Met,
+                (Some(_), _) => Verdict::Missed,
+                (None, Some(closed)) if closed.at <= due => Verdict::Recovered,
+                (None, _) if now > due => Verdict::Missed,
+                (None, _) => Verdict::Waiting,
+            };
+            AckResult {
+                page,
+                due,
+                took: answered.map(|at| at - page.opened_at),
+                verdict,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alerting::config::AlertingConfig;
+    use crate::alerting::dispatch::{Dispatcher, OnCall, Summary};
+    use crate::monitor::events::{Alert, AlertKind, AlertReason};
+
+    const FRIDAY: Millis = 1_795_219_200_000 - DAY; // 2026-11-20T00:00:00Z, a Friday
+
+    fn fired(dispatcher: &mut Dispatcher, severity: Severity, incident: u64, at: Millis) -> String {
+        let alert = Alert {
+            at,
+            kind: AlertKind::Fire,
+            severity,
+            reason: AlertReason::Downtime { incident },
+        };
+        let config = AlertingConfig::default();
+        let summary = Summary::of(&alert, None, "down");
+        dispatcher.alert(&config, "api", &alert, summary, OnCall::default())[0]
+            .page
+            .key
+            .clone()
+    }
+
+    #[test]
+    fn a_p3_on_friday_is_due_by_the_end_of_monday_local_time() {
+        let berlin = |_| 60;
+        let due = due(Severity::P3, FRIDAY + 15 * 60 * MINUTE, &berlin);
+        // Monday 2026-11-23 24:00 at UTC+1 is 23:00 UTC.
+        assert_eq!(due, FRIDAY + 3 * DAY + 23 * 60 * MINUTE);
+        assert_eq!(
+            super::due(Severity::P1, FRIDAY, &berlin),
+            FRIDAY + 5 * MINUTE
+        );
+        assert_eq!(
+            super::due(Severity::P2, FRIDAY, &berlin),
+            FRIDAY + 30 * MINUTE
+        );
+    }
+
+    #[test]
+    fn each_alert_is_measured_against_its_target() {
+        let mut dispatcher = Dispatcher::default();
+        let quick = fired(&mut dispatcher, Severity::P1, 1, FRIDAY);
+        dispatcher.acknowledge(&quick, "ana", FRIDAY + 4 * MINUTE);
+        let slow = fired(&mut dispatcher, Severity::P1, 2, FRIDAY);
+        dispatcher.acknowledge(&slow, "ben", FRIDAY + 9 * MINUTE);
+        fired(&mut dispatcher, Severity::P1, 3, FRIDAY); // nobody answers
+        fired(&mut dispatcher, Severity::P2, 4, FRIDAY); // not due yet
+        let closed = fired(&mut dispatcher, Severity::P2, 5, FRIDAY);
+        dispatcher.resolve(&closed, "cy", FRIDAY + 20 * MINUTE);
+        let now = FRIDAY + 20 * MINUTE;
+        let results = results(&dispatcher.pages, now, &|_| 0);
+        let verdicts: Vec<(Verdict, Option<Millis>)> = results
+            .iter()
+            .map(|r| (r.verdict, r.took.map(|t| t / MINUTE)))
+            .collect();
+        assert_eq!(
+            verdicts,
+            [
+                (Verdict::Met, Some(4)),
+                (Verdict::Missed, Some(9)),
+                (Verdict::Missed, None),
+                (Verdict::Waiting, None),
+                (Verdict::Met, Some(20)),
+            ]
+        );
+    }
+}
