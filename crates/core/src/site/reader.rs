@@ -1,0 +1,208 @@
+//! Walking a hand-written JSON document with the path of every value, so that a mistake is
+//! named by its place (`servers[2].cadence_s`) and a reason a person can act on; unknown
+//! fields get a "did you mean" when a known one is close.
+
+use super::SiteError;
+use serde_json::{Map, Value};
+
+/// A value and where it is in the document.
+pub(super) struct Node<'a> {
+    pub(super) value: &'a Value,
+    pub(super) path: String,
+}
+
+impl<'a> Node<'a> {
+    pub(super) fn root(value: &'a Value) -> Node<'a> {
+        Node {
+            value,
+            path: String::new(),
+        }
+    }
+
+    pub(super) fn fail<T>(&self, reason: &str) -> Result<T, SiteError> {
+        Err(SiteError {
+            path: self.path.clone(),
+            reason: format!("{reason}, found {}", found(self.value)),
+        })
+    }
+
+    /// The node's member `key` (which may be missing: `Value::Null`).
+    pub(super) fn at(&self, key: &str) -> Node<'a> {
+        let path = match self.path.is_empty() {
+            true => key.to_owned(),
+            false => format!("{}.{key}", self.path),
+        };
+        Node {
+            value: self.value.get(key).unwrap_or(&Value::Null),
+            path,
+        }
+    }
+
+    pub(super) fn index(&self, index: usize) -> Node<'a> {
+        Node {
+            value: self.value.get(index).unwrap_or(&Value::Null),
+            path: format!("{}[{index}]", self.path),
+        }
+    }
+
+    /// The node as an object with no fields but `known`.
+    pub(super) fn object(&self, known: &[&str]) -> Result<Object<'a>, SiteError> {
+        let Some(map) = self.value.as_object() else {
+            return self.fail("expected an object");
+        };
+        if let Some(key) = map.keys().find(|key| !known.contains(&key.as_str())) {
+            let here = Node {
+                value: &map[key],
+                path: self.at(key).path,
+            };
+            let hint = match closest(key, known) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("known fields: {}", known.join(", ")),
+            };
+            return Err(SiteError {
+                path: here.path,
+                reason: format!("unknown field ({hint})"),
+            });
+        }
+        Ok(Object {
+            map,
+            node: Node {
+                value: self.value,
+                path: self.path.clone(),
+            },
+        })
+    }
+}
+
+/// An object's fields, each read with its path.
+pub(super) struct Object<'a> {
+    map: &'a Map<String, Value>,
+    node: Node<'a>,
+}
+
+impl<'a> Object<'a> {
+    /// A present field; `null` counts as absent.
+    pub(super) fn field(&self, key: &str) -> Option<Node<'a>> {
+        self.map
+            .get(key)
+            .filter(|value| !value.is_null())
+            .map(|_| self.node.at(key))
+    }
+
+    pub(super) fn field_error<T>(&self, key: &str, reason: String) -> Result<T, SiteError> {
+        Err(SiteError {
+            path: self.node.at(key).path,
+            reason,
+        })
+    }
+
+    pub(super) fn text(&self, key: &str, max_chars: usize) -> Result<Option<String>, SiteError> {
+        let Some(field) = self.field(key) else {
+            return Ok(None);
+        };
+        match field.value.as_str().map(str::trim) {
+            Some(text) if !text.is_empty() && text.chars().count() <= max_chars => {
+                Ok(Some(text.to_owned()))
+            }
+            Some(text) if !text.is_empty() => {
+                field.fail(&format!("at most {max_chars} characters"))
+            }
+            _ => field.fail("expected a non-empty string"),
+        }
+    }
+
+    pub(super) fn required_text(&self, key: &str, max_chars: usize) -> Result<String, SiteError> {
+        match self.text(key, max_chars)? {
+            Some(text) => Ok(text),
+            None => self.field_error(key, "required".to_owned()),
+        }
+    }
+
+    /// A URL the page links to or loads: http(s), or relative to the page. Never a
+    /// `javascript:` or `data:` URL, whatever the config says.
+    pub(super) fn link(&self, key: &str) -> Result<Option<String>, SiteError> {
+        let Some(text) = self.text(key, 2_000)? else {
+            return Ok(None);
+        };
+        // The same rule the page applies again when it draws a link.
+        if crate::page::markup::safe_url(&text) {
+            Ok(Some(text))
+        } else {
+            self.field_error(
+                key,
+                "an http(s) URL or a path relative to the page".to_owned(),
+            )
+        }
+    }
+
+    pub(super) fn whole(&self, key: &str, min: u32, max: u32) -> Result<Option<u32>, SiteError> {
+        let Some(field) = self.field(key) else {
+            return Ok(None);
+        };
+        match field.value.as_u64() {
+            Some(n) if n >= u64::from(min) && n <= u64::from(max) => Ok(Some(n as u32)),
+            _ => field.fail(&format!("a whole number from {min} to {max}")),
+        }
+    }
+
+    pub(super) fn flag(&self, key: &str) -> Result<Option<bool>, SiteError> {
+        let Some(field) = self.field(key) else {
+            return Ok(None);
+        };
+        match field.value.as_bool() {
+            Some(flag) => Ok(Some(flag)),
+            None => field.fail("true or false"),
+        }
+    }
+
+    /// A list's items (none when the field is absent).
+    pub(super) fn list(&self, key: &str) -> Result<Vec<Node<'a>>, SiteError> {
+        let Some(field) = self.field(key) else {
+            return Ok(Vec::new());
+        };
+        match field.value.as_array() {
+            Some(items) => Ok((0..items.len()).map(|i| field.index(i)).collect()),
+            None => field.fail("expected a list"),
+        }
+    }
+}
+
+/// What a wrong value was, shortly, for the error message.
+fn found(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(_) => "a number".to_owned(),
+        Value::String(s) => format!("\"{}\"", crate::text::clip(s, 40)),
+        Value::Array(_) => "a list".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
+    }
+}
+
+/// The known field a typo most likely meant: at most two edits away.
+pub(super) fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (edits(key, k), *k))
+        .filter(|&(d, _)| d <= 2)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance, one row at a time.
+pub(super) fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
