@@ -13,21 +13,57 @@ pub struct Channel {
     pub kind: ChannelKind,
 }
 
+/// A channel's kind and address. `S` is how its URL or key is held: `String` when it can be
+/// used, `Secret` as `status.json` gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
-pub enum ChannelKind {
+pub enum ChannelKind<S = String> {
     /// A notification from the page (Notification API); the runner cannot send these.
     Browser,
     /// The documented JSON payload (docs/formats.md), POSTed to `url`.
-    Webhook { url: String },
+    Webhook { url: S },
     /// Slack-compatible incoming webhook: `{"text": …}`.
-    Slack { url: String },
+    Slack { url: S },
     /// Discord-compatible webhook: `{"content": …}`, mentions off.
-    Discord { url: String },
+    Discord { url: S },
     /// ntfy-compatible JSON publish to the server at `url`, on `topic`.
-    Ntfy { url: String, topic: String },
+    Ntfy { url: S, topic: String },
     /// PagerDuty Events API v2: trigger, acknowledge and resolve, one dedup key an alert.
-    PagerDuty { routing_key: String, url: String },
+    PagerDuty { routing_key: S, url: String },
+}
+
+/// A URL or key as `status.json` gives it: written out, or the name of an environment
+/// variable the runner reads it from. `status.json` is published with the page: a webhook URL
+/// written in it is anyone's to post to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Secret {
+    Given(String),
+    Env(String),
+}
+
+impl ChannelKind<Secret> {
+    /// The channel with its secrets looked up in `env`; the variable's name when it is not
+    /// set (always, in the page, which has no environment).
+    pub fn resolve(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<ChannelKind, String> {
+        let get = |secret: &Secret| match secret {
+            Secret::Given(value) => Ok(value.clone()),
+            Secret::Env(name) => env(name).ok_or_else(|| name.clone()),
+        };
+        Ok(match self {
+            ChannelKind::Browser => ChannelKind::Browser,
+            ChannelKind::Webhook { url } => ChannelKind::Webhook { url: get(url)? },
+            ChannelKind::Slack { url } => ChannelKind::Slack { url: get(url)? },
+            ChannelKind::Discord { url } => ChannelKind::Discord { url: get(url)? },
+            ChannelKind::Ntfy { url, topic } => ChannelKind::Ntfy {
+                url: get(url)?,
+                topic: topic.clone(),
+            },
+            ChannelKind::PagerDuty { routing_key, url } => ChannelKind::PagerDuty {
+                routing_key: get(routing_key)?,
+                url: url.clone(),
+            },
+        })
+    }
 }
 
 /// The Events API v2 endpoint; a config may name another (a proxy, a test receiver).
@@ -86,9 +122,10 @@ pub enum TeamSize {
 pub const PUSH: &str = "push";
 
 impl Default for AlertingConfig {
-    /// The spec's defaults: P1 by push, then a second channel at T+5, the secondary at T+15,
-    /// the manager at T+30, a process failure at T+60; P2 to chat, P1 after 30 minutes
-    /// unacknowledged; P3 to the digest; reminders every 30 minutes.
+    /// The spec's defaults: P1 by push; at T+5 a second channel, the on-call primary's own
+    /// (their phone, say, from the rotation); the secondary at T+15, the manager at T+30, a
+    /// process failure at T+60; a P2 becomes a P1 after 30 minutes unacknowledged; reminders
+    /// every 30 minutes. P2 and P3 go nowhere until routed (the morning review lists them).
     fn default() -> Self {
         AlertingConfig {
             channels: vec![Channel {
@@ -97,7 +134,7 @@ impl Default for AlertingConfig {
             }],
             routes: [vec![PUSH.into()], Vec::new(), Vec::new()],
             escalation: vec![
-                step(5, Notify::Channels(vec!["second".into()])),
+                step(5, Notify::Primary),
                 step(15, Notify::Secondary),
                 step(30, Notify::Manager),
                 step(60, Notify::ProcessFailure),

@@ -2,7 +2,7 @@
 //! acknowledgement stopping them, P2 becoming P1, reminders, maintenance, one recovery
 //! message, the presets; and a whole outage replayed from a history through the engine.
 
-use super::config::{AlertingConfig, Channel, ChannelKind, Notify, TeamSize, PUSH};
+use super::config::{AlertingConfig, Notify, TeamSize, PUSH};
 use super::dispatch::{Dispatcher, Notice, NoticeKind, OnCall, Summary};
 use super::oncall::{day_of, Person, Rotation};
 use crate::monitor::config::MonitorConfig;
@@ -22,16 +22,10 @@ fn person(name: &str) -> Person {
     }
 }
 
-/// The default policy with a rotation of ana (primary), ben (secondary), manager cy, and a
-/// "second" channel.
+/// The default policy with a rotation of ana (primary), ben (secondary), manager cy, and
+/// chat and digest channels.
 fn config() -> AlertingConfig {
     let mut config = AlertingConfig::default();
-    config.channels.push(Channel {
-        id: "second".into(),
-        kind: ChannelKind::Webhook {
-            url: "https://sms.example/hook".into(),
-        },
-    });
     config.routes[1] = vec!["chat".into()];
     config.routes[2] = vec!["digest".into()];
     config.rotation = Some(Rotation {
@@ -112,7 +106,7 @@ fn an_unacknowledged_p1_escalates_at_5_15_30_and_60_minutes() {
     assert_eq!(
         said(&later),
         [
-            (5, NoticeKind::Escalated, strings(&["second"])),
+            (5, NoticeKind::Escalated, strings(&["ana-phone"])),
             (15, NoticeKind::Escalated, strings(&["ben-phone"])),
             (30, NoticeKind::Escalated, strings(&["cy-phone"])),
             (60, NoticeKind::ProcessFailure, strings(&[PUSH])),
@@ -140,7 +134,7 @@ fn an_acknowledgement_stops_the_escalation_and_everyone_told_hears_who() {
     let acked = dispatcher.acknowledge(&key, "ana", T0 + 10 * MINUTE);
     assert_eq!(
         (acked[0].kind, acked[0].channels.clone()),
-        (NoticeKind::Acknowledged, strings(&[PUSH, "second"]))
+        (NoticeKind::Acknowledged, strings(&[PUSH, "ana-phone"]))
     );
     assert!(
         dispatcher
@@ -177,7 +171,7 @@ fn a_p2_nobody_acknowledged_for_30_minutes_becomes_a_p1_and_escalates_as_one() {
         said(&later),
         [
             (30, NoticeKind::RaisedToP1, strings(&[PUSH])),
-            (35, NoticeKind::Escalated, strings(&["second"])),
+            (35, NoticeKind::Escalated, strings(&["ana-phone"])),
             (45, NoticeKind::Escalated, strings(&["ben-phone"])),
         ]
     );
@@ -216,7 +210,7 @@ fn recovery_is_announced_once_to_every_channel_told() {
     );
     assert_eq!(
         (recovered[0].kind, recovered[0].channels.clone()),
-        (NoticeKind::Recovered, strings(&[PUSH, "second"]))
+        (NoticeKind::Recovered, strings(&[PUSH, "ana-phone"]))
     );
     assert!(dispatcher
         .alert(
@@ -265,10 +259,11 @@ fn maintenance_pauses_the_escalation_clock_and_the_same_alert_fires_once() {
     assert_eq!(
         said(&later),
         [
-            (15, NoticeKind::Escalated, strings(&["second"])),
+            (15, NoticeKind::Escalated, Vec::new()),
             (25, NoticeKind::Escalated, Vec::new()),
         ]
     );
+    assert_eq!(later[0].1.to.as_deref(), Some("primary"));
     assert_eq!(
         later[1].1.to.as_deref(),
         Some("secondary"),
@@ -392,17 +387,17 @@ fn an_outage_replayed_from_a_history_escalates_is_acknowledged_and_recovers_once
         said(&log),
         [
             (12, NoticeKind::Fired, strings(&[PUSH])),
-            (17, NoticeKind::Escalated, strings(&["second"])),
+            (17, NoticeKind::Escalated, strings(&["ana-phone"])),
             (27, NoticeKind::Escalated, strings(&["ben-phone"])),
             (
                 40,
                 NoticeKind::Acknowledged,
-                strings(&[PUSH, "second", "ben-phone"])
+                strings(&[PUSH, "ana-phone", "ben-phone"])
             ),
             (
                 51,
                 NoticeKind::Recovered,
-                strings(&[PUSH, "second", "ben-phone"])
+                strings(&[PUSH, "ana-phone", "ben-phone"])
             ),
         ]
     );
