@@ -17,7 +17,10 @@ use reader::Node;
 use serde_json::Value;
 use std::fmt;
 
+mod alerting;
 mod reader;
+
+pub use alerting::AlertingSite;
 
 /// Probing faster than this is not polite to the servers watched (spec section 9).
 pub const MIN_CADENCE_S: u32 = 15;
@@ -43,6 +46,8 @@ pub struct SiteConfig {
     /// In the order the page shows them; servers without a group come first.
     pub groups: Vec<Group>,
     pub servers: Vec<ServerConfig>,
+    /// Who hears about alerts, and when (the `alerting` section); `None` without one.
+    pub alerting: Option<AlertingSite>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +107,7 @@ const SITE_FIELDS: &[&str] = &[
     "links",
     "groups",
     "servers",
+    "alerting",
 ];
 const LINK_FIELDS: &[&str] = &["title", "url"];
 const GROUP_FIELDS: &[&str] = &["name", "description"];
@@ -181,6 +187,10 @@ impl SiteConfig {
             links,
             groups,
             servers,
+            alerting: match site.field("alerting") {
+                Some(node) => Some(alerting::alerting(&node)?),
+                None => None,
+            },
         })
     }
 
@@ -515,6 +525,27 @@ mod tests {
         assert_eq!(
             keys(&items("servers")["properties"]["maintenance"]["items"]),
             sorted(WINDOW_FIELDS)
+        );
+        let section = &schema["properties"]["alerting"];
+        let part = |name: &str| section["properties"][name].clone();
+        assert_eq!(keys(section), sorted(alerting::ALERTING_FIELDS));
+        assert_eq!(
+            keys(&part("channels")["items"]),
+            sorted(alerting::CHANNEL_FIELDS)
+        );
+        assert_eq!(keys(&part("routes")), sorted(alerting::ROUTE_FIELDS));
+        assert_eq!(
+            keys(&part("escalation")["items"]),
+            sorted(alerting::STEP_FIELDS)
+        );
+        assert_eq!(keys(&part("on_call")), sorted(alerting::ON_CALL_FIELDS));
+        assert_eq!(
+            keys(&part("on_call")["properties"]["manager"]),
+            sorted(alerting::PERSON_FIELDS)
+        );
+        assert_eq!(
+            part("channels")["items"]["properties"]["kind"]["enum"],
+            serde_json::json!(alerting::KINDS)
         );
         let server = &items("servers")["properties"];
         assert_eq!(server["cadence_s"]["minimum"], MIN_CADENCE_S);

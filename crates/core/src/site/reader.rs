@@ -89,6 +89,11 @@ impl<'a> Object<'a> {
             .map(|_| self.node.at(key))
     }
 
+    /// The node of field `key`, present or not: where an error about it points.
+    pub(super) fn node_at(&self, key: &str) -> Node<'a> {
+        self.node.at(key)
+    }
+
     pub(super) fn field_error<T>(&self, key: &str, reason: String) -> Result<T, SiteError> {
         Err(SiteError {
             path: self.node.at(key).path,
