@@ -1,6 +1,8 @@
 //! `mcp-status`: the status page's probe and monitoring core on the command line.
 
+mod alerts;
 mod check;
+mod deliver;
 mod driver;
 mod human;
 mod replay;
@@ -24,6 +26,9 @@ enum Command {
     /// both uptimes, coverage, incidents, cold starts, alerts, drift and latency. Exit code 2
     /// for an unreadable file or config (bad lines are named by number).
     Replay(replay::ReplayArgs),
+    /// Alert channels: `alerts test` sends a test alert through each one of status.json's
+    /// `alerting` section.
+    Alerts(alerts::AlertsArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,5 +40,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => runtime.block_on(check::run(args)),
         Command::Replay(args) => replay::run(args),
+        Command::Alerts(args) => runtime.block_on(alerts::run(args)),
     }
 }

@@ -1,0 +1,193 @@
+//! `mcp-status alerts test --config status.json`: a test alert through every channel the
+//! config's `alerting` section defines (secrets from the environment), fired and then
+//! resolved under one key, so that a paging tool opens and closes one incident. The handoff
+//! checklist's "check the alert channels reach you", and a check of the setup before relying
+//! on it.
+
+use crate::deliver::{deliver_all, now};
+use clap::{Args, Subcommand};
+use mcp_status_core::alerting::config::ChannelKind;
+use mcp_status_core::alerting::delivery::{Delivery, Outcome, Status};
+use mcp_status_core::alerting::dispatch::{Dispatcher, OnCall, Summary};
+use mcp_status_core::alerting::payload::{outgoing, Links};
+use mcp_status_core::monitor::events::{Alert, AlertKind, AlertReason, Severity};
+use mcp_status_core::monitor::history::format_time;
+use mcp_status_core::site::SiteConfig;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct AlertsArgs {
+    #[command(subcommand)]
+    command: AlertsCommand,
+}
+
+#[derive(Subcommand)]
+enum AlertsCommand {
+    /// Send a test alert, fired then resolved, through every channel (or one). Exit code 0
+    /// when every delivery got a 2xx answer, 1 when one did not, 2 for a bad config.
+    Test(TestArgs),
+}
+
+#[derive(Args)]
+struct TestArgs {
+    /// status.json, with an `alerting` section.
+    #[arg(long, value_name = "STATUS_JSON")]
+    config: PathBuf,
+    /// Only this channel (its id).
+    #[arg(long)]
+    channel: Option<String>,
+    /// Print one JSON object instead of a report.
+    #[arg(long)]
+    json: bool,
+}
+
+pub async fn run(args: AlertsArgs) -> ExitCode {
+    let AlertsCommand::Test(args) = args.command;
+    match test(&args).await {
+        Ok((report, delivered)) => {
+            if args.json {
+                let text = serde_json::to_string_pretty(&report).expect("JSON values serialise");
+                println!("{text}");
+            } else {
+                print!("{}", human(&report));
+            }
+            if delivered {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(message) => {
+            eprintln!("mcp-status: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn test(args: &TestArgs) -> Result<(Value, bool), String> {
+    let text = std::fs::read_to_string(&args.config)
+        .map_err(|e| format!("{}: {e}", args.config.display()))?;
+    let site = SiteConfig::parse(&text).map_err(|e| format!("{}: {e}", args.config.display()))?;
+    let Some(section) = site.alerting else {
+        return Err(format!(
+            "{}: no `alerting` section: there are no channels to test",
+            args.config.display()
+        ));
+    };
+    let (config, missing) = section.resolve(&|name| std::env::var(name).ok());
+    let links = Links {
+        status_page: section.status_page_url.clone(),
+    };
+    let wanted = |id: &str| args.channel.as_deref().is_none_or(|only| only == id);
+    if let Some(only) = &args.channel {
+        let known = config.channel(only).is_some() || missing.iter().any(|(id, _)| id == only);
+        if !known {
+            return Err(format!("no channel `{only}` in the alerting section"));
+        }
+    }
+    // The test alert goes to every wanted channel at once: a route of its own.
+    // Browser notifications need an open page: the page tests those.
+    let channels: Vec<String> = config
+        .channels
+        .iter()
+        .filter(|c| wanted(&c.id) && c.kind != ChannelKind::Browser)
+        .map(|c| c.id.clone())
+        .collect();
+    let mut routed = config.clone();
+    routed.routes[0] = channels;
+    routed.escalation.clear();
+    let at = now();
+    let alert = Alert {
+        at,
+        kind: AlertKind::Fire,
+        severity: Severity::P1,
+        reason: AlertReason::Latency { p95_ms: 0 },
+    };
+    let summary = Summary {
+        what: "a test alert from `mcp-status alerts test`: no server is down".to_owned(),
+        ..Summary::of(&alert, None, "up")
+    };
+    let server = "mcp-status test";
+    let mut dispatcher = Dispatcher::default();
+    let mut notices = dispatcher.alert(&routed, server, &alert, summary, OnCall::default());
+    let key = notices[0].page.key.clone();
+    notices.extend(dispatcher.resolve(&key, "mcp-status alerts test", at));
+
+    let client = crate::driver::client();
+    let mut deliveries = Vec::new();
+    // In order: a channel's resolution must not overtake its firing.
+    for notice in &notices {
+        let items = notice
+            .channels
+            .iter()
+            .filter_map(|id| config.channel(id))
+            .map(|channel| {
+                let delivery = Delivery::new(&key, notice.kind.as_str(), &channel.id, now());
+                (delivery, outgoing(notice, channel, &links))
+            })
+            .collect();
+        deliveries.extend(deliver_all(&client, items).await);
+    }
+    let delivered = deliveries.iter().all(|d| d.status == Status::Delivered)
+        && missing.iter().all(|(id, _)| !wanted(id));
+    let report = json!({
+        "key": key,
+        "deliveries": deliveries.iter().map(delivery_json).collect::<Vec<_>>(),
+        "missing_secrets": missing
+            .iter()
+            .filter(|(id, _)| wanted(id))
+            .map(|(id, variable)| json!({ "channel": id, "variable": variable }))
+            .collect::<Vec<_>>(),
+    });
+    Ok((report, delivered))
+}
+
+fn delivery_json(delivery: &Delivery) -> Value {
+    json!({
+        "channel": delivery.channel,
+        "notice": delivery.notice,
+        "status": delivery.status,
+        "attempts": delivery.attempts.iter().map(|attempt| {
+            let mut outcome = serde_json::to_value(&attempt.outcome).unwrap_or_default();
+            outcome["at"] = json!(format_time(attempt.at));
+            outcome
+        }).collect::<Vec<_>>(),
+    })
+}
+
+fn human(report: &Value) -> String {
+    let mut out = String::new();
+    for delivery in report["deliveries"].as_array().into_iter().flatten() {
+        let attempts = delivery["attempts"].as_array().map_or(0, Vec::len);
+        let last = delivery["attempts"]
+            .as_array()
+            .and_then(|a| a.last())
+            .map(
+                |attempt| match serde_json::from_value::<Outcome>(attempt.clone()) {
+                    Ok(Outcome::Answered { status }) => format!("HTTP {status}"),
+                    Ok(Outcome::Failed { error }) => error,
+                    Ok(Outcome::Unseen) => "result not visible".to_owned(),
+                    Ok(Outcome::Shown) => "shown".to_owned(),
+                    Err(_) => String::new(),
+                },
+            )
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{:<12} {:<10} {} ({last}; {attempts} attempt{})\n",
+            delivery["channel"].as_str().unwrap_or(""),
+            delivery["notice"].as_str().unwrap_or(""),
+            delivery["status"].as_str().unwrap_or(""),
+            if attempts == 1 { "" } else { "s" }
+        ));
+    }
+    for missing in report["missing_secrets"].as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "{:<12} not sent: set the environment variable {}\n",
+            missing["channel"].as_str().unwrap_or(""),
+            missing["variable"].as_str().unwrap_or("")
+        ));
+    }
+    out
+}
