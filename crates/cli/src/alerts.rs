@@ -6,12 +6,16 @@
 
 use crate::deliver::{deliver_all, now};
 use clap::{Args, Subcommand};
-use mcp_status_core::alerting::config::ChannelKind;
+use mcp_status_core::alerting::config::{AlertingConfig, ChannelKind};
 use mcp_status_core::alerting::delivery::{Delivery, Outcome, Status};
 use mcp_status_core::alerting::dispatch::{Dispatcher, OnCall, Summary};
 use mcp_status_core::alerting::payload::{outgoing, Links};
+use mcp_status_core::alerting::replay::{self, People};
+use mcp_status_core::monitor::config::MonitorConfig;
 use mcp_status_core::monitor::events::{Alert, AlertKind, AlertReason, Severity};
 use mcp_status_core::monitor::history::format_time;
+use mcp_status_core::monitor::history::Entry;
+use mcp_status_core::monitor::record::MINUTE;
 use mcp_status_core::site::SiteConfig;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -190,4 +194,61 @@ fn human(report: &Value) -> String {
         ));
     }
     out
+}
+
+/// The notices `mcp-status replay --alerts` lists: the site's alerting policy (or the
+/// defaults), its secrets from the environment, its rotation in its own time zone.
+pub fn replayed(
+    site: Option<&SiteConfig>,
+    entries: &[Entry],
+    config_for: impl FnMut(&str) -> Result<MonitorConfig, String>,
+    acknowledge_after: Option<u32>,
+) -> Result<Value, String> {
+    let config = match site.and_then(|s| s.alerting.as_ref()) {
+        Some(section) => section.resolve(&|name| std::env::var(name).ok()).0,
+        None => AlertingConfig::default(),
+    };
+    let zone = zone_of(&config)?;
+    let offset = |at: i64| offset_minutes(zone, at);
+    let people = People {
+        offset: &offset,
+        acknowledge_after: acknowledge_after.map(|minutes| i64::from(minutes) * MINUTE),
+    };
+    let notices = replay::notices(entries, config_for, &config, &people)?;
+    Ok(Value::Array(
+        notices
+            .iter()
+            .map(|n| {
+                json!({
+                    "at": format_time(n.at),
+                    "event": n.kind.as_str(),
+                    "key": n.page.key,
+                    "server": n.page.server,
+                    "severity": n.page.severity.as_str(),
+                    "channels": n.channels,
+                    "to": n.to,
+                })
+            })
+            .collect(),
+    ))
+}
+
+/// The rotation's zone (UTC without one); an error for a name the tz database lacks.
+pub fn zone_of(config: &AlertingConfig) -> Result<chrono_tz::Tz, String> {
+    let name = config
+        .rotation
+        .as_ref()
+        .map_or("UTC", |r| r.time_zone.as_str());
+    name.parse()
+        .map_err(|_| format!("alerting.on_call.time_zone: unknown time zone `{name}`"))
+}
+
+/// The zone's UTC offset at `at`, in minutes.
+pub fn offset_minutes(zone: chrono_tz::Tz, at: i64) -> i32 {
+    use chrono::{Offset, TimeZone};
+    let utc = chrono::DateTime::from_timestamp_millis(at).unwrap_or_default();
+    zone.offset_from_utc_datetime(&utc.naive_utc())
+        .fix()
+        .local_minus_utc()
+        / 60
 }

@@ -24,6 +24,14 @@ pub struct ReplayArgs {
     /// Print one JSON object instead of a report.
     #[arg(long)]
     json: bool,
+    /// Also list every notice the config's alerting policy would have sent (its defaults
+    /// without an `alerting` section), the clock ticking every minute.
+    #[arg(long)]
+    alerts: bool,
+    /// With --alerts: every alert is acknowledged this many minutes after it fired (never,
+    /// without it).
+    #[arg(long, value_name = "MINUTES", requires = "alerts")]
+    acknowledge_after: Option<u32>,
 }
 
 pub fn run(args: ReplayArgs) -> ExitCode {
@@ -66,12 +74,20 @@ fn replay(args: &ReplayArgs) -> Result<Value, String> {
             args.file.display()
         )
     })?;
-    let monitors = replay::replay(&history.entries, |server| {
-        match site.as_ref().and_then(|s| s.server(server)) {
-            Some(server) => Ok(server.monitor.clone()),
-            None => Ok(MonitorConfig::default()),
-        }
-    })?;
+    let config_for = |server: &str| match site.as_ref().and_then(|s| s.server(server)) {
+        Some(server) => Ok(server.monitor.clone()),
+        None => Ok(MonitorConfig::default()),
+    };
+    let monitors = replay::replay(&history.entries, config_for)?;
+    let notices = match args.alerts {
+        true => Some(crate::alerts::replayed(
+            site.as_ref(),
+            &history.entries,
+            config_for,
+            args.acknowledge_after,
+        )?),
+        false => None,
+    };
     let now = history
         .entries
         .last()
@@ -84,6 +100,7 @@ fn replay(args: &ReplayArgs) -> Result<Value, String> {
         .collect();
     Ok(json!({
         "servers": servers,
+        "notices": notices,
         "skipped_lines": history.skipped.iter().map(|e| json!({"line": e.line, "reason": e.reason})).collect::<Vec<_>>(),
     }))
 }
@@ -204,6 +221,31 @@ fn human(report: &Value) -> String {
                 drift["at"].as_str().unwrap_or_default()
             );
         }
+    }
+    for notice in report["notices"].as_array().into_iter().flatten() {
+        let _ = writeln!(
+            out,
+            "notice {} {} {} {}{} → {}",
+            notice["at"].as_str().unwrap_or_default(),
+            notice["severity"].as_str().unwrap_or_default(),
+            notice["event"].as_str().unwrap_or_default(),
+            notice["server"].as_str().unwrap_or_default(),
+            notice["to"]
+                .as_str()
+                .map(|to| format!(" (to {to})"))
+                .unwrap_or_default(),
+            notice["channels"]
+                .as_array()
+                .map(|c| {
+                    let ids: Vec<&str> = c.iter().filter_map(Value::as_str).collect();
+                    if ids.is_empty() {
+                        "nobody".to_owned()
+                    } else {
+                        ids.join(", ")
+                    }
+                })
+                .unwrap_or_default()
+        );
     }
     let skipped = report["skipped_lines"].as_array().map_or(0, Vec::len);
     if skipped > 0 {

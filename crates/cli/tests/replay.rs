@@ -160,3 +160,116 @@ fn a_config_sets_the_rules_and_a_bad_one_is_named() {
     assert!(stderr.contains("servers[0].slo_target"), "{stderr}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The scenario from a history file: an outage → P1 → nobody acknowledges → the
+/// escalation steps at their minutes → acknowledged → the server recovers → one recovery.
+#[test]
+fn replay_alerts_lists_what_the_policy_would_have_sent() {
+    let dir = std::env::temp_dir().join(format!("mcp-status-policy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("status.json");
+    let policy = serde_json::json!({
+        "servers": [{ "name": "api", "url": "https://api.example.com/mcp" }],
+        "alerting": {
+            "channels": [{ "id": "chat", "kind": "webhook", "url": "https://hooks.example/chat" }],
+            "routes": { "P1": ["push", "chat"] },
+            "on_call": {
+                "people": [{ "name": "Ana", "notify": ["push"] }, { "name": "Ben", "notify": ["chat"] }],
+                "manager": { "name": "Cy", "notify": ["chat"] },
+                "first_day": "2026-11-16", "handoff_time": "09:00", "time_zone": "Europe/Berlin"
+            }
+        }
+    });
+    std::fs::write(&config, policy.to_string()).unwrap();
+    let history = fixture("outage.ndjson");
+    let args = [
+        history.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--alerts",
+        "--acknowledge-after",
+        "25",
+        "--json",
+    ];
+    let (code, stdout, stderr) = replay(&args);
+    assert_eq!(code, Some(0), "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let outage: Vec<(String, String, Value, Value)> = report["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["key"] == "api|downtime|1")
+        .map(|n| {
+            let at = n["at"].as_str().unwrap()[11..16].to_owned();
+            (
+                at,
+                n["event"].as_str().unwrap().to_owned(),
+                n["channels"].clone(),
+                n["to"].clone(),
+            )
+        })
+        .collect();
+    let expected = [
+        (
+            "14:12",
+            "fired",
+            serde_json::json!(["push", "chat"]),
+            Value::Null,
+        ),
+        (
+            "14:17",
+            "escalated",
+            serde_json::json!(["push"]),
+            serde_json::json!("Ana"),
+        ),
+        (
+            "14:27",
+            "escalated",
+            serde_json::json!(["chat"]),
+            serde_json::json!("Ben"),
+        ),
+        (
+            "14:37",
+            "acknowledged",
+            serde_json::json!(["push", "chat"]),
+            Value::Null,
+        ),
+        (
+            "14:51",
+            "recovered",
+            serde_json::json!(["push", "chat"]),
+            Value::Null,
+        ),
+    ];
+    let expected: Vec<(String, String, Value, Value)> = expected
+        .into_iter()
+        .map(|(at, event, channels, to)| (at.to_owned(), event.to_owned(), channels, to))
+        .collect();
+    assert_eq!(outage, expected);
+
+    // Without acknowledgements the manager hears at +30 and the process failure comes at +60
+    // (the server recovers at 14:51, before it).
+    let (_, stdout, _) = replay(&args[..4]);
+    assert!(
+        stdout.contains("notice 2026-11-21T14:42:00.000Z P1 escalated api (to Cy) → chat"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("process_failure"), "{stdout}");
+
+    // A zone the tz database lacks is named.
+    let broken = dir.join("zone.json");
+    let mut bad = policy.clone();
+    bad["alerting"]["on_call"]["time_zone"] = "Mars/Olympus".into();
+    std::fs::write(&broken, bad.to_string()).unwrap();
+    let (code, _, stderr) = replay(&[
+        history.to_str().unwrap(),
+        "--config",
+        broken.to_str().unwrap(),
+        "--alerts",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("unknown time zone `Mars/Olympus`"),
+        "{stderr}"
+    );
+}

@@ -7,6 +7,7 @@
 //! - [`dispatch`]: the state machine from alerts, acknowledgements and time to notices.
 //! - [`payload`]: each notice as a webhook, Slack, Discord, ntfy or PagerDuty request.
 //! - [`delivery`]: attempts, timeouts, retries with backoff, recorded results.
+//! - [`replay`]: what a policy would have sent over a history.
 //! - [`oncall`]: the weekly rotation; [`handoff`]: the shift-change checklist.
 //! - [`targets`]: acknowledgement targets against what happened.
 
@@ -16,6 +17,7 @@ pub mod dispatch;
 pub mod handoff;
 pub mod oncall;
 pub mod payload;
+pub mod replay;
 pub mod targets;
 
 #[cfg(test)]
