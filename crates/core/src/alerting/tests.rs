@@ -57,6 +57,11 @@ fn summary(alert: &Alert) -> Summary {
     Summary::of(alert, None, "down")
 }
 
+/// `alert` for server "api", nobody on call.
+fn raise(dispatcher: &mut Dispatcher, config: &AlertingConfig, alert: &Alert) -> Vec<Notice> {
+    dispatcher.alert(config, "api", alert, summary(alert), OnCall::default())
+}
+
 /// Ticks every minute from `from` to `to` (inclusive); every notice with its minute.
 fn run(
     dispatcher: &mut Dispatcher,
@@ -128,7 +133,7 @@ fn an_acknowledgement_stops_the_escalation_and_everyone_told_hears_who() {
     let config = config();
     let mut dispatcher = Dispatcher::default();
     let alert = fire(Severity::P1, DOWN, T0);
-    dispatcher.alert(&config, "api", &alert, summary(&alert), OnCall::default());
+    raise(&mut dispatcher, &config, &alert);
     run(&mut dispatcher, &config, 0, 9, &|_| false);
     let key = dispatcher.pages[0].key.clone();
     let acked = dispatcher.acknowledge(&key, "ana", T0 + 10 * MINUTE);
@@ -164,7 +169,7 @@ fn a_p2_nobody_acknowledged_for_30_minutes_becomes_a_p1_and_escalates_as_one() {
         drift: crate::fingerprint::DriftKind::Contract,
     };
     let alert = fire(Severity::P2, drift, T0);
-    let fired = dispatcher.alert(&config, "api", &alert, summary(&alert), OnCall::default());
+    let fired = raise(&mut dispatcher, &config, &alert);
     assert_eq!(fired[0].channels, strings(&["chat"]));
     let later = run(&mut dispatcher, &config, 0, 50, &|_| false);
     assert_eq!(
@@ -184,7 +189,7 @@ fn a_p3_goes_to_the_digest_and_never_escalates_or_reminds() {
     let config = config();
     let mut dispatcher = Dispatcher::default();
     let alert = fire(Severity::P3, AlertReason::Latency { p95_ms: 4_000 }, T0);
-    let fired = dispatcher.alert(&config, "api", &alert, summary(&alert), OnCall::default());
+    let fired = raise(&mut dispatcher, &config, &alert);
     assert_eq!(fired[0].channels, strings(&["digest"]));
     assert!(run(&mut dispatcher, &config, 0, 600, &|_| false).is_empty());
 }
@@ -194,50 +199,28 @@ fn recovery_is_announced_once_to_every_channel_told() {
     let config = config();
     let mut dispatcher = Dispatcher::default();
     let alert = fire(Severity::P1, DOWN, T0);
-    dispatcher.alert(&config, "api", &alert, summary(&alert), OnCall::default());
+    raise(&mut dispatcher, &config, &alert);
     run(&mut dispatcher, &config, 0, 6, &|_| false);
     let resolve = Alert {
         kind: AlertKind::Resolve,
         at: T0 + 7 * MINUTE,
         ..alert.clone()
     };
-    let recovered = dispatcher.alert(
-        &config,
-        "api",
-        &resolve,
-        summary(&resolve),
-        OnCall::default(),
-    );
+    let recovered = raise(&mut dispatcher, &config, &resolve);
     assert_eq!(
         (recovered[0].kind, recovered[0].channels.clone()),
         (NoticeKind::Recovered, strings(&[PUSH, "ana-phone"]))
     );
-    assert!(dispatcher
-        .alert(
-            &config,
-            "api",
-            &resolve,
-            summary(&resolve),
-            OnCall::default()
-        )
-        .is_empty());
+    assert!(raise(&mut dispatcher, &config, &resolve).is_empty());
     assert!(run(&mut dispatcher, &config, 7, 120, &|_| false).is_empty());
 
     // Closed by a person first: the server's recovery later says nothing more.
     let mut dispatcher = Dispatcher::default();
-    dispatcher.alert(&config, "api", &alert, summary(&alert), OnCall::default());
+    raise(&mut dispatcher, &config, &alert);
     let key = dispatcher.pages[0].key.clone();
     let resolved = dispatcher.resolve(&key, "ana", T0 + 2 * MINUTE);
     assert_eq!(resolved[0].kind, NoticeKind::Resolved);
-    assert!(dispatcher
-        .alert(
-            &config,
-            "api",
-            &resolve,
-            summary(&resolve),
-            OnCall::default()
-        )
-        .is_empty());
+    assert!(raise(&mut dispatcher, &config, &resolve).is_empty());
 }
 
 #[test]
@@ -249,10 +232,8 @@ fn maintenance_pauses_the_escalation_clock_and_the_same_alert_fires_once() {
     };
     let mut dispatcher = Dispatcher::default();
     let alert = fire(Severity::P1, DOWN, T0);
-    dispatcher.alert(&config, "api", &alert, summary(&alert), OnCall::default());
-    assert!(dispatcher
-        .alert(&config, "api", &alert, summary(&alert), OnCall::default())
-        .is_empty());
+    raise(&mut dispatcher, &config, &alert);
+    assert!(raise(&mut dispatcher, &config, &alert).is_empty());
     // Maintenance from minute 2 to minute 12: ten minutes that do not count.
     let in_maintenance = |now: Millis| (T0 + 2 * MINUTE..T0 + 12 * MINUTE).contains(&now);
     let later = run(&mut dispatcher, &config, 0, 30, &in_maintenance);
