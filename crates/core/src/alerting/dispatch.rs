@@ -112,6 +112,8 @@ pub enum NoticeKind {
     /// An escalation step (`Page::steps_done` says which).
     Escalated,
     RaisedToP1,
+    /// The trouble itself got worse (the engine's `Worsened`): a P2 is a P1 from now.
+    Worsened,
     Reminder,
     ProcessFailure,
     Acknowledged,
@@ -127,6 +129,7 @@ impl NoticeKind {
             NoticeKind::Fired => "fired",
             NoticeKind::Escalated => "escalated",
             NoticeKind::RaisedToP1 => "raised_to_p1",
+            NoticeKind::Worsened => "worsened",
             NoticeKind::Reminder => "reminder",
             NoticeKind::ProcessFailure => "process_failure",
             NoticeKind::Acknowledged => "acknowledged",
@@ -224,6 +227,20 @@ impl Dispatcher {
                 notices.push(notice(&mut page, alert.at, NoticeKind::Fired, None, route));
                 escalate(&mut page, config, alert.at, on_call, &mut notices);
                 self.pages.push(page);
+            }
+            // Worse while open: a P2 becoming a P1 pages as one from now.
+            (AlertKind::Worsened, Some(index)) if alert.severity < self.pages[index].severity => {
+                let page = &mut self.pages[index];
+                page.severity = alert.severity;
+                if alert.severity == Severity::P1 {
+                    page.p1_since = Some(alert.at);
+                    page.paused = 0;
+                    let route = config.route(Severity::P1).to_vec();
+                    notices.push(notice(page, alert.at, NoticeKind::Worsened, None, route));
+                    if page.acknowledged.is_none() {
+                        escalate(page, config, alert.at, on_call, &mut notices);
+                    }
+                }
             }
             (AlertKind::Resolve, Some(index)) => {
                 let page = &mut self.pages[index];

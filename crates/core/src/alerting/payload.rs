@@ -111,6 +111,7 @@ fn title(notice: &Notice) -> String {
         NoticeKind::Fired => "",
         NoticeKind::Escalated => "Escalated: ",
         NoticeKind::RaisedToP1 => "Now P1: ",
+        NoticeKind::Worsened => "Worse: ",
         NoticeKind::Reminder => "Still open: ",
         NoticeKind::ProcessFailure => "Process failure: ",
         NoticeKind::Acknowledged => "Acknowledged: ",
@@ -154,6 +155,9 @@ fn body(notice: &Notice) -> String {
                 "Nobody acknowledged this {} in {waited}: it is a P1 now ({since}).{error}",
                 page.fired_severity.as_str()
             )
+        }
+        NoticeKind::Worsened => {
+            format!("It got worse after {waited}: it is a P1 now ({since}).{error}")
         }
         NoticeKind::Reminder => match &page.acknowledged {
             Some(mark) => format!("Open for {waited}, acknowledged by {}.", clip(&mark.by, 80)),

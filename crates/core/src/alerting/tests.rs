@@ -185,6 +185,44 @@ fn a_p2_nobody_acknowledged_for_30_minutes_becomes_a_p1_and_escalates_as_one() {
 }
 
 #[test]
+fn a_p2_downtime_that_gets_worse_pages_as_a_p1_from_then() {
+    let config = AlertingConfig {
+        reminder_every: None,
+        ..config()
+    };
+    let mut dispatcher = Dispatcher::default();
+    let alert = fire(Severity::P2, DOWN, T0);
+    assert_eq!(
+        raise(&mut dispatcher, &config, &alert)[0].channels,
+        strings(&["chat"])
+    );
+    let worse = Alert {
+        kind: AlertKind::Worsened,
+        severity: Severity::P1,
+        at: T0 + 3 * MINUTE,
+        ..alert.clone()
+    };
+    let worsened = raise(&mut dispatcher, &config, &worse);
+    assert_eq!(
+        (worsened[0].kind, worsened[0].channels.clone()),
+        (NoticeKind::Worsened, strings(&[PUSH]))
+    );
+    let later = run(&mut dispatcher, &config, 3, 20, &|_| false);
+    assert_eq!(
+        said(&later),
+        [
+            (8, NoticeKind::Escalated, strings(&["ana-phone"])),
+            (18, NoticeKind::Escalated, strings(&["ben-phone"])),
+        ],
+        "the P1 clock starts when it got worse"
+    );
+    assert!(
+        raise(&mut dispatcher, &config, &worse).is_empty(),
+        "said once"
+    );
+}
+
+#[test]
 fn a_p3_goes_to_the_digest_and_never_escalates_or_reminds() {
     let config = config();
     let mut dispatcher = Dispatcher::default();

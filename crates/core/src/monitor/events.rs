@@ -69,6 +69,9 @@ pub enum AlertKind {
     Fire,
     /// Open and unacknowledged past its severity's target: the escalation policy may act.
     EscalateEligible,
+    /// A fired downtime got worse while open (a P2 at the tools layer, then the host went
+    /// away: a P1): the alert now has `severity`.
+    Worsened,
     Resolve,
 }
 
@@ -242,6 +245,7 @@ pub mod stored {
         let kind = match value.get("kind")?.as_str()? {
             "fire" => AlertKind::Fire,
             "escalate_eligible" => AlertKind::EscalateEligible,
+            "worsened" => AlertKind::Worsened,
             "resolve" => AlertKind::Resolve,
             _ => return None,
         };
@@ -331,6 +335,7 @@ pub mod stored {
             let kinds = [
                 AlertKind::Fire,
                 AlertKind::EscalateEligible,
+                AlertKind::Worsened,
                 AlertKind::Resolve,
             ];
             for (i, reason) in reasons.into_iter().enumerate() {

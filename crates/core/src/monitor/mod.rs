@@ -619,6 +619,7 @@ impl ServerMonitor {
         let quiet = self.config.flap_quiet;
         let in_maintenance = self.config.in_maintenance(at);
         let incident = &mut self.incidents[index];
+        let before = incident.severity;
         if probe.health() == Health::Down {
             incident.severity = incident.severity.min(Severity::of_layer(probe.layer));
             if incident.evidence.len() < MAX_EVIDENCE
@@ -628,6 +629,16 @@ impl ServerMonitor {
             }
         }
         let (id, severity) = (incident.id, incident.severity);
+        if incident.alerted_at.is_some() && severity < before {
+            self.alert(
+                at,
+                AlertKind::Worsened,
+                severity,
+                AlertReason::Downtime { incident: id },
+                events,
+            );
+        }
+        let incident = &mut self.incidents[index];
         if incident.alerted_at.is_none() {
             // Damped (flapping) downtime alerts once it has lasted the quiet period itself.
             let due = !in_maintenance && (!incident.flapping || at - incident.start >= quiet);

@@ -141,6 +141,38 @@ fn the_outage_signature_fires_p1_at_the_third_failure_not_before() {
 }
 
 #[test]
+fn a_fired_p2_that_gets_worse_is_said_once_to_be_a_p1() {
+    let probes = log("
+        14:00 ok 300
+        14:01 failed tools 40
+        14:02 failed tools 41
+        14:03 failed tools 40
+        14:04 failed transport 5
+        14:05 failed transport 5
+        14:06 failed tools 40
+    ");
+    let m = monitor("example.com", MonitorConfig::default(), &probes);
+    let said: Vec<(AlertKind, Millis, Severity)> = m
+        .alerts
+        .iter()
+        .filter(|a| matches!(a.reason, AlertReason::Downtime { .. }))
+        .map(|a| (a.kind, a.at, a.severity))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (AlertKind::Fire, at("14:03"), Severity::P2),
+            (AlertKind::Worsened, at("14:04"), Severity::P1),
+        ]
+    );
+    assert_eq!(
+        m.incidents[0].severity,
+        Severity::P1,
+        "the worst seen stays"
+    );
+}
+
+#[test]
 fn recovery_needs_two_passes_and_resolves_once() {
     let probes = log("
         10:00 ok 300
