@@ -4,7 +4,7 @@
 
 use mcp_status_core::alerting::delivery::{Delivery, Outcome, TIMEOUT};
 use mcp_status_core::alerting::payload::Outgoing;
-use mcp_status_core::HttpRequest;
+use mcp_status_core::{HttpRequest, Method};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Wall-clock milliseconds: when attempts happen.
@@ -16,8 +16,13 @@ pub fn now() -> i64 {
 
 /// One attempt.
 pub async fn attempt(client: &reqwest::Client, request: &HttpRequest) -> Outcome {
+    let method = match request.method {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Delete => reqwest::Method::DELETE,
+    };
     let mut builder = client
-        .post(&request.url)
+        .request(method, &request.url)
         .timeout(Duration::from_millis(TIMEOUT as u64));
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
