@@ -1,6 +1,6 @@
 // Renders the pages as a visitor sees them, for people to look at: the status page, a
-// server's detail (down, and up), the morning review, the quick check (a passing and a failing
-// server) and the settings, at phone and desktop widths, in
+// server's detail (down, and up), the morning review, the on-call console, the quick check (a
+// passing and a failing server) and the settings, at phone and desktop widths, in
 // both themes, into screenshots/ (PNG). Uses the release build in dist/ (scripts/test or
 // `trunk build --release` makes it), the npm reference server and our demo server on loopback.
 //
@@ -25,6 +25,16 @@ const statusJson = {
     { name: "billing", url: demo.url("/status-500"), group: "Production", cadence_s: 15 },
     { name: "sandbox", url: demo.url("/cold-start"), group: "Staging", cadence_s: 15, timeout_s: 5 },
   ],
+  alerting: {
+    on_call: {
+      people: [{ name: "Ana Lima" }, { name: "Ben Okafor" }, { name: "Cy Dubois" }],
+      manager: { name: "Dee Park" },
+      first_day: "2026-11-02",
+      handoff_time: "09:00",
+      time_zone: "Europe/Berlin",
+    },
+    access_to_verify: ["PagerDuty login", "the hosting dashboard"],
+  },
 };
 const site = await serveStatic(distDir, "/mcp-status/", { statusJson });
 const browser = await launchBrowser();
@@ -33,6 +43,7 @@ const pages = [
   ["detail-down", "#/server/billing", 2500],
   ["detail", "#/server/search", 2500],
   ["review", "#/review", 2000],
+  ["oncall", "console/", 2500],
   ["check-ok", `#/check?url=${encodeURIComponent(everything.url)}`, 3000],
   ["check-failed", `#/check?url=${encodeURIComponent(demo.url("/rpc-error"))}`, 3000],
   ["settings", "#/settings", 1500],

@@ -3,6 +3,7 @@
 //! - [`app`]: the page's frame.
 //! - [`api`]: the probe as a JavaScript function, for scripts and benchmarks.
 //! - [`components`]: the pages; they read signals and call the core.
+//! - [`console`]: the on-call console, a page (and wasm) of its own.
 //! - [`browser`]: glue to browser APIs (fetch, location, clipboard, IndexedDB, the DOM).
 //! - [`live`]: live monitoring: the user's monitors, probe rounds, stored history.
 //! - [`route`]: the hash routes.
@@ -13,6 +14,7 @@ pub mod app;
 pub mod bench;
 pub mod browser;
 pub mod components;
+pub mod console;
 pub mod live;
 pub mod route;
 

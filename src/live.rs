@@ -132,7 +132,7 @@ impl Live {
     /// the prober.
     pub fn start(self) {
         spawn_local(async move {
-            let site = match site_file::load().await {
+            let site = match site_file::load(site_file::PATH).await {
                 Ok(Some(site)) => Site::Loaded(Arc::new(site)),
                 Ok(None) => Site::Missing,
                 Err(error) => Site::Broken(error),

@@ -243,3 +243,20 @@ fn patching_changes_only_what_changed_and_keeps_focus() {
     );
     assert_eq!(link.text_content().as_deref(), Some("two"));
 }
+
+#[wasm_bindgen_test]
+fn zone_offsets_come_from_the_browser_s_tz_database() {
+    use mcp_status_web::browser::zone::offset_minutes;
+    let winter = 1_795_219_200_000; // 2026-11-21T00:00:00Z
+    let summer = winter - 150 * 86_400_000; // late June
+    assert_eq!(offset_minutes("Europe/Berlin", winter), Some(60));
+    assert_eq!(offset_minutes("Europe/Berlin", summer), Some(120));
+    assert_eq!(offset_minutes("Asia/Kolkata", winter), Some(330));
+    assert_eq!(offset_minutes("America/St_Johns", winter), Some(-210));
+    assert_eq!(offset_minutes("UTC", winter), Some(0));
+    assert_eq!(
+        offset_minutes("Mars/Olympus", winter),
+        None,
+        "unknown: no panic"
+    );
+}

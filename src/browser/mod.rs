@@ -12,3 +12,4 @@ pub mod location;
 pub mod probe_driver;
 pub mod site_file;
 pub mod storage;
+pub mod zone;

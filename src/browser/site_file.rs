@@ -9,8 +9,9 @@ use web_sys::{RequestCache, RequestInit, Response};
 /// The file's address, relative to the page (a GitHub Pages sub-path included).
 pub const PATH: &str = "status.json";
 
-/// `Ok(None)`: there is no `status.json` (404).
-pub async fn load() -> Result<Option<SiteConfig>, SiteError> {
+/// `Ok(None)`: there is no `status.json` (404). `path` is relative to the page: `PATH` beside
+/// it, `../status.json` from the on-call console.
+pub async fn load(path: &str) -> Result<Option<SiteConfig>, SiteError> {
     let failed = |reason: String| SiteError {
         path: PATH.to_owned(),
         reason,
@@ -20,7 +21,7 @@ pub async fn load() -> Result<Option<SiteConfig>, SiteError> {
     let init = RequestInit::new();
     init.set_cache(RequestCache::NoCache);
     let window = web_sys::window().ok_or_else(unreachable)?;
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(PATH, &init))
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
         .await
         .ok()
         .and_then(|r| r.dyn_into().ok())

@@ -84,6 +84,24 @@ pub(super) fn to_utc(local: Millis, offset: Offset) -> Millis {
     local - i64::from(offset(guess)) * MINUTE
 }
 
+/// The minutes of a `GMT+01:00` / `GMT-03:30` / `GMT` offset, as `Intl.DateTimeFormat`'s
+/// `longOffset` writes it; `None` for anything else.
+pub fn gmt_offset(text: &str) -> Option<i32> {
+    let rest = text.strip_prefix("GMT")?;
+    if rest.is_empty() {
+        return Some(0);
+    }
+    let (sign, rest) = match rest.as_bytes().first()? {
+        b'+' => (1, &rest[1..]),
+        b'-' | 0xE2 => (-1, rest.trim_start_matches(['-', '\u{2212}'])),
+        _ => return None,
+    };
+    let (hours, minutes) = rest.split_once(':').unwrap_or((rest, "0"));
+    let (hours, minutes): (i32, i32) = (hours.parse().ok()?, minutes.parse().ok()?);
+    ((0..=14).contains(&hours) && (0..60).contains(&minutes))
+        .then_some(sign * (hours * 60 + minutes))
+}
+
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date; `None` if it is not one.
 pub fn day_of(date: &str) -> Option<i64> {
     // By hand: chrono's format-string parser would add some 15 KB to the page.
@@ -204,5 +222,12 @@ mod tests {
         assert_eq!(minute_of("23:59"), Some(1439));
         assert_eq!(minute_of("24:00"), None);
         assert_eq!(minute_of("9:00"), None);
+        assert_eq!(gmt_offset("GMT"), Some(0));
+        assert_eq!(gmt_offset("GMT+01:00"), Some(60));
+        assert_eq!(gmt_offset("GMT-03:30"), Some(-210));
+        assert_eq!(gmt_offset("GMT\u{2212}05:00"), Some(-300), "a minus sign");
+        assert_eq!(gmt_offset("GMT+5"), Some(300));
+        assert_eq!(gmt_offset("UTC+1"), None);
+        assert_eq!(gmt_offset("GMT+99:00"), None);
     }
 }

@@ -5,6 +5,7 @@ pub mod check;
 pub mod detail;
 pub mod markup;
 pub mod monitors;
+pub mod oncall;
 pub mod overview;
 pub mod review;
 pub mod settings;

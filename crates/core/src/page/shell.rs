@@ -4,13 +4,15 @@
 
 use super::markup::{el, Node};
 
-/// The sections the navigation links to: `(id, href, label)`.
-pub const SECTIONS: [(&str, &str, &str); 5] = [
+/// The sections the navigation links to: `(id, href, label)`. The on-call console is a page of
+/// its own beside this one (`console/`).
+pub const SECTIONS: [(&str, &str, &str); 6] = [
     ("status", "#/", "Status"),
     ("review", "#/review", "Review"),
     ("check", "#/check", "Quick check"),
     ("monitors", "#/monitors", "My monitors"),
     ("settings", "#/settings", "Settings"),
+    ("oncall", "console/", "On call"),
 ];
 
 /// The content of `<header class="site-header">`; `current` is one of the `SECTIONS` ids, and
@@ -38,9 +40,32 @@ pub fn header(current: &str, unacknowledged: usize) -> Vec<Node> {
         }
         link.text(*label).into()
     });
+    frame("#/", links.collect())
+}
+
+/// The on-call console's header: the status page's sections one level up, this page marked.
+pub fn console_header() -> Vec<Node> {
+    let links = [
+        ("../", "Status"),
+        ("../#/review", "Review"),
+        ("./", "On call"),
+    ];
+    let links = links.iter().map(|(href, label)| {
+        let link = el("a").attr("href", *href);
+        let link = match *href {
+            "./" => link.attr("aria-current", "page"),
+            _ => link,
+        };
+        link.text(*label).into()
+    });
+    frame("../", links.collect())
+}
+
+/// The name (linking `home`), the navigation's `links`, the theme toggle.
+fn frame(home: &str, links: Vec<Node>) -> Vec<Node> {
     let brand = el("a")
         .class("brand")
-        .attr("href", "#/")
+        .attr("href", home)
         .child(
             el("span")
                 .class("brand-mark")

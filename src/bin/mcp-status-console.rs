@@ -1,0 +1,3 @@
+fn main() {
+    mcp_status_web::console::start();
+}

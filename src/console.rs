@@ -1,0 +1,196 @@
+//! The on-call console (`console/`): a page of its own, with its own wasm, so that the status
+//! page's visitors never download it. It shows who is on call now and next, and the handoff
+//! checklist to copy as Markdown, from `status.json` beside the status page and the history
+//! this browser keeps (the same IndexedDB: same origin).
+
+use crate::browser::db::history::{self, Part};
+use crate::browser::{clipboard, db, dom, site_file, zone};
+use crate::components::tree;
+use crate::live::now;
+use any_spawner::Executor;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use mcp_status_core::alerting::handoff::{markdown, Handoff};
+use mcp_status_core::monitor::config::MaintenanceWindow;
+use mcp_status_core::monitor::events::Incident;
+use mcp_status_core::monitor::record::{Millis, DAY};
+use mcp_status_core::page::oncall::{on_call, OnCallView};
+use mcp_status_core::page::overview::condition_label;
+use mcp_status_core::page::shell;
+use mcp_status_core::site::SiteConfig;
+use mcp_status_core::status::{Condition, ServerView, Source};
+use std::sync::Arc;
+
+/// Where the status page's config is, seen from the console.
+const SITE: &str = "../status.json";
+
+/// What the console found.
+#[derive(Clone, Default)]
+struct Found {
+    site: Option<Arc<SiteConfig>>,
+    problem: Option<String>,
+    handoff: String,
+}
+
+/// Builds the console into `<body>`; it lives as long as the page.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    else {
+        return;
+    };
+    std::mem::forget(mount(&body));
+}
+
+/// Builds the console into `parent`; it lives as long as the owner.
+pub fn mount(parent: &web_sys::Element) -> Owner {
+    let _ = Executor::init_wasm_bindgen();
+    let owner = Owner::new();
+    owner.with(|| build(parent));
+    owner
+}
+
+fn build(parent: &web_sys::Element) {
+    let found = RwSignal::new(None::<Found>);
+    spawn_local(async move { found.set(Some(gather(now()).await)) });
+
+    let header = dom::element("header", &[("class", "site-header")]);
+    tree::show_all(&header, shell::console_header);
+    let main = dom::element("main", &[]);
+    let page = tree::section("oncall", "oncall-title");
+    tree::show(
+        &page,
+        move || {
+            found.with(|found| {
+                let Some(found) = found else {
+                    return mcp_status_core::page::markup::el("p")
+                        .attr("id", "oncall-title")
+                        .text("Reading status.json and this browser's history…")
+                        .into();
+                };
+                let rotation = found
+                    .site
+                    .as_ref()
+                    .and_then(|s| s.alerting.as_ref())
+                    .and_then(|a| a.config.rotation.as_ref());
+                let zone = rotation.map(|r| r.time_zone.clone()).unwrap_or_default();
+                let offset = move |at: Millis| zone::offset_minutes(&zone, at).unwrap_or(0);
+                let shifts = rotation.and_then(|r| r.now_and_next(now(), &offset));
+                on_call(&OnCallView {
+                    rotation,
+                    shifts,
+                    problem: found.problem.as_deref(),
+                    handoff: &found.handoff,
+                })
+            })
+        },
+        |_| {},
+    );
+    dom::on(&page, "click", move |event| {
+        if dom::action_of(event).as_deref() == Some("copy-handoff") {
+            found.with_untracked(|found| {
+                if let Some(found) = found {
+                    clipboard::copy_to_clipboard(&found.handoff);
+                }
+            });
+        }
+    });
+    let _ = main.append_child(&page);
+    let footer = dom::element("footer", &[("class", "site-footer")]);
+    dom::render(&footer, &mut Vec::new(), vec![shell::footer()]);
+    for part in [header, main, footer] {
+        let _ = parent.append_child(&part);
+    }
+    dom::set_title("On call · mcp-status");
+}
+
+/// Reads the config and the history, and writes the handoff checklist.
+async fn gather(now: Millis) -> Found {
+    let site = match site_file::load(SITE).await {
+        Ok(Some(site)) => Arc::new(site),
+        Ok(None) => {
+            return Found {
+                problem: Some("There is no status.json beside the status page.".into()),
+                ..Found::default()
+            }
+        }
+        Err(error) => {
+            return Found {
+                problem: Some(error.to_string()),
+                ..Found::default()
+            }
+        }
+    };
+    let alerting = site.alerting.as_ref().map(|a| &a.config);
+    let rotation = alerting.and_then(|a| a.rotation.as_ref());
+    let mut problem = None;
+    let zone = rotation.map_or("UTC".to_owned(), |r| r.time_zone.clone());
+    if zone::offset_minutes(&zone, now).is_none() {
+        problem = Some(format!(
+            "This browser does not know the time zone `{zone}`: shifts are placed in UTC."
+        ));
+    }
+    let offset = |at: Millis| zone::offset_minutes(&zone, at).unwrap_or(0);
+    let shifts = rotation.and_then(|r| r.now_and_next(now, &offset));
+
+    let mut health = Vec::new();
+    let mut incidents: Vec<(String, Incident)> = Vec::new();
+    match db::open(db::NAME).await {
+        Ok(database) => {
+            let loaded = history::load(&database, now)
+                .await
+                .map(|(loaded, _)| loaded)
+                .unwrap_or_default();
+            for server in &site.servers {
+                let engine = loaded.iter().find(|l| l.server == server.name);
+                let last = engine.and_then(|l| l.last.as_ref());
+                let monitor = engine.map(|l| &l.monitor);
+                let source = Source::Site { group: None };
+                let mut view =
+                    ServerView::of(&server.name, &server.url, source, monitor, last, now);
+                view.condition = Condition::of(
+                    view.state,
+                    last.map(|l| l.outcome),
+                    server.monitor.in_maintenance(now),
+                );
+                health.push((server.name.clone(), condition_label(&view).1));
+            }
+            let names: Vec<String> = site.servers.iter().map(|s| s.name.clone()).collect();
+            let week = history::recent(&database, &names, now - 7 * DAY, Part::Findings).await;
+            for (name, recent) in names.iter().zip(week.unwrap_or_default()) {
+                incidents.extend(recent.incidents.into_iter().map(|i| (name.clone(), i)));
+            }
+            database.close();
+        }
+        Err(error) => {
+            problem = Some(format!("This browser's history cannot be read: {error}."));
+        }
+    }
+    let maintenance: Vec<(String, MaintenanceWindow)> = site
+        .servers
+        .iter()
+        .flat_map(|s| {
+            s.monitor
+                .maintenance
+                .iter()
+                .map(|w| (s.name.clone(), w.clone()))
+        })
+        .collect();
+    let no_access = Vec::new();
+    let handoff = markdown(&Handoff {
+        now,
+        shifts: shifts.as_ref().map(|(a, b)| (a, b)),
+        health: &health,
+        pages: &[],
+        incidents: &incidents,
+        maintenance: &maintenance,
+        access_to_verify: alerting.map_or(&no_access, |a| &a.access_to_verify),
+    });
+    Found {
+        site: Some(site.clone()),
+        problem,
+        handoff,
+    }
+}
