@@ -17,7 +17,6 @@ use crate::components::status_page::status_page;
 use crate::components::tree;
 use crate::live::Live;
 use crate::route::Route;
-use any_spawner::Executor;
 use leptos::prelude::*;
 use mcp_status_core::page::shell;
 use mcp_status_core::status::Site;
@@ -54,17 +53,12 @@ fn section_of(page: Page) -> &'static str {
     }
 }
 
-/// Builds the app into `parent` and starts it. The owner holds its signals and effects: the
-/// app lives as long as the owner does.
+/// Builds the status page into `parent` and starts it; it lives as long as the owner.
 pub fn mount(parent: &web_sys::Element) -> Owner {
-    // An error only says the executor was set up already (a test mounting twice).
-    let _ = Executor::init_wasm_bindgen();
-    let owner = Owner::new();
-    owner.with(|| build(parent));
-    owner
+    crate::mount_page(parent, build)
 }
 
-fn build(parent: &web_sys::Element) {
+pub(crate) fn build(parent: &web_sys::Element) {
     let page = RwSignal::new(page_of(&current_route()));
     on_route_change(move |route| page.set(page_of(&route)));
     let live = Live::new();

@@ -7,7 +7,6 @@ use crate::browser::db::history::{self, Part};
 use crate::browser::{clipboard, db, dom, site_file, zone};
 use crate::components::tree;
 use crate::live::now;
-use any_spawner::Executor;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::alerting::handoff::{markdown, Handoff};
@@ -34,22 +33,7 @@ struct Found {
 
 /// Builds the console into `<body>`; it lives as long as the page.
 pub fn start() {
-    console_error_panic_hook::set_once();
-    let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    else {
-        return;
-    };
-    std::mem::forget(mount(&body));
-}
-
-/// Builds the console into `parent`; it lives as long as the owner.
-pub fn mount(parent: &web_sys::Element) -> Owner {
-    let _ = Executor::init_wasm_bindgen();
-    let owner = Owner::new();
-    owner.with(|| build(parent));
-    owner
+    crate::start_page(build);
 }
 
 fn build(parent: &web_sys::Element) {

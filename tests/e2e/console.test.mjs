@@ -73,7 +73,7 @@ describe("on-call console", () => {
   });
 
   test("is one link away from the status page, and says what it cannot do", async () => {
-    const { page, context, errors } = await open(
+    const { page, context, errors, site } = await open(
       { servers: [], alerting: { on_call: rotation("Mars/Olympus") } },
       "",
     );
@@ -89,6 +89,12 @@ describe("on-call console", () => {
     assert.match(await page.locator("[data-shift=now]").innerText(), /2026-11-16 09:00 UTC/);
     // And back: the status page's sections, one level up.
     assert.equal(await page.locator('.site-header a[href="../#/review"]').innerText(), "Review");
+    // Two HTML files, one security policy.
+    const policy = (html) => html.match(/<meta[^>]*Content-Security-Policy[^>]*>/)[0].match(/content="([^"]+)"/)[1];
+    const [statusHtml, consoleHtml] = await Promise.all(
+      [`${site.url}`, `${site.url}console/`].map((u) => fetch(u).then((r) => r.text())),
+    );
+    assert.equal(policy(consoleHtml), policy(statusHtml));
     await context.close();
 
     const bare = await open({ servers: [] });
