@@ -1,12 +1,12 @@
 //! The handoff checklist for a shift change (spec section 8), as Markdown to paste into a
-//! chat or a ticket: current health and open alerts, maintenance during the next shift,
+//! chat or a ticket: current health, open incidents and alerts, maintenance during the next shift,
 //! unresolved P3 items, the past week's incidents and the patterns among them, and the access
 //! the next person should check they have.
 
 use super::dispatch::Page;
 use super::oncall::Shift;
 use crate::monitor::config::MaintenanceWindow;
-use crate::monitor::events::{Incident, Severity};
+use crate::monitor::events::{AlertReason, Incident, Severity};
 use crate::monitor::history::format_minute;
 use crate::monitor::record::{Millis, DAY};
 use crate::status::duration;
@@ -52,14 +52,45 @@ pub fn markdown(handoff: &Handoff) -> String {
             .map(|(server, condition)| format!("{}: {condition}", name(server))),
     );
 
-    let open = handoff
-        .pages
-        .iter()
-        .filter(|p| p.is_open() && p.severity != Severity::P3);
+    // Open incidents come from the engines: they are open whether or not anything alerted
+    // (a page may not run the dispatcher). Its alert, when there is one, says who took it.
+    let open = handoff.incidents.iter().filter(|(_, i)| i.end.is_none());
     section(
         &mut out,
-        "Open alerts",
-        open.map(|page| {
+        "Open incidents",
+        open.map(|(server, incident)| {
+            let key = super::dispatch::key_of(
+                server,
+                &AlertReason::Downtime {
+                    incident: incident.id,
+                },
+                incident.start,
+            );
+            let page = handoff.pages.iter().find(|p| p.key == key);
+            let answered = match page.and_then(|p| p.acknowledged.as_ref()) {
+                Some(mark) => format!(", acknowledged by {}", name(&mark.by)),
+                None if page.is_some() => ", not acknowledged".to_owned(),
+                None => String::new(),
+            };
+            format!(
+                "{} {} at the {} layer since {}{answered}",
+                incident.severity.as_str(),
+                name(server),
+                incident.layer.map_or("unknown", |l| l.as_str()),
+                format_minute(incident.start)
+            )
+        }),
+    );
+
+    // Alerts about anything but downtime (drift, the error budget, latency) that are open.
+    let other = handoff
+        .pages
+        .iter()
+        .filter(|p| p.is_open() && p.severity != Severity::P3 && !p.key.contains("|downtime|"));
+    section(
+        &mut out,
+        "Other open alerts",
+        other.map(|page| {
             let answered = match &page.acknowledged {
                 Some(mark) => format!("acknowledged by {}", name(&mark.by)),
                 None => "not acknowledged".to_owned(),
@@ -236,6 +267,34 @@ mod tests {
     }
 
     #[test]
+    fn open_incidents_are_listed_even_where_no_dispatcher_ran() {
+        let now = MONDAY + 9 * HOUR;
+        let incidents = [(
+            "api".to_owned(),
+            incident(7, now - HOUR, None, Layer::Transport),
+        )];
+        let text = markdown(&Handoff {
+            now,
+            shifts: None,
+            health: &[],
+            pages: &[],
+            incidents: &incidents,
+            maintenance: &[],
+            access_to_verify: &[],
+        });
+        assert!(
+            text.contains(
+                "## Open incidents\n\n- P1 api at the transport layer since 2026-11-23 08:00 UTC\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("- [ ] the alert channels reach you"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn the_checklist_covers_health_alerts_maintenance_p3s_the_week_and_access() {
         let person = |name: &str| Person {
             name: name.into(),
@@ -335,9 +394,13 @@ From ana to ben; the next shift runs until 2026-11-30 09:00 UTC.
 - api: Down
 - search\\_\\*v2\\*: Operational
 
-## Open alerts
+## Open incidents
 
-- P1 api: down at the http layer since 2026-11-23 07:58 UTC, acknowledged by ana
+- P1 api at the http layer since 2026-11-23 07:58 UTC, acknowledged by ana
+
+## Other open alerts
+
+- none
 
 ## Maintenance during the next shift
 
