@@ -59,8 +59,7 @@ fn build(parent: &web_sys::Element) {
                     .as_ref()
                     .and_then(|s| s.alerting.as_ref())
                     .and_then(|a| a.config.rotation.as_ref());
-                let zone = rotation.map(|r| r.time_zone.clone()).unwrap_or_default();
-                let offset = move |at: Millis| zone::offset_minutes(&zone, at).unwrap_or(0);
+                let offset = offset_of(rotation.map_or("UTC", |r| r.time_zone.as_str()));
                 let shifts = rotation.and_then(|r| r.now_and_next(now(), &offset));
                 on_call(&OnCallView {
                     rotation,
@@ -116,7 +115,7 @@ async fn gather(now: Millis) -> Found {
             "This browser does not know the time zone `{zone}`: shifts are placed in UTC."
         ));
     }
-    let offset = |at: Millis| zone::offset_minutes(&zone, at).unwrap_or(0);
+    let offset = offset_of(&zone);
     let shifts = rotation.and_then(|r| r.now_and_next(now, &offset));
 
     let mut health = Vec::new();
@@ -162,7 +161,6 @@ async fn gather(now: Millis) -> Found {
                 .map(|w| (s.name.clone(), w.clone()))
         })
         .collect();
-    let no_access = Vec::new();
     let handoff = markdown(&Handoff {
         now,
         shifts: shifts.as_ref().map(|(a, b)| (a, b)),
@@ -170,11 +168,17 @@ async fn gather(now: Millis) -> Found {
         pages: &[],
         incidents: &incidents,
         maintenance: &maintenance,
-        access_to_verify: alerting.map_or(&no_access, |a| &a.access_to_verify),
+        access_to_verify: alerting.map_or(&[], |a| &a.access_to_verify),
     });
     Found {
         site: Some(site.clone()),
         problem,
         handoff,
     }
+}
+
+/// The zone's UTC offsets as the browser knows them; UTC for a zone it does not know (the
+/// console says so: `gather`).
+fn offset_of(zone: &str) -> impl Fn(Millis) -> i32 + '_ {
+    move |at| zone::offset_minutes(zone, at).unwrap_or(0)
 }

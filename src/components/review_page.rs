@@ -30,9 +30,7 @@ pub fn review_page(live: Live, unacknowledged: RwSignal<usize>) -> web_sys::Elem
 
     // The findings in the order of the status page, of the servers it shows now.
     let gather = move || {
-        let names: Vec<String> = live
-            .servers
-            .with_untracked(|servers| servers.iter().map(|s| s.server.clone()).collect());
+        let names = shown(live);
         let all: Vec<Finding> = found.with_value(|found| {
             names
                 .iter()
@@ -63,11 +61,11 @@ pub fn review_page(live: Live, unacknowledged: RwSignal<usize>) -> web_sys::Elem
         let Some(database) = live.database() else {
             return;
         };
-        let names: Vec<String> = match changed {
-            Changed::All => live
-                .servers
-                .with_untracked(|servers| servers.iter().map(|s| s.server.clone()).collect()),
-            Changed::Servers(names) => names,
+        // Acknowledgements change by an acknowledgement (here, or `ACKNOWLEDGED` from another
+        // tab) or with all of storage (an import, a wipe): a round's read leaves them be.
+        let (names, everything) = match changed {
+            Changed::All => (shown(live), true),
+            Changed::Servers(names) => (names, false),
         };
         reads.update_value(|n| *n += 1);
         let this_read = reads.get_value();
@@ -86,7 +84,11 @@ pub fn review_page(live: Live, unacknowledged: RwSignal<usize>) -> web_sys::Elem
                 }),
                 Err(error) => live.notice.set(Some(format!("{error}."))),
             }
-            read_acknowledged();
+            if everything {
+                read_acknowledged();
+            } else {
+                gather();
+            }
         });
     });
     channel::listen(move |message| {
@@ -140,4 +142,10 @@ pub fn review_page(live: Live, unacknowledged: RwSignal<usize>) -> web_sys::Elem
         });
     });
     holder
+}
+
+/// The servers the status page shows, in its order.
+fn shown(live: Live) -> Vec<String> {
+    live.servers
+        .with_untracked(|servers| servers.iter().map(|s| s.server.clone()).collect())
 }

@@ -71,9 +71,7 @@ pub async fn run(args: AlertsArgs) -> ExitCode {
 }
 
 async fn test(args: &TestArgs) -> Result<(Value, bool), String> {
-    let text = std::fs::read_to_string(&args.config)
-        .map_err(|e| format!("{}: {e}", args.config.display()))?;
-    let site = SiteConfig::parse(&text).map_err(|e| format!("{}: {e}", args.config.display()))?;
+    let site = crate::files::site_config(&args.config)?;
     let Some(section) = site.alerting else {
         return Err(format!(
             "{}: no `alerting` section: there are no channels to test",

@@ -4,6 +4,7 @@ mod alerts;
 mod check;
 mod deliver;
 mod driver;
+mod files;
 mod human;
 mod replay;
 

@@ -1,11 +1,11 @@
 //! `mcp-status replay FILE`: runs the monitoring engine over a probe history (NDJSON, see
 //! docs/formats.md) and reports, per server, what the status page would show.
 
+use crate::files::{read, site_config};
 use clap::Args;
 use mcp_status_core::monitor::config::MonitorConfig;
 use mcp_status_core::monitor::history::{self, format_time, BadLines};
 use mcp_status_core::monitor::{replay, ServerMonitor};
-use mcp_status_core::site::SiteConfig;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -56,10 +56,7 @@ pub fn run(args: ReplayArgs) -> ExitCode {
 
 fn replay(args: &ReplayArgs) -> Result<Value, String> {
     let site = match &args.config {
-        Some(path) => {
-            let text = read(path)?;
-            Some(SiteConfig::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?)
-        }
+        Some(path) => Some(site_config(path)?),
         None => None,
     };
     let text = read(&args.file)?;
@@ -252,8 +249,4 @@ fn human(report: &Value) -> String {
         let _ = writeln!(out, "{skipped} bad lines skipped");
     }
     out
-}
-
-fn read(path: &PathBuf) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }

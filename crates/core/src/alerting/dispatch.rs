@@ -349,36 +349,17 @@ fn escalate(
             return;
         }
         page.steps_done += 1;
-        let person = |who: Option<&Person>| {
-            let name = who.map(|p| p.name.clone());
-            (name, who.map(|p| p.notify.clone()).unwrap_or_default())
+        // A role reaches whoever holds it; nobody holding it is said by the role's name.
+        let role = |who: Option<&Person>, role: &str| {
+            let to = who.map_or(role.to_owned(), |p| p.name.clone());
+            let channels = who.map(|p| p.notify.clone()).unwrap_or_default();
+            (NoticeKind::Escalated, Some(to), channels)
         };
         let (kind, to, channels) = match &step.notify {
             Notify::Channels(ids) => (NoticeKind::Escalated, None, ids.clone()),
-            Notify::Primary => {
-                let (name, channels) = person(on_call.primary);
-                (
-                    NoticeKind::Escalated,
-                    name.or(Some("primary".into())),
-                    channels,
-                )
-            }
-            Notify::Secondary => {
-                let (name, channels) = person(on_call.secondary);
-                (
-                    NoticeKind::Escalated,
-                    name.or(Some("secondary".into())),
-                    channels,
-                )
-            }
-            Notify::Manager => {
-                let (name, channels) = person(on_call.manager);
-                (
-                    NoticeKind::Escalated,
-                    name.or(Some("manager".into())),
-                    channels,
-                )
-            }
+            Notify::Primary => role(on_call.primary, "primary"),
+            Notify::Secondary => role(on_call.secondary, "secondary"),
+            Notify::Manager => role(on_call.manager, "manager"),
             Notify::ProcessFailure => {
                 page.process_failure_at = Some(now);
                 let route = config.route(Severity::P1).to_vec();

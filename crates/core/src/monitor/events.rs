@@ -256,14 +256,12 @@ pub mod stored {
             "drift" => AlertReason::Drift {
                 drift: drift_kind(value.get("drift")?)?,
             },
-            "burn" => AlertReason::Burn {
-                rule: match value.get("rule")?.as_str()? {
-                    "fast" => BurnRule::Fast,
-                    "medium" => BurnRule::Medium,
-                    "slow" => BurnRule::Slow,
-                    _ => return None,
-                },
-            },
+            "burn" => {
+                let name = value.get("rule")?.as_str()?;
+                AlertReason::Burn {
+                    rule: BurnRule::ALL.into_iter().find(|r| r.as_str() == name)?,
+                }
+            }
             "latency" => AlertReason::Latency {
                 p95_ms: u32::try_from(value.get("p95_ms")?.as_u64()?).ok()?,
             },
