@@ -7,14 +7,18 @@
 //! - [`dispatch`]: the state machine from alerts, acknowledgements and time to notices.
 //! - [`payload`]: each notice as a webhook, Slack, Discord, ntfy or PagerDuty request.
 //! - [`delivery`]: attempts, timeouts, retries with backoff, recorded results.
+//! - [`desk`]: a page's dispatcher and deliveries, kept between visits; [`local`]: a
+//!   browser's own channels and routing, over the published policy.
 //! - [`replay`]: what a policy would have sent over a history.
 //! - [`oncall`]: the weekly rotation; [`handoff`]: the shift-change checklist.
 //! - [`targets`]: acknowledgement targets against what happened.
 
 pub mod config;
 pub mod delivery;
+pub mod desk;
 pub mod dispatch;
 pub mod handoff;
+pub mod local;
 pub mod oncall;
 pub mod payload;
 pub mod replay;
