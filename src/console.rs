@@ -91,7 +91,7 @@ fn build(parent: &web_sys::Element) {
 
 /// Reads the config and the history, and writes the handoff checklist.
 async fn gather(now: Millis) -> Found {
-    let site = match site_file::load(SITE).await {
+    let site = match site_file::load(SITE, SiteConfig::parse).await {
         Ok(Some(site)) => Arc::new(site),
         Ok(None) => {
             return Found {

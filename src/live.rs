@@ -9,13 +9,15 @@ use crate::browser::{channel, clock, probe_driver, site_file};
 use idb::Database;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mcp_status_core::monitor::config::MaintenanceWindow;
+use mcp_status_core::monitor::declared::{self, Declared};
 use mcp_status_core::monitor::history::line_of;
 use mcp_status_core::monitor::record::{Millis, ProbeRecord, DAY};
 use mcp_status_core::monitor::replay::host_of;
 use mcp_status_core::monitor::rollup::Uptime;
 use mcp_status_core::monitor::store;
 use mcp_status_core::monitor::ServerMonitor;
-use mcp_status_core::site::ServerConfig;
+use mcp_status_core::site::{ServerConfig, SiteConfig};
 use mcp_status_core::sorted::SortedMap;
 use mcp_status_core::status::{self, Condition, ServerView, Site, Source};
 use mcp_status_core::{Environment, Probe, ProbeConfig, ProbeReport, Target};
@@ -54,6 +56,8 @@ pub enum Prober {
 pub struct Live {
     pub site: RwSignal<Site>,
     pub servers: RwSignal<Vec<ServerView>>,
+    /// Every watched server's maintenance windows, published and declared in the console.
+    pub maintenance: RwSignal<Vec<(String, MaintenanceWindow)>>,
     pub prober: RwSignal<Prober>,
     /// A problem the user should know about (storage unavailable, disk full…).
     pub notice: RwSignal<Option<String>>,
@@ -82,7 +86,8 @@ impl Changed {
 
 #[derive(Default)]
 struct Engines {
-    /// What the page probes: the site's servers, then the user's monitors.
+    /// What the page probes: the site's servers, then the user's monitors, each with the
+    /// maintenance windows declared in the console added to its config.
     watched: SortedMap<String, Watched>,
     /// Server → (url, engine).
     engines: SortedMap<String, (String, ServerMonitor)>,
@@ -120,6 +125,7 @@ impl Live {
         Live {
             site: RwSignal::new(Site::Loading),
             servers: RwSignal::new(Vec::new()),
+            maintenance: RwSignal::new(Vec::new()),
             prober: RwSignal::new(Prober::Starting),
             notice: RwSignal::new(None),
             stored: RwSignal::new(Changed::All),
@@ -132,7 +138,7 @@ impl Live {
     /// the prober.
     pub fn start(self) {
         spawn_local(async move {
-            let site = match site_file::load(site_file::PATH).await {
+            let site = match site_file::load(site_file::PATH, SiteConfig::parse_for_page).await {
                 Ok(Some(site)) => Site::Loaded(Arc::new(site)),
                 Ok(None) => Site::Missing,
                 Err(error) => Site::Broken(error),
@@ -145,7 +151,7 @@ impl Live {
                 engines.seed = (js_sys::Math::random() * 4_294_967_296.0) as u64;
             }
             // The site's servers show at once, before storage answers: no layout shift.
-            self.rewatch(SortedMap::new());
+            self.rewatch(SortedMap::new(), &[]);
             self.refresh_views();
             let database = match db::open(db::NAME).await {
                 Ok(database) => Rc::new(database),
@@ -174,8 +180,13 @@ impl Live {
     }
 
     /// What the page probes: the site's servers (those it may probe live), then the user's
-    /// monitors whose names the site does not already use.
-    fn rewatch(&self, monitors: SortedMap<String, mcp_status_core::monitor::store::LocalMonitor>) {
+    /// monitors whose names the site does not already use; with the maintenance windows
+    /// declared in the console.
+    fn rewatch(
+        &self,
+        monitors: SortedMap<String, mcp_status_core::monitor::store::LocalMonitor>,
+        windows: &[Declared],
+    ) {
         let site = self.site.get_untracked();
         let engines = self.engines.get_value();
         let mut engines = engines.borrow_mut();
@@ -202,6 +213,20 @@ impl Live {
             };
             engines.watched.insert(monitor.server, watched);
         }
+        let mut maintenance = Vec::new();
+        for watched in engines.watched.values_mut() {
+            let config = &mut watched.config;
+            config.monitor = declared::with_declared(&config.monitor, &config.name, windows);
+            let name = &config.name;
+            maintenance.extend(
+                config
+                    .monitor
+                    .maintenance
+                    .iter()
+                    .map(|w| (name.clone(), w.clone())),
+            );
+        }
+        self.maintenance.set(maintenance);
     }
 
     pub fn database(&self) -> Option<Rc<Database>> {
@@ -221,6 +246,8 @@ impl Live {
             return;
         };
         let monitors = history::local_monitors(&database).await;
+        // Unreadable windows are no windows: the page still shows and probes.
+        let windows = history::declared(&database).await.unwrap_or_default();
         let loaded = history::load(&database, now()).await;
         match (monitors, loaded) {
             (Ok(monitors), Ok((loaded, damaged))) => {
@@ -230,7 +257,7 @@ impl Live {
                         damaged.join(", ")
                     )));
                 }
-                self.rewatch(monitors);
+                self.rewatch(monitors, &windows);
                 let engines = self.engines.get_value();
                 let mut engines = engines.borrow_mut();
                 engines.loaded_at = now();

@@ -10,8 +10,12 @@ use web_sys::{RequestCache, RequestInit, Response};
 pub const PATH: &str = "status.json";
 
 /// `Ok(None)`: there is no `status.json` (404). `path` is relative to the page: `PATH` beside
-/// it, `../status.json` from the on-call console.
-pub async fn load(path: &str) -> Result<Option<SiteConfig>, SiteError> {
+/// it, `../status.json` from the on-call console. `parse` reads what the page needs of it
+/// (`SiteConfig::parse_for_page` leaves the alerting section to the console).
+pub async fn load(
+    path: &str,
+    parse: fn(&str) -> Result<SiteConfig, SiteError>,
+) -> Result<Option<SiteConfig>, SiteError> {
     let failed = |reason: String| SiteError {
         path: PATH.to_owned(),
         reason,
@@ -39,5 +43,5 @@ pub async fn load(path: &str) -> Result<Option<SiteConfig>, SiteError> {
         Err(_) => None,
     };
     let text = text.ok_or_else(|| failed("could not be read".to_owned()))?;
-    SiteConfig::parse(&text).map(Some)
+    parse(&text).map(Some)
 }

@@ -23,10 +23,12 @@ pub fn status_page(live: Live) -> web_sys::Element {
         &holder,
         move || {
             let site = live.site.get();
+            let maintenance = live.maintenance.get();
             live.servers.with(|servers| {
                 overview(&Overview {
                     site: &site,
                     servers,
+                    maintenance: &maintenance,
                     window: window.get(),
                     now: clock.get(),
                 })

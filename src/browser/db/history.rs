@@ -9,6 +9,7 @@ use super::DbError;
 use idb::{Database, KeyRange, ObjectStore, Query, TransactionMode, TransactionResult};
 use js_sys::Array;
 use mcp_status_core::monitor::config::MonitorConfig;
+use mcp_status_core::monitor::declared::{self, Declared};
 use mcp_status_core::monitor::events::stored as events;
 use mcp_status_core::monitor::events::{EventRecord, Incident};
 use mcp_status_core::monitor::history::{self as format, BadLines, LineError};
@@ -478,7 +479,7 @@ pub async fn save_retention(database: &Database, retention: Retention) -> Result
 }
 
 /// A setting's stored JSON text, if it is there.
-async fn setting(database: &Database, key: &str) -> Result<Option<String>, DbError> {
+pub async fn setting(database: &Database, key: &str) -> Result<Option<String>, DbError> {
     let tx = database.transaction(&[SETTINGS], TransactionMode::ReadOnly)?;
     let value = tx
         .object_store(SETTINGS)?
@@ -487,16 +488,29 @@ async fn setting(database: &Database, key: &str) -> Result<Option<String>, DbErr
     Ok(value.and_then(|value| value.as_string()))
 }
 
-async fn save_setting(database: &Database, key: &str, json: &str) -> Result<(), DbError> {
+pub async fn save_setting(database: &Database, key: &str, json: &str) -> Result<(), DbError> {
     let tx = database.transaction(&[SETTINGS], TransactionMode::ReadWrite)?;
     put(&tx.object_store(SETTINGS)?, json, &JsValue::from_str(key))?;
     commit(tx).await
 }
 
-/// The settings keys: how long raw probes are kept, and the morning review's acknowledged
-/// findings.
+/// The settings keys: how long raw probes are kept, the morning review's acknowledged
+/// findings, and the maintenance windows declared in the console.
 const RETENTION: &str = "retention";
 const ACKNOWLEDGED: &str = "acknowledged";
+const MAINTENANCE: &str = "maintenance";
+
+/// The maintenance windows declared in the console (`monitor::declared`).
+pub async fn declared(database: &Database) -> Result<Vec<Declared>, DbError> {
+    let text = setting(database, MAINTENANCE).await?;
+    Ok(text
+        .map(|text| declared::of_json(&text))
+        .unwrap_or_default())
+}
+
+pub async fn save_declared(database: &Database, windows: &[Declared]) -> Result<(), DbError> {
+    save_setting(database, MAINTENANCE, &declared::to_json(windows)).await
+}
 
 /// The monitors the user added, by server.
 pub async fn local_monitors(

@@ -6,8 +6,8 @@
 use super::config::AlertingConfig;
 use super::delivery::{Delivery, Outcome, Status};
 use super::dispatch::{key_of, Dispatcher, Notice, OnCall, Summary, KEPT};
-use crate::monitor::events::{Alert, AlertKind};
-use crate::monitor::record::{Millis, MINUTE};
+use crate::monitor::events::{Alert, AlertKind, AlertReason, Incident, MAX_EVIDENCE};
+use crate::monitor::record::{Health, Millis, ProbeRecord, MINUTE};
 use serde::{Deserialize, Serialize};
 
 /// A desk that was closed takes, when it opens again, the alerts of this long ago still: a
@@ -40,6 +40,36 @@ pub struct Read {
     pub server: String,
     pub alert: Alert,
     pub summary: Summary,
+}
+
+impl Read {
+    /// An alert as storage gives it back, with its incident among `incidents` and the failed
+    /// probes among `probes` that confirmed it: storage keeps incidents without their
+    /// evidence, and the probes are still there.
+    pub fn of(
+        server: &str,
+        alert: Alert,
+        incidents: &[Incident],
+        probes: &[ProbeRecord],
+        state: &str,
+    ) -> Read {
+        let incident = match alert.reason {
+            AlertReason::Downtime { incident } => incidents.iter().find(|i| i.id == incident),
+            _ => None,
+        };
+        let mut summary = Summary::of(&alert, incident, state);
+        if let Some(incident) = incident {
+            let failed = probes.iter().filter(|p| {
+                (incident.start..=alert.at).contains(&p.at) && Health::of(p.outcome) == Health::Down
+            });
+            summary.evidence = failed.take(MAX_EVIDENCE).cloned().collect();
+        }
+        Read {
+            server: server.to_owned(),
+            alert,
+            summary,
+        }
+    }
 }
 
 impl Desk {
@@ -310,6 +340,45 @@ mod tests {
             1,
             "a week later only the pending one"
         );
+    }
+
+    #[test]
+    fn an_alert_read_back_gets_its_incident_and_the_failed_probes_that_confirmed_it() {
+        use crate::report::{Layer, Outcome as Probed};
+        let probe = |at: Millis, outcome: Probed| ProbeRecord {
+            at,
+            outcome,
+            layer: (outcome != Probed::Ok).then_some(Layer::Http),
+            latency_ms: 40,
+            contract_hash: None,
+            metadata_hash: None,
+            error: Some(format!("HTTP 500 at {at}")),
+        };
+        let incident = Incident {
+            id: 3,
+            start: T0,
+            end: None,
+            severity: Severity::P1,
+            layer: Some(Layer::Http),
+            first_error: Some("HTTP 500".into()),
+            evidence: Vec::new(),
+            alerted_at: Some(T0 + 2 * MINUTE),
+            flapping: false,
+            escalate_eligible: false,
+        };
+        let probes = [
+            probe(T0 - MINUTE, Probed::Failed),
+            probe(T0, Probed::Failed),
+            probe(T0 + MINUTE, Probed::Failed),
+            probe(T0 + 2 * MINUTE, Probed::Failed),
+            probe(T0 + 3 * MINUTE, Probed::Failed),
+        ];
+        let alert = read(AlertKind::Fire, T0 + 2 * MINUTE, 3).alert;
+        let read = Read::of("api", alert, &[incident], &probes, "down");
+        assert_eq!(read.summary.what, "down at the http layer");
+        assert_eq!(read.summary.first_error.as_deref(), Some("HTTP 500"));
+        let at: Vec<Millis> = read.summary.evidence.iter().map(|p| p.at).collect();
+        assert_eq!(at, [T0, T0 + MINUTE, T0 + 2 * MINUTE]);
     }
 
     fn sample_notice() -> Notice {

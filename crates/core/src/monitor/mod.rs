@@ -10,6 +10,7 @@
 
 pub mod burn;
 pub mod config;
+pub mod declared;
 pub mod events;
 pub mod history;
 pub mod record;

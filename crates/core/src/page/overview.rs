@@ -3,6 +3,8 @@
 //! servers by group, then the user's own monitors, apart.
 
 use super::markup::{div, el, Element, Node};
+use crate::monitor::config::MaintenanceWindow;
+use crate::monitor::history::format_minute;
 use crate::monitor::record::Millis;
 use crate::site::{Group, SiteConfig};
 use crate::status::{self, percent, Banner, Condition, ServerView, Site, Source, Window};
@@ -12,6 +14,8 @@ use crate::text::decimal;
 pub struct Overview<'a> {
     pub site: &'a Site,
     pub servers: &'a [ServerView],
+    /// Every server's maintenance windows (published and declared in the console).
+    pub maintenance: &'a [(String, MaintenanceWindow)],
     pub window: Window,
     pub now: Millis,
 }
@@ -34,16 +38,17 @@ pub fn overview(page: &Overview) -> Node {
         .iter()
         .map(|s| s.condition),
     );
-    let mut root = el("div")
-        .child(intro(page.site))
-        .child(
-            div("banner")
-                .attr("role", "status")
-                .attr("data-banner", banner.as_str())
-                .child(icon(banner_icon(banner)))
-                .child(el("strong").text(banner.headline())),
-        )
-        .child(window_picker(page.window));
+    let mut root = el("div").child(intro(page.site)).child(
+        div("banner")
+            .attr("role", "status")
+            .attr("data-banner", banner.as_str())
+            .child(icon(banner_icon(banner)))
+            .child(el("strong").text(banner.headline())),
+    );
+    if let Some(list) = maintenance(page.maintenance, page.now) {
+        root = root.child(list);
+    }
+    root = root.child(window_picker(page.window));
     if let Some(site) = site {
         for (group, members) in by_group(site, published) {
             root = root.child(group_section(group, &members, page));
@@ -71,6 +76,33 @@ pub fn overview(page: &Overview) -> Node {
             .child(el("a").attr("href", "#/check").text("Check any MCP server")),
     )
     .into()
+}
+
+/// The maintenance under way and the next ones scheduled (at most five), under the banner.
+fn maintenance(windows: &[(String, MaintenanceWindow)], now: Millis) -> Option<Element> {
+    let mut coming: Vec<&(String, MaintenanceWindow)> =
+        windows.iter().filter(|(_, w)| w.end > now).collect();
+    if coming.is_empty() {
+        return None;
+    }
+    crate::sorted::sort_by_key(&mut coming, |(_, w)| w.start);
+    let mut list = el("ul")
+        .class("maintenance")
+        .attr("aria-label", "Maintenance");
+    for (server, window) in coming.into_iter().take(5) {
+        let when = if window.contains(now) {
+            format!("in maintenance until {}", format_minute(window.end))
+        } else {
+            format!(
+                "maintenance scheduled from {} to {}",
+                format_minute(window.start),
+                format_minute(window.end)
+            )
+        };
+        let item = el("li").child(el("strong").text(server.clone()));
+        list = list.child(item.text(format!(": {when}")));
+    }
+    Some(list)
 }
 
 /// Title, logo, description and links; or what is wrong with `status.json`.
@@ -326,5 +358,34 @@ fn banner_icon(banner: Banner) -> &'static str {
         Banner::PartialOutage | Banner::MajorOutage => "✕",
         Banner::Maintenance => "⚒",
         Banner::NoData => "…",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::monitor::record::HOUR;
+    use crate::page::markup::to_html;
+
+    #[test]
+    fn maintenance_under_way_and_scheduled_shows_under_the_banner_and_past_windows_do_not() {
+        let now = 1_795_219_200_000; // 2026-11-21T00:00:00Z
+        let window = |start: Millis, hours: Millis| MaintenanceWindow {
+            start,
+            end: start + hours * HOUR,
+        };
+        let windows = [
+            ("web".to_owned(), window(now + 2 * HOUR, 1)),
+            ("api <b>".to_owned(), window(now - HOUR, 2)),
+            ("old".to_owned(), window(now - 3 * HOUR, 1)),
+        ];
+        let html = to_html(&maintenance(&windows, now).unwrap().into());
+        assert_eq!(
+            html,
+            "<ul class=\"maintenance\" aria-label=\"Maintenance\">\
+             <li><strong>api &lt;b&gt;</strong>: in maintenance until 2026-11-21 01:00 UTC</li>\
+             <li><strong>web</strong>: maintenance scheduled from 2026-11-21 02:00 UTC to 2026-11-21 03:00 UTC</li></ul>"
+        );
+        assert!(maintenance(&windows[2..], now).is_none());
     }
 }

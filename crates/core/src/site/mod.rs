@@ -128,8 +128,23 @@ const SERVER_FIELDS: &[&str] = &[
 ];
 const WINDOW_FIELDS: &[&str] = &["start", "end"];
 
+/// How the `alerting` section is read, when it is.
+type AlertingReader = fn(&Node) -> Result<alerting::AlertingSite, SiteError>;
+
 impl SiteConfig {
+    /// The whole file: the command line and the on-call console.
     pub fn parse(text: &str) -> Result<SiteConfig, SiteError> {
+        SiteConfig::read(text, Some(alerting::alerting))
+    }
+
+    /// What the status page uses: the `alerting` section is left unread (`alerting` is
+    /// `None`; the console and the command line check it), and its reader stays out of the
+    /// status page's wasm.
+    pub fn parse_for_page(text: &str) -> Result<SiteConfig, SiteError> {
+        SiteConfig::read(text, None)
+    }
+
+    fn read(text: &str, read_alerting: Option<AlertingReader>) -> Result<SiteConfig, SiteError> {
         let document: Value = serde_json::from_slice(text.as_bytes()).map_err(|e| SiteError {
             path: format!("line {}, column {}", e.line(), e.column()),
             reason: format!("not valid JSON ({})", syntax_reason(&e)),
@@ -187,9 +202,9 @@ impl SiteConfig {
             links,
             groups,
             servers,
-            alerting: match site.field("alerting") {
-                Some(node) => Some(alerting::alerting(&node)?),
-                None => None,
+            alerting: match (site.field("alerting"), read_alerting) {
+                (Some(node), Some(read)) => Some(read(&node)?),
+                _ => None,
             },
         })
     }

@@ -1,0 +1,181 @@
+//! Maintenance windows declared in the console (start now for N minutes, or scheduled), kept
+//! in the browser's storage beside the ones `status.json` publishes. The status page, the
+//! prober's engines and the alerting desk all add them to a server's config: probing goes on,
+//! alerting waits, and the time is left out of SLO uptime (spec section 7).
+//!
+//! Stored as JSON written and read by hand through `Value` (the status page reads them and
+//! carries no derived JSON readers).
+
+use super::config::{MaintenanceWindow, MonitorConfig, MAX_MAINTENANCE};
+use super::record::{Millis, DAY, MINUTE};
+use serde_json::{json, Value};
+
+/// Windows that ended longer ago than this are forgotten: rollups already left them out.
+pub const KEPT: Millis = 35 * DAY;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Declared {
+    /// The server it is for; `None`: every server.
+    pub server: Option<String>,
+    pub window: MaintenanceWindow,
+    /// Who declared it, and why, for the people reading the console and the handoff.
+    pub by: String,
+    pub reason: String,
+}
+
+impl Declared {
+    /// A window for `server` from `start`, `minutes` long: at most `MAX_MAINTENANCE`, and not
+    /// ending in the past.
+    pub fn new(
+        server: Option<String>,
+        start: Millis,
+        minutes: i64,
+        now: Millis,
+        by: &str,
+        reason: &str,
+    ) -> Result<Declared, String> {
+        let max = MAX_MAINTENANCE / MINUTE;
+        if !(1..=max).contains(&minutes) {
+            return Err(format!(
+                "A maintenance window lasts 1 to {max} minutes: a deploy that takes longer is itself worth an alert."
+            ));
+        }
+        let end = start + minutes * MINUTE;
+        if end <= now {
+            return Err("This window would already be over.".into());
+        }
+        Ok(Declared {
+            server,
+            window: MaintenanceWindow { start, end },
+            by: by.trim().to_owned(),
+            reason: reason.trim().to_owned(),
+        })
+    }
+
+    pub fn applies_to(&self, server: &str) -> bool {
+        self.server.as_deref().is_none_or(|s| s == server)
+    }
+}
+
+/// `config` with the windows declared for `server` added (past ones too: SLO uptime of the
+/// days they cover is rebuilt from the same config).
+pub fn with_declared(config: &MonitorConfig, server: &str, declared: &[Declared]) -> MonitorConfig {
+    let mut config = config.clone();
+    config.maintenance.extend(
+        declared
+            .iter()
+            .filter(|d| d.applies_to(server))
+            .map(|d| d.window.clone()),
+    );
+    config
+}
+
+/// The windows as stored.
+pub fn to_json(declared: &[Declared]) -> String {
+    Value::Array(
+        declared
+            .iter()
+            .map(|d| {
+                json!({
+                    "server": d.server,
+                    "start": d.window.start,
+                    "end": d.window.end,
+                    "by": d.by,
+                    "reason": d.reason,
+                })
+            })
+            .collect(),
+    )
+    .to_string()
+}
+
+/// The windows in `text`: those that do not read back, or break the 4-hour cap (storage is
+/// anyone's to edit), are left out.
+pub fn of_json(text: &str) -> Vec<Declared> {
+    let value: Option<Value> = serde_json::from_slice(text.as_bytes()).ok();
+    let items = value.as_ref().and_then(Value::as_array);
+    let read = |item: &Value| -> Option<Declared> {
+        let text = |key: &str| {
+            item.get(key)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned()
+        };
+        let window = MaintenanceWindow {
+            start: item.get("start")?.as_i64()?,
+            end: item.get("end")?.as_i64()?,
+        };
+        let length = window.end - window.start;
+        (length > 0 && length <= MAX_MAINTENANCE).then(|| Declared {
+            server: item
+                .get("server")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            window,
+            by: text("by"),
+            reason: text("reason"),
+        })
+    };
+    items
+        .map(|items| items.iter().filter_map(read).collect())
+        .unwrap_or_default()
+}
+
+/// `declared` without the windows long over.
+pub fn prune(declared: &mut Vec<Declared>, now: Millis) {
+    declared.retain(|d| now - d.window.end < KEPT);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::monitor::record::HOUR;
+
+    const NOW: Millis = 1_795_219_200_000;
+
+    #[test]
+    fn a_window_is_capped_at_four_hours_and_must_not_be_over() {
+        let ok = Declared::new(Some("api".into()), NOW, 240, NOW, " Ana ", "deploy").unwrap();
+        assert_eq!(ok.window.end - ok.window.start, 4 * HOUR);
+        assert_eq!(ok.by, "Ana");
+        for (start, minutes) in [(NOW, 241), (NOW, 0), (NOW - 2 * HOUR, 60)] {
+            assert!(Declared::new(None, start, minutes, NOW, "", "").is_err());
+        }
+    }
+
+    #[test]
+    fn windows_apply_to_their_server_or_every_server_and_read_back() {
+        let api = Declared::new(Some("api".into()), NOW, 30, NOW, "Ana", "deploy <b>").unwrap();
+        let all = Declared::new(None, NOW + HOUR, 60, NOW, "Ben", "").unwrap();
+        let declared = vec![api.clone(), all.clone()];
+        let config = MonitorConfig::default();
+        let for_api = with_declared(&config, "api", &declared);
+        assert_eq!(
+            for_api.maintenance,
+            [api.window.clone(), all.window.clone()]
+        );
+        assert!(for_api.in_maintenance(NOW + 10 * MINUTE));
+        let for_web = with_declared(&config, "web", &declared);
+        assert!(!for_web.in_maintenance(NOW + 10 * MINUTE));
+        assert!(for_web.in_maintenance(NOW + HOUR));
+        assert!(for_web.validate().is_ok());
+        assert_eq!(of_json(&to_json(&declared)), declared);
+    }
+
+    #[test]
+    fn stored_windows_that_break_the_rules_are_left_out() {
+        let text = format!(
+            r#"[{{"server":"api","start":{NOW},"end":{}}}, {{"start":{NOW},"end":{NOW}}},
+                {{"start":"soon","end":1}}, 7, {{"start":{NOW},"end":{}}}]"#,
+            NOW + HOUR,
+            NOW + 5 * HOUR
+        );
+        let read = of_json(&text);
+        assert_eq!(read.len(), 1);
+        assert_eq!(read[0].server.as_deref(), Some("api"));
+        assert!(of_json("not json").is_empty());
+        let mut declared = read;
+        prune(&mut declared, NOW + HOUR + KEPT);
+        assert!(declared.is_empty());
+    }
+}
