@@ -1,15 +1,15 @@
 //! The probe for scripts: `window.wasmBindings.probe(url, timeoutMs?)` resolves to the same
 //! JSON object as `mcp-status check --json` (core::summary) as soon as the verdict is known;
 //! closing the session finishes in the background. For automation and benchmarks; the page
-//! itself does not use it.
+//! itself does not use it. The status page's binary exports it (`src/main.rs`): an export
+//! from this library would be in every page's wasm, the console's too.
 
 use crate::browser::clock::now_ms;
 use crate::browser::probe_driver::run_probe;
 use mcp_status_core::summary::CheckSummary;
 use mcp_status_core::{Environment, Probe, ProbeConfig, Target};
-use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsValue;
 
-#[wasm_bindgen]
 pub async fn probe(url: String, timeout_ms: Option<u32>) -> Result<JsValue, JsValue> {
     let target = Target::parse(&url).map_err(|error| JsValue::from_str(&error.to_string()))?;
     let config = ProbeConfig {

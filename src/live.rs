@@ -172,7 +172,7 @@ impl Live {
                 }
             });
             self.prober.set(Prober::OtherTab);
-            leader::when_leader(move |how| {
+            leader::when_leader(leader::PROBER, move |how| {
                 self.prober.set(Prober::ThisTab(how));
                 spawn_local(self.probe_forever());
             });
@@ -578,7 +578,7 @@ async fn probe(url: &str, timeout_ms: Option<u64>) -> ProbeReport {
 /// Runs `futures` concurrently and returns their results in order: `join_all`'s small path
 /// (it switches to a task queue above 30 futures, which is more code in the page than a
 /// round of 50 probes needs).
-async fn together<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
+pub(crate) async fn together<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
     let mut running: Vec<Option<Pin<Box<F>>>> =
         futures.into_iter().map(|f| Some(Box::pin(f))).collect();
     let mut results: Vec<Option<F::Output>> = running.iter().map(|_| None).collect();

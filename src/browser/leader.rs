@@ -1,6 +1,7 @@
-//! One prober across tabs: the tab that holds the Web Lock `mcp-status-prober` probes; the
-//! others wait in the lock's queue, and the browser hands the lock to the next one when the
-//! holder closes. Without Web Locks, a lease in localStorage renewed every second stands in.
+//! One tab at a time for a job across tabs: the tab that holds the job's Web Lock does it (the
+//! prober: `PROBER`; the console's alerting desk: `DISPATCHER`); the others wait in the lock's
+//! queue, and the browser hands the lock to the next one when the holder closes. Without Web
+//! Locks, a lease in localStorage renewed every second stands in.
 
 use js_sys::{Function, Promise, Reflect};
 use std::cell::RefCell;
@@ -8,7 +9,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-const LOCK: &str = "mcp-status-prober";
+pub const PROBER: &str = "mcp-status-prober";
+pub const DISPATCHER: &str = "mcp-status-dispatcher";
 /// A lease not renewed for this long is free (fallback only).
 const LEASE_MS: i64 = 3_000;
 const RENEW_MS: i32 = 1_000;
@@ -18,6 +20,34 @@ extern "C" {
     type LockManager;
     #[wasm_bindgen(method, js_name = request)]
     fn request(this: &LockManager, name: &str, callback: &Function) -> Promise;
+    #[wasm_bindgen(method, js_name = query)]
+    fn query(this: &LockManager) -> Promise;
+}
+
+/// Whether some tab of this origin holds `lock` now; `None` when the browser cannot say
+/// (no Web Locks: the lease's holder is then read from localStorage).
+pub async fn is_held(lock: &str) -> Option<bool> {
+    let window = web_sys::window()?;
+    let locks = Reflect::get(&window.navigator(), &JsValue::from_str("locks")).ok()?;
+    if locks.is_undefined() || locks.is_null() {
+        let storage = window.local_storage().ok()??;
+        let holder = storage.get_item(lock).ok()?.unwrap_or_default();
+        let until = holder.split_once('@').map_or("0", |(_, until)| until);
+        return Some(
+            until
+                .parse::<i64>()
+                .is_ok_and(|until| until >= js_sys::Date::now() as i64),
+        );
+    }
+    let promise = locks.unchecked_into::<LockManager>().query();
+    let state = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let held = js_sys::Array::from(&Reflect::get(&state, &JsValue::from_str("held")).ok()?);
+    Some(held.iter().any(|info| {
+        Reflect::get(&info, &JsValue::from_str("name"))
+            .ok()
+            .and_then(|name| name.as_string())
+            .is_some_and(|name| name == lock)
+    }))
 }
 
 /// How this tab became the prober, for the page to say.
@@ -27,8 +57,8 @@ pub enum Leadership {
     Lease,
 }
 
-/// Calls `on_lead` once, when this tab becomes the prober; it stays so until it closes.
-pub fn when_leader(on_lead: impl FnOnce(Leadership) + 'static) {
+/// Calls `on_lead` once, when this tab takes the lock `lock`; it keeps it until it closes.
+pub fn when_leader(lock: &'static str, on_lead: impl FnOnce(Leadership) + 'static) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -44,14 +74,14 @@ pub fn when_leader(on_lead: impl FnOnce(Leadership) + 'static) {
             });
             let _ = locks
                 .unchecked_into::<LockManager>()
-                .request(LOCK, callback.unchecked_ref());
+                .request(lock, callback.unchecked_ref());
         }
-        None => lease(window, on_lead),
+        None => lease(window, lock, on_lead),
     }
 }
 
 /// The fallback: claim the lease when it is free or ours, renew it while the tab lives.
-fn lease(window: web_sys::Window, on_lead: impl FnOnce(Leadership) + 'static) {
+fn lease(window: web_sys::Window, lock: &'static str, on_lead: impl FnOnce(Leadership) + 'static) {
     let Ok(Some(storage)) = window.local_storage() else {
         // No storage at all: this tab is alone as far as it can tell.
         on_lead(Leadership::Lease);
@@ -62,11 +92,11 @@ fn lease(window: web_sys::Window, on_lead: impl FnOnce(Leadership) + 'static) {
     let on_lead = Rc::new(RefCell::new(Some(on_lead)));
     let tick = Closure::<dyn Fn()>::new(move || {
         let now = js_sys::Date::now() as i64;
-        let holder = storage.get_item(LOCK).ok().flatten().unwrap_or_default();
+        let holder = storage.get_item(lock).ok().flatten().unwrap_or_default();
         let (owner, until) = holder.split_once('@').unwrap_or(("", "0"));
         let free = until.parse::<i64>().map_or(true, |until| until < now);
         if owner == me || free {
-            let _ = storage.set_item(LOCK, &format!("{me}@{}", now + LEASE_MS));
+            let _ = storage.set_item(lock, &format!("{me}@{}", now + LEASE_MS));
             if let Some(on_lead) = on_lead.borrow_mut().take() {
                 on_lead(Leadership::Lease);
             }

@@ -214,7 +214,7 @@ fn deliver(probe: &mut Probe, open: &mut Vec<Open>, index: usize, event: Event) 
     }
 }
 
-fn build(
+pub(crate) fn build(
     request: &HttpRequest,
     signal: Option<&web_sys::AbortSignal>,
 ) -> Result<web_sys::Request, String> {
@@ -273,7 +273,7 @@ fn body_reader(response: &web_sys::Response) -> Option<ReadableStreamDefaultRead
     })
 }
 
-fn js_message(error: &wasm_bindgen::JsValue) -> String {
+pub(crate) fn js_message(error: &wasm_bindgen::JsValue) -> String {
     error
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))

@@ -45,17 +45,17 @@ pub struct Read {
 impl Read {
     /// An alert as storage gives it back, with its incident among `incidents` and the failed
     /// probes among `probes` that confirmed it: storage keeps incidents without their
-    /// evidence, and the probes are still there.
-    pub fn of(
-        server: &str,
-        alert: Alert,
-        incidents: &[Incident],
-        probes: &[ProbeRecord],
-        state: &str,
-    ) -> Read {
+    /// evidence, and the probes are still there. The server was down when the alert fired if
+    /// an incident was open then.
+    pub fn of(server: &str, alert: Alert, incidents: &[Incident], probes: &[ProbeRecord]) -> Read {
         let incident = match alert.reason {
             AlertReason::Downtime { incident } => incidents.iter().find(|i| i.id == incident),
             _ => None,
+        };
+        let open = |i: &&Incident| i.start <= alert.at && i.end.is_none_or(|end| end > alert.at);
+        let state = match incidents.iter().find(open) {
+            Some(_) => "down",
+            None => "up",
         };
         let mut summary = Summary::of(&alert, incident, state);
         if let Some(incident) = incident {
@@ -328,7 +328,7 @@ mod tests {
             if i > 0 {
                 delivery.record(T0, Outcome::Answered { status: 200 });
             }
-            let notice = (i == 0).then(|| sample_notice());
+            let notice = (i == 0).then(sample_notice);
             desk.deliveries.push(Sending { delivery, notice });
         }
         desk.tick(&config, T0, &|_| false, OnCall::default());
@@ -374,11 +374,20 @@ mod tests {
             probe(T0 + 3 * MINUTE, Probed::Failed),
         ];
         let alert = read(AlertKind::Fire, T0 + 2 * MINUTE, 3).alert;
-        let read = Read::of("api", alert, &[incident], &probes, "down");
+        let read = Read::of("api", alert.clone(), &[incident.clone()], &probes);
         assert_eq!(read.summary.what, "down at the http layer");
+        assert_eq!(read.summary.state, "down");
         assert_eq!(read.summary.first_error.as_deref(), Some("HTTP 500"));
         let at: Vec<Millis> = read.summary.evidence.iter().map(|p| p.at).collect();
         assert_eq!(at, [T0, T0 + MINUTE, T0 + 2 * MINUTE]);
+        let closed = Incident {
+            end: Some(T0 + MINUTE),
+            ..incident
+        };
+        assert_eq!(
+            Read::of("api", alert, &[closed], &probes).summary.state,
+            "up"
+        );
     }
 
     fn sample_notice() -> Notice {

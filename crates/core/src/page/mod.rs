@@ -2,6 +2,7 @@
 //! tested natively, rendered in the page by `src/browser/dom.rs`, and writable as HTML.
 
 pub mod check;
+pub mod desk;
 pub mod detail;
 pub mod markup;
 pub mod monitors;

@@ -1,10 +1,14 @@
 //! The on-call console (`console/`): a page of its own, with its own wasm, so that the status
 //! page's visitors never download it. It shows who is on call now and next, and the handoff
 //! checklist to copy as Markdown, from `status.json` beside the status page and the history
-//! this browser keeps (the same IndexedDB: same origin).
+//! this browser keeps (the same IndexedDB: same origin); and it runs the alerting (`desk`):
+//! alerts to acknowledge and resolve, deliveries, maintenance windows, settings.
+
+mod controls;
+mod desk;
 
 use crate::browser::db::history::{self, Part};
-use crate::browser::{clipboard, db, dom, site_file, zone};
+use crate::browser::{clipboard, db, dom, leader, site_file, zone};
 use crate::components::tree;
 use crate::live::now;
 use leptos::prelude::*;
@@ -36,9 +40,27 @@ pub fn start() {
     crate::start_page(build);
 }
 
+/// How often the console's views look at the clock (targets passing, windows ending) and
+/// whether a status page is probing.
+const CLOCK_MS: u32 = 5_000;
+
 fn build(parent: &web_sys::Element) {
     let found = RwSignal::new(None::<Found>);
-    spawn_local(async move { found.set(Some(gather(now()).await)) });
+    let alerting = desk::Alerting::new();
+    let clock = RwSignal::new(now());
+    let probing = RwSignal::new(None::<bool>);
+    spawn_local(async move {
+        let (gathered, database) = gather(now()).await;
+        let site = gathered.site.clone();
+        found.set(Some(gathered));
+        alerting.start(site, database).await;
+    });
+    let look = move || {
+        clock.set(now());
+        spawn_local(async move { probing.set(leader::is_held(leader::PROBER).await) });
+    };
+    look();
+    gloo_timers::callback::Interval::new(CLOCK_MS, look).forget();
 
     let header = dom::element("header", &[("class", "site-header")]);
     tree::show_all(&header, shell::console_header);
@@ -81,6 +103,7 @@ fn build(parent: &web_sys::Element) {
         }
     });
     let _ = main.append_child(&page);
+    let _ = main.append_child(&controls::desk_sections(alerting, clock, probing));
     let footer = dom::element("footer", &[("class", "site-footer")]);
     dom::render(&footer, &mut Vec::new(), vec![shell::footer()]);
     for part in [header, main, footer] {
@@ -89,21 +112,25 @@ fn build(parent: &web_sys::Element) {
     dom::set_title("On call · mcp-status");
 }
 
-/// Reads the config and the history, and writes the handoff checklist.
-async fn gather(now: Millis) -> Found {
+/// Reads the config and the history, and writes the handoff checklist; the storage stays
+/// open for the alerting.
+async fn gather(now: Millis) -> (Found, Option<idb::Database>) {
+    let database = db::open(db::NAME).await;
     let site = match site_file::load(SITE, SiteConfig::parse).await {
         Ok(Some(site)) => Arc::new(site),
         Ok(None) => {
-            return Found {
+            let found = Found {
                 problem: Some("There is no status.json beside the status page.".into()),
                 ..Found::default()
-            }
+            };
+            return (found, database.ok());
         }
         Err(error) => {
-            return Found {
+            let found = Found {
                 problem: Some(error.to_string()),
                 ..Found::default()
-            }
+            };
+            return (found, database.ok());
         }
     };
     let alerting = site.alerting.as_ref().map(|a| &a.config);
@@ -120,9 +147,9 @@ async fn gather(now: Millis) -> Found {
 
     let mut health = Vec::new();
     let mut incidents: Vec<(String, Incident)> = Vec::new();
-    match db::open(db::NAME).await {
+    match &database {
         Ok(database) => {
-            let loaded = history::load(&database, now)
+            let loaded = history::load(database, now)
                 .await
                 .map(|(loaded, _)| loaded)
                 .unwrap_or_default();
@@ -141,17 +168,16 @@ async fn gather(now: Millis) -> Found {
                 health.push((server.name.clone(), condition_label(&view).1));
             }
             let names: Vec<String> = site.servers.iter().map(|s| s.name.clone()).collect();
-            let week = history::recent(&database, &names, now - 7 * DAY, Part::Findings).await;
+            let week = history::recent(database, &names, now - 7 * DAY, Part::Findings).await;
             for (name, recent) in names.iter().zip(week.unwrap_or_default()) {
                 incidents.extend(recent.incidents.into_iter().map(|i| (name.clone(), i)));
             }
-            database.close();
         }
         Err(error) => {
             problem = Some(format!("This browser's history cannot be read: {error}."));
         }
     }
-    let maintenance: Vec<(String, MaintenanceWindow)> = site
+    let mut maintenance: Vec<(String, MaintenanceWindow)> = site
         .servers
         .iter()
         .flat_map(|s| {
@@ -161,20 +187,39 @@ async fn gather(now: Millis) -> Found {
                 .map(|w| (s.name.clone(), w.clone()))
         })
         .collect();
+    if let Ok(database) = &database {
+        for declared in history::declared(database).await.unwrap_or_default() {
+            let server = declared.server.unwrap_or_else(|| "every server".into());
+            maintenance.push((server, declared.window));
+        }
+    }
+    let pages = match &database {
+        Ok(database) => {
+            desk::kept(database)
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+                .dispatcher
+                .pages
+        }
+        Err(_) => Vec::new(),
+    };
     let handoff = markdown(&Handoff {
         now,
         shifts: shifts.as_ref().map(|(a, b)| (a, b)),
         health: &health,
-        pages: &[],
+        pages: &pages,
         incidents: &incidents,
         maintenance: &maintenance,
         access_to_verify: alerting.map_or(&[], |a| &a.access_to_verify),
     });
-    Found {
+    let found = Found {
         site: Some(site.clone()),
         problem,
         handoff,
-    }
+    };
+    (found, database.ok())
 }
 
 /// The zone's UTC offsets as the browser knows them; UTC for a zone it does not know (the

@@ -1,0 +1,63 @@
+//! Delivers a notice's request from the page: `cors` first, so the receiver's answer is seen
+//! and recorded; a receiver that does not allow the page by CORS (most chat webhooks) makes
+//! the browser refuse with the same error as no connection at all, so the request goes again
+//! as `no-cors`: it leaves, and its answer stays hidden (`Outcome::Unseen`, said as such).
+
+use super::probe_driver::{build, js_message};
+use futures::future::{select, Either};
+use gloo_timers::future::TimeoutFuture;
+use mcp_status_core::alerting::delivery::{Outcome, TIMEOUT};
+use mcp_status_core::{FetchMode, HttpRequest};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// One attempt, within the core's timeout.
+pub async fn send(request: &HttpRequest) -> Outcome {
+    match fetch(request).await {
+        Err(Sent::Refused(_)) => {
+            let blind = HttpRequest {
+                mode: FetchMode::NoCors,
+                ..request.clone()
+            };
+            match fetch(&blind).await {
+                Ok(_) => Outcome::Unseen,
+                Err(Sent::Refused(error) | Sent::TimedOut(error)) => Outcome::Failed { error },
+            }
+        }
+        Err(Sent::TimedOut(error)) => Outcome::Failed { error },
+        Ok(status) => Outcome::Answered { status },
+    }
+}
+
+enum Sent {
+    /// No response: no connection, or CORS (the browser does not say which).
+    Refused(String),
+    TimedOut(String),
+}
+
+async fn fetch(request: &HttpRequest) -> Result<u16, Sent> {
+    let controller = web_sys::AbortController::new().ok();
+    let signal = controller.as_ref().map(web_sys::AbortController::signal);
+    let request = build(request, signal.as_ref()).map_err(Sent::Refused)?;
+    let window = web_sys::window().ok_or_else(|| Sent::Refused("no window".into()))?;
+    let answer = JsFuture::from(window.fetch_with_request(&request));
+    match select(answer, TimeoutFuture::new(TIMEOUT as u32)).await {
+        Either::Left((Ok(response), _)) => {
+            let response: web_sys::Response = response
+                .dyn_into()
+                .map_err(|_| Sent::Refused("fetch gave no response".into()))?;
+            // Opaque (no-cors): status 0, and that is all there is to know.
+            Ok(response.status())
+        }
+        Either::Left((Err(error), _)) => Err(Sent::Refused(js_message(&error))),
+        Either::Right(_) => {
+            if let Some(controller) = controller {
+                controller.abort();
+            }
+            Err(Sent::TimedOut(format!(
+                "no answer within {} s",
+                TIMEOUT / 1000
+            )))
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! The console's alerting sections (`page::desk` draws them) and their controls, handled by
+//! delegation: acknowledge and resolve, notifications, presets, routing, channels, who you
+//! are, and maintenance windows.
+
+use super::desk::{Alerting, Role};
+use crate::browser::dom;
+use crate::browser::leader::Leadership;
+use crate::components::tree;
+use crate::live::now;
+use leptos::prelude::*;
+use mcp_status_core::alerting::config::TeamSize;
+use mcp_status_core::alerting::local::channel_of;
+use mcp_status_core::monitor::declared::Declared;
+use mcp_status_core::monitor::record::Millis;
+use mcp_status_core::page::desk::{self, DeskView};
+use mcp_status_core::page::markup::Node;
+
+/// The alerts, deliveries, maintenance and settings sections, in one element.
+pub fn desk_sections(
+    alerting: Alerting,
+    clock: RwSignal<Millis>,
+    probing: RwSignal<Option<bool>>,
+) -> web_sys::Element {
+    let holder = dom::element("div", &[("class", "desk")]);
+    tree::show_all(&holder, move || {
+        let config = alerting.config();
+        let runner_only = alerting.runner_only();
+        let servers = alerting.servers();
+        let zone = config
+            .rotation
+            .as_ref()
+            .map_or("UTC".to_owned(), |r| r.time_zone.clone());
+        let offset = move |at: Millis| crate::browser::zone::offset_minutes(&zone, at).unwrap_or(0);
+        let role = role_text(alerting.role.get(), probing.get());
+        let problem = alerting.problem.get();
+        let declared = alerting.declared.get();
+        let me = alerting.me.get();
+        let permission = alerting.permission.get();
+        alerting.local.with(|local| {
+            alerting.desk.with(|desk_state| {
+                let view = DeskView {
+                    desk: desk_state,
+                    config: &config,
+                    local,
+                    runner_only: &runner_only,
+                    declared: &declared,
+                    servers: &servers,
+                    me: &me,
+                    role: &role,
+                    permission,
+                    problem: problem.as_deref(),
+                    now: clock.get(),
+                    offset: &offset,
+                };
+                [
+                    desk::alerts(&view),
+                    desk::deliveries(&view),
+                    desk::maintenance(&view),
+                    desk::settings(&view),
+                ]
+                .into_iter()
+                .map(Node::from)
+                .collect()
+            })
+        })
+    });
+    let root = holder.clone();
+    dom::on(&holder, "click", move |event| {
+        let Some(control) = dom::closest(event, "[data-action]") else {
+            return;
+        };
+        let data = |name: &str| control.get_attribute(name).unwrap_or_default();
+        match data("data-action").as_str() {
+            what @ ("acknowledge" | "resolve") => alerting.request(what, &data("data-key")),
+            "notifications" => alerting.ask_permission(),
+            "preset" => {
+                let size = match data("data-value").as_str() {
+                    "solo" => TeamSize::Solo,
+                    "two" => TeamSize::Two,
+                    _ => TeamSize::FiveOrMore,
+                };
+                let config = alerting.config();
+                alerting.change_settings(|local| local.apply_preset(&config, size));
+            }
+            "route" => {
+                let config = alerting.config();
+                let index = data("data-severity").parse().unwrap_or(usize::MAX);
+                let channel = data("data-channel");
+                alerting.change_settings(|local| local.toggle_route(&config, index, &channel));
+            }
+            "remove-channel" => {
+                let channel = data("data-channel");
+                alerting.change_settings(|local| local.remove_channel(&channel));
+            }
+            "end-window" => {
+                let index: usize = data("data-index").parse().unwrap_or(usize::MAX);
+                let now = now();
+                alerting.change_windows(|windows| {
+                    if let Some(declared) = windows.get_mut(index) {
+                        // Ended now, not forgotten: the time so far stays out of SLO uptime.
+                        declared.window.end =
+                            now.max(declared.window.start + 1).min(declared.window.end);
+                        if declared.window.start > now {
+                            windows.remove(index);
+                        }
+                    }
+                });
+            }
+            _ => {}
+        }
+    });
+    dom::on(&holder, "submit", move |event| {
+        event.prevent_default();
+        let form = dom::closest(event, "form").map(|form| form.class_name());
+        let value = |id: &str| dom::input_value(&root, id);
+        match form.as_deref() {
+            Some("me") => alerting.set_me(value("me")),
+            Some("channel-form") => {
+                match channel_of(
+                    &value("channel-id"),
+                    &value("channel-kind"),
+                    &value("channel-url"),
+                    &value("channel-extra"),
+                ) {
+                    Ok(channel) => {
+                        alerting.problem.set(None);
+                        alerting.change_settings(|local| {
+                            local.channels.retain(|c| c.id != channel.id);
+                            local.channels.push(channel);
+                        });
+                        for id in ["channel-id", "channel-url", "channel-extra"] {
+                            dom::set_input_value(&root, id, "");
+                        }
+                    }
+                    Err(error) => alerting.problem.set(Some(error)),
+                }
+            }
+            Some("window-form") => {
+                let now = now();
+                let start = match value("window-start").as_str() {
+                    "" => Ok(now),
+                    text => local_time(text),
+                };
+                let server = Some(value("window-server")).filter(|s| !s.is_empty());
+                let minutes = value("window-minutes").trim().parse::<i64>().unwrap_or(0);
+                let declared = start.and_then(|start| {
+                    let by = alerting.me.get_untracked();
+                    Declared::new(server, start, minutes, now, &by, &value("window-reason"))
+                });
+                match declared {
+                    Ok(declared) => {
+                        alerting.problem.set(None);
+                        alerting.change_windows(|windows| windows.push(declared));
+                        dom::set_input_value(&root, "window-reason", "");
+                    }
+                    Err(error) => alerting.problem.set(Some(error)),
+                }
+            }
+            _ => {}
+        }
+    });
+    holder
+}
+
+/// A `datetime-local` value (the browser's local time) as milliseconds.
+fn local_time(text: &str) -> Result<Millis, String> {
+    let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(text)).get_time();
+    if at.is_finite() {
+        Ok(at as Millis)
+    } else {
+        Err(format!("`{text}` is not a date and time."))
+    }
+}
+
+fn role_text(role: Role, probing: Option<bool>) -> String {
+    let mut text = match role {
+        Role::Starting => "Starting…",
+        Role::Dispatching(Leadership::WebLock) => {
+            "This tab sends the alerts: keep it open (one console tab at a time does)."
+        }
+        Role::Dispatching(Leadership::Lease) => {
+            "This tab sends the alerts (by a lease in local storage: this browser has no Web Locks): keep it open."
+        }
+        Role::OtherTab => "Another console tab sends the alerts; this one shows them.",
+        Role::Off => "This browser's storage cannot be opened: alerts cannot be read or sent here.",
+    }
+    .to_owned();
+    if probing == Some(false) {
+        text.push_str(
+            " No status page is open in this browser, so nothing is probed and nothing can fire: \
+             keep the status page open in another tab (or publish with the scheduled runner).",
+        );
+    }
+    text
+}

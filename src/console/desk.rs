@@ -1,0 +1,423 @@
+//! The console's alerting desk at work (`alerting::desk` in the core decides; this moves
+//! it): one console tab at a time holds the `DISPATCHER` lock, reads the alerts the prober's
+//! engines stored (when the prober says a round was stored), ticks the dispatcher's clock,
+//! sends what is due (webhooks with `fetch`, notifications), and keeps the desk in storage so
+//! that a reload or another tab carries on where it left off. The other console tabs show the
+//! stored desk, and hand acknowledgements to the one that dispatches.
+
+use crate::browser::db::history::{self, Part};
+use crate::browser::leader::{self, Leadership};
+use crate::browser::{channel, notify, send, zone};
+use crate::live::now;
+use idb::Database;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use mcp_status_core::alerting::config::AlertingConfig;
+use mcp_status_core::alerting::delivery::Outcome;
+use mcp_status_core::alerting::desk::{Desk, Read};
+use mcp_status_core::alerting::dispatch::OnCall;
+use mcp_status_core::alerting::local::LocalAlerting;
+use mcp_status_core::alerting::payload::{outgoing, Links, Outgoing};
+use mcp_status_core::monitor::declared::{self, Declared};
+use mcp_status_core::monitor::record::Millis;
+use mcp_status_core::monitor::store;
+use mcp_status_core::site::SiteConfig;
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// The dispatcher's clock ticks this often: escalation steps and retries are late by at most
+/// this much.
+const TICK_MS: u32 = 2_000;
+/// Settings keys.
+const DESK: &str = "desk";
+const LOCAL: &str = "local_alerting";
+const ME: &str = "me";
+/// Broadcasts: the desk was saved; this browser's alerting settings changed; a person
+/// acknowledged or resolved in a tab that does not dispatch (followed by a JSON array: the
+/// action, the alert's key, who).
+pub const SAVED: &str = "desk-saved";
+pub const SETTINGS_CHANGED: &str = "desk-settings";
+const ACTION: &str = "desk-action";
+/// What the status page's tabs say (`live`): a round stored, monitors or windows changed.
+const ROUND: &str = "round";
+const CHANGED: &str = "changed";
+
+/// The desk kept in storage, if any.
+pub async fn kept(database: &Database) -> Result<Option<Desk>, String> {
+    let text = history::setting(database, DESK)
+        .await
+        .map_err(|e| e.to_string())?;
+    text.map(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
+        .transpose()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Starting,
+    /// This tab sends the alerts.
+    Dispatching(Leadership),
+    /// Another console tab does.
+    OtherTab,
+    /// Storage cannot be opened: nothing can be read or kept.
+    Off,
+}
+
+/// The console's alerting state, as signals for its views.
+#[derive(Clone, Copy)]
+pub struct Alerting {
+    pub desk: RwSignal<Desk>,
+    pub local: RwSignal<LocalAlerting>,
+    pub declared: RwSignal<Vec<Declared>>,
+    /// Who acknowledges in this browser (a name from the rotation, or any).
+    pub me: RwSignal<String>,
+    pub role: RwSignal<Role>,
+    pub permission: RwSignal<&'static str>,
+    /// What went wrong last, for the person at the console.
+    pub problem: RwSignal<Option<String>>,
+    site: StoredValue<Option<Arc<SiteConfig>>>,
+    database: StoredValue<Option<Rc<Database>>, LocalStorage>,
+    /// A round was stored since the alerts were last read.
+    unread: StoredValue<Rc<Cell<bool>>, LocalStorage>,
+}
+
+impl Alerting {
+    pub fn new() -> Alerting {
+        Alerting {
+            desk: RwSignal::new(Desk::default()),
+            local: RwSignal::new(LocalAlerting::default()),
+            declared: RwSignal::new(Vec::new()),
+            me: RwSignal::new(String::new()),
+            role: RwSignal::new(Role::Starting),
+            permission: RwSignal::new(notify::permission()),
+            problem: RwSignal::new(None),
+            site: StoredValue::new(None),
+            database: StoredValue::new_local(None),
+            unread: StoredValue::new_local(Rc::new(Cell::new(true))),
+        }
+    }
+
+    /// The policy this browser runs: `status.json`'s (its channels that need no secret from
+    /// the runner's environment), with this browser's channels and routing over it.
+    pub fn config(&self) -> AlertingConfig {
+        let site = self.site.get_value();
+        let published = site
+            .as_ref()
+            .and_then(|s| s.alerting.as_ref())
+            .map(|a| a.resolve(&|_| None).0);
+        self.local.with(|local| local.over(published.as_ref()))
+    }
+
+    /// Channels `status.json` names whose secret only the runner has.
+    pub fn runner_only(&self) -> Vec<(String, String)> {
+        let site = self.site.get_value();
+        let alerting = site.as_ref().and_then(|s| s.alerting.as_ref());
+        alerting.map(|a| a.resolve(&|_| None).1).unwrap_or_default()
+    }
+
+    pub fn servers(&self) -> Vec<String> {
+        let site = self.site.get_value();
+        site.map(|s| s.servers.iter().map(|s| s.name.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Reads what is kept, and takes part in choosing the tab that dispatches.
+    pub async fn start(self, site: Option<Arc<SiteConfig>>, database: Option<Database>) {
+        self.site.set_value(site);
+        let Some(database) = database.map(Rc::new) else {
+            self.role.set(Role::Off);
+            return;
+        };
+        self.database.set_value(Some(database.clone()));
+        self.read_settings(&database).await;
+        if let Ok(Some(me)) = history::setting(&database, ME).await {
+            self.me.set(me);
+        }
+        self.read_desk(&database).await;
+        channel::listen(move |message| self.heard(message));
+        self.role.set(Role::OtherTab);
+        leader::when_leader(leader::DISPATCHER, move |how| {
+            self.role.set(Role::Dispatching(how));
+            spawn_local(self.dispatch_forever());
+        });
+    }
+
+    fn heard(self, message: String) {
+        let database = self.database.get_value();
+        let Some(database) = database else { return };
+        let dispatching = matches!(self.role.get_untracked(), Role::Dispatching(_));
+        if message.starts_with(ROUND) {
+            self.unread.get_value().set(true);
+        } else if message == SAVED && !dispatching {
+            spawn_local(async move { self.read_desk(&database).await });
+        } else if message == SETTINGS_CHANGED || message == CHANGED {
+            spawn_local(async move { self.read_settings(&database).await });
+        } else if let Some(action) = message.strip_prefix(ACTION) {
+            if dispatching {
+                if let [what, key, by] = &store::names_of_json(action)[..] {
+                    self.act(what, key, by);
+                }
+            }
+        }
+    }
+
+    async fn read_settings(&self, database: &Database) {
+        match history::setting(database, LOCAL).await {
+            Ok(Some(text)) => match serde_json::from_str::<LocalAlerting>(&text) {
+                Ok(local) => self.local.set(local),
+                Err(error) => self.problem.set(Some(format!(
+                    "This browser's alerting settings cannot be read ({error}): the published ones apply."
+                ))),
+            },
+            Ok(None) => {}
+            Err(error) => self.problem.set(Some(error.to_string())),
+        }
+        if let Ok(windows) = history::declared(database).await {
+            self.declared.set(windows);
+        }
+    }
+
+    async fn read_desk(&self, database: &Database) {
+        match kept(database).await {
+            Ok(Some(desk)) => self.desk.set(desk),
+            Ok(None) => {}
+            Err(error) => self.problem.set(Some(format!(
+                "The alerts kept in this browser cannot be read ({error}): starting afresh."
+            ))),
+        }
+    }
+
+    async fn save_desk(&self) {
+        let Some(database) = self.database.get_value() else {
+            return;
+        };
+        let text = self.desk.with_untracked(serde_json::to_string);
+        let saved = match text {
+            Ok(text) => history::save_setting(&database, DESK, &text)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(error) => Err(error.to_string()),
+        };
+        match saved {
+            Ok(()) => channel::post(SAVED),
+            Err(error) => self
+                .problem
+                .set(Some(format!("The alerts could not be kept: {error}."))),
+        }
+    }
+
+    /// A person's acknowledgement or resolution (`what`): done here when this tab
+    /// dispatches, handed to the tab that does otherwise.
+    pub fn request(self, what: &str, key: &str) {
+        let by = self.me.get_untracked();
+        if by.trim().is_empty() {
+            self.problem.set(Some(
+                "Say who you are first (“You are”, under Alerting settings).".into(),
+            ));
+            return;
+        }
+        if matches!(self.role.get_untracked(), Role::Dispatching(_)) {
+            self.act(what, key, by.trim());
+        } else {
+            let message = store::names_json(&[what.to_owned(), key.to_owned(), by]);
+            channel::post(&format!("{ACTION}{message}"));
+        }
+    }
+
+    fn act(self, what: &str, key: &str, by: &str) {
+        let config = self.config();
+        let now = now();
+        self.desk.update(|desk| {
+            let _ = match what {
+                "acknowledge" => desk.acknowledge(&config, key, by, now),
+                _ => desk.resolve(&config, key, by, now),
+            };
+        });
+        spawn_local(async move { self.save_desk().await });
+    }
+
+    /// Saves this browser's alerting settings after `change`, and tells the other tabs.
+    pub fn change_settings(self, change: impl FnOnce(&mut LocalAlerting)) {
+        self.local.update(change);
+        let Some(database) = self.database.get_value() else {
+            return;
+        };
+        let text = self.local.with_untracked(serde_json::to_string);
+        spawn_local(async move {
+            let saved = match text {
+                Ok(text) => history::save_setting(&database, LOCAL, &text)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            match saved {
+                Ok(()) => channel::post(SETTINGS_CHANGED),
+                Err(e) => self.problem.set(Some(format!("Not saved: {e}."))),
+            }
+        });
+    }
+
+    /// Saves the maintenance windows after `change`; the status pages and their prober read
+    /// them again (`CHANGED`).
+    pub fn change_windows(self, change: impl FnOnce(&mut Vec<Declared>)) {
+        self.declared.update(|windows| {
+            change(windows);
+            declared::prune(windows, now());
+        });
+        let Some(database) = self.database.get_value() else {
+            return;
+        };
+        let windows = self.declared.get_untracked();
+        spawn_local(async move {
+            match history::save_declared(&database, &windows).await {
+                Ok(()) => channel::post(CHANGED),
+                Err(e) => self.problem.set(Some(format!("Not saved: {e}."))),
+            }
+        });
+    }
+
+    pub fn set_me(self, name: String) {
+        self.me.set(name.trim().to_owned());
+        if let Some(database) = self.database.get_value() {
+            spawn_local(async move {
+                let _ = history::save_setting(&database, ME, name.trim()).await;
+            });
+        }
+    }
+
+    pub fn ask_permission(self) {
+        spawn_local(async move { self.permission.set(notify::ask().await) });
+    }
+
+    async fn dispatch_forever(self) {
+        loop {
+            self.cycle().await;
+            gloo_timers::future::TimeoutFuture::new(TICK_MS).await;
+        }
+    }
+
+    /// One turn: new alerts, the clock, what is due.
+    async fn cycle(&self) {
+        let Some(database) = self.database.get_value() else {
+            return;
+        };
+        let config = self.config();
+        let zone = config
+            .rotation
+            .as_ref()
+            .map_or("UTC".to_owned(), |r| r.time_zone.clone());
+        let offset = move |at: Millis| zone::offset_minutes(&zone, at).unwrap_or(0);
+        let before = self.desk.get_untracked();
+        if self.unread.get_value().replace(false) {
+            let reads = self.read_alerts(&database, before.read_from(now())).await;
+            let now = now();
+            let on_call = OnCall::of(&config, now, &offset);
+            self.desk
+                .update(|desk| desk.take(&config, reads, now, on_call));
+        }
+        let now = now();
+        let paused = self.paused(now);
+        let on_call = OnCall::of(&config, now, &offset);
+        self.desk
+            .update(|desk| desk.tick(&config, now, &|server| paused(server), on_call));
+        self.deliver(&config).await;
+        if self.desk.with_untracked(|desk| *desk != before) {
+            self.save_desk().await;
+        }
+    }
+
+    /// The alerts stored since `from` for every server this browser knows.
+    async fn read_alerts(&self, database: &Database, from: Millis) -> Vec<Read> {
+        let mut names = self.servers();
+        if let Ok(monitors) = history::local_monitors(database).await {
+            for name in monitors.keys() {
+                if !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
+        }
+        let recent = match history::recent(database, &names, from, Part::Findings).await {
+            Ok(recent) => recent,
+            Err(error) => {
+                self.problem
+                    .set(Some(format!("Alerts could not be read: {error}.")));
+                // Read again next turn.
+                self.unread.get_value().set(true);
+                return Vec::new();
+            }
+        };
+        let mut reads = Vec::new();
+        for (name, recent) in names.iter().zip(recent) {
+            for alert in recent.alerts {
+                reads.push(Read::of(name, alert, &recent.incidents, &recent.probes));
+            }
+        }
+        reads
+    }
+
+    /// Whether a server is in maintenance at `now`: published windows and declared ones.
+    fn paused(&self, now: Millis) -> impl Fn(&str) -> bool {
+        let site = self.site.get_value();
+        let windows = self.declared.get_untracked();
+        move |server: &str| {
+            let published = site
+                .as_ref()
+                .and_then(|s| s.server(server))
+                .is_some_and(|s| s.monitor.in_maintenance(now));
+            published
+                || windows
+                    .iter()
+                    .any(|w| w.applies_to(server) && w.window.contains(now))
+        }
+    }
+
+    /// Sends every delivery that is due, all at once, and records what came back.
+    async fn deliver(&self, config: &AlertingConfig) {
+        let now = now();
+        let links = self.links();
+        let due: Vec<(usize, Outgoing)> = self.desk.with_untracked(|desk| {
+            desk.due(now)
+                .into_iter()
+                .filter_map(|index| {
+                    let sending = &desk.deliveries[index];
+                    let notice = sending.notice.as_ref()?;
+                    let channel = config.channel(&sending.delivery.channel)?;
+                    Some((index, outgoing(notice, channel, &links)))
+                })
+                .collect()
+        });
+        if due.is_empty() {
+            return;
+        }
+        let attempts = due.into_iter().map(|(index, outgoing)| async move {
+            let outcome = match outgoing {
+                Outgoing::Http(request) => send::send(&request).await,
+                Outgoing::Browser { title, body, tag } => notify::show(&title, &body, &tag).await,
+            };
+            (index, outcome)
+        });
+        let outcomes: Vec<(usize, Outcome)> = crate::live::together(attempts.collect()).await;
+        let now = crate::live::now();
+        self.desk.update(|desk| {
+            for (index, outcome) in outcomes {
+                desk.record(index, now, outcome);
+            }
+        });
+    }
+
+    /// Notices link to the status page: where `status.json` says it is published, or beside
+    /// this console.
+    fn links(&self) -> Links {
+        let site = self.site.get_value();
+        let published = site
+            .as_ref()
+            .and_then(|s| s.alerting.as_ref())
+            .and_then(|a| a.status_page_url.clone());
+        let here = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .and_then(|href| Some(format!("{}/", href.split_once("/console")?.0)));
+        Links {
+            status_page: published.or(here),
+        }
+    }
+}
