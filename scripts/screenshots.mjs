@@ -57,13 +57,20 @@ try {
   const wanted = (process.env.SCREENS ?? "desktop,phone").split(",");
   for (const theme of themes) {
     for (const [screen, viewport] of screens.filter(([name]) => wanted.includes(name))) {
-      const context = await browser.newContext({ viewport, colorScheme: theme });
+      const context = await browser.newContext({ viewport, colorScheme: theme, permissions: ["notifications"] });
       const page = await context.newPage();
+      // The console stays open beside the status page from the start: it takes the alerts
+      // of the outage the status page's prober confirms.
+      const console_ = await context.newPage();
+      await console_.goto(`${site.url}console/`);
+      await console_.locator("#me").fill("Ana Lima");
+      await console_.locator("form.me button").click();
       for (const [name, hash, settle] of pages) {
-        await page.goto(`${site.url}${hash}`);
+        const shown = name === "oncall" ? console_ : page;
+        if (shown === page) await page.goto(`${site.url}${hash}`);
         await page.waitForTimeout(settle);
         const file = path.join(out, `${name}-${screen}-${theme}.png`);
-        await page.screenshot({ path: file, fullPage: true });
+        await shown.screenshot({ path: file, fullPage: true });
         console.log(file);
       }
       await context.close();

@@ -12,14 +12,16 @@ use mcp_status_core::alerting::config::TeamSize;
 use mcp_status_core::alerting::local::channel_of;
 use mcp_status_core::monitor::declared::Declared;
 use mcp_status_core::monitor::record::Millis;
-use mcp_status_core::page::desk::{self, DeskView};
-use mcp_status_core::page::markup::Node;
+use mcp_status_core::page::desk::DeskView;
+use mcp_status_core::page::markup::{Element, Node};
 
-/// The alerts, deliveries, maintenance and settings sections, in one element.
-pub fn desk_sections(
+/// An element with the sections `draw` makes of the desk (`page::desk`), drawn again when
+/// what they show changes.
+pub fn sections(
     alerting: Alerting,
     clock: RwSignal<Millis>,
     probing: RwSignal<Option<bool>>,
+    draw: fn(&DeskView) -> Vec<Element>,
 ) -> web_sys::Element {
     let holder = dom::element("div", &[("class", "desk")]);
     tree::show_all(&holder, move || {
@@ -52,20 +54,16 @@ pub fn desk_sections(
                     now: clock.get(),
                     offset: &offset,
                 };
-                [
-                    desk::alerts(&view),
-                    desk::deliveries(&view),
-                    desk::maintenance(&view),
-                    desk::settings(&view),
-                ]
-                .into_iter()
-                .map(Node::from)
-                .collect()
+                draw(&view).into_iter().map(Node::from).collect()
             })
         })
     });
-    let root = holder.clone();
-    dom::on(&holder, "click", move |event| {
+    holder
+}
+
+/// The desk's controls in `root` (the console's `<main>`), by delegation.
+pub fn handle(root: &web_sys::Element, alerting: Alerting) {
+    dom::on(root, "click", move |event| {
         let Some(control) = dom::closest(event, "[data-action]") else {
             return;
         };
@@ -109,10 +107,12 @@ pub fn desk_sections(
             _ => {}
         }
     });
-    dom::on(&holder, "submit", move |event| {
+    let form_root = root.clone();
+    dom::on(root, "submit", move |event| {
         event.prevent_default();
         let form = dom::closest(event, "form").map(|form| form.class_name());
-        let value = |id: &str| dom::input_value(&root, id);
+        let root = &form_root;
+        let value = |id: &str| dom::input_value(root, id);
         match form.as_deref() {
             Some("me") => alerting.set_me(value("me")),
             Some("channel-form") => {
@@ -129,7 +129,7 @@ pub fn desk_sections(
                             local.channels.push(channel);
                         });
                         for id in ["channel-id", "channel-url", "channel-extra"] {
-                            dom::set_input_value(&root, id, "");
+                            dom::set_input_value(root, id, "");
                         }
                     }
                     Err(error) => alerting.problem.set(Some(error)),
@@ -151,7 +151,7 @@ pub fn desk_sections(
                     Ok(declared) => {
                         alerting.problem.set(None);
                         alerting.change_windows(|windows| windows.push(declared));
-                        dom::set_input_value(&root, "window-reason", "");
+                        dom::set_input_value(root, "window-reason", "");
                     }
                     Err(error) => alerting.problem.set(Some(error)),
                 }
@@ -159,7 +159,6 @@ pub fn desk_sections(
             _ => {}
         }
     });
-    holder
 }
 
 /// A `datetime-local` value (the browser's local time) as milliseconds.

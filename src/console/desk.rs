@@ -122,9 +122,9 @@ impl Alerting {
     }
 
     /// Reads what is kept, and takes part in choosing the tab that dispatches.
-    pub async fn start(self, site: Option<Arc<SiteConfig>>, database: Option<Database>) {
+    pub async fn start(self, site: Option<Arc<SiteConfig>>, database: Option<Rc<Database>>) {
         self.site.set_value(site);
-        let Some(database) = database.map(Rc::new) else {
+        let Some(database) = database else {
             self.role.set(Role::Off);
             return;
         };

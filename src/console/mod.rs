@@ -11,17 +11,21 @@ use crate::browser::db::history::{self, Part};
 use crate::browser::{clipboard, db, dom, leader, site_file, zone};
 use crate::components::tree;
 use crate::live::now;
+use idb::Database;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::alerting::handoff::{markdown, Handoff};
 use mcp_status_core::monitor::config::MaintenanceWindow;
+use mcp_status_core::monitor::declared;
 use mcp_status_core::monitor::events::Incident;
 use mcp_status_core::monitor::record::{Millis, DAY};
-use mcp_status_core::page::oncall::{on_call, OnCallView};
+use mcp_status_core::page::desk as views;
+use mcp_status_core::page::oncall::{self, on_call, OnCallView};
 use mcp_status_core::page::overview::condition_label;
 use mcp_status_core::page::shell;
 use mcp_status_core::site::SiteConfig;
 use mcp_status_core::status::{Condition, ServerView, Source};
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// Where the status page's config is, seen from the console.
@@ -43,6 +47,8 @@ pub fn start() {
 /// How often the console's views look at the clock (targets passing, windows ending) and
 /// whether a status page is probing.
 const CLOCK_MS: u32 = 5_000;
+/// How often the handoff checklist is written again from what storage holds.
+const HANDOFF_MS: u32 = 60_000;
 
 fn build(parent: &web_sys::Element) {
     let found = RwSignal::new(None::<Found>);
@@ -50,10 +56,19 @@ fn build(parent: &web_sys::Element) {
     let clock = RwSignal::new(now());
     let probing = RwSignal::new(None::<bool>);
     spawn_local(async move {
-        let (gathered, database) = gather(now()).await;
+        let database = db::open(db::NAME)
+            .await
+            .map(Rc::new)
+            .map_err(|e| e.to_string());
+        let gathered = gather(now(), &database).await;
         let site = gathered.site.clone();
         found.set(Some(gathered));
-        alerting.start(site, database).await;
+        alerting.start(site, database.clone().ok()).await;
+        // The checklist follows what happens: written again every minute.
+        loop {
+            gloo_timers::future::TimeoutFuture::new(HANDOFF_MS).await;
+            found.set(Some(gather(now(), &database).await));
+        }
     });
     let look = move || {
         clock.set(now());
@@ -87,13 +102,31 @@ fn build(parent: &web_sys::Element) {
                     rotation,
                     shifts,
                     problem: found.problem.as_deref(),
-                    handoff: &found.handoff,
                 })
             })
         },
         |_| {},
     );
-    dom::on(&page, "click", move |event| {
+    let handoff = dom::element("div", &[]);
+    tree::show_all(&handoff, move || {
+        found.with(|found| match found {
+            Some(found) => vec![oncall::handoff(&found.handoff)],
+            None => Vec::new(),
+        })
+    });
+    // What needs a person comes first: the alerts and maintenance, then the shift's
+    // checklist, then the log and the settings.
+    let urgent = controls::sections(alerting, clock, probing, |view| {
+        vec![views::alerts(view), views::maintenance(view)]
+    });
+    let rest = controls::sections(alerting, clock, probing, |view| {
+        vec![views::deliveries(view), views::settings(view)]
+    });
+    for part in [&page, &urgent, &handoff, &rest] {
+        let _ = main.append_child(part);
+    }
+    controls::handle(&main, alerting);
+    dom::on(&main, "click", move |event| {
         if dom::action_of(event).as_deref() == Some("copy-handoff") {
             found.with_untracked(|found| {
                 if let Some(found) = found {
@@ -102,8 +135,6 @@ fn build(parent: &web_sys::Element) {
             });
         }
     });
-    let _ = main.append_child(&page);
-    let _ = main.append_child(&controls::desk_sections(alerting, clock, probing));
     let footer = dom::element("footer", &[("class", "site-footer")]);
     dom::render(&footer, &mut Vec::new(), vec![shell::footer()]);
     for part in [header, main, footer] {
@@ -112,25 +143,21 @@ fn build(parent: &web_sys::Element) {
     dom::set_title("On call · mcp-status");
 }
 
-/// Reads the config and the history, and writes the handoff checklist; the storage stays
-/// open for the alerting.
-async fn gather(now: Millis) -> (Found, Option<idb::Database>) {
-    let database = db::open(db::NAME).await;
+/// Reads the config and the history, and writes the handoff checklist.
+async fn gather(now: Millis, database: &Result<Rc<Database>, String>) -> Found {
     let site = match site_file::load(SITE, SiteConfig::parse).await {
         Ok(Some(site)) => Arc::new(site),
         Ok(None) => {
-            let found = Found {
+            return Found {
                 problem: Some("There is no status.json beside the status page.".into()),
                 ..Found::default()
-            };
-            return (found, database.ok());
+            }
         }
         Err(error) => {
-            let found = Found {
+            return Found {
                 problem: Some(error.to_string()),
                 ..Found::default()
-            };
-            return (found, database.ok());
+            }
         }
     };
     let alerting = site.alerting.as_ref().map(|a| &a.config);
@@ -147,7 +174,11 @@ async fn gather(now: Millis) -> (Found, Option<idb::Database>) {
 
     let mut health = Vec::new();
     let mut incidents: Vec<(String, Incident)> = Vec::new();
-    match &database {
+    let declared = match database {
+        Ok(database) => history::declared(database).await.unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    match database {
         Ok(database) => {
             let loaded = history::load(database, now)
                 .await
@@ -160,10 +191,11 @@ async fn gather(now: Millis) -> (Found, Option<idb::Database>) {
                 let source = Source::Site { group: None };
                 let mut view =
                     ServerView::of(&server.name, &server.url, source, monitor, last, now);
+                let config = declared::with_declared(&server.monitor, &server.name, &declared);
                 view.condition = Condition::of(
                     view.state,
                     last.map(|l| l.outcome),
-                    server.monitor.in_maintenance(now),
+                    config.in_maintenance(now),
                 );
                 health.push((server.name.clone(), condition_label(&view).1));
             }
@@ -187,13 +219,11 @@ async fn gather(now: Millis) -> (Found, Option<idb::Database>) {
                 .map(|w| (s.name.clone(), w.clone()))
         })
         .collect();
-    if let Ok(database) = &database {
-        for declared in history::declared(database).await.unwrap_or_default() {
-            let server = declared.server.unwrap_or_else(|| "every server".into());
-            maintenance.push((server, declared.window));
-        }
+    for declared in declared {
+        let server = declared.server.unwrap_or_else(|| "every server".into());
+        maintenance.push((server, declared.window));
     }
-    let pages = match &database {
+    let pages = match database {
         Ok(database) => {
             desk::kept(database)
                 .await
@@ -214,12 +244,11 @@ async fn gather(now: Millis) -> (Found, Option<idb::Database>) {
         maintenance: &maintenance,
         access_to_verify: alerting.map_or(&[], |a| &a.access_to_verify),
     });
-    let found = Found {
+    Found {
         site: Some(site.clone()),
         problem,
         handoff,
-    };
-    (found, database.ok())
+    }
 }
 
 /// The zone's UTC offsets as the browser knows them; UTC for a zone it does not know (the

@@ -374,7 +374,12 @@ mod tests {
             probe(T0 + 3 * MINUTE, Probed::Failed),
         ];
         let alert = read(AlertKind::Fire, T0 + 2 * MINUTE, 3).alert;
-        let read = Read::of("api", alert.clone(), &[incident.clone()], &probes);
+        let read = Read::of(
+            "api",
+            alert.clone(),
+            std::slice::from_ref(&incident),
+            &probes,
+        );
         assert_eq!(read.summary.what, "down at the http layer");
         assert_eq!(read.summary.state, "down");
         assert_eq!(read.summary.first_error.as_deref(), Some("HTTP 500"));

@@ -236,7 +236,7 @@ pub fn deliveries(view: &DeskView) -> Element {
                 .child(el("td").text(server.to_owned()))
                 .child(el("td").text(delivery.notice.replace('_', " ")))
                 .child(el("td").text(delivery.channel.clone()))
-                .child(el("td").class("result").text(result)),
+                .child(el("td").class("delivery-result").text(result)),
         );
     }
     let table = el("table")
@@ -274,7 +274,7 @@ pub fn maintenance(view: &DeskView) -> Element {
             "Before a deploy: probing goes on, alerting waits, and the window is left out of SLO uptime. \
              At most 4 hours; alerting resumes by itself at the end. The status page shows it.",
         ));
-    let mut list = el("ul").class("windows");
+    let mut list = el("ul").class("declared-windows");
     let mut any = false;
     for (index, declared) in view.declared.iter().enumerate() {
         if declared.window.end <= view.now {
@@ -690,7 +690,7 @@ mod tests {
         });
         let local = LocalAlerting::default();
         let tree: Node = deliveries(&view(&desk, &config, &local)).into();
-        let rows = tree.find_all("result");
+        let rows = tree.find_all("delivery-result");
         let first = Node::from(rows[0].clone()).text_content();
         assert_eq!(
             first,

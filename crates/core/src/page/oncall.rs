@@ -11,8 +11,6 @@ pub struct OnCallView<'a> {
     pub shifts: Option<(Shift<'a>, Shift<'a>)>,
     /// Why there is no rotation to show, or why it cannot be placed.
     pub problem: Option<&'a str>,
-    /// The handoff checklist (`alerting::handoff::markdown`).
-    pub handoff: &'a str,
 }
 
 const WEEKDAYS: [&str; 7] = [
@@ -43,8 +41,12 @@ pub fn on_call(view: &OnCallView) -> Node {
                     minute % 60,
                     rotation.time_zone
                 )))
-                .child(shift("Now", "now", now))
-                .child(shift("Next", "next", next));
+                .child(
+                    el("div")
+                        .class("shifts")
+                        .child(shift("Now", "now", now))
+                        .child(shift("Next", "next", next)),
+                );
         }
         _ => {
             root = root.child(el("p").class("lede").text(
@@ -53,30 +55,33 @@ pub fn on_call(view: &OnCallView) -> Node {
             ));
         }
     }
-    root.child(
-        el("section")
-            .class("handoff")
-            .attr("aria-labelledby", "handoff-title")
-            .child(
-                el("h2")
-                    .attr("id", "handoff-title")
-                    .text("Handoff checklist"),
-            )
-            .child(
-                el("p")
-                    .class("muted")
-                    .text("For the shift change: paste it into the team's chat or the ticket."),
-            )
-            .child(
-                el("button")
-                    .attr("type", "button")
-                    .class("secondary")
-                    .attr("data-action", "copy-handoff")
-                    .text("Copy as Markdown"),
-            )
-            .child(el("pre").attr("id", "handoff-text").text(view.handoff)),
-    )
-    .into()
+    root.into()
+}
+
+/// The handoff checklist (`alerting::handoff::markdown`), to copy as Markdown.
+pub fn handoff(text: &str) -> Node {
+    el("section")
+        .class("handoff")
+        .attr("aria-labelledby", "handoff-title")
+        .child(
+            el("h2")
+                .attr("id", "handoff-title")
+                .text("Handoff checklist"),
+        )
+        .child(
+            el("p")
+                .class("muted")
+                .text("For the shift change: paste it into the team's chat or the ticket."),
+        )
+        .child(
+            el("button")
+                .attr("type", "button")
+                .class("secondary")
+                .attr("data-action", "copy-handoff")
+                .text("Copy as Markdown"),
+        )
+        .child(el("pre").attr("id", "handoff-text").text(text))
+        .into()
 }
 
 fn shift(title: &'static str, id: &'static str, shift: &Shift) -> Element {
@@ -131,7 +136,6 @@ mod tests {
             rotation: Some(&rotation),
             shifts,
             problem: None,
-            handoff: "# On-call handoff\n- <script>",
         });
         let html = to_html(&tree);
         assert!(
@@ -142,6 +146,7 @@ mod tests {
         assert_eq!(now.get("data-shift"), Some("now"));
         let text = Node::from(now.clone()).text_content();
         assert!(text.contains("PrimaryAna <b>SecondaryBen"), "{text}");
+        let html = to_html(&handoff("# On-call handoff\n- <script>"));
         assert!(
             html.contains("<pre id=\"handoff-text\"># On-call handoff\n- &lt;script&gt;</pre>"),
             "{html}"
@@ -154,7 +159,6 @@ mod tests {
             rotation: None,
             shifts: None,
             problem: Some("no status.json"),
-            handoff: "",
         });
         let html = to_html(&tree);
         assert!(

@@ -1,0 +1,204 @@
+// Alerting in the browser, end to end: a confirmed outage found by the status page's prober
+// becomes a P1 in the on-call console, which shows a notification (permission granted) and
+// posts to a webhook that allows the page by CORS and to a chat webhook that does not (sent
+// blind, said so); acknowledging and resolving are sent to everyone told; a maintenance window
+// declared in the console shows on the status page.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { distDir, freePort, launchBrowser, serveStatic } from "./harness.mjs";
+import { startMisbehavingServer } from "../support/misbehaving-server.mjs";
+
+/** A webhook receiver on 127.0.0.1 that keeps what it is sent; `cors` says whether it lets
+ * pages read its answers (a preflight is answered either way, as most chat webhooks do not). */
+async function startReceiver({ cors }) {
+  const port = await freePort();
+  const received = [];
+  const server = createServer((req, res) => {
+    const headers = cors
+      ? {
+          "access-control-allow-origin": "*",
+          "access-control-allow-headers": "content-type",
+          "access-control-allow-methods": "POST",
+        }
+      : {};
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, headers);
+      return res.end();
+    }
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      received.push({ path: req.url, contentType: req.headers["content-type"], body: JSON.parse(body) });
+      res.writeHead(200, { ...headers, "content-type": "text/plain" });
+      res.end("ok");
+    });
+  });
+  await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    url: (path) => `http://127.0.0.1:${port}${path}`,
+    received,
+    stop: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** Waits until `check()` is truthy (polling), or fails saying `what`. */
+async function until(what, check, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe("alerting in the console", () => {
+  let browser, testServer, hook, chat;
+  const sites = [];
+
+  before(async () => {
+    browser = await launchBrowser();
+    testServer = await startMisbehavingServer();
+    hook = await startReceiver({ cors: true });
+    chat = await startReceiver({ cors: false });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await testServer?.stop();
+    await hook?.stop();
+    await chat?.stop();
+    for (const site of sites) await site.close();
+  });
+
+  test("a confirmed outage is notified and posted, and acknowledging and resolving are told", async () => {
+    const site = await serveStatic(distDir, "/mcp-status/", {
+      statusJson: {
+        servers: [{ name: "api", url: testServer.url("/status-500"), cadence_s: 15 }],
+        alerting: {
+          channels: [
+            { id: "hook", kind: "webhook", url: hook.url("/hook") },
+            { id: "chat", kind: "slack", url: chat.url("/slack") },
+          ],
+          routes: { P1: ["push", "hook", "chat"] },
+          on_call: {
+            people: [{ name: "Ana" }, { name: "Ben" }],
+            first_day: "2026-11-02",
+            handoff_time: "09:00",
+            time_zone: "UTC",
+          },
+        },
+      },
+    });
+    sites.push(site);
+    const context = await browser.newContext({ permissions: ["notifications"] });
+    const errors = [];
+    const statusPage = await context.newPage();
+    statusPage.on("pageerror", (e) => errors.push(String(e)));
+    await statusPage.goto(site.url);
+    const console_ = await context.newPage();
+    console_.on("pageerror", (e) => errors.push(String(e)));
+    await console_.goto(`${site.url}console/`);
+
+    await console_.locator("#desk-role", { hasText: "This tab sends the alerts" }).waitFor({ timeout: 10000 });
+    assert.equal(await console_.locator(".permission").getAttribute("data-permission"), "granted");
+    await console_.locator(".alerts .none", { hasText: "No open alerts." }).waitFor();
+
+    // The third failed probe (15 s apart) confirms the outage: one P1.
+    const alert = console_.locator('.alert[data-severity="P1"]');
+    await alert.waitFor({ timeout: 60000 });
+    assert.match(await alert.locator("h3").innerText(), /^P1 · api: down at the http layer$/);
+    assert.match(await alert.innerText(), /first error: .*HTTP 500/);
+    assert.match(await alert.innerText(), /Not acknowledged, 0 escalation steps taken\. Target: by \d{4}-\d\d-\d\d \d\d:\d\d UTC\./);
+
+    // The webhook that allows the page: its answer seen. The chat one: sent blind, said so.
+    const fired = await until("the webhook's fired notice", () => hook.received.find((r) => r.body.event === "fired"));
+    assert.equal(fired.contentType, "application/json");
+    assert.equal(fired.body.server, "api");
+    assert.equal(fired.body.severity, "P1");
+    assert.equal(fired.body.layer, "http");
+    assert.ok(fired.body.evidence.length >= 3, "the failed probes that confirmed it");
+    assert.match(fired.body.links.server_page, /\/mcp-status\/#\/server\/api$/);
+    await until("the chat webhook's post", () => chat.received.length > 0);
+    assert.match(chat.received[0].body.text, /api/);
+    const log = (channel) => console_.locator(`.delivery-log tr[data-channel="${channel}"][data-notice="fired"]`);
+    await log("chat").locator(".delivery-result", { hasText: "sent, result not visible to the browser" }).waitFor({ timeout: 15000 });
+    assert.equal(await log("hook").locator(".delivery-result").innerText(), "delivered (HTTP 200)");
+    assert.equal(await log("push").locator(".delivery-result").innerText(), "delivered (shown)");
+
+    // Acknowledging needs a name; then everyone told hears who.
+    await alert.locator('[data-action="acknowledge"]').click();
+    assert.match(await console_.locator(".alerts .problem").innerText(), /Say who you are first/);
+    await console_.locator("#me").fill("Ana");
+    await console_.locator("form.me button").click();
+    await alert.locator('[data-action="acknowledge"]').click();
+    await alert.locator(".ack-status", { hasText: "Acknowledged by Ana" }).waitFor({ timeout: 5000 });
+    const acknowledged = await until("the acknowledgement", () =>
+      hook.received.find((r) => r.body.event === "acknowledged"),
+    );
+    assert.equal(acknowledged.body.acknowledged.by, "Ana");
+
+    await alert.locator('[data-action="resolve"]').click();
+    await console_.locator(".alerts .none").waitFor({ timeout: 5000 });
+    await until("the resolution", () => hook.received.find((r) => r.body.event === "resolved"));
+    const past = console_.locator(".past-alerts tbody tr");
+    assert.match(await past.innerText(), /Acknowledged by Ana .* met|Acknowledged by Ana[^]*met/);
+    assert.match(await past.innerText(), /\(by Ana\)/);
+    assert.equal(hook.received.filter((r) => r.body.event === "fired").length, 1, "fired once");
+
+    // Kept: a reload shows the same alerts and log.
+    await console_.reload();
+    await console_.locator(".past-alerts tbody tr").waitFor({ timeout: 10000 });
+    assert.ok((await console_.locator(".delivery-log tbody tr").count()) >= 9);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("maintenance declared in the console shows on the status page and mutes alerting", async () => {
+    const site = await serveStatic(distDir, "/mcp-status/", {
+      statusJson: { servers: [{ name: "api", url: testServer.url("/status-500"), cadence_s: 15 }] },
+    });
+    sites.push(site);
+    const context = await browser.newContext();
+    const errors = [];
+    const statusPage = await context.newPage();
+    statusPage.on("pageerror", (e) => errors.push(String(e)));
+    await statusPage.goto(site.url);
+    const console_ = await context.newPage();
+    console_.on("pageerror", (e) => errors.push(String(e)));
+    await console_.goto(`${site.url}console/`);
+    await console_.locator("#desk-role", { hasText: "This tab sends the alerts" }).waitFor({ timeout: 10000 });
+
+    // Longer than 4 hours is refused: by the form (the core says why when a form lets it by).
+    await console_.locator("#window-server").selectOption("api");
+    await console_.locator("#window-minutes").fill("300");
+    await console_.locator("form.window-form button").click();
+    assert.equal(await console_.locator("#window-minutes").evaluate((input) => input.validity.rangeOverflow), true);
+    assert.equal(await console_.locator(".declared-windows li").count(), 0);
+
+    await console_.locator("#window-minutes").fill("30");
+    await console_.locator("#window-reason").fill("Deploy <b>v2</b>");
+    await console_.locator("form.window-form button").click();
+    await console_.locator(".declared-windows li", { hasText: "api: under way until" }).waitFor({ timeout: 5000 });
+    assert.match(await console_.locator(".declared-windows li").innerText(), /— Deploy <b>v2<\/b>/);
+
+    // The status page reads it at once: the banner, the list under it, the server's row.
+    const banner = statusPage.locator(".banner");
+    await statusPage.locator('.banner[data-banner="maintenance"]').waitFor({ timeout: 10000 });
+    assert.match(await banner.innerText(), /Maintenance in progress/);
+    assert.match(await statusPage.locator("ul.maintenance").innerText(), /^api: in maintenance until \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    assert.equal(await statusPage.locator('.server[data-condition="maintenance"]').count(), 1);
+
+    // Three failed probes later: no alert, because alerting waits.
+    await statusPage.waitForTimeout(36000);
+    assert.equal(await console_.locator(".alert").count(), 0, await console_.locator(".alerts").innerText());
+
+    // Ended from the console: the status page goes back to what probes say.
+    await console_.locator('[data-action="end-window"]').click();
+    await statusPage.locator('.banner[data-banner$="outage"]').waitFor({ timeout: 20000 });
+    await statusPage.locator("ul.maintenance").waitFor({ state: "detached", timeout: 5000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
