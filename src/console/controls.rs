@@ -35,6 +35,7 @@ pub fn sections(
         let offset = move |at: Millis| crate::browser::zone::offset_minutes(&zone, at).unwrap_or(0);
         let role = role_text(alerting.role.get(), probing.get());
         let problem = alerting.problem.get();
+        let form_error = alerting.form_error.get();
         let declared = alerting.declared.get();
         let me = alerting.me.get();
         let permission = alerting.permission.get();
@@ -51,6 +52,9 @@ pub fn sections(
                     role: &role,
                     permission,
                     problem: problem.as_deref(),
+                    form_error: form_error
+                        .as_ref()
+                        .map(|(form, error)| (*form, error.as_str())),
                     now: clock.get(),
                     offset: &offset,
                 };
@@ -123,7 +127,7 @@ pub fn handle(root: &web_sys::Element, alerting: Alerting) {
                     &value("channel-extra"),
                 ) {
                     Ok(channel) => {
-                        alerting.problem.set(None);
+                        alerting.form_error.set(None);
                         alerting.change_settings(|local| {
                             local.channels.retain(|c| c.id != channel.id);
                             local.channels.push(channel);
@@ -132,7 +136,7 @@ pub fn handle(root: &web_sys::Element, alerting: Alerting) {
                             dom::set_input_value(root, id, "");
                         }
                     }
-                    Err(error) => alerting.problem.set(Some(error)),
+                    Err(error) => alerting.form_error.set(Some(("channel-form", error))),
                 }
             }
             Some("window-form") => {
@@ -149,11 +153,11 @@ pub fn handle(root: &web_sys::Element, alerting: Alerting) {
                 });
                 match declared {
                     Ok(declared) => {
-                        alerting.problem.set(None);
+                        alerting.form_error.set(None);
                         alerting.change_windows(|windows| windows.push(declared));
                         dom::set_input_value(root, "window-reason", "");
                     }
-                    Err(error) => alerting.problem.set(Some(error)),
+                    Err(error) => alerting.form_error.set(Some(("window-form", error))),
                 }
             }
             _ => {}

@@ -75,6 +75,8 @@ pub struct Alerting {
     pub permission: RwSignal<&'static str>,
     /// What went wrong last, for the person at the console.
     pub problem: RwSignal<Option<String>>,
+    /// What is wrong with what was entered in a form: the form's class, the message.
+    pub form_error: RwSignal<Option<(&'static str, String)>>,
     site: StoredValue<Option<Arc<SiteConfig>>>,
     database: StoredValue<Option<Rc<Database>>, LocalStorage>,
     /// A round was stored since the alerts were last read.
@@ -91,6 +93,7 @@ impl Alerting {
             role: RwSignal::new(Role::Starting),
             permission: RwSignal::new(notify::permission()),
             problem: RwSignal::new(None),
+            form_error: RwSignal::new(None),
             site: StoredValue::new(None),
             database: StoredValue::new_local(None),
             unread: StoredValue::new_local(Rc::new(Cell::new(true))),

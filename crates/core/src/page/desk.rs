@@ -33,6 +33,8 @@ pub struct DeskView<'a> {
     /// `granted`, `denied`, `default` or `unsupported` (`browser::notify`).
     pub permission: &'a str,
     pub problem: Option<&'a str>,
+    /// A form's class and what is wrong with what was entered in it.
+    pub form_error: Option<(&'a str, &'a str)>,
     pub now: Millis,
     pub offset: Offset<'a>,
 }
@@ -356,6 +358,7 @@ pub fn maintenance(view: &DeskView) -> Element {
                 .attr("maxlength", "200")
                 .attr("placeholder", "Deploy v2.3"),
         ))
+        .child(form_error(view, "window-form"))
         .child(
             el("button")
                 .attr("type", "submit")
@@ -433,7 +436,22 @@ pub fn settings(view: &DeskView) -> Element {
         .child(presets)
         .child(routing(view))
         .child(escalation(config))
-        .child(add_channel())
+        .child(add_channel().child(form_error(view, "channel-form")).child(
+            el("button").attr("type", "submit").text("Add channel"),
+        ))
+}
+
+/// Where a form says what is wrong with what was entered (empty, but there, otherwise: the
+/// form does not jump when a message comes).
+fn form_error(view: &DeskView, form: &str) -> Element {
+    let text = match view.form_error {
+        Some((which, error)) if which == form => error,
+        _ => "",
+    };
+    el("p")
+        .class("field-error")
+        .attr("role", "alert")
+        .text(text)
 }
 
 fn preset(value: &'static str, label: &'static str) -> Element {
@@ -591,7 +609,6 @@ fn add_channel() -> Element {
                 .attr("id", "channel-extra")
                 .attr("maxlength", "200"),
         ))
-        .child(el("button").attr("type", "submit").text("Add channel"))
 }
 
 #[cfg(test)]
@@ -645,6 +662,7 @@ mod tests {
             role: "This tab sends the alerts.",
             permission: "default",
             problem: None,
+            form_error: None,
             now: T0 + 10 * MINUTE,
             offset: &utc,
         }
@@ -746,6 +764,7 @@ mod tests {
         ];
         let mut view = view(&desk, &config, &local);
         view.declared = &windows;
+        view.form_error = Some(("window-form", "This window would already be over."));
         let servers = ["api".to_owned()];
         view.servers = &servers;
         let tree: Node = maintenance(&view).into();
@@ -760,6 +779,13 @@ mod tests {
             text.contains("every server: from 2026-11-21 02:00 UTC to 2026-11-21 02:30 UTC Cancel"),
             "{text}"
         );
-        assert!(to_html(&tree).contains("max=\"240\""));
+        let html = to_html(&tree);
+        assert!(html.contains("max=\"240\""));
+        assert!(
+            html.contains(
+                "<p class=\"field-error\" role=\"alert\">This window would already be over.</p>"
+            ),
+            "{html}"
+        );
     }
 }
