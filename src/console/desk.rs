@@ -52,6 +52,21 @@ pub async fn kept(database: &Database) -> Result<Option<Desk>, String> {
         .transpose()
 }
 
+/// Stores `value` as JSON under the settings key `key`; made now, written when awaited.
+fn save(
+    database: &Rc<Database>,
+    key: &'static str,
+    value: &impl serde::Serialize,
+) -> impl std::future::Future<Output = Result<(), String>> {
+    let text = serde_json::to_string(value).map_err(|e| e.to_string());
+    let database = database.clone();
+    async move {
+        history::save_setting(&database, key, &text?)
+            .await
+            .map_err(|e| e.to_string())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     Starting,
@@ -194,14 +209,8 @@ impl Alerting {
         let Some(database) = self.database.get_value() else {
             return;
         };
-        let text = self.desk.with_untracked(serde_json::to_string);
-        let saved = match text {
-            Ok(text) => history::save_setting(&database, DESK, &text)
-                .await
-                .map_err(|e| e.to_string()),
-            Err(error) => Err(error.to_string()),
-        };
-        match saved {
+        let saved = self.desk.with_untracked(|desk| save(&database, DESK, desk));
+        match saved.await {
             Ok(()) => channel::post(SAVED),
             Err(error) => self
                 .problem
@@ -245,15 +254,11 @@ impl Alerting {
         let Some(database) = self.database.get_value() else {
             return;
         };
-        let text = self.local.with_untracked(serde_json::to_string);
+        let saved = self
+            .local
+            .with_untracked(|local| save(&database, LOCAL, local));
         spawn_local(async move {
-            let saved = match text {
-                Ok(text) => history::save_setting(&database, LOCAL, &text)
-                    .await
-                    .map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
-            };
-            match saved {
+            match saved.await {
                 Ok(()) => channel::post(SETTINGS_CHANGED),
                 Err(e) => self.problem.set(Some(format!("Not saved: {e}."))),
             }

@@ -56,6 +56,20 @@ async function until(what, check, timeoutMs = 20000) {
   }
 }
 
+/** A status page tab (its prober) and a console tab in one browser context. */
+async function openBoth(browser, site, contextOptions = {}) {
+  const context = await browser.newContext(contextOptions);
+  const errors = [];
+  const statusPage = await context.newPage();
+  statusPage.on("pageerror", (e) => errors.push(String(e)));
+  await statusPage.goto(site.url);
+  const console_ = await context.newPage();
+  console_.on("pageerror", (e) => errors.push(String(e)));
+  await console_.goto(`${site.url}console/`);
+  await console_.locator("#desk-role", { hasText: "This tab sends the alerts" }).waitFor({ timeout: 10000 });
+  return { context, errors, statusPage, console_ };
+}
+
 describe("alerting in the console", () => {
   let browser, testServer, hook, chat;
   const sites = [];
@@ -96,16 +110,7 @@ describe("alerting in the console", () => {
       },
     });
     sites.push(site);
-    const context = await browser.newContext({ permissions: ["notifications"] });
-    const errors = [];
-    const statusPage = await context.newPage();
-    statusPage.on("pageerror", (e) => errors.push(String(e)));
-    await statusPage.goto(site.url);
-    const console_ = await context.newPage();
-    console_.on("pageerror", (e) => errors.push(String(e)));
-    await console_.goto(`${site.url}console/`);
-
-    await console_.locator("#desk-role", { hasText: "This tab sends the alerts" }).waitFor({ timeout: 10000 });
+    const { context, errors, console_ } = await openBoth(browser, site, { permissions: ["notifications"] });
     assert.equal(await console_.locator(".permission").getAttribute("data-permission"), "granted");
     await console_.locator(".alerts .none", { hasText: "No open alerts." }).waitFor();
 
@@ -168,15 +173,7 @@ describe("alerting in the console", () => {
       statusJson: { servers: [{ name: "api", url: testServer.url("/status-500"), cadence_s: 15 }] },
     });
     sites.push(site);
-    const context = await browser.newContext();
-    const errors = [];
-    const statusPage = await context.newPage();
-    statusPage.on("pageerror", (e) => errors.push(String(e)));
-    await statusPage.goto(site.url);
-    const console_ = await context.newPage();
-    console_.on("pageerror", (e) => errors.push(String(e)));
-    await console_.goto(`${site.url}console/`);
-    await console_.locator("#desk-role", { hasText: "This tab sends the alerts" }).waitFor({ timeout: 10000 });
+    const { context, errors, statusPage, console_ } = await openBoth(browser, site);
 
     // Longer than 4 hours is refused: by the form (the core says why when a form lets it by).
     await console_.locator("#window-server").selectOption("api");
