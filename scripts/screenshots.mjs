@@ -65,6 +65,15 @@ try {
       await console_.goto(`${site.url}console/`);
       await console_.locator("#me").fill("Ana Lima");
       await console_.locator("form.me button").click();
+      // A deploy scheduled in two hours: the status page lists it under the banner.
+      const inTwoHours = await console_.evaluate(() => {
+        const at = new Date(Date.now() + 2 * 3600 * 1000 - new Date().getTimezoneOffset() * 60000);
+        return at.toISOString().slice(0, 16);
+      });
+      await console_.locator("#window-server").selectOption("search");
+      await console_.locator("#window-start").fill(inTwoHours);
+      await console_.locator("#window-reason").fill("Deploy v2.3");
+      await console_.locator("form.window-form button").click();
       for (const [name, hash, settle] of pages) {
         const shown = name === "oncall" ? console_ : page;
         if (shown === page) await page.goto(`${site.url}${hash}`);
