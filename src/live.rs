@@ -369,11 +369,11 @@ impl Live {
         self.prune().await;
         let mut last_prune = now();
         loop {
-            let due = if clock::hidden() {
-                Vec::new()
-            } else {
-                self.due(now())
-            };
+            // A hidden tab waits (a visitor's background tab must not load the servers), unless
+            // this browser runs the on-call console: then it is the team's monitor.
+            let watching = !clock::hidden()
+                || leader::is_held(leader::DISPATCHER).await == Some(true);
+            let due = if watching { self.due(now()) } else { Vec::new() };
             if !due.is_empty() {
                 self.round(due).await;
             }
