@@ -371,9 +371,13 @@ impl Live {
         loop {
             // A hidden tab waits (a visitor's background tab must not load the servers), unless
             // this browser runs the on-call console: then it is the team's monitor.
-            let watching = !clock::hidden()
-                || leader::is_held(leader::DISPATCHER).await == Some(true);
-            let due = if watching { self.due(now()) } else { Vec::new() };
+            let watching =
+                !clock::hidden() || leader::is_held(leader::DISPATCHER).await == Some(true);
+            let due = if watching {
+                self.due(now())
+            } else {
+                Vec::new()
+            };
             if !due.is_empty() {
                 self.round(due).await;
             }

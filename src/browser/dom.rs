@@ -64,6 +64,11 @@ fn patch_node(parent: &web_sys::Element, dom: &web_sys::Node, old: &Node, new: &
                     set_attribute(element, name, value);
                 }
             }
+            // Once clicked, a checkbox follows its `checked` property, not the attribute: the
+            // tree's word is put there too (a preset, another tab, a row that moved up).
+            if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+                input.set_checked(after.get("checked").is_some());
+            }
             let svg = svg || after.tag == "svg";
             patch_children(element, &before.children, &after.children, svg);
         }

@@ -2,6 +2,10 @@
 //! and recorded; a receiver that does not allow the page by CORS (most chat webhooks) makes
 //! the browser refuse with the same error as no connection at all, so the request goes again
 //! as `no-cors`: it leaves, and its answer stays hidden (`Outcome::Unseen`, said as such).
+//! A blind request carries its JSON as `text/plain` (browsers drop other content types from
+//! `no-cors` requests); Slack-compatible receivers take it, strict ones need CORS or the runner.
+//! A receiver that took the first request and only hid its answer gets it twice, once: the
+//! desk remembers it as blind (`Desk::blind`) and sends it blind from then on.
 
 use super::probe_driver::{build, js_message};
 use futures::future::{select, Either};
@@ -11,8 +15,15 @@ use mcp_status_core::{FetchMode, HttpRequest};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// One attempt, within the core's timeout.
+/// One attempt, within the core's timeout. A request already in `no-cors` mode (a receiver
+/// known to answer blind: `Desk::blind`) is sent once, blind.
 pub async fn send(request: &HttpRequest) -> Outcome {
+    if request.mode == FetchMode::NoCors {
+        return match fetch(request).await {
+            Ok(_) => Outcome::Unseen,
+            Err(Sent::Refused(error) | Sent::TimedOut(error)) => Outcome::Failed { error },
+        };
+    }
     match fetch(request).await {
         Err(Sent::Refused(_)) => {
             let blind = HttpRequest {

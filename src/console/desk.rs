@@ -22,12 +22,14 @@ use mcp_status_core::monitor::declared::{self, Declared};
 use mcp_status_core::monitor::record::Millis;
 use mcp_status_core::monitor::store;
 use mcp_status_core::site::SiteConfig;
+use mcp_status_core::FetchMode;
 use std::cell::Cell;
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// The dispatcher's clock ticks this often: escalation steps and retries are late by at most
-/// this much.
+/// The dispatcher's clock ticks this often: escalation steps and retries are late by this
+/// much in a tab on screen (browsers slow the timers of background tabs, Chrome to once a
+/// minute after five minutes hidden: the steps are then up to a minute late).
 const TICK_MS: u32 = 2_000;
 /// Settings keys.
 const DESK: &str = "desk";
@@ -119,10 +121,11 @@ impl Alerting {
     /// the runner's environment), with this browser's channels and routing over it.
     pub fn config(&self) -> AlertingConfig {
         let site = self.site.get_value();
-        let published = site
-            .as_ref()
-            .and_then(|s| s.alerting.as_ref())
-            .map(|a| a.resolve(&|_| None).0);
+        let published = site.as_ref().and_then(|s| s.alerting.as_ref()).map(|a| {
+            let (mut config, runner_only) = a.resolve(&|_| None);
+            config.sent_elsewhere = runner_only.into_iter().map(|(id, _)| id).collect();
+            config
+        });
         self.local.with(|local| local.over(published.as_ref()))
     }
 
@@ -148,15 +151,18 @@ impl Alerting {
         };
         self.database.set_value(Some(database.clone()));
         self.read_settings(&database).await;
-        if let Ok(Some(me)) = history::setting(&database, ME).await {
-            self.me.set(me);
-        }
         self.read_desk(&database).await;
         channel::listen(move |message| self.heard(message));
         self.role.set(Role::OtherTab);
         leader::when_leader(leader::DISPATCHER, move |how| {
             self.role.set(Role::Dispatching(how));
-            spawn_local(self.dispatch_forever());
+            spawn_local(async move {
+                // Carry on from the last tab's desk: it may have saved since this one read.
+                if let Some(database) = self.database.get_value() {
+                    self.read_desk(&database).await;
+                }
+                self.dispatch_forever().await;
+            });
         });
     }
 
@@ -167,7 +173,15 @@ impl Alerting {
         if message.starts_with(ROUND) {
             self.unread.get_value().set(true);
         } else if message == SAVED && !dispatching {
-            spawn_local(async move { self.read_desk(&database).await });
+            spawn_local(async move {
+                // Only while another tab dispatches: this one may have taken over meanwhile,
+                // and its desk is then the one that counts.
+                if let Ok(Some(desk)) = kept(&database).await {
+                    if !matches!(self.role.get_untracked(), Role::Dispatching(_)) {
+                        self.desk.set(desk);
+                    }
+                }
+            });
         } else if message == SETTINGS_CHANGED || message == CHANGED {
             spawn_local(async move { self.read_settings(&database).await });
         } else if let Some(action) = message.strip_prefix(ACTION) {
@@ -192,6 +206,9 @@ impl Alerting {
         }
         if let Ok(windows) = history::declared(database).await {
             self.declared.set(windows);
+        }
+        if let Ok(Some(me)) = history::setting(database, ME).await {
+            self.me.set(me);
         }
     }
 
@@ -242,7 +259,8 @@ impl Alerting {
         self.desk.update(|desk| {
             let _ = match what {
                 "acknowledge" => desk.acknowledge(&config, key, by, now),
-                _ => desk.resolve(&config, key, by, now),
+                "resolve" => desk.resolve(&config, key, by, now),
+                _ => false,
             };
         });
         spawn_local(async move { self.save_desk().await });
@@ -284,11 +302,15 @@ impl Alerting {
         });
     }
 
+    /// Who acknowledges in this browser, in every console tab of it.
     pub fn set_me(self, name: String) {
         self.me.set(name.trim().to_owned());
         if let Some(database) = self.database.get_value() {
             spawn_local(async move {
-                let _ = history::save_setting(&database, ME, name.trim()).await;
+                match history::save_setting(&database, ME, name.trim()).await {
+                    Ok(()) => channel::post(SETTINGS_CHANGED),
+                    Err(e) => self.problem.set(Some(format!("Not saved: {e}."))),
+                }
             });
         }
     }
@@ -329,7 +351,7 @@ impl Alerting {
         self.desk
             .update(|desk| desk.tick(&config, now, &|server| paused(server), on_call));
         self.deliver(&config).await;
-        if self.desk.with_untracked(|desk| *desk != before) {
+        if self.desk.with_untracked(|desk| !desk.same_as(&before)) {
             self.save_desk().await;
         }
     }
@@ -390,7 +412,13 @@ impl Alerting {
                     let sending = &desk.deliveries[index];
                     let notice = sending.notice.as_ref()?;
                     let channel = config.channel(&sending.delivery.channel)?;
-                    Some((index, outgoing(notice, channel, &links)))
+                    let mut outgoing = outgoing(notice, channel, &links);
+                    if let Outgoing::Http(request) = &mut outgoing {
+                        if desk.blind.contains(&channel.id) {
+                            request.mode = FetchMode::NoCors;
+                        }
+                    }
+                    Some((index, outgoing))
                 })
                 .collect()
         });
@@ -423,7 +451,7 @@ impl Alerting {
             .and_then(|a| a.status_page_url.clone());
         let here = web_sys::window()
             .and_then(|w| w.location().href().ok())
-            .and_then(|href| Some(format!("{}/", href.split_once("/console")?.0)));
+            .and_then(|href| Some(format!("{}/", href.rsplit_once("/console/")?.0)));
         Links {
             status_page: published.or(here),
         }

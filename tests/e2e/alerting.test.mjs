@@ -153,17 +153,29 @@ describe("alerting in the console", () => {
     // A 503 is tried again 2 s later, and the log says so.
     await log("flaky").locator(".delivery-result", { hasText: "delivered (HTTP 200), 2 attempts" }).waitFor({ timeout: 10000 });
 
-    // Acknowledging needs a name; then everyone told hears who.
-    await alert.locator('[data-action="acknowledge"]').click();
-    assert.match(await console_.locator(".alerts .problem").innerText(), /Say who you are first/);
-    await console_.locator("#me").fill("Ana");
-    await console_.locator("form.me button").click();
-    await alert.locator('[data-action="acknowledge"]').click();
+    // The chat webhook got the JSON blind, as text (browsers allow no other type without CORS).
+    assert.match(chat.received[0].contentType, /^text\/plain/);
+
+    // Acknowledging needs a name; then everyone told hears who. From a second console tab,
+    // which does not send: it hands the acknowledgement to the one that does.
+    const second = await context.newPage();
+    second.on("pageerror", (e) => errors.push(String(e)));
+    await second.goto(`${site.url}console/`);
+    await second.locator("#desk-role", { hasText: "Another console tab sends the alerts" }).waitFor({ timeout: 10000 });
+    const alertThere = second.locator('.alert[data-severity="P1"]');
+    await alertThere.locator('[data-action="acknowledge"]').click();
+    assert.match(await second.locator(".alerts .problem").innerText(), /Say who you are first/);
+    await second.locator("#me").fill("Ana");
+    await second.locator("form.me button").click();
+    await alertThere.locator('[data-action="acknowledge"]').click();
+    await alertThere.locator(".ack-status", { hasText: "Acknowledged by Ana" }).waitFor({ timeout: 5000 });
     await alert.locator(".ack-status", { hasText: "Acknowledged by Ana" }).waitFor({ timeout: 5000 });
     const acknowledged = await until("the acknowledgement", () =>
       hook.received.find((r) => r.path === "/hook" && r.body.event === "acknowledged"),
     );
     assert.equal(acknowledged.body.acknowledged.by, "Ana");
+    await until("the chat's acknowledgement", () => chat.received.some((r) => /acknowledged/i.test(r.body.text)));
+    await second.close();
 
     await alert.locator('[data-action="resolve"]').click();
     await console_.locator(".alerts .none").waitFor({ timeout: 5000 });
@@ -173,10 +185,12 @@ describe("alerting in the console", () => {
     assert.match(await past.innerText(), /\(by Ana\)/);
     assert.equal(hook.received.filter((r) => r.path === "/hook" && r.body.event === "fired").length, 1, "fired once");
 
-    // Kept: a reload shows the same alerts and log.
+    // Kept: a reload shows the same alerts and log, and sends nothing again.
     await console_.reload();
     await console_.locator(".past-alerts tbody tr").waitFor({ timeout: 10000 });
     assert.ok((await console_.locator(".delivery-log tbody tr").count()) >= 12);
+    await console_.waitForTimeout(3000);
+    assert.equal(hook.received.filter((r) => r.path === "/hook" && r.body.event === "fired").length, 1);
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -212,10 +226,12 @@ describe("alerting in the console", () => {
     await statusPage.waitForTimeout(36000);
     assert.equal(await console_.locator(".alert").count(), 0, await console_.locator(".alerts").innerText());
 
-    // Ended from the console: the status page goes back to what probes say.
+    // Ended from the console: the status page goes back to what probes say, and alerting
+    // resumes by itself: the outage still under way fires at the next probe.
     await console_.locator('[data-action="end-window"]').click();
     await statusPage.locator('.banner[data-banner$="outage"]').waitFor({ timeout: 20000 });
     await statusPage.locator("ul.maintenance").waitFor({ state: "detached", timeout: 5000 });
+    await console_.locator('.alert[data-severity="P1"]').waitFor({ timeout: 25000 });
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -104,6 +104,10 @@ pub struct AlertingConfig {
     pub rotation: Option<Rotation>,
     /// What the handoff checklist asks the next shift to check it can reach.
     pub access_to_verify: Vec<String>,
+    /// Channels routes name that another sender delivers (in the page: those whose secret
+    /// only the runner has); this one leaves them.
+    #[serde(default)]
+    pub sent_elsewhere: Vec<String>,
 }
 
 /// How many people share the on-call load (spec section 8).
@@ -143,6 +147,7 @@ impl Default for AlertingConfig {
             reminder_every: Some(30 * MINUTE),
             rotation: None,
             access_to_verify: Vec::new(),
+            sent_elsewhere: Vec::new(),
         }
     }
 }

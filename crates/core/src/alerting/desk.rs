@@ -32,6 +32,22 @@ pub struct Desk {
     pub deliveries: Vec<Sending>,
     /// The engines' alerts up to this time are taken.
     pub read_until: Option<Millis>,
+    /// Channels whose receivers do not allow the page by CORS: sent blind (`no-cors`) at
+    /// once, not tried with `cors` first (which, when the receiver took the request but
+    /// hid its answer, would post it twice).
+    #[serde(default)]
+    pub blind: Vec<String>,
+}
+
+impl Desk {
+    /// Whether `other` holds the same alerts, deliveries and reading: what is worth keeping
+    /// (the dispatcher's clock alone moves every tick).
+    pub fn same_as(&self, other: &Desk) -> bool {
+        self.dispatcher.pages == other.dispatcher.pages
+            && self.deliveries == other.deliveries
+            && self.read_until == other.read_until
+            && self.blind == other.blind
+    }
 }
 
 /// An alert read from storage, with what its notices say about it.
@@ -92,18 +108,21 @@ impl Desk {
         read.retain(|r| r.alert.at >= from && self.read_until.is_none_or(|u| r.alert.at > u));
         crate::sorted::sort_by_key(&mut read, |r| r.alert.at);
         let key = |r: &Read| key_of(&r.server, &r.alert.reason, r.alert.at);
-        let over: Vec<String> = read
-            .iter()
-            .filter(|r| r.alert.kind == AlertKind::Resolve)
-            .map(key)
-            .filter(|k| {
-                read.iter()
-                    .any(|r| r.alert.kind == AlertKind::Fire && key(r) == *k)
-            })
-            .collect();
-        for r in &read {
+        // A firing whose next alert of the same key is its resolution is over: both are left.
+        let mut over = vec![false; read.len()];
+        for (index, fired) in read.iter().enumerate() {
+            if fired.alert.kind != AlertKind::Fire {
+                continue;
+            }
+            let next = (index + 1..read.len()).find(|&later| key(&read[later]) == key(fired));
+            if let Some(next) = next.filter(|&next| read[next].alert.kind == AlertKind::Resolve) {
+                over[index] = true;
+                over[next] = true;
+            }
+        }
+        for (r, over) in read.iter().zip(over) {
             self.read_until = Some(self.read_until.map_or(r.alert.at, |u| u.max(r.alert.at)));
-            if over.contains(&key(r)) {
+            if over {
                 continue;
             }
             let notices =
@@ -126,6 +145,16 @@ impl Desk {
     ) {
         let notices = self.dispatcher.tick(config, now, paused, on_call);
         self.queue(config, notices, now);
+        // A channel removed since its delivery was queued: given up, and said.
+        for sending in &mut self.deliveries {
+            let channel = &sending.delivery.channel;
+            if sending.notice.is_some() && config.channel(channel).is_none() {
+                let error = format!("the channel `{channel}` is gone from this page's settings");
+                sending.delivery.record(now, Outcome::Failed { error });
+                sending.delivery.status = Status::GaveUp;
+                sending.notice = None;
+            }
+        }
         self.deliveries
             .retain(|s| s.notice.is_some() || now - s.delivery.created_at < KEPT);
         let extra = self.deliveries.len().saturating_sub(LOG_SIZE);
@@ -166,9 +195,14 @@ impl Desk {
             .collect()
     }
 
-    /// What delivery `index`'s attempt found.
+    /// What delivery `index`'s attempt found. A channel whose receiver answered only blind
+    /// (`Outcome::Unseen`) is remembered: it is sent blind at once from then on.
     pub fn record(&mut self, index: usize, now: Millis, outcome: Outcome) {
         if let Some(sending) = self.deliveries.get_mut(index) {
+            let channel = &sending.delivery.channel;
+            if outcome == Outcome::Unseen && !self.blind.contains(channel) {
+                self.blind.push(channel.clone());
+            }
             sending.delivery.record(now, outcome);
             if sending.delivery.status != Status::Pending {
                 sending.notice = None;
@@ -177,10 +211,15 @@ impl Desk {
     }
 
     /// One delivery per channel of each notice; a channel the config does not have is
-    /// recorded as failed at once, so that a routing mistake shows in the log.
+    /// recorded as failed at once, so that a routing mistake shows in the log. Channels
+    /// another sender delivers (`AlertingConfig::sent_elsewhere`) are left to it.
     fn queue(&mut self, config: &AlertingConfig, notices: Vec<Notice>, now: Millis) {
         for notice in notices {
-            for channel in &notice.channels {
+            let here = notice
+                .channels
+                .iter()
+                .filter(|c| !config.sent_elsewhere.contains(c));
+            for channel in here {
                 let kind = notice.kind.as_str();
                 let mut delivery = Delivery::new(&notice.page.key, kind, channel, now);
                 let known = config.channel(channel).is_some();
@@ -289,6 +328,93 @@ mod tests {
             .collect();
         assert_eq!(keys, ["api|downtime|2", "api|downtime|2"]);
         assert_eq!(desk.read_until, Some(T0 + 9 * MINUTE));
+    }
+
+    #[test]
+    fn only_a_firing_followed_by_its_own_resolution_is_over() {
+        let config = config();
+        let mut desk = Desk {
+            read_until: Some(T0),
+            ..Desk::default()
+        };
+        let latency = |kind, at| {
+            let alert = Alert {
+                at,
+                kind,
+                severity: Severity::P3,
+                reason: AlertReason::Latency { p95_ms: 4_000 },
+            };
+            Read::of("api", alert, &[], &[])
+        };
+        let mut config = config;
+        config.routes[2] = vec!["hook".into()];
+        // Fired and resolved, then fired again: the second episode is open, and pages.
+        let reads = vec![
+            latency(AlertKind::Fire, T0 + MINUTE),
+            latency(AlertKind::Resolve, T0 + 2 * MINUTE),
+            latency(AlertKind::Fire, T0 + 3 * MINUTE),
+        ];
+        desk.take(&config, reads, T0 + 4 * MINUTE, OnCall::default());
+        let open: Vec<Millis> = desk
+            .dispatcher
+            .pages
+            .iter()
+            .filter(|p| p.is_open())
+            .map(|p| p.opened_at)
+            .collect();
+        assert_eq!(open, [T0 + 3 * MINUTE]);
+        // A resolution of what was open before, then a new firing: both taken.
+        let reads = vec![
+            latency(AlertKind::Resolve, T0 + 5 * MINUTE),
+            latency(AlertKind::Fire, T0 + 6 * MINUTE),
+        ];
+        desk.take(&config, reads, T0 + 7 * MINUTE, OnCall::default());
+        let pages = &desk.dispatcher.pages;
+        assert_eq!(pages.len(), 2);
+        assert!(!pages[0].is_open());
+        assert_eq!(pages[1].opened_at, T0 + 6 * MINUTE);
+    }
+
+    #[test]
+    fn channels_sent_elsewhere_are_left_and_gone_ones_given_up() {
+        let mut config = config();
+        config.sent_elsewhere = vec!["hook".into()];
+        let mut desk = Desk::default();
+        desk.take(
+            &config,
+            vec![read(AlertKind::Fire, T0 + 1, 1)],
+            T0 + 1,
+            OnCall::default(),
+        );
+        let channels: Vec<&str> = desk
+            .deliveries
+            .iter()
+            .map(|s| s.delivery.channel.as_str())
+            .collect();
+        assert_eq!(channels, [PUSH], "the runner sends the hook");
+        // The push channel goes away before its delivery was made.
+        config.channels.retain(|c| c.id != PUSH);
+        let before = desk.clone();
+        desk.tick(&config, T0 + 2, &|_| false, OnCall::default());
+        assert!(!desk.same_as(&before));
+        let gone = &desk.deliveries[0];
+        assert_eq!(
+            (gone.delivery.status, gone.notice.is_none()),
+            (Status::GaveUp, true)
+        );
+        let before = desk.clone();
+        desk.tick(&config, T0 + 2_000, &|_| false, OnCall::default());
+        assert!(
+            desk.same_as(&before),
+            "a tick with nothing to do changes nothing kept"
+        );
+        // A receiver that answered blind is remembered.
+        desk.deliveries.push(Sending {
+            delivery: Delivery::new("k", "fired", "chat", T0),
+            notice: None,
+        });
+        desk.record(1, T0 + 3_000, Outcome::Unseen);
+        assert_eq!(desk.blind, ["chat"]);
     }
 
     #[test]

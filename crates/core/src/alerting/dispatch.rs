@@ -9,12 +9,14 @@ use super::oncall::{Offset, Person};
 use crate::fingerprint::DriftKind;
 use crate::monitor::burn::BurnRule;
 use crate::monitor::events::{Alert, AlertKind, AlertReason, Incident, Severity};
-use crate::monitor::record::{Millis, ProbeRecord, DAY};
+use crate::monitor::record::{Millis, ProbeRecord, DAY, MINUTE};
 use crate::report::Layer;
 use serde::{Deserialize, Serialize};
 
 /// Closed alerts are kept this long: the handoff looks back a week.
 pub const KEPT: Millis = 7 * DAY;
+/// Ticks come at least this often while a page or the runner is running.
+pub const MAX_TICK_GAP: Millis = MINUTE;
 
 /// What a notice says about its alert, taken when it fired.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -267,7 +269,11 @@ impl Dispatcher {
         paused: &dyn Fn(&str) -> bool,
         on_call: OnCall,
     ) -> Vec<Notice> {
-        let elapsed = self.last_tick.map_or(0, |last| (now - last).max(0));
+        // A long gap is a closed page: whether its servers were in maintenance meanwhile is
+        // unknown, so at most a tick's worth of it counts as paused.
+        let elapsed = self
+            .last_tick
+            .map_or(0, |last| (now - last).clamp(0, MAX_TICK_GAP));
         self.last_tick = Some(now);
         let mut notices = Vec::new();
         for page in self.pages.iter_mut().filter(|p| p.is_open()) {

@@ -291,6 +291,26 @@ fn maintenance_pauses_the_escalation_clock_and_the_same_alert_fires_once() {
 }
 
 #[test]
+fn a_page_closed_for_a_while_counts_at_most_a_tick_of_it_as_maintenance() {
+    let config = AlertingConfig {
+        reminder_every: None,
+        rotation: None,
+        ..config()
+    };
+    let mut dispatcher = Dispatcher::default();
+    raise(&mut dispatcher, &config, &fire(Severity::P1, DOWN, T0));
+    dispatcher.tick(&config, T0, &|_| false, OnCall::default());
+    // Closed for 20 minutes; opened again while the server is in maintenance: the 20
+    // minutes are not known to have been maintenance, so the escalation has run its course.
+    let now = T0 + 20 * MINUTE;
+    dispatcher.tick(&config, now, &|_| true, OnCall::default());
+    assert_eq!(dispatcher.pages[0].paused, MINUTE);
+    let notices = dispatcher.tick(&config, now + 1, &|_| false, OnCall::default());
+    let steps: Vec<NoticeKind> = notices.iter().map(|n| n.kind).collect();
+    assert_eq!(steps, [NoticeKind::Escalated, NoticeKind::Escalated]);
+}
+
+#[test]
 fn the_presets_set_routing_and_escalation_by_team_size() {
     let base = config();
     let solo = base.preset(TeamSize::Solo, Some("chat"), None);

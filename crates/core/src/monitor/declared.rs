@@ -40,10 +40,12 @@ impl Declared {
                 "A maintenance window lasts 1 to {max} minutes: a deploy that takes longer is itself worth an alert."
             ));
         }
-        let end = start + minutes * MINUTE;
-        if end <= now {
-            return Err("This window would already be over.".into());
+        // A window is declared before or as the work starts: not to take an outage already
+        // under way out of SLO uptime after the fact.
+        if start < now - MINUTE {
+            return Err("A maintenance window cannot start in the past.".into());
         }
+        let end = start + minutes * MINUTE;
         Ok(Declared {
             server,
             window: MaintenanceWindow { start, end },
@@ -105,7 +107,7 @@ pub fn of_json(text: &str) -> Vec<Declared> {
             start: item.get("start")?.as_i64()?,
             end: item.get("end")?.as_i64()?,
         };
-        let length = window.end - window.start;
+        let length = window.end.checked_sub(window.start)?;
         (length > 0 && length <= MAX_MAINTENANCE).then(|| Declared {
             server: item
                 .get("server")
@@ -138,9 +140,18 @@ mod tests {
         let ok = Declared::new(Some("api".into()), NOW, 240, NOW, " Ana ", "deploy").unwrap();
         assert_eq!(ok.window.end - ok.window.start, 4 * HOUR);
         assert_eq!(ok.by, "Ana");
-        for (start, minutes) in [(NOW, 241), (NOW, 0), (NOW - 2 * HOUR, 60)] {
+        for (start, minutes) in [
+            (NOW, 241),
+            (NOW, 0),
+            (NOW - 2 * HOUR, 60),
+            (NOW - HOUR, 240),
+        ] {
             assert!(Declared::new(None, start, minutes, NOW, "", "").is_err());
         }
+        assert!(
+            Declared::new(None, NOW - 30_000, 10, NOW, "", "").is_ok(),
+            "a form's half minute"
+        );
     }
 
     #[test]
@@ -166,7 +177,8 @@ mod tests {
     fn stored_windows_that_break_the_rules_are_left_out() {
         let text = format!(
             r#"[{{"server":"api","start":{NOW},"end":{}}}, {{"start":{NOW},"end":{NOW}}},
-                {{"start":"soon","end":1}}, 7, {{"start":{NOW},"end":{}}}]"#,
+                {{"start":"soon","end":1}}, 7, {{"start":{NOW},"end":{}}},
+                {{"start":-9223372036854775808,"end":9223372036854775807}}]"#,
             NOW + HOUR,
             NOW + 5 * HOUR
         );
