@@ -6,6 +6,7 @@ mod deliver;
 mod driver;
 mod files;
 mod human;
+mod probe;
 mod replay;
 
 use clap::{Parser, Subcommand};
@@ -30,6 +31,10 @@ enum Command {
     /// Alert channels: `alerts test` sends a test alert through each one of status.json's
     /// `alerting` section.
     Alerts(alerts::AlertsArgs),
+    /// The scheduled runner's round: probe every configured server once, append to the
+    /// published history in DIR, update summary.json, send alerts. Exit code 2 for a bad
+    /// config (nothing written), 1 when DIR cannot be written.
+    Probe(probe::ProbeArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,5 +47,6 @@ fn main() -> ExitCode {
         Command::Check(args) => runtime.block_on(check::run(args)),
         Command::Replay(args) => replay::run(args),
         Command::Alerts(args) => runtime.block_on(alerts::run(args)),
+        Command::Probe(args) => runtime.block_on(probe::run(args)),
     }
 }

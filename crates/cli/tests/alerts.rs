@@ -2,65 +2,13 @@
 //! payload as it arrives, a failing receiver retried, a PagerDuty-format trigger and resolve
 //! under one dedup key, secrets from the environment, and a missing one named.
 
+mod support;
+
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
-
-/// What the receiver saw: path, body, and when.
-type Seen = Arc<Mutex<Vec<(String, Value, Instant)>>>;
-
-/// Answers POSTs until the test ends: `/flaky` with 503 to its first request, everything
-/// else with 200 (`/pd` with 202, as PagerDuty does).
-fn receiver() -> (String, Seen) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen: Seen = Arc::default();
-    let log = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            answer(stream, &log);
-        }
-    });
-    (url, seen)
-}
-
-fn answer(mut stream: TcpStream, seen: &Seen) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line).unwrap();
-    let path = request_line.split(' ').nth(1).unwrap_or("").to_owned();
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        if line.trim().is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().unwrap();
-            }
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let mut log = seen.lock().unwrap();
-    let earlier = log.iter().filter(|(p, _, _)| *p == path).count();
-    log.push((path.clone(), body, Instant::now()));
-    drop(log);
-    let status = match path.as_str() {
-        "/flaky" if earlier == 0 => "503 Service Unavailable",
-        "/pd" => "202 Accepted",
-        _ => "200 OK",
-    };
-    let response = format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-    let _ = stream.write_all(response.as_bytes());
-}
+use support::{receiver, Seen};
 
 /// A status.json for `test` (its own file: tests run at the same time).
 fn config(receiver: &str, test: &str) -> PathBuf {

@@ -25,6 +25,7 @@ pub mod monitor;
 pub mod page;
 pub mod platform;
 pub mod probe;
+pub mod publish;
 pub mod report;
 pub mod site;
 pub mod sorted;

@@ -2,16 +2,19 @@
 //! prints the result; the page rebuilds its stores this way after an import or a migration.
 
 use super::config::MonitorConfig;
+use super::events::{Alert, Event};
 use super::history::Entry;
 use super::ServerMonitor;
 use crate::sorted::SortedMap;
 use crate::target::Target;
 
-/// A server's monitor and the URL its history names (the last one seen).
+/// A server's monitor, the URL its history names (the last one seen), and every alert it
+/// raised on the way (the runner hands the new ones to the alerting desk).
 #[derive(Debug, Clone)]
 pub struct Replayed {
     pub url: String,
     pub monitor: ServerMonitor,
+    pub alerts: Vec<Alert>,
 }
 
 /// Runs every server's probes through its own monitor. `entries` must be in time order (as
@@ -31,13 +34,18 @@ pub fn replay<'a>(
                 servers.get_or_insert_with(entry.server.clone(), || Replayed {
                     url: entry.url.clone(),
                     monitor,
+                    alerts: Vec::new(),
                 })
             }
         };
         if replayed.url != entry.url {
             replayed.url.clone_from(&entry.url);
         }
-        replayed.monitor.ingest(&entry.probe);
+        for event in replayed.monitor.ingest(&entry.probe) {
+            if let Event::Alert(alert) = event {
+                replayed.alerts.push(alert);
+            }
+        }
     }
     Ok(servers)
 }
