@@ -19,11 +19,13 @@ use mcp_status_core::alerting::delivery::Status;
 use mcp_status_core::alerting::desk::{Desk, Read};
 use mcp_status_core::alerting::dispatch::OnCall;
 use mcp_status_core::alerting::payload::{outgoing, Links, Outgoing};
+use mcp_status_core::badge;
 use mcp_status_core::monitor::history::{self, line_of, BadLines, Entry};
 use mcp_status_core::monitor::record::{Millis, ProbeRecord};
 use mcp_status_core::monitor::replay;
 use mcp_status_core::publish::{self, Published};
 use mcp_status_core::site::{ServerConfig, SiteConfig};
+use mcp_status_core::status::Window;
 use mcp_status_core::{Environment, Probe, ProbeConfig, Target};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -138,6 +140,9 @@ async fn round(site: &SiteConfig, data: &Path) -> Result<Vec<String>, String> {
         .collect();
     let summary = publish::summary(&published, now);
     replace(&data.join("summary.json"), &summary.to_string())?;
+    for server in &published {
+        write_badges(data, server, now)?;
+    }
     drop(lock);
     Ok(out)
 }
@@ -336,6 +341,37 @@ async fn alert(
     let text = serde_json::to_string(&desk).map_err(|e| e.to_string())?;
     replace(&desk_path, &text)?;
     Ok(out)
+}
+
+/// A server's badges: its status, and wall-clock and SLO uptime over 30 days, as SVG and as
+/// shields.io endpoint JSON, in `badges/<server>/`.
+fn write_badges(data: &Path, server: &Published, now: Millis) -> Result<(), String> {
+    let folder = data.join("badges").join(publish::file_stem(server.server));
+    fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    let month = server.monitor.uptime(now, Window::Month.span());
+    let target = server.monitor.config().slo_target;
+    let badges = [
+        (
+            "status",
+            badge::status(server.server, server.monitor.state().as_str()),
+        ),
+        (
+            "uptime",
+            badge::uptime("uptime 30d", month.wall_clock_uptime, target),
+        ),
+        (
+            "slo",
+            badge::uptime("SLO uptime 30d", month.slo_uptime, target),
+        ),
+    ];
+    for (name, badge) in badges {
+        replace(&folder.join(format!("{name}.svg")), &badge::svg(&badge))?;
+        replace(
+            &folder.join(format!("{name}.json")),
+            &badge::shields(&badge).to_string(),
+        )?;
+    }
+    Ok(())
 }
 
 /// Writes `text` to `path` whole: aside first, then renamed over it, so that a reader (or a

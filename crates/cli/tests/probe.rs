@@ -112,6 +112,32 @@ fn three_runs_publish_the_history_confirm_the_outage_and_alert_once() {
     assert_eq!(servers[1]["days"].as_array().unwrap().len(), 90);
     assert_eq!(servers[1]["months"].as_array().unwrap().len(), 1);
 
+    // Badges: SVG that parses as XML and says the state and the numbers; shields' JSON.
+    let badges = data.join("badges");
+    let svg = std::fs::read_to_string(badges.join("ok/uptime.svg")).unwrap();
+    let document = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{e}: {svg}"));
+    let texts: Vec<&str> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(texts, ["uptime 30d", "100.00%"]);
+    let stem = mcp_status_core::publish::file_stem("my api");
+    let status = std::fs::read_to_string(badges.join(&stem).join("status.svg")).unwrap();
+    let document = roxmltree::Document::parse(&status).unwrap();
+    let texts: Vec<&str> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(texts, ["my api", "down"]);
+    let shields: Value = serde_json::from_str(
+        &std::fs::read_to_string(badges.join(&stem).join("slo.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(shields["message"], "0.00%");
+    assert_eq!(shields["color"], "red");
+
     // The alert: one, in the documented payload, with the evidence and a link.
     let log = seen.lock().unwrap();
     let fired: Vec<&Value> = log

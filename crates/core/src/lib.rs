@@ -18,6 +18,7 @@
 
 pub mod alerting;
 pub mod auth;
+pub mod badge;
 pub mod fingerprint;
 pub mod http;
 pub mod jsonrpc;
