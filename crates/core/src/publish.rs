@@ -122,9 +122,140 @@ pub fn summary(servers: &[Published], now: Millis) -> Value {
     })
 }
 
+/// One server of a published summary, as a page reads it back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishedServer {
+    pub server: String,
+    /// The engine's state (`State::as_str`).
+    pub state: String,
+    pub last_probe_at: Option<Millis>,
+    /// Wall-clock uptime, SLO uptime and coverage over 24 h, 7 d, 30 d, 90 d.
+    pub windows: [(Option<f64>, Option<f64>, f64); 4],
+    /// The 90 days, oldest first: (day start, wall-clock, SLO, coverage).
+    pub days: Vec<(Millis, Option<f64>, Option<f64>, f64)>,
+}
+
+/// A `summary.json` read back, by hand from a `Value` (the page carries no derived readers):
+/// the servers it has; an error for a document that is not one, or of another version.
+pub fn read_summary(text: &str) -> Result<Vec<PublishedServer>, String> {
+    let value: Value = serde_json::from_slice(text.as_bytes())
+        .map_err(|_| "summary.json is not valid JSON".to_owned())?;
+    match value.get("version").and_then(Value::as_u64) {
+        Some(VERSION) => {}
+        other => {
+            return Err(format!(
+                "summary.json has version {other:?}, this page reads {VERSION}"
+            ))
+        }
+    }
+    let servers = value
+        .get("servers")
+        .and_then(Value::as_array)
+        .ok_or("summary.json has no servers")?;
+    let numbers = |v: Option<&Value>| {
+        let v = v.unwrap_or(&Value::Null);
+        (
+            v.get("wall_clock_uptime").and_then(Value::as_f64),
+            v.get("slo_uptime").and_then(Value::as_f64),
+            v.get("coverage").and_then(Value::as_f64).unwrap_or(0.0),
+        )
+    };
+    let time = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .and_then(|t| crate::monitor::history::parse_time(t).ok())
+    };
+    Ok(servers
+        .iter()
+        .filter_map(|s| {
+            let uptime = s.get("uptime");
+            let windows = Window::ALL
+                .map(|w| numbers(uptime.and_then(|u| u.get(w.label().replace(' ', "")))));
+            let days = s
+                .get("days")
+                .and_then(Value::as_array)
+                .map(|days| {
+                    days.iter()
+                        .filter_map(|d| {
+                            let text = d.get("day")?.as_str()?;
+                            let day =
+                                crate::monitor::history::parse_time(&format!("{text}T00:00:00Z"))
+                                    .ok()?;
+                            let (wall, slo, coverage) = numbers(Some(d));
+                            Some((day, wall, slo, coverage))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            Some(PublishedServer {
+                server: s.get("server")?.as_str()?.to_owned(),
+                state: s
+                    .get("state")
+                    .and_then(Value::as_str)
+                    .unwrap_or("unknown")
+                    .to_owned(),
+                last_probe_at: time(s.get("last_probe").and_then(|p| p.get("at"))),
+                windows,
+                days,
+            })
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::monitor::config::MonitorConfig;
+    use crate::monitor::record::MINUTE;
+    use crate::report::Outcome;
+
+    #[test]
+    fn a_summary_reads_back_what_it_says() {
+        let now = 1_795_219_200_000; // 2026-11-21T00:00:00Z
+        let mut monitor = ServerMonitor::new(MonitorConfig::default(), "api.example").unwrap();
+        let mut last = None;
+        for minute in 0..10 {
+            let probe = ProbeRecord {
+                at: now - (10 - minute) * MINUTE,
+                outcome: if minute < 7 {
+                    Outcome::Ok
+                } else {
+                    Outcome::Failed
+                },
+                layer: (minute >= 7).then_some(crate::report::Layer::Http),
+                latency_ms: 30,
+                contract_hash: None,
+                metadata_hash: None,
+                error: None,
+            };
+            monitor.ingest(&probe);
+            last = Some(probe);
+        }
+        let published = [Published {
+            server: "api <b>",
+            url: "https://api.example/mcp",
+            monitor: &monitor,
+            last: last.as_ref(),
+            months: vec!["2026-11".into()],
+        }];
+        let text = summary(&published, now).to_string();
+        let read = read_summary(&text).unwrap();
+        assert_eq!(read.len(), 1);
+        let api = &read[0];
+        assert_eq!(api.server, "api <b>");
+        assert_eq!(api.state, "down");
+        assert_eq!(api.last_probe_at, Some(now - MINUTE));
+        let day = monitor.uptime(now, Window::Day.span());
+        assert_eq!(
+            api.windows[0],
+            (day.wall_clock_uptime, day.slo_uptime, day.coverage)
+        );
+        assert_eq!(api.days.len(), DAYS);
+        assert_eq!(api.days[DAYS - 1].0, now, "today last");
+        assert!(read_summary("{\"version\": 2, \"servers\": []}")
+            .unwrap_err()
+            .contains("version"));
+        assert!(read_summary("<html>").is_err());
+    }
 
     #[test]
     fn plain_names_are_their_own_folders_and_others_get_a_hash() {
