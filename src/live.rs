@@ -17,6 +17,7 @@ use mcp_status_core::monitor::replay::host_of;
 use mcp_status_core::monitor::rollup::Uptime;
 use mcp_status_core::monitor::store;
 use mcp_status_core::monitor::ServerMonitor;
+use mcp_status_core::publish::{self, PublishedServer};
 use mcp_status_core::site::{ServerConfig, SiteConfig};
 use mcp_status_core::sorted::SortedMap;
 use mcp_status_core::status::{self, Condition, ServerView, Site, Source};
@@ -32,6 +33,8 @@ use std::task::Poll;
 const ROUND: &str = "round";
 /// Broadcast after a tab added or removed a monitor, or imported or wiped history.
 const CHANGED: &str = "changed";
+/// The published summary is read again this often (the runner publishes every 5 minutes).
+const PUBLISHED_MS: u32 = 5 * 60_000;
 /// The prober wakes this often to see which monitors are due.
 const TICK_MS: u32 = 1_000;
 /// At most this many servers are probed in one round; the others wait for the next tick. A
@@ -92,6 +95,8 @@ struct Engines {
     /// Server → (url, engine).
     engines: SortedMap<String, (String, ServerMonitor)>,
     last: SortedMap<String, ProbeRecord>,
+    /// The scheduled runner's published history (`data/summary.json`), by server.
+    published: SortedMap<String, PublishedServer>,
     probing: bool,
     /// When storage was last read (`reload`).
     loaded_at: Millis,
@@ -172,6 +177,7 @@ impl Live {
                 }
             });
             self.prober.set(Prober::OtherTab);
+            spawn_local(self.follow_published());
             leader::when_leader(leader::PROBER, move |how| {
                 self.prober.set(Prober::ThisTab(how));
                 spawn_local(self.probe_forever());
@@ -231,6 +237,28 @@ impl Live {
 
     pub fn database(&self) -> Option<Rc<Database>> {
         self.database.get_value()
+    }
+
+    /// Reads the runner's published summary now and then again every `PUBLISHED_MS` (it
+    /// publishes a round every few minutes); the views show it over this browser's history.
+    async fn follow_published(self) {
+        loop {
+            // None published (yet), or unreachable: this browser's history alone.
+            if let Ok(Some(text)) = site_file::fetch_text(publish::SUMMARY).await {
+                match publish::read_summary(&text) {
+                    Ok(servers) => {
+                        let engines = self.engines.get_value();
+                        engines.borrow_mut().published =
+                            servers.into_iter().map(|s| (s.server.clone(), s)).collect();
+                        self.refresh_views();
+                    }
+                    Err(error) => self.notice.set(Some(format!(
+                        "The published history cannot be read: {error}."
+                    ))),
+                }
+            }
+            gloo_timers::future::TimeoutFuture::new(PUBLISHED_MS).await;
+        }
     }
 
     /// Tells the other tabs that monitors or history changed, and reloads this one.
@@ -316,7 +344,19 @@ impl Live {
                 continue;
             }
             let last = engines.last.get(server);
-            let fresh = || ServerView::of(server, url, Source::Imported, Some(engine), last, now);
+            let published = engines.published.get(server);
+            let source = Source::Imported;
+            let fresh = || {
+                ServerView::of(
+                    server,
+                    url,
+                    source.clone(),
+                    Some(engine),
+                    last,
+                    published,
+                    now,
+                )
+            };
             servers.insert(server, view_of(server, &fresh));
         }
         for (index, watched) in engines.watched.values().enumerate() {
@@ -325,14 +365,23 @@ impl Live {
                 let engine = engines.engines.get(&config.name).map(|(_, e)| e);
                 let last = engines.last.get(&config.name);
                 let source = watched.source.clone();
-                let mut view = ServerView::of(&config.name, &config.url, source, engine, last, now);
+                let published = engines.published.get(&config.name);
+                let mut view = ServerView::of(
+                    &config.name,
+                    &config.url,
+                    source,
+                    engine,
+                    last,
+                    published,
+                    now,
+                );
                 if config.live {
                     view.cadence_s = Some((config.monitor.cadence / 1_000) as u32);
                     view.next_probe_at = Some(engines.next_probe_at(index, watched));
                 }
                 view.condition = Condition::of(
                     view.state,
-                    last.map(|l| l.outcome),
+                    view.last.as_ref().map(|l| l.outcome),
                     config.monitor.in_maintenance(now),
                 );
                 view

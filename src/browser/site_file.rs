@@ -20,20 +20,27 @@ pub async fn load(
         path: PATH.to_owned(),
         reason,
     };
-    let unreachable = || failed("could not be fetched".to_owned());
-    // Revalidated on every start: an edited config shows on the next visit.
+    match fetch_text(path).await.map_err(failed)? {
+        Some(text) => parse(&text).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A file from beside the page, revalidated on every fetch (an edited config, a newly
+/// published history, show at once): `Ok(None)` for a 404.
+pub async fn fetch_text(path: &str) -> Result<Option<String>, String> {
     let init = RequestInit::new();
     init.set_cache(RequestCache::NoCache);
-    let window = web_sys::window().ok_or_else(unreachable)?;
+    let window = web_sys::window().ok_or("could not be fetched")?;
     let response: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
         .await
         .ok()
         .and_then(|r| r.dyn_into().ok())
-        .ok_or_else(unreachable)?;
+        .ok_or("could not be fetched")?;
     match response.status() {
         404 => return Ok(None),
         200 => {}
-        status => return Err(failed(format!("the server answered HTTP {status}"))),
+        status => return Err(format!("the server answered HTTP {status}")),
     }
     let text = match response.text() {
         Ok(promise) => JsFuture::from(promise)
@@ -42,6 +49,5 @@ pub async fn load(
             .and_then(|t| t.as_string()),
         Err(_) => None,
     };
-    let text = text.ok_or_else(|| failed("could not be read".to_owned()))?;
-    parse(&text).map(Some)
+    text.map(Some).ok_or_else(|| "could not be read".to_owned())
 }

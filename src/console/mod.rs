@@ -190,7 +190,7 @@ async fn gather(now: Millis, database: &Result<Rc<Database>, String>) -> Found {
                 let monitor = engine.map(|l| &l.monitor);
                 let source = Source::Site { group: None };
                 let mut view =
-                    ServerView::of(&server.name, &server.url, source, monitor, last, now);
+                    ServerView::of(&server.name, &server.url, source, monitor, last, None, now);
                 let config = declared::with_declared(&server.monitor, &server.name, &declared);
                 view.condition = Condition::of(
                     view.state,

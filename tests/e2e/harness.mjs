@@ -26,12 +26,25 @@ const contentTypes = {
  * Serves `dir` on 127.0.0.1 like GitHub Pages does: under `prefix`, 404.html for misses.
  * `statusJson` is the `status.json` served beside the page (text, or an object made JSON);
  * by default there is none (404), so a test never probes the example config's servers.
+ * `data` is a folder served at `data/` (the runner's published history); none by default.
  */
-export async function serveStatic(dir, prefix = "/", { statusJson } = {}) {
+export async function serveStatic(dir, prefix = "/", { statusJson, data } = {}) {
   const port = await freePort();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
     let rel = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : null;
+    // `data`: a folder served at data/, as the runner's published history is.
+    if (data && rel?.startsWith("data/")) {
+      const file = path.join(data, decodeURIComponent(rel.slice("data/".length)));
+      try {
+        if (!file.startsWith(data) || !(await stat(file)).isFile()) throw new Error("miss");
+        res.writeHead(200, { "content-type": contentTypes[path.extname(file)] ?? "application/x-ndjson" });
+        return res.end(await readFile(file));
+      } catch {
+        res.writeHead(404, { "content-type": "text/plain" });
+        return res.end("not published");
+      }
+    }
     if (rel === "status.json") {
       if (statusJson === undefined) {
         res.writeHead(404, { "content-type": "text/plain" });

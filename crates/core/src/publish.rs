@@ -5,11 +5,16 @@
 
 use crate::monitor::history::format_time;
 use crate::monitor::record::{Millis, ProbeRecord};
+use crate::monitor::rollup::Uptime;
+use crate::monitor::state::State;
 use crate::monitor::ServerMonitor;
+use crate::report::{Layer, Outcome};
 use crate::status::Window;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+/// Where the page finds the summary: the runner's data folder, published at `data/` beside it.
+pub const SUMMARY: &str = "data/summary.json";
 /// The summary's format version: a page refuses a summary of a version it does not know.
 pub const VERSION: u64 = 1;
 /// Days of rollups in the summary: the status page's 90-day bar.
@@ -97,6 +102,11 @@ pub fn summary(servers: &[Published], now: Millis) -> Value {
                 "history": format!("history/{}/", file_stem(s.server)),
                 "months": s.months,
                 "state": s.monitor.state().as_str(),
+                "streak": match s.monitor.state() {
+                    State::Confirming { failures } => failures,
+                    State::Recovering { passes } => passes,
+                    _ => 0,
+                },
                 "last_probe": s.last.map(|p| json!({
                     "at": format_time(p.at),
                     "outcome": p.outcome.as_str(),
@@ -126,13 +136,13 @@ pub fn summary(servers: &[Published], now: Millis) -> Value {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublishedServer {
     pub server: String,
-    /// The engine's state (`State::as_str`).
-    pub state: String,
-    pub last_probe_at: Option<Millis>,
-    /// Wall-clock uptime, SLO uptime and coverage over 24 h, 7 d, 30 d, 90 d.
-    pub windows: [(Option<f64>, Option<f64>, f64); 4],
-    /// The 90 days, oldest first: (day start, wall-clock, SLO, coverage).
-    pub days: Vec<(Millis, Option<f64>, Option<f64>, f64)>,
+    pub state: State,
+    /// The last probe (without its tool-list fingerprints).
+    pub last: Option<ProbeRecord>,
+    /// Over 24 h, 7 d, 30 d, 90 d (`Window::ALL`); latency percentiles are not published.
+    pub windows: [Uptime; 4],
+    /// The 90 days, oldest first, by their start.
+    pub days: Vec<(Millis, Uptime)>,
 }
 
 /// A `summary.json` read back, by hand from a `Value` (the page carries no derived readers):
@@ -142,63 +152,76 @@ pub fn read_summary(text: &str) -> Result<Vec<PublishedServer>, String> {
         .map_err(|_| "summary.json is not valid JSON".to_owned())?;
     match value.get("version").and_then(Value::as_u64) {
         Some(VERSION) => {}
-        other => {
-            return Err(format!(
-                "summary.json has version {other:?}, this page reads {VERSION}"
-            ))
-        }
+        _ => return Err(format!("summary.json is not of version {VERSION}")),
     }
     let servers = value
         .get("servers")
         .and_then(Value::as_array)
         .ok_or("summary.json has no servers")?;
-    let numbers = |v: Option<&Value>| {
+    Ok(servers.iter().filter_map(server_of).collect())
+}
+
+fn server_of(s: &Value) -> Option<PublishedServer> {
+    let count = |v: &Value, key: &str| {
+        v.get(key)
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(0)
+    };
+    let uptime = |v: Option<&Value>| {
         let v = v.unwrap_or(&Value::Null);
-        (
-            v.get("wall_clock_uptime").and_then(Value::as_f64),
-            v.get("slo_uptime").and_then(Value::as_f64),
-            v.get("coverage").and_then(Value::as_f64).unwrap_or(0.0),
-        )
+        Uptime {
+            wall_clock_uptime: v.get("wall_clock_uptime").and_then(Value::as_f64),
+            slo_uptime: v.get("slo_uptime").and_then(Value::as_f64),
+            coverage: v.get("coverage").and_then(Value::as_f64).unwrap_or(0.0),
+            p50_ms: None,
+            p95_ms: None,
+            probes: count(v, "probes"),
+            failures: 0,
+            cold_starts: 0,
+            incidents: count(v, "incidents"),
+        }
     };
-    let time = |v: Option<&Value>| {
-        v.and_then(Value::as_str)
-            .and_then(|t| crate::monitor::history::parse_time(t).ok())
+    let time = |text: &str| crate::monitor::history::parse_time(text).ok();
+    let windows = s.get("uptime");
+    let days = s.get("days").and_then(Value::as_array);
+    let streak = count(s, "streak");
+    let state = match s.get("state").and_then(Value::as_str)? {
+        "up" => State::Up,
+        "down" => State::Down,
+        "confirming" => State::Confirming { failures: streak },
+        "recovering" => State::Recovering { passes: streak },
+        _ => State::Unknown,
     };
-    Ok(servers
-        .iter()
-        .filter_map(|s| {
-            let uptime = s.get("uptime");
-            let windows = Window::ALL
-                .map(|w| numbers(uptime.and_then(|u| u.get(w.label().replace(' ', "")))));
-            let days = s
-                .get("days")
-                .and_then(Value::as_array)
-                .map(|days| {
-                    days.iter()
-                        .filter_map(|d| {
-                            let text = d.get("day")?.as_str()?;
-                            let day =
-                                crate::monitor::history::parse_time(&format!("{text}T00:00:00Z"))
-                                    .ok()?;
-                            let (wall, slo, coverage) = numbers(Some(d));
-                            Some((day, wall, slo, coverage))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            Some(PublishedServer {
-                server: s.get("server")?.as_str()?.to_owned(),
-                state: s
-                    .get("state")
-                    .and_then(Value::as_str)
-                    .unwrap_or("unknown")
-                    .to_owned(),
-                last_probe_at: time(s.get("last_probe").and_then(|p| p.get("at"))),
-                windows,
-                days,
-            })
+    let last = s.get("last_probe").and_then(|p| {
+        let text = |key: &str| p.get(key).and_then(Value::as_str);
+        Some(ProbeRecord {
+            at: time(text("at")?)?,
+            outcome: Outcome::ALL
+                .into_iter()
+                .find(|o| Some(o.as_str()) == text("outcome"))?,
+            layer: text("layer").and_then(Layer::from_name),
+            latency_ms: count(p, "latency_ms"),
+            contract_hash: None,
+            metadata_hash: None,
+            error: text("error").map(str::to_owned),
         })
-        .collect())
+    });
+    Some(PublishedServer {
+        server: s.get("server")?.as_str()?.to_owned(),
+        state,
+        last,
+        windows: Window::ALL
+            .map(|w| uptime(windows.and_then(|u| u.get(w.label().replace(' ', ""))))),
+        days: days
+            .into_iter()
+            .flatten()
+            .filter_map(|d| {
+                let day = time(&format!("{}T00:00:00Z", d.get("day")?.as_str()?))?;
+                Some((day, uptime(Some(d))))
+            })
+            .collect(),
+    })
 }
 
 #[cfg(test)]
@@ -206,7 +229,6 @@ mod tests {
     use super::*;
     use crate::monitor::config::MonitorConfig;
     use crate::monitor::record::MINUTE;
-    use crate::report::Outcome;
 
     #[test]
     fn a_summary_reads_back_what_it_says() {
@@ -242,12 +264,17 @@ mod tests {
         assert_eq!(read.len(), 1);
         let api = &read[0];
         assert_eq!(api.server, "api <b>");
-        assert_eq!(api.state, "down");
-        assert_eq!(api.last_probe_at, Some(now - MINUTE));
+        assert_eq!(api.state, State::Down);
+        assert_eq!(api.last, last);
         let day = monitor.uptime(now, Window::Day.span());
+        let window = &api.windows[0];
         assert_eq!(
-            api.windows[0],
+            (window.wall_clock_uptime, window.slo_uptime, window.coverage),
             (day.wall_clock_uptime, day.slo_uptime, day.coverage)
+        );
+        assert_eq!(
+            (window.probes, window.incidents),
+            (day.probes, day.incidents)
         );
         assert_eq!(api.days.len(), DAYS);
         assert_eq!(api.days[DAYS - 1].0, now, "today last");

@@ -6,6 +6,7 @@ use crate::monitor::record::{Millis, ProbeRecord, DAY, HOUR};
 use crate::monitor::rollup::Uptime;
 use crate::monitor::state::State;
 use crate::monitor::ServerMonitor;
+use crate::publish::PublishedServer;
 use crate::report::Outcome;
 use crate::site::{SiteConfig, SiteError};
 use std::sync::Arc;
@@ -57,22 +58,30 @@ pub struct DayBar {
 pub const DAYS_SHOWN: usize = 90;
 
 impl ServerView {
-    /// What `engine` (if the server has one yet) says about the server at `now`.
+    /// What `engine` (if the server has one yet) says about the server at `now`, with the
+    /// published history (`publish`, the scheduled runner's) laid over it: each window and
+    /// each day from whichever saw more of it (coverage), the state and last probe from
+    /// whichever probed last.
     pub fn of(
         server: &str,
         url: &str,
         source: Source,
         engine: Option<&ServerMonitor>,
         last: Option<&ProbeRecord>,
+        published: Option<&PublishedServer>,
         now: Millis,
     ) -> ServerView {
-        let uptime = |span| {
-            engine.map_or_else(
+        let better = |local: Uptime, published: Option<&Uptime>| match published {
+            Some(p) if p.coverage > local.coverage => p.clone(),
+            _ => local,
+        };
+        let uptime = |index: usize, span| {
+            let local = engine.map_or_else(
                 || Uptime::of(&Default::default(), span),
                 |e| e.uptime(now, span),
-            )
+            );
+            better(local, published.map(|p| &p.windows[index]))
         };
-        let state = engine.map_or(State::Unknown, ServerMonitor::state);
         let days: Vec<DayBar> = match engine {
             Some(engine) => engine.days(now, DAYS_SHOWN),
             None => {
@@ -83,11 +92,27 @@ impl ServerView {
             }
         }
         .into_iter()
-        .map(|(start, day)| DayBar {
-            level: DayLevel::of(&day),
-            label: day_label(start, &day),
+        .map(|(start, day)| {
+            let shared = published.and_then(|p| p.days.iter().find(|(at, _)| *at == start));
+            let day = better(day, shared.map(|(_, u)| u));
+            DayBar {
+                level: DayLevel::of(&day),
+                label: day_label(start, &day),
+            }
         })
         .collect();
+        let local_at = engine.and_then(ServerMonitor::last_probe_at);
+        let newer = published
+            .filter(|p| p.last.as_ref().map(|l| l.at) > local_at)
+            .map(|p| (p.state, p.last.as_ref()));
+        let (state, last, last_probe_at) = match newer {
+            Some((state, last)) => (state, last, last.map(|l| l.at)),
+            None => (
+                engine.map_or(State::Unknown, ServerMonitor::state),
+                last,
+                local_at,
+            ),
+        };
         ServerView {
             bars: crate::page::overview::day_bars(server, &days),
             server: server.to_owned(),
@@ -97,16 +122,16 @@ impl ServerView {
             state,
             condition: Condition::of(state, last.map(|l| l.outcome), false),
             last: last.cloned(),
-            last_probe_at: engine.and_then(ServerMonitor::last_probe_at),
+            last_probe_at,
             next_probe_at: None,
-            windows: Window::ALL.map(|w| uptime(w.span())),
+            windows: [0, 1, 2, 3].map(|i| uptime(i, Window::ALL[i].span())),
             days,
         }
     }
 
     /// A server nothing is known about yet.
     pub fn empty(server: &str, url: &str, source: Source, now: Millis) -> ServerView {
-        ServerView::of(server, url, source, None, None, now)
+        ServerView::of(server, url, source, None, None, None, now)
     }
 
     pub fn window(&self, window: Window) -> &Uptime {
@@ -396,6 +421,83 @@ pub fn day_label(start: Millis, day: &Uptime) -> String {
 mod tests {
     use super::*;
     use Condition::*;
+
+    #[test]
+    fn published_history_fills_what_this_browser_did_not_see() {
+        use crate::monitor::config::MonitorConfig;
+        let now = 1_795_219_200_000 + 12 * HOUR;
+        let mut engine = ServerMonitor::new(MonitorConfig::default(), "api.example").unwrap();
+        let probe = |at: Millis, outcome: Outcome| ProbeRecord {
+            at,
+            outcome,
+            layer: None,
+            latency_ms: 20,
+            contract_hash: None,
+            metadata_hash: None,
+            error: None,
+        };
+        // This browser saw one passing probe, an hour ago.
+        let mine = probe(now - HOUR, Outcome::Ok);
+        engine.ingest(&mine);
+        let shared = |coverage: f64, wall: f64| Uptime {
+            wall_clock_uptime: Some(wall),
+            slo_uptime: Some(wall),
+            coverage,
+            p50_ms: None,
+            p95_ms: None,
+            probes: 100,
+            failures: 0,
+            cold_starts: 0,
+            incidents: 1,
+        };
+        let published = PublishedServer {
+            server: "api".into(),
+            state: State::Down,
+            last: Some(ProbeRecord {
+                layer: Some(crate::report::Layer::Http),
+                ..probe(now - 60_000, Outcome::Failed)
+            }),
+            windows: [
+                shared(1.0, 0.9),
+                shared(0.0, 0.5),
+                shared(1.0, 0.99),
+                shared(1.0, 0.99),
+            ],
+            days: vec![(now - now.rem_euclid(DAY) - DAY, shared(1.0, 0.75))],
+        };
+        let view = ServerView::of(
+            "api",
+            "https://api.example/mcp",
+            Source::Imported,
+            Some(&engine),
+            Some(&mine),
+            Some(&published),
+            now,
+        );
+        // The runner saw the whole day: its numbers; it saw nothing of the week: this browser's.
+        assert_eq!(view.windows[0].wall_clock_uptime, Some(0.9));
+        assert_eq!(view.windows[1].wall_clock_uptime, Some(1.0));
+        // Its probe is the newer: its state and last probe.
+        assert_eq!((view.state, view.condition), (State::Down, Down));
+        assert_eq!(view.last_probe_at, Some(now - 60_000));
+        // Yesterday, seen only by the runner, shows its day.
+        let yesterday = &view.days[DAYS_SHOWN - 2];
+        assert!(yesterday.label.contains("75.00 %"), "{}", yesterday.label);
+        // Without published history: this browser's alone.
+        let alone = ServerView::of(
+            "api",
+            "https://api.example/mcp",
+            Source::Imported,
+            Some(&engine),
+            Some(&mine),
+            None,
+            now,
+        );
+        assert_eq!(
+            (alone.state, alone.last_probe_at),
+            (State::Up, Some(now - HOUR))
+        );
+    }
 
     #[test]
     fn conditions_follow_the_engine_and_the_last_probe() {

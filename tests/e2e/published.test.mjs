@@ -1,0 +1,81 @@
+// The runner's published history on the status page, end to end: `mcp-status probe` (the
+// binary the native tests build) probes the npm reference server and a failing one of ours
+// three times into a data folder, which is served at data/ beside the release site; the page
+// shows both servers from it, with the runner's state and uptimes, without probing them
+// itself (`live: false`).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { distDir, launchBrowser, repoRoot, serveStatic, startEverythingServer } from "./harness.mjs";
+import { startMisbehavingServer } from "../support/misbehaving-server.mjs";
+
+const run = promisify(execFile);
+const binary = path.join(repoRoot, "target/debug/mcp-status");
+
+describe("published history on the status page", () => {
+  let browser, everything, testServer, root;
+
+  before(async () => {
+    assert.ok(existsSync(binary), `${binary}: built by the native tests (cargo test)`);
+    browser = await launchBrowser();
+    everything = await startEverythingServer();
+    testServer = await startMisbehavingServer();
+    root = await mkdtemp(path.join(os.tmpdir(), "mcp-status-published-"));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await everything?.stop();
+    await testServer?.stop();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  test("servers the page does not probe show the runner's state and uptimes", async () => {
+    const statusJson = {
+      servers: [
+        { name: "search", url: everything.url, live: false },
+        { name: "billing", url: testServer.url("/status-500"), live: false },
+      ],
+    };
+    const config = path.join(root, "status.json");
+    await writeFile(config, JSON.stringify(statusJson));
+    const data = path.join(root, "data");
+    for (let round = 0; round < 3; round += 1) {
+      await run(binary, ["probe", "--config", config, "--data", data]);
+    }
+    const site = await serveStatic(distDir, "/mcp-status/", { statusJson, data });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    const probedHere = [];
+    page.on("request", (r) => {
+      if (r.url().startsWith(everything.url) || r.url().startsWith(testServer.url("/"))) probedHere.push(r.url());
+    });
+    try {
+      await page.goto(site.url);
+      const row = (name) => page.locator(".server", { has: page.locator(".server-head a", { hasText: name }) });
+      await row("billing").and(page.locator('[data-condition="down"]')).waitFor({ timeout: 15000 });
+      await row("search").and(page.locator('[data-condition="operational"]')).waitFor({ timeout: 5000 });
+      // The runner's numbers: three passes, three failures, all of today.
+      assert.match(await row("search").innerText(), /Wall-clock uptime\n100\.00 %/);
+      assert.match(await row("billing").innerText(), /Wall-clock uptime\n0\.00 %/);
+      assert.match(await row("billing").innerText(), /Probes\n3 in 24 h/);
+      assert.equal(await page.locator(".banner").getAttribute("data-banner"), "partial_outage");
+      assert.equal(await row("billing").locator(".next-probe").innerText(), "not probed from this page");
+      // Today's bar from the published day.
+      assert.match(await row("billing").locator(".day").last().getAttribute("aria-label"), /0\.00 %/);
+      await page.waitForTimeout(2000);
+      assert.deepEqual(probedHere, [], "the page itself probes neither");
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      await site.close();
+    }
+  });
+});
