@@ -182,6 +182,24 @@ fn three_runs_publish_the_history_confirm_the_outage_and_alert_once() {
     };
     assert_eq!(state("my api"), Some(servers[1]["state"].clone()));
     assert_eq!(state("ok"), Some(servers[0]["state"].clone()));
+    // The same numbers: replay's uptime since the first probe is the summary's over 90 days
+    // (the whole history is inside them).
+    for (name, index) in [("my api", 1), ("ok", 0)] {
+        let replayed = replayed["servers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["server"] == name)
+            .unwrap();
+        let published = &servers[index]["uptime"]["90d"];
+        for key in ["wall_clock_uptime", "slo_uptime"] {
+            assert_eq!(replayed[key], published[key], "{name} {key}");
+        }
+        assert_eq!(
+            replayed["incidents"].as_array().unwrap().len() as u64,
+            published["incidents"].as_u64().unwrap()
+        );
+    }
 }
 
 #[test]
