@@ -246,10 +246,23 @@ async fn alert(
     let zone = zone_of(&config)?;
     let offset = |at: Millis| offset_minutes(zone, at);
     let desk_path = data.join(DESK);
+    let mut out = Vec::new();
     let mut desk: Desk = match fs::read_to_string(&desk_path) {
-        Ok(text) => {
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", desk_path.display()))?
-        }
+        Ok(text) => match serde_json::from_str(&text) {
+            Ok(desk) => desk,
+            // A damaged desk must not stop the probing: it is kept aside, for people to look
+            // at, and alerting starts afresh from now (nothing old is sent again).
+            Err(error) => {
+                let aside = desk_path.with_extension(format!("damaged-{now}.json"));
+                fs::rename(&desk_path, &aside).map_err(|e| format!("{}: {e}", aside.display()))?;
+                out.push(format!(
+                    "{}: unreadable ({error}); kept as {} and started afresh",
+                    desk_path.display(),
+                    aside.display()
+                ));
+                Desk::default()
+            }
+        },
         Err(_) => Desk::default(),
     };
     let from = desk.read_from(now);
@@ -275,12 +288,9 @@ async fn alert(
     let links = Links {
         status_page: section.and_then(|s| s.status_page_url.clone()),
     };
-    let mut out: Vec<String> = missing
-        .iter()
-        .map(|(id, variable)| {
-            format!("channel {id} not sent: set the environment variable {variable}")
-        })
-        .collect();
+    out.extend(missing.iter().map(|(id, variable)| {
+        format!("channel {id} not sent: set the environment variable {variable}")
+    }));
     let mut sent = Vec::new();
     loop {
         let due = desk.due(crate::deliver::now());

@@ -239,6 +239,43 @@ fn overlapping_runs_take_turns_and_leave_every_line_whole() {
 }
 
 #[test]
+fn a_damaged_alerting_desk_is_kept_aside_and_the_round_goes_on() {
+    let server = TestServer::start(&["misbehaving"]);
+    let dir = folder("damaged");
+    let config = write_config(
+        &dir,
+        &serde_json::json!({ "servers": [{ "name": "api", "url": format!("{}/ok", server.url) }] }),
+    );
+    let data = dir.join("data");
+    std::fs::create_dir_all(data.join("runner")).unwrap();
+    std::fs::write(data.join("runner/alerting.json"), "{\"dispatcher\": tru").unwrap();
+    let output = probe(&config, &data);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("unreadable") && stdout.contains("started afresh"),
+        "{stdout}"
+    );
+    let kept: Vec<String> = std::fs::read_dir(data.join("runner"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        kept.iter()
+            .any(|name| name.starts_with("alerting.damaged-")),
+        "{kept:?}"
+    );
+    assert_eq!(
+        lines(&month_file(&data, "api")).len(),
+        1,
+        "probed all the same"
+    );
+    // The new desk reads back: the next round says nothing about it.
+    let again = probe(&config, &data);
+    assert!(!String::from_utf8_lossy(&again.stdout).contains("unreadable"));
+}
+
+#[test]
 fn a_bad_config_is_refused_and_nothing_is_written() {
     let dir = folder("bad");
     let config = write_config(
