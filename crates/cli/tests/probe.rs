@@ -42,6 +42,17 @@ fn lines(path: &Path) -> Vec<Value> {
         .collect()
 }
 
+/// The texts of a badge, read by a real XML parser (a malformed SVG fails here).
+fn badge_texts(path: &Path) -> Vec<String> {
+    let svg = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let document = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{e}: {svg}"));
+    document
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(str::to_owned))
+        .collect()
+}
+
 fn month_file(data: &Path, stem: &str) -> PathBuf {
     let folder = data.join("history").join(stem);
     let files: Vec<PathBuf> = std::fs::read_dir(&folder)
@@ -114,23 +125,15 @@ fn three_runs_publish_the_history_confirm_the_outage_and_alert_once() {
 
     // Badges: SVG that parses as XML and says the state and the numbers; shields' JSON.
     let badges = data.join("badges");
-    let svg = std::fs::read_to_string(badges.join("ok/uptime.svg")).unwrap();
-    let document = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{e}: {svg}"));
-    let texts: Vec<&str> = document
-        .descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .filter_map(|n| n.text())
-        .collect();
-    assert_eq!(texts, ["uptime 30d", "100.00%"]);
+    assert_eq!(
+        badge_texts(&badges.join("ok/uptime.svg")),
+        ["uptime 30d", "100.00%"]
+    );
     let stem = mcp_status_core::publish::file_stem("my api");
-    let status = std::fs::read_to_string(badges.join(&stem).join("status.svg")).unwrap();
-    let document = roxmltree::Document::parse(&status).unwrap();
-    let texts: Vec<&str> = document
-        .descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .filter_map(|n| n.text())
-        .collect();
-    assert_eq!(texts, ["my api", "down"]);
+    assert_eq!(
+        badge_texts(&badges.join(&stem).join("status.svg")),
+        ["my api", "down"]
+    );
     let shields: Value = serde_json::from_str(
         &std::fs::read_to_string(badges.join(&stem).join("slo.json")).unwrap(),
     )
