@@ -247,10 +247,14 @@ impl Live {
             if let Ok(Some(text)) = site_file::fetch_text(publish::SUMMARY).await {
                 match publish::read_summary(&text) {
                     Ok(servers) => {
-                        let engines = self.engines.get_value();
-                        engines.borrow_mut().published =
+                        let servers: SortedMap<String, PublishedServer> =
                             servers.into_iter().map(|s| (s.server.clone(), s)).collect();
-                        self.refresh_views();
+                        let engines = self.engines.get_value();
+                        // Unchanged (no round published since): the views stand.
+                        if engines.borrow().published != servers {
+                            engines.borrow_mut().published = servers;
+                            self.refresh_views();
+                        }
                     }
                     Err(error) => self.notice.set(Some(format!(
                         "The published history cannot be read: {error}."

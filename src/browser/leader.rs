@@ -31,13 +31,7 @@ pub async fn is_held(lock: &str) -> Option<bool> {
     let locks = Reflect::get(&window.navigator(), &JsValue::from_str("locks")).ok()?;
     if locks.is_undefined() || locks.is_null() {
         let storage = window.local_storage().ok()??;
-        let holder = storage.get_item(lock).ok()?.unwrap_or_default();
-        let until = holder.split_once('@').map_or("0", |(_, until)| until);
-        return Some(
-            until
-                .parse::<i64>()
-                .is_ok_and(|until| until >= js_sys::Date::now() as i64),
-        );
+        return Some(lease_of(&storage, lock).1 >= js_sys::Date::now() as i64);
     }
     let promise = locks.unchecked_into::<LockManager>().query();
     let state = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
@@ -92,9 +86,8 @@ fn lease(window: web_sys::Window, lock: &'static str, on_lead: impl FnOnce(Leade
     let on_lead = Rc::new(RefCell::new(Some(on_lead)));
     let tick = Closure::<dyn Fn()>::new(move || {
         let now = js_sys::Date::now() as i64;
-        let holder = storage.get_item(lock).ok().flatten().unwrap_or_default();
-        let (owner, until) = holder.split_once('@').unwrap_or(("", "0"));
-        let free = until.parse::<i64>().map_or(true, |until| until < now);
+        let (owner, until) = lease_of(&storage, lock);
+        let free = until < now;
         if owner == me || free {
             let _ = storage.set_item(lock, &format!("{me}@{}", now + LEASE_MS));
             if let Some(on_lead) = on_lead.borrow_mut().take() {
@@ -110,4 +103,12 @@ fn lease(window: web_sys::Window, lock: &'static str, on_lead: impl FnOnce(Leade
         .call0(&JsValue::NULL)
         .ok();
     tick.forget();
+}
+
+/// The lease in localStorage under `lock`: who holds it, and until when (0: nobody, or a
+/// value that does not read).
+fn lease_of(storage: &web_sys::Storage, lock: &str) -> (String, i64) {
+    let holder = storage.get_item(lock).ok().flatten().unwrap_or_default();
+    let (owner, until) = holder.split_once('@').unwrap_or(("", "0"));
+    (owner.to_owned(), until.parse().unwrap_or(0))
 }

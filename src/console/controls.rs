@@ -28,11 +28,8 @@ pub fn sections(
         let config = alerting.config();
         let runner_only = alerting.runner_only();
         let servers = alerting.servers();
-        let zone = config
-            .rotation
-            .as_ref()
-            .map_or("UTC".to_owned(), |r| r.time_zone.clone());
-        let offset = move |at: Millis| crate::browser::zone::offset_minutes(&zone, at).unwrap_or(0);
+        let zone = config.time_zone().to_owned();
+        let offset = super::offset_of(&zone);
         let role = role_text(alerting.role.get(), probing.get());
         let problem = alerting.problem.get();
         let form_error = alerting.form_error.get();
@@ -97,15 +94,17 @@ pub fn handle(root: &web_sys::Element, alerting: Alerting) {
             "end-window" => {
                 let index: usize = data("data-index").parse().unwrap_or(usize::MAX);
                 let now = now();
-                alerting.change_windows(|windows| {
-                    if let Some(declared) = windows.get_mut(index) {
-                        // Ended now, not forgotten: the time so far stays out of SLO uptime.
-                        declared.window.end =
-                            now.max(declared.window.start + 1).min(declared.window.end);
-                        if declared.window.start > now {
-                            windows.remove(index);
-                        }
+                alerting.change_windows(|windows| match windows.get_mut(index) {
+                    // Not begun: cancelled.
+                    Some(declared) if declared.window.start > now => {
+                        windows.remove(index);
                     }
+                    // Ended now, not forgotten: the time so far stays out of SLO uptime.
+                    Some(declared) => {
+                        let window = &mut declared.window;
+                        window.end = window.end.min(now.max(window.start + 1));
+                    }
+                    None => {}
                 });
             }
             _ => {}

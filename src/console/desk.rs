@@ -7,7 +7,7 @@
 
 use crate::browser::db::history::{self, Part};
 use crate::browser::leader::{self, Leadership};
-use crate::browser::{channel, notify, send, zone};
+use crate::browser::{channel, notify, send};
 use crate::live::now;
 use idb::Database;
 use leptos::prelude::*;
@@ -80,6 +80,14 @@ pub enum Role {
     Off,
 }
 
+/// `status.json`'s policy as this page can run it, worked out once: the channels that need
+/// the runner's secrets are left to it (`sent_elsewhere`), and listed with their variables.
+#[derive(Clone)]
+struct Published {
+    config: AlertingConfig,
+    runner_only: Vec<(String, String)>,
+}
+
 /// The console's alerting state, as signals for its views.
 #[derive(Clone, Copy)]
 pub struct Alerting {
@@ -95,6 +103,7 @@ pub struct Alerting {
     /// What is wrong with what was entered in a form: the form's class, the message.
     pub form_error: RwSignal<Option<(&'static str, String)>>,
     site: StoredValue<Option<Arc<SiteConfig>>>,
+    published: StoredValue<Option<Published>>,
     database: StoredValue<Option<Rc<Database>>, LocalStorage>,
     /// A round was stored since the alerts were last read.
     unread: StoredValue<Rc<Cell<bool>>, LocalStorage>,
@@ -112,6 +121,7 @@ impl Alerting {
             problem: RwSignal::new(None),
             form_error: RwSignal::new(None),
             site: StoredValue::new(None),
+            published: StoredValue::new(None),
             database: StoredValue::new_local(None),
             unread: StoredValue::new_local(Rc::new(Cell::new(true))),
         }
@@ -120,20 +130,15 @@ impl Alerting {
     /// The policy this browser runs: `status.json`'s (its channels that need no secret from
     /// the runner's environment), with this browser's channels and routing over it.
     pub fn config(&self) -> AlertingConfig {
-        let site = self.site.get_value();
-        let published = site.as_ref().and_then(|s| s.alerting.as_ref()).map(|a| {
-            let (mut config, runner_only) = a.resolve(&|_| None);
-            config.sent_elsewhere = runner_only.into_iter().map(|(id, _)| id).collect();
-            config
-        });
-        self.local.with(|local| local.over(published.as_ref()))
+        let published = self.published.get_value();
+        self.local
+            .with(|local| local.over(published.as_ref().map(|p| &p.config)))
     }
 
-    /// Channels `status.json` names whose secret only the runner has.
+    /// Channels `status.json` names whose secret only the runner has: (id, variable).
     pub fn runner_only(&self) -> Vec<(String, String)> {
-        let site = self.site.get_value();
-        let alerting = site.as_ref().and_then(|s| s.alerting.as_ref());
-        alerting.map(|a| a.resolve(&|_| None).1).unwrap_or_default()
+        let published = self.published.get_value();
+        published.map(|p| p.runner_only).unwrap_or_default()
     }
 
     pub fn servers(&self) -> Vec<String> {
@@ -144,6 +149,15 @@ impl Alerting {
 
     /// Reads what is kept, and takes part in choosing the tab that dispatches.
     pub async fn start(self, site: Option<Arc<SiteConfig>>, database: Option<Rc<Database>>) {
+        let published = site.as_ref().and_then(|s| s.alerting.as_ref()).map(|a| {
+            let (mut config, runner_only) = a.resolve(&|_| None);
+            config.sent_elsewhere = runner_only.iter().map(|(id, _)| id.clone()).collect();
+            Published {
+                config,
+                runner_only,
+            }
+        });
+        self.published.set_value(published);
         self.site.set_value(site);
         let Some(database) = database else {
             self.role.set(Role::Off);
@@ -332,11 +346,8 @@ impl Alerting {
             return;
         };
         let config = self.config();
-        let zone = config
-            .rotation
-            .as_ref()
-            .map_or("UTC".to_owned(), |r| r.time_zone.clone());
-        let offset = move |at: Millis| zone::offset_minutes(&zone, at).unwrap_or(0);
+        let zone = config.time_zone().to_owned();
+        let offset = super::offset_of(&zone);
         let before = self.desk.get_untracked();
         if self.unread.get_value().replace(false) {
             let reads = self.read_alerts(&database, before.read_from(now())).await;

@@ -60,14 +60,15 @@ fn build(parent: &web_sys::Element) {
             .await
             .map(Rc::new)
             .map_err(|e| e.to_string());
-        let gathered = gather(now(), &database).await;
-        let site = gathered.site.clone();
-        found.set(Some(gathered));
-        alerting.start(site, database.clone().ok()).await;
+        let site = load_site().await;
+        found.set(Some(gather(now(), &site, &database).await));
+        alerting
+            .start(site.clone().ok(), database.clone().ok())
+            .await;
         // The checklist follows what happens: written again every minute.
         loop {
             gloo_timers::future::TimeoutFuture::new(HANDOFF_MS).await;
-            found.set(Some(gather(now(), &database).await));
+            found.set(Some(gather(now(), &site, &database).await));
         }
     });
     let look = move || {
@@ -143,19 +144,26 @@ fn build(parent: &web_sys::Element) {
     dom::set_title("On call · mcp-status");
 }
 
-/// Reads the config and the history, and writes the handoff checklist.
-async fn gather(now: Millis, database: &Result<Rc<Database>, String>) -> Found {
-    let site = match site_file::load(SITE, SiteConfig::parse).await {
-        Ok(Some(site)) => Arc::new(site),
-        Ok(None) => {
+/// `status.json`, read once: what the console is about.
+async fn load_site() -> Result<Arc<SiteConfig>, String> {
+    match site_file::load(SITE, SiteConfig::parse).await {
+        Ok(Some(site)) => Ok(Arc::new(site)),
+        Ok(None) => Err("There is no status.json beside the status page.".into()),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+/// Reads the history and writes the handoff checklist.
+async fn gather(
+    now: Millis,
+    site: &Result<Arc<SiteConfig>, String>,
+    database: &Result<Rc<Database>, String>,
+) -> Found {
+    let site = match site {
+        Ok(site) => site,
+        Err(problem) => {
             return Found {
-                problem: Some("There is no status.json beside the status page.".into()),
-                ..Found::default()
-            }
-        }
-        Err(error) => {
-            return Found {
-                problem: Some(error.to_string()),
+                problem: Some(problem.clone()),
                 ..Found::default()
             }
         }
@@ -163,7 +171,7 @@ async fn gather(now: Millis, database: &Result<Rc<Database>, String>) -> Found {
     let alerting = site.alerting.as_ref().map(|a| &a.config);
     let rotation = alerting.and_then(|a| a.rotation.as_ref());
     let mut problem = None;
-    let zone = rotation.map_or("UTC".to_owned(), |r| r.time_zone.clone());
+    let zone = alerting.map_or("UTC", |a| a.time_zone()).to_owned();
     if zone::offset_minutes(&zone, now).is_none() {
         problem = Some(format!(
             "This browser does not know the time zone `{zone}`: shifts are placed in UTC."
@@ -253,6 +261,6 @@ async fn gather(now: Millis, database: &Result<Rc<Database>, String>) -> Found {
 
 /// The zone's UTC offsets as the browser knows them; UTC for a zone it does not know (the
 /// console says so: `gather`).
-fn offset_of(zone: &str) -> impl Fn(Millis) -> i32 + '_ {
+pub(crate) fn offset_of(zone: &str) -> impl Fn(Millis) -> i32 + '_ {
     move |at| zone::offset_minutes(zone, at).unwrap_or(0)
 }

@@ -233,10 +233,7 @@ pub fn replayed(
 
 /// The rotation's zone (UTC without one); an error for a name the tz database lacks.
 pub fn zone_of(config: &AlertingConfig) -> Result<chrono_tz::Tz, String> {
-    let name = config
-        .rotation
-        .as_ref()
-        .map_or("UTC", |r| r.time_zone.as_str());
+    let name = config.time_zone();
     name.parse()
         .map_err(|_| format!("alerting.on_call.time_zone: unknown time zone `{name}`"))
 }

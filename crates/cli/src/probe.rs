@@ -228,7 +228,7 @@ async fn alert(
     data: &Path,
     replayed: &mcp_status_core::sorted::SortedMap<String, replay::Replayed>,
     entries: &[Entry],
-    now: Millis,
+    round_at: Millis,
     client: &reqwest::Client,
 ) -> Result<Vec<String>, String> {
     let section = site.alerting.as_ref();
@@ -253,7 +253,7 @@ async fn alert(
             // A damaged desk must not stop the probing: it is kept aside, for people to look
             // at, and alerting starts afresh from now (nothing old is sent again).
             Err(error) => {
-                let aside = desk_path.with_extension(format!("damaged-{now}.json"));
+                let aside = desk_path.with_extension(format!("damaged-{round_at}.json"));
                 fs::rename(&desk_path, &aside).map_err(|e| format!("{}: {e}", aside.display()))?;
                 out.push(format!(
                     "{}: unreadable ({error}); kept as {} and started afresh",
@@ -265,7 +265,7 @@ async fn alert(
         },
         Err(_) => Desk::default(),
     };
-    let from = desk.read_from(now);
+    let from = desk.read_from(round_at);
     let mut reads = Vec::new();
     for (name, r) in replayed.iter() {
         let probes: Vec<ProbeRecord> = entries
@@ -277,13 +277,13 @@ async fn alert(
             reads.push(Read::of(name, alert.clone(), &r.monitor.incidents, &probes));
         }
     }
-    let on_call = OnCall::of(&config, now, &offset);
-    desk.take(&config, reads, now, on_call);
+    let on_call = OnCall::of(&config, round_at, &offset);
+    desk.take(&config, reads, round_at, on_call);
     let paused = |server: &str| {
         site.server(server)
-            .is_some_and(|s| s.monitor.in_maintenance(now))
+            .is_some_and(|s| s.monitor.in_maintenance(round_at))
     };
-    desk.tick(&config, now, &paused, on_call);
+    desk.tick(&config, round_at, &paused, on_call);
 
     let links = Links {
         status_page: section.and_then(|s| s.status_page_url.clone()),
@@ -293,7 +293,7 @@ async fn alert(
     }));
     let mut sent = Vec::new();
     loop {
-        let due = desk.due(crate::deliver::now());
+        let due = desk.due(now());
         if due.is_empty() {
             // Wait for a retry due soon; leave later ones to the next run.
             let soon = desk
@@ -301,11 +301,11 @@ async fn alert(
                 .iter()
                 .filter(|s| s.delivery.status == Status::Pending)
                 .map(|s| s.delivery.next_at)
-                .filter(|at| *at - crate::deliver::now() <= WAIT_FOR_RETRY)
+                .filter(|at| *at - now() <= WAIT_FOR_RETRY)
                 .min();
             match soon {
                 Some(at) => {
-                    let wait = (at - crate::deliver::now()).max(0) as u64;
+                    let wait = (at - now()).max(0) as u64;
                     tokio::time::sleep(Duration::from_millis(wait)).await;
                     continue;
                 }
@@ -324,7 +324,7 @@ async fn alert(
             };
             attempted = true;
             let outcome = attempt(client, &request).await;
-            desk.record(index, crate::deliver::now(), outcome);
+            desk.record(index, now(), outcome);
             if !sent.contains(&index) {
                 sent.push(index);
             }

@@ -52,6 +52,11 @@ pub fn history_path(server: &str, month: &str) -> String {
     format!("history/{}/{month}.ndjson", file_stem(server))
 }
 
+/// A window's key in the summary's `uptime`: `24h`, `7d`, `30d`, `90d`.
+fn window_key(window: Window) -> String {
+    window.label().replace(' ', "")
+}
+
 /// One server as the summary lists it.
 pub struct Published<'a> {
     pub server: &'a str,
@@ -78,12 +83,7 @@ pub fn summary(servers: &[Published], now: Millis) -> Value {
         .map(|s| {
             let windows: serde_json::Map<String, Value> = Window::ALL
                 .iter()
-                .map(|w| {
-                    (
-                        w.label().replace(' ', ""),
-                        uptime(&s.monitor.uptime(now, w.span())),
-                    )
-                })
+                .map(|w| (window_key(*w), uptime(&s.monitor.uptime(now, w.span()))))
                 .collect();
             let days: Vec<Value> = s
                 .monitor
@@ -211,8 +211,7 @@ fn server_of(s: &Value) -> Option<PublishedServer> {
         server: s.get("server")?.as_str()?.to_owned(),
         state,
         last,
-        windows: Window::ALL
-            .map(|w| uptime(windows.and_then(|u| u.get(w.label().replace(' ', ""))))),
+        windows: Window::ALL.map(|w| uptime(windows.and_then(|u| u.get(window_key(w))))),
         days: days
             .into_iter()
             .flatten()

@@ -41,6 +41,22 @@ pub enum Secret {
     Env(String),
 }
 
+/// The team's chat (the first Slack or Discord channel) and paging tool (the first PagerDuty
+/// channel) among `channels`: what a team-size preset routes to (spec section 8).
+pub fn team_channels<'a, S: 'a>(
+    channels: impl IntoIterator<Item = (&'a str, &'a ChannelKind<S>)>,
+) -> (Option<&'a str>, Option<&'a str>) {
+    let (mut chat, mut pager) = (None, None);
+    for (id, kind) in channels {
+        match kind {
+            ChannelKind::Slack { .. } | ChannelKind::Discord { .. } => chat = chat.or(Some(id)),
+            ChannelKind::PagerDuty { .. } => pager = pager.or(Some(id)),
+            _ => {}
+        }
+    }
+    (chat, pager)
+}
+
 impl ChannelKind<Secret> {
     /// The channel with its secrets looked up in `env`; the variable's name when it is not
     /// set (always, in the page, which has no environment).
@@ -201,6 +217,13 @@ impl AlertingConfig {
 
     pub fn channel(&self, id: &str) -> Option<&Channel> {
         self.channels.iter().find(|c| c.id == id)
+    }
+
+    /// The rotation's time zone (IANA name), UTC without a rotation.
+    pub fn time_zone(&self) -> &str {
+        self.rotation
+            .as_ref()
+            .map_or("UTC", |r| r.time_zone.as_str())
     }
 }
 

@@ -2,7 +2,7 @@
 //! URLs are secrets (anyone who has a webhook's URL can post to it, and `status.json` is
 //! public), and the routing chosen in the console. Laid over the policy of `status.json`.
 
-use super::config::{AlertingConfig, Channel, ChannelKind, Step, TeamSize};
+use super::config::{team_channels, AlertingConfig, Channel, ChannelKind, Step, TeamSize};
 use crate::monitor::record::Millis;
 use serde::{Deserialize, Serialize};
 
@@ -41,27 +41,10 @@ impl LocalAlerting {
         config
     }
 
-    /// Sets the routing of the preset for `size` (spec section 8), with the first chat channel
-    /// (Slack, Discord, ntfy, webhook) and the first PagerDuty channel of `config` as the
-    /// team's chat and paging tool.
+    /// Sets the routing of the preset for `size` (spec section 8), with the team's chat and
+    /// paging tool among `config`'s channels (`team_channels`).
     pub fn apply_preset(&mut self, config: &AlertingConfig, size: TeamSize) {
-        let first = |wanted: fn(&ChannelKind) -> bool| {
-            config
-                .channels
-                .iter()
-                .find(|c| wanted(&c.kind))
-                .map(|c| c.id.as_str())
-        };
-        let chat = first(|k| {
-            matches!(
-                k,
-                ChannelKind::Slack { .. }
-                    | ChannelKind::Discord { .. }
-                    | ChannelKind::Ntfy { .. }
-                    | ChannelKind::Webhook { .. }
-            )
-        });
-        let pager = first(|k| matches!(k, ChannelKind::PagerDuty { .. }));
+        let (chat, pager) = team_channels(config.channels.iter().map(|c| (c.id.as_str(), &c.kind)));
         self.routing = Some(Routing::of(&config.preset(size, chat, pager)));
     }
 

@@ -6,8 +6,8 @@
 use super::reader::{Node, Object};
 use super::SiteError;
 use crate::alerting::config::{
-    AlertingConfig, Channel, ChannelKind, Notify, Secret, Step, TeamSize, PAGERDUTY_EVENTS_URL,
-    PUSH,
+    team_channels, AlertingConfig, Channel, ChannelKind, Notify, Secret, Step, TeamSize,
+    PAGERDUTY_EVENTS_URL, PUSH,
 };
 use crate::alerting::oncall::{day_of, minute_of, Person, Rotation};
 use crate::monitor::record::MINUTE;
@@ -107,14 +107,7 @@ pub(super) fn alerting(node: &Node) -> Result<AlertingSite, SiteError> {
         channels.push((id, kind));
     }
     let ids: Vec<String> = channels.iter().map(|(id, _)| id.clone()).collect();
-    let first = |wanted: fn(&ChannelKind<Secret>) -> bool| {
-        channels
-            .iter()
-            .find(|(_, kind)| wanted(kind))
-            .map(|(id, _)| id.as_str())
-    };
-    let chat = first(|k| matches!(k, ChannelKind::Slack { .. } | ChannelKind::Discord { .. }));
-    let pager = first(|k| matches!(k, ChannelKind::PagerDuty { .. }));
+    let (chat, pager) = team_channels(channels.iter().map(|(id, kind)| (id.as_str(), kind)));
     let mut config = AlertingConfig::default();
     if let Some(size) = one_of(&object, "team_size", TEAM_SIZES)? {
         let size = match size {
