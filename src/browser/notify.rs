@@ -5,7 +5,7 @@
 use futures::channel::oneshot;
 use futures::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
-use mcp_status_core::alerting::delivery::{Outcome, TIMEOUT};
+use mcp_status_core::alerting::delivery::{Failure, Outcome, TIMEOUT};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -44,14 +44,11 @@ pub async fn ask() -> &'static str {
 pub async fn show(title: &str, body: &str, tag: &str) -> Outcome {
     if permission() != "granted" {
         return Outcome::Failed {
-            error: format!(
-                "notifications are {} in this browser: turn them on in the console",
-                match permission() {
-                    "denied" => "blocked",
-                    "unsupported" => "not supported",
-                    _ => "not allowed yet",
-                }
-            ),
+            error: match permission() {
+                "denied" => Failure::NotificationsBlocked,
+                "unsupported" => Failure::NotificationsUnsupported,
+                _ => Failure::NotificationsNotAllowed,
+            },
         };
     }
     let options = NotificationOptions::new();
@@ -61,9 +58,9 @@ pub async fn show(title: &str, body: &str, tag: &str) -> Outcome {
     options.set_require_interaction(true);
     let notification = match Notification::new_with_options(title, &options) {
         Ok(notification) => notification,
-        Err(error) => {
+        Err(_) => {
             return Outcome::Failed {
-                error: super::probe_driver::js_message(&error),
+                error: Failure::NotShown,
             }
         }
     };
@@ -79,14 +76,14 @@ pub async fn show(title: &str, body: &str, tag: &str) -> Outcome {
     };
     let shown = on(Outcome::Shown);
     let failed = on(Outcome::Failed {
-        error: "the browser did not show it".into(),
+        error: Failure::NotShown,
     });
     notification.set_onshow(Some(shown.as_ref().unchecked_ref()));
     notification.set_onerror(Some(failed.as_ref().unchecked_ref()));
     let outcome = match select(told, TimeoutFuture::new(TIMEOUT as u32)).await {
         Either::Left((Ok(outcome), _)) => outcome,
         _ => Outcome::Failed {
-            error: format!("the browser said nothing within {} s", TIMEOUT / 1000),
+            error: Failure::NotShown,
         },
     };
     notification.set_onshow(None);

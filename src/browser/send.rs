@@ -7,10 +7,10 @@
 //! A receiver that took the first request and only hid its answer gets it twice, once: the
 //! desk remembers it as blind (`Desk::blind`) and sends it blind from then on.
 
-use super::probe_driver::{build, js_message};
+use super::probe_driver::build;
 use futures::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
-use mcp_status_core::alerting::delivery::{Outcome, TIMEOUT};
+use mcp_status_core::alerting::delivery::{Failure, Outcome, TIMEOUT};
 use mcp_status_core::{FetchMode, HttpRequest};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -21,54 +21,66 @@ pub async fn send(request: &HttpRequest) -> Outcome {
     if request.mode == FetchMode::NoCors {
         return match fetch(request).await {
             Ok(_) => Outcome::Unseen,
-            Err(Sent::Refused(error) | Sent::TimedOut(error)) => Outcome::Failed { error },
+            Err(sent) => Outcome::Failed {
+                error: sent.failure(),
+            },
         };
     }
     match fetch(request).await {
-        Err(Sent::Refused(_)) => {
+        Err(Sent::Refused) => {
             let blind = HttpRequest {
                 mode: FetchMode::NoCors,
                 ..request.clone()
             };
             match fetch(&blind).await {
                 Ok(_) => Outcome::Unseen,
-                Err(Sent::Refused(error) | Sent::TimedOut(error)) => Outcome::Failed { error },
+                Err(sent) => Outcome::Failed {
+                    error: sent.failure(),
+                },
             }
         }
-        Err(Sent::TimedOut(error)) => Outcome::Failed { error },
+        Err(Sent::TimedOut) => Outcome::Failed {
+            error: Failure::Timeout,
+        },
         Ok(status) => Outcome::Answered { status },
     }
 }
 
+/// Why no response came. The browser's own error text is dropped: all it could add is the
+/// URL, and a webhook's URL is its secret.
 enum Sent {
     /// No response: no connection, or CORS (the browser does not say which).
-    Refused(String),
-    TimedOut(String),
+    Refused,
+    TimedOut,
+}
+
+impl Sent {
+    fn failure(&self) -> Failure {
+        match self {
+            Sent::Refused => Failure::Network,
+            Sent::TimedOut => Failure::Timeout,
+        }
+    }
 }
 
 async fn fetch(request: &HttpRequest) -> Result<u16, Sent> {
     let controller = web_sys::AbortController::new().ok();
     let signal = controller.as_ref().map(web_sys::AbortController::signal);
-    let request = build(request, signal.as_ref()).map_err(Sent::Refused)?;
-    let window = web_sys::window().ok_or_else(|| Sent::Refused("no window".into()))?;
+    let request = build(request, signal.as_ref()).map_err(|_| Sent::Refused)?;
+    let window = web_sys::window().ok_or(Sent::Refused)?;
     let answer = JsFuture::from(window.fetch_with_request(&request));
     match select(answer, TimeoutFuture::new(TIMEOUT as u32)).await {
         Either::Left((Ok(response), _)) => {
-            let response: web_sys::Response = response
-                .dyn_into()
-                .map_err(|_| Sent::Refused("fetch gave no response".into()))?;
+            let response: web_sys::Response = response.dyn_into().map_err(|_| Sent::Refused)?;
             // Opaque (no-cors): status 0, and that is all there is to know.
             Ok(response.status())
         }
-        Either::Left((Err(error), _)) => Err(Sent::Refused(js_message(&error))),
+        Either::Left((Err(_), _)) => Err(Sent::Refused),
         Either::Right(_) => {
             if let Some(controller) = controller {
                 controller.abort();
             }
-            Err(Sent::TimedOut(format!(
-                "no answer within {} s",
-                TIMEOUT / 1000
-            )))
+            Err(Sent::TimedOut)
         }
     }
 }

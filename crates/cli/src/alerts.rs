@@ -4,7 +4,7 @@
 //! checklist's "check the alert channels reach you", and a check of the setup before relying
 //! on it.
 
-use crate::deliver::{deliver_all, now};
+use crate::deliver::{deliver_all, now, Bound};
 use clap::{Args, Subcommand};
 use mcp_status_core::alerting::config::{AlertingConfig, ChannelKind};
 use mcp_status_core::alerting::delivery::{Delivery, Outcome, Status};
@@ -15,6 +15,7 @@ use mcp_status_core::monitor::config::MonitorConfig;
 use mcp_status_core::monitor::events::{Alert, AlertKind, AlertReason, Severity};
 use mcp_status_core::monitor::history::format_time;
 use mcp_status_core::monitor::history::Entry;
+use mcp_status_core::monitor::record::Millis;
 use mcp_status_core::monitor::record::MINUTE;
 use mcp_status_core::site::SiteConfig;
 use serde_json::{json, Value};
@@ -29,10 +30,16 @@ pub struct AlertsArgs {
 
 #[derive(Subcommand)]
 enum AlertsCommand {
-    /// Send a test alert, fired then resolved, through every channel (or one). Exit code 0
-    /// when every delivery got a 2xx answer, 1 when one did not, 2 for a bad config.
+    /// Send a test alert, fired then resolved, through every channel (or one), each attempt
+    /// shown as it happens. Retries start within 30 s of each notice and an attempt waits at
+    /// most 10 s, so it ends within 80 s. Exit code 0 when every delivery got a 2xx answer, 1
+    /// when one did not, 2 for a bad config.
     Test(TestArgs),
 }
+
+/// How long a notice's retries may go on: a test is for a person waiting at a terminal, not
+/// the runner's schedule (which retries for minutes).
+const TEST_BOUND: Millis = 30_000;
 
 #[derive(Args)]
 struct TestArgs {
@@ -42,7 +49,8 @@ struct TestArgs {
     /// Only this channel (its id).
     #[arg(long)]
     channel: Option<String>,
-    /// Print one JSON object instead of a report.
+    /// Print one JSON object at the end instead of a report (the attempts, as they happen,
+    /// go to standard error).
     #[arg(long)]
     json: bool,
 }
@@ -50,14 +58,15 @@ struct TestArgs {
 pub async fn run(args: AlertsArgs) -> ExitCode {
     let AlertsCommand::Test(args) = args.command;
     match test(&args).await {
-        Ok((report, delivered)) => {
+        Ok(tested) => {
             if args.json {
-                let text = serde_json::to_string_pretty(&report).expect("JSON values serialise");
+                let text =
+                    serde_json::to_string_pretty(&tested.json()).expect("JSON values serialise");
                 println!("{text}");
             } else {
-                print!("{}", human(&report));
+                print!("{}", tested.human());
             }
-            if delivered {
+            if tested.delivered() {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
@@ -70,7 +79,14 @@ pub async fn run(args: AlertsArgs) -> ExitCode {
     }
 }
 
-async fn test(args: &TestArgs) -> Result<(Value, bool), String> {
+/// What a test sent, and the channels it could not (their secret's variable unset).
+struct Tested {
+    key: String,
+    deliveries: Vec<Delivery>,
+    missing: Vec<(String, String)>,
+}
+
+async fn test(args: &TestArgs) -> Result<Tested, String> {
     let site = crate::files::site_config(&args.config)?;
     let Some(section) = site.alerting else {
         return Err(format!(
@@ -117,8 +133,16 @@ async fn test(args: &TestArgs) -> Result<(Value, bool), String> {
     let key = notices[0].page.key.clone();
     notices.extend(dispatcher.resolve(&key, "mcp-status alerts test", at));
 
-    let client = crate::driver::client();
+    let client = crate::deliver::client();
     let mut deliveries = Vec::new();
+    let mut progress = |delivery: &Delivery| {
+        let line = attempt_line(delivery);
+        if args.json {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    };
     // In order: a channel's resolution must not overtake its firing.
     for notice in &notices {
         let items = notice
@@ -130,20 +154,64 @@ async fn test(args: &TestArgs) -> Result<(Value, bool), String> {
                 (delivery, outgoing(notice, channel, &links))
             })
             .collect();
-        deliveries.extend(deliver_all(&client, items).await);
+        let bound = Bound {
+            until: now() + TEST_BOUND,
+        };
+        deliveries.extend(deliver_all(&client, items, bound, &mut progress).await);
     }
-    let delivered = deliveries.iter().all(|d| d.status == Status::Delivered)
-        && missing.iter().all(|(id, _)| !wanted(id));
-    let report = json!({
-        "key": key,
-        "deliveries": deliveries.iter().map(delivery_json).collect::<Vec<_>>(),
-        "missing_secrets": missing
-            .iter()
-            .filter(|(id, _)| wanted(id))
-            .map(|(id, variable)| json!({ "channel": id, "variable": variable }))
-            .collect::<Vec<_>>(),
-    });
-    Ok((report, delivered))
+    let missing = missing.into_iter().filter(|(id, _)| wanted(id)).collect();
+    Ok(Tested {
+        key,
+        deliveries,
+        missing,
+    })
+}
+
+impl Tested {
+    fn delivered(&self) -> bool {
+        self.missing.is_empty()
+            && self
+                .deliveries
+                .iter()
+                .all(|d| d.status == Status::Delivered)
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "key": self.key,
+            "deliveries": self.deliveries.iter().map(delivery_json).collect::<Vec<_>>(),
+            "missing_secrets": self
+                .missing
+                .iter()
+                .map(|(id, variable)| json!({ "channel": id, "variable": variable }))
+                .collect::<Vec<_>>(),
+        })
+    }
+
+    /// The outcome of each delivery, after the attempts were shown as they happened.
+    fn human(&self) -> String {
+        let mut out = String::from("\n");
+        for delivery in &self.deliveries {
+            let attempts = delivery.attempts.len();
+            let last = last_outcome(delivery);
+            let status = match delivery.status {
+                Status::Pending => "not delivered: retries stopped after 30 s",
+                status => status.as_str(),
+            };
+            out.push_str(&format!(
+                "{:<12} {:<10} {status} ({last}; {attempts} attempt{})\n",
+                delivery.channel,
+                delivery.notice,
+                if attempts == 1 { "" } else { "s" }
+            ));
+        }
+        for (channel, variable) in &self.missing {
+            out.push_str(&format!(
+                "{channel:<12} not sent: set the environment variable {variable}\n"
+            ));
+        }
+        out
+    }
 }
 
 fn delivery_json(delivery: &Delivery) -> Value {
@@ -159,39 +227,36 @@ fn delivery_json(delivery: &Delivery) -> Value {
     })
 }
 
-fn human(report: &Value) -> String {
-    let mut out = String::new();
-    for delivery in report["deliveries"].as_array().into_iter().flatten() {
-        let attempts = delivery["attempts"].as_array().map_or(0, Vec::len);
-        let last = delivery["attempts"]
-            .as_array()
-            .and_then(|a| a.last())
-            .map(
-                |attempt| match serde_json::from_value::<Outcome>(attempt.clone()) {
-                    Ok(Outcome::Answered { status }) => format!("HTTP {status}"),
-                    Ok(Outcome::Failed { error }) => error,
-                    Ok(Outcome::Unseen) => "result not visible".to_owned(),
-                    Ok(Outcome::Shown) => "shown".to_owned(),
-                    Err(_) => String::new(),
-                },
-            )
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "{:<12} {:<10} {} ({last}; {attempts} attempt{})\n",
-            delivery["channel"].as_str().unwrap_or(""),
-            delivery["notice"].as_str().unwrap_or(""),
-            delivery["status"].as_str().unwrap_or(""),
-            if attempts == 1 { "" } else { "s" }
-        ));
+/// A delivery's last attempt, as it happened: "hook  fired  attempt 1: HTTP 503; retry in 2 s".
+fn attempt_line(delivery: &Delivery) -> String {
+    let attempts = delivery.attempts.len();
+    let result = last_outcome(delivery);
+    let next = match delivery.status {
+        Status::Pending => {
+            let last = delivery.attempts.last().map_or(0, |a| a.at);
+            format!("retry in {} s", (delivery.next_at - last + 999) / 1_000)
+        }
+        status => status.as_str().to_owned(),
+    };
+    format!(
+        "{:<12} {:<10} attempt {attempts}: {result}; {next}",
+        delivery.channel, delivery.notice
+    )
+}
+
+fn last_outcome(delivery: &Delivery) -> String {
+    let last = delivery.attempts.last();
+    last.map(|a| outcome_text(&a.outcome)).unwrap_or_default()
+}
+
+fn outcome_text(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Answered { status } => format!("HTTP {status}"),
+        Outcome::Failed { error } => error.describe(),
+        Outcome::Unseen => "result not visible".to_owned(),
+        Outcome::Unrecorded => "answer not recorded".to_owned(),
+        Outcome::Shown => "shown".to_owned(),
     }
-    for missing in report["missing_secrets"].as_array().into_iter().flatten() {
-        out.push_str(&format!(
-            "{:<12} not sent: set the environment variable {}\n",
-            missing["channel"].as_str().unwrap_or(""),
-            missing["variable"].as_str().unwrap_or("")
-        ));
-    }
-    out
 }
 
 /// The notices `mcp-status replay --alerts` lists: the site's alerting policy (or the

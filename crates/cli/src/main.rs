@@ -6,8 +6,8 @@ mod deliver;
 mod driver;
 mod files;
 mod human;
-mod probe;
 mod replay;
+mod runner;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -32,9 +32,15 @@ enum Command {
     /// `alerting` section.
     Alerts(alerts::AlertsArgs),
     /// The scheduled runner's round: probe every configured server once, append to the
-    /// published history in DIR, update summary.json, send alerts. Exit code 2 for a bad
-    /// config (nothing written), 1 when DIR cannot be written.
-    Probe(probe::ProbeArgs),
+    /// published history in DIR, update summary.json and the badges, send (or queue) the
+    /// alerts. Exit code 2 for a bad config (nothing written), 1 when DIR cannot be written.
+    Probe(runner::RoundArgs),
+    /// A round without probing: summary.json, the badges and the alerts rebuilt from the
+    /// history in DIR as it is (after a merge of two rounds' history).
+    Rebuild(runner::RoundArgs),
+    /// Send what a published round claimed (`probe --alerts queue --round ID`) and record it
+    /// in the state folder's desk.
+    Deliver(runner::DeliverArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +53,8 @@ fn main() -> ExitCode {
         Command::Check(args) => runtime.block_on(check::run(args)),
         Command::Replay(args) => replay::run(args),
         Command::Alerts(args) => runtime.block_on(alerts::run(args)),
-        Command::Probe(args) => runtime.block_on(probe::run(args)),
+        Command::Probe(args) => runtime.block_on(runner::run(runner::Work::Probe, args)),
+        Command::Rebuild(args) => runtime.block_on(runner::run(runner::Work::Rebuild, args)),
+        Command::Deliver(args) => runtime.block_on(runner::deliver(args)),
     }
 }

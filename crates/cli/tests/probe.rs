@@ -250,8 +250,10 @@ fn a_damaged_alerting_desk_is_kept_aside_and_the_round_goes_on() {
         &serde_json::json!({ "servers": [{ "name": "api", "url": format!("{}/ok", server.url) }] }),
     );
     let data = dir.join("data");
-    std::fs::create_dir_all(data.join("runner")).unwrap();
-    std::fs::write(data.join("runner/alerting.json"), "{\"dispatcher\": tru").unwrap();
+    // The runner's state: `runner` beside the data folder.
+    let state = dir.join("runner");
+    std::fs::create_dir_all(&state).unwrap();
+    std::fs::write(state.join("alerting.json"), "{\"dispatcher\": tru").unwrap();
     let output = probe(&config, &data);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
@@ -259,7 +261,7 @@ fn a_damaged_alerting_desk_is_kept_aside_and_the_round_goes_on() {
         stdout.contains("unreadable") && stdout.contains("started afresh"),
         "{stdout}"
     );
-    let kept: Vec<String> = std::fs::read_dir(data.join("runner"))
+    let kept: Vec<String> = std::fs::read_dir(&state)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
@@ -276,6 +278,74 @@ fn a_damaged_alerting_desk_is_kept_aside_and_the_round_goes_on() {
     // The new desk reads back: the next round says nothing about it.
     let again = probe(&config, &data);
     assert!(!String::from_utf8_lossy(&again.stdout).contains("unreadable"));
+}
+
+#[test]
+fn damaged_month_files_are_read_around_their_bad_lines_and_the_round_goes_on() {
+    let server = TestServer::start(&["misbehaving"]);
+    let dir = folder("damaged-history");
+    let config = write_config(
+        &dir,
+        &serde_json::json!({ "servers": [{ "name": "api", "url": format!("{}/ok", server.url) }] }),
+    );
+    let data = dir.join("data");
+    let first = probe(&config, &data);
+    assert_eq!(first.status.code(), Some(0));
+    let file = month_file(&data, "api");
+    let good = std::fs::read_to_string(&file).unwrap();
+    // A line of bytes that are not UTF-8, then a good line, then a torn one (a run killed
+    // mid-write).
+    let mut bytes = good.clone().into_bytes();
+    bytes.extend_from_slice(b"{\"server\":\"api\xff\xfe\"}\n");
+    bytes.extend_from_slice(good.as_bytes());
+    bytes.extend_from_slice(&good.as_bytes()[..good.len() / 2]);
+    std::fs::write(&file, bytes).unwrap();
+
+    let output = probe(&config, &data);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let name = file.strip_prefix(&data).unwrap().display().to_string();
+    assert!(
+        stdout.contains(&format!(
+            "{name} line 2: the line is not valid UTF-8: left out"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("{name} line 4: ")), "{stdout}");
+    // The new line starts on a line of its own: only the torn one is lost.
+    let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.starts_with("{\"server\":\"api\"") && serde_json::from_str::<Value>(last).is_ok(),
+        "{last}"
+    );
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(data.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["servers"][0]["uptime"]["24h"]["probes"], 3);
+}
+
+#[test]
+fn an_unknown_time_zone_is_refused_before_anything_is_probed_or_written() {
+    let dir = folder("zone");
+    let config = write_config(
+        &dir,
+        &serde_json::json!({
+            "servers": [{ "name": "x", "url": "http://127.0.0.1:9/mcp" }],
+            "alerting": { "on_call": {
+                "time_zone": "Europe/Atlantis", "first_day": "2026-12-07",
+                "people": [{ "name": "Ana", "notify": ["push"] }]
+            } }
+        }),
+    );
+    let data = dir.join("data");
+    let output = probe(&config, &data);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("alerting.on_call.time_zone: unknown time zone `Europe/Atlantis`"),
+        "{stderr}"
+    );
+    assert!(!data.exists(), "nothing written");
 }
 
 #[test]

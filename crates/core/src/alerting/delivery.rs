@@ -10,19 +10,101 @@ pub const TIMEOUT: Millis = 10_000;
 /// Waits before the retries: the first attempt goes at once.
 pub const BACKOFF: [Millis; 4] = [2_000, 10_000, 60_000, 300_000];
 
+/// Why an attempt got no answer, as a person can act on it. Stored and shown; a name from an
+/// older version (free text, which could hold a URL) reads as `Unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Failure {
+    /// The receiver's host name did not resolve.
+    Dns,
+    /// Nothing accepted the connection at the receiver's address and port.
+    Refused,
+    /// The TLS handshake failed: certificate, protocol or name mismatch.
+    Tls,
+    /// No answer within `TIMEOUT`.
+    Timeout,
+    /// The connection broke (reset, closed) before an answer, or the answer was not HTTP.
+    Connection,
+    /// A browser refused the request without saying why: no connection, or the receiver does
+    /// not allow the page by CORS even for a blind request.
+    Network,
+    /// The channel was removed from the settings after the notice was queued.
+    ChannelGone,
+    /// The route names a channel the settings do not have.
+    UnknownChannel,
+    /// Browser notifications: blocked, not allowed yet, or not supported by this browser.
+    NotificationsBlocked,
+    NotificationsNotAllowed,
+    NotificationsUnsupported,
+    /// The browser did not show the notification (an error, or no word within `TIMEOUT`).
+    NotShown,
+    /// A browser notification, from the runner: only an open page can show one.
+    NeedsPage,
+    /// Recorded by an older version, whose text is not kept.
+    #[serde(other)]
+    Unknown,
+}
+
+impl Failure {
+    /// What happened and what to check, in a few words.
+    pub fn describe(self) -> String {
+        match self {
+            Failure::Dns => "DNS: the host name did not resolve (check the URL's host)".into(),
+            Failure::Refused => {
+                "refused: nothing listens at that address and port (check the URL, the receiver)"
+                    .into()
+            }
+            Failure::Tls => {
+                "TLS: the secure connection failed (certificate or protocol; check the receiver)"
+                    .into()
+            }
+            Failure::Timeout => format!("timeout: no answer within {} s", TIMEOUT / 1000),
+            Failure::Connection => {
+                "connection: it broke before an answer (reset or closed by the receiver)".into()
+            }
+            Failure::Network => {
+                "network: no connection, or the receiver does not allow this page (the browser \
+                 does not say which)"
+                    .into()
+            }
+            Failure::ChannelGone => "the channel is gone from the settings".into(),
+            Failure::UnknownChannel => "no such channel in the settings".into(),
+            Failure::NotificationsBlocked => {
+                "notifications are blocked in this browser: allow them for this site".into()
+            }
+            Failure::NotificationsNotAllowed => {
+                "notifications are not allowed yet: turn them on in the console".into()
+            }
+            Failure::NotificationsUnsupported => {
+                "notifications are not supported by this browser".into()
+            }
+            Failure::NotShown => "the browser did not show the notification".into(),
+            Failure::NeedsPage => "a browser notification: only an open page can show it".into(),
+            Failure::Unknown => "failed (recorded by an older version)".into(),
+        }
+    }
+}
+
 /// What one attempt found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "result")]
 pub enum Outcome {
     /// The receiver answered with this status.
     Answered { status: u16 },
-    /// No answer: the connection failed, or the timeout passed.
-    Failed { error: String },
+    /// No answer: the connection failed, or the timeout passed. Only the kind of failure is
+    /// kept, never a library's error text: that text names the URL, and a webhook's URL is
+    /// its secret (the runner's desk is committed to a branch).
+    Failed { error: Failure },
     /// The request left, but the receiver's answer is hidden: a browser sends to a receiver
     /// that does not allow the page by CORS as `no-cors`, and sees nothing of the response.
     Unseen,
     /// Shown by the browser (a notification).
     Shown,
+    /// Claimed by a runner round that was to send it once its round was published, and whose
+    /// record of the attempt never landed (`Desk::settle_stale_claims`): it may have been
+    /// sent. Not sent again — a second page for one alert is worse than a log line that says
+    /// the answer is unknown.
+    Unrecorded,
 }
 
 impl Outcome {
@@ -32,7 +114,7 @@ impl Outcome {
             Outcome::Failed { .. } => true,
             Outcome::Answered { status } => *status >= 500 || *status == 429 || *status == 408,
             // Sent once: sending again blind could repeat it.
-            Outcome::Unseen | Outcome::Shown => false,
+            Outcome::Unseen | Outcome::Shown | Outcome::Unrecorded => false,
         }
     }
 }
@@ -54,6 +136,8 @@ pub enum Status {
     Sent,
     /// Refused (a 4xx) or out of retries.
     GaveUp,
+    /// Perhaps sent, its answer unknown (`Outcome::Unrecorded`).
+    Unrecorded,
 }
 
 impl Status {
@@ -63,6 +147,7 @@ impl Status {
             Status::Delivered => "delivered",
             Status::Sent => "sent, result not visible to the browser",
             Status::GaveUp => "failed",
+            Status::Unrecorded => "perhaps sent: the round that sent it could not record it",
         }
     }
 }
@@ -103,6 +188,7 @@ impl Delivery {
             Outcome::Answered { status } if (200..300).contains(status) => Status::Delivered,
             Outcome::Shown => Status::Delivered,
             Outcome::Unseen => Status::Sent,
+            Outcome::Unrecorded => Status::Unrecorded,
             _ => Status::GaveUp,
         };
         self.attempts.push(Attempt { at: now, outcome });
@@ -157,11 +243,31 @@ mod tests {
         flaky.record(
             0,
             Outcome::Failed {
-                error: "timed out".into(),
+                error: Failure::Timeout,
             },
         );
         assert_eq!((flaky.status, flaky.next_at), (Status::Pending, 2_000));
         flaky.record(2_000, Outcome::Answered { status: 200 });
         assert_eq!(flaky.status, Status::Delivered);
+    }
+
+    #[test]
+    fn failures_are_stored_as_kinds_and_old_free_text_is_dropped() {
+        let outcome = Outcome::Failed {
+            error: Failure::Dns,
+        };
+        let text = serde_json::to_string(&outcome).unwrap();
+        assert_eq!(text, r#"{"result":"failed","error":"dns"}"#);
+        assert_eq!(serde_json::from_str::<Outcome>(&text).unwrap(), outcome);
+        // An older version kept the HTTP library's text, which names the secret URL.
+        let old = r#"{"result":"failed","error":"error sending request for url (https://hooks.slack.com/services/T0/B0/SECRET)"}"#;
+        let read: Outcome = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            read,
+            Outcome::Failed {
+                error: Failure::Unknown
+            }
+        );
+        assert!(!serde_json::to_string(&read).unwrap().contains("SECRET"));
     }
 }

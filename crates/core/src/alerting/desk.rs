@@ -4,7 +4,7 @@
 //! each attempt back.
 
 use super::config::AlertingConfig;
-use super::delivery::{Delivery, Outcome, Status};
+use super::delivery::{Delivery, Failure, Outcome, Status};
 use super::dispatch::{key_of, Dispatcher, Notice, OnCall, Summary, KEPT};
 use crate::monitor::events::{Alert, AlertKind, AlertReason, Incident, MAX_EVIDENCE};
 use crate::monitor::record::{Health, Millis, ProbeRecord, MINUTE};
@@ -17,12 +17,27 @@ pub const LOOKBACK: Millis = 30 * MINUTE;
 /// The delivery log keeps this many deliveries at most (and none older than a week).
 pub const LOG_SIZE: usize = 300;
 
+/// A claim older than this was left by a round whose record never landed: its deliveries
+/// finish within a minute, and rounds come every 5.
+pub const STALE_CLAIM: Millis = 10 * MINUTE;
+
 /// One notice on one channel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sending {
     pub delivery: Delivery,
     /// What to send, while there is something left to send.
     pub notice: Option<Notice>,
+    /// The runner round that will send it once that round is published, until it records the
+    /// attempt: nobody else sends it meanwhile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<Claim>,
+}
+
+/// Who promised to send a delivery, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    pub round: String,
+    pub at: Millis,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -147,9 +162,8 @@ impl Desk {
         self.queue(config, notices, now);
         // A channel removed since its delivery was queued: given up, and said.
         for sending in &mut self.deliveries {
-            let channel = &sending.delivery.channel;
-            if sending.notice.is_some() && config.channel(channel).is_none() {
-                let error = format!("the channel `{channel}` is gone from this page's settings");
+            if sending.notice.is_some() && config.channel(&sending.delivery.channel).is_none() {
+                let error = Failure::ChannelGone;
                 sending.delivery.record(now, Outcome::Failed { error });
                 sending.delivery.status = Status::GaveUp;
                 sending.notice = None;
@@ -188,11 +202,54 @@ impl Desk {
         done
     }
 
-    /// The deliveries due at `now`, by index.
+    /// The deliveries due at `now` that no round has claimed, by index.
     pub fn due(&self, now: Millis) -> Vec<usize> {
         (0..self.deliveries.len())
-            .filter(|&i| self.deliveries[i].delivery.is_due(now))
+            .filter(|&i| {
+                let sending = &self.deliveries[i];
+                sending.claim.is_none() && sending.delivery.is_due(now)
+            })
             .collect()
+    }
+
+    /// Claims every due delivery for `round`, which sends them once it is published (the
+    /// runner pushes first, then delivers: a push that fails sends nothing, and the next round
+    /// takes the alerts again). Their indexes.
+    pub fn claim_due(&mut self, round: &str, now: Millis) -> Vec<usize> {
+        let due = self.due(now);
+        for &index in &due {
+            self.deliveries[index].claim = Some(Claim {
+                round: round.to_owned(),
+                at: now,
+            });
+        }
+        due
+    }
+
+    /// The deliveries `round` claimed and has not recorded yet.
+    pub fn claimed_by(&self, round: &str) -> Vec<usize> {
+        (0..self.deliveries.len())
+            .filter(|&i| {
+                let claim = self.deliveries[i].claim.as_ref();
+                claim.is_some_and(|c| c.round == round)
+            })
+            .collect()
+    }
+
+    /// Claims older than `STALE_CLAIM`: their round sent them, or stopped, and its record
+    /// never landed (its push failed). Recorded as `Outcome::Unrecorded`, never sent again.
+    /// Their indexes.
+    pub fn settle_stale_claims(&mut self, now: Millis) -> Vec<usize> {
+        let stale: Vec<usize> = (0..self.deliveries.len())
+            .filter(|&i| {
+                let claim = self.deliveries[i].claim.as_ref();
+                claim.is_some_and(|c| now - c.at >= STALE_CLAIM)
+            })
+            .collect();
+        for &index in &stale {
+            self.record(index, now, Outcome::Unrecorded);
+        }
+        stale
     }
 
     /// What delivery `index`'s attempt found. A channel whose receiver answered only blind
@@ -204,6 +261,7 @@ impl Desk {
                 self.blind.push(channel.clone());
             }
             sending.delivery.record(now, outcome);
+            sending.claim = None;
             if sending.delivery.status != Status::Pending {
                 sending.notice = None;
             }
@@ -224,12 +282,13 @@ impl Desk {
                 let mut delivery = Delivery::new(&notice.page.key, kind, channel, now);
                 let known = config.channel(channel).is_some();
                 if !known {
-                    let error = format!("no channel `{channel}` in this page's settings");
+                    let error = Failure::UnknownChannel;
                     delivery.record(now, Outcome::Failed { error });
                     delivery.status = Status::GaveUp;
                 }
                 self.deliveries.push(Sending {
                     delivery,
+                    claim: None,
                     notice: known.then(|| notice.clone()),
                 });
             }
@@ -271,6 +330,51 @@ mod tests {
             alert,
         }
     }
+
+    #[test]
+    fn a_claimed_delivery_is_sent_by_its_round_only_and_a_stale_claim_never_again() {
+        let config = config();
+        let mut desk = Desk::default();
+        desk.take(&config, Vec::new(), T0, OnCall::default());
+        let fired = read(AlertKind::Fire, T0 + MINUTE, 1);
+        desk.take(&config, vec![fired], T0 + MINUTE, OnCall::default());
+        assert_eq!(desk.claim_due("r1", T0 + MINUTE), [0, 1]);
+        // Claimed: due for nobody else, another round's claim leaves them alone.
+        assert!(desk.due(T0 + 2 * MINUTE).is_empty());
+        assert!(desk.claim_due("r2", T0 + 2 * MINUTE).is_empty());
+        assert_eq!(desk.claimed_by("r1"), [0, 1]);
+        assert!(desk.claimed_by("r2").is_empty());
+        // The round records one attempt, a failure to retry: the claim ends with the record.
+        desk.record(
+            1,
+            T0 + MINUTE,
+            Outcome::Failed {
+                error: Failure::Refused,
+            },
+        );
+        assert_eq!(desk.claimed_by("r1"), [0]);
+        assert_eq!(desk.due(T0 + MINUTE + 2_000), [1], "the retry is due");
+        // The round's record of the other never landed (its push failed): once stale, it is
+        // settled as perhaps sent, and never due again.
+        assert!(
+            desk.settle_stale_claims(T0 + 5 * MINUTE).is_empty(),
+            "not yet stale"
+        );
+        assert_eq!(desk.settle_stale_claims(T0 + MINUTE + STALE_CLAIM), [0]);
+        let settled = &desk.deliveries[0];
+        assert_eq!(settled.delivery.status, Status::Unrecorded);
+        assert!(settled.claim.is_none() && settled.notice.is_none());
+        assert_eq!(desk.due(T0 + HOUR_LATER), [1]);
+        // A desk written before claims existed reads without them.
+        let mut old = serde_json::to_value(&desk).unwrap();
+        for sending in old["deliveries"].as_array_mut().unwrap() {
+            sending.as_object_mut().unwrap().remove("claim");
+        }
+        let read: Desk = serde_json::from_value(old).unwrap();
+        assert_eq!(read, desk);
+    }
+
+    const HOUR_LATER: Millis = 60 * MINUTE;
 
     #[test]
     fn a_first_visit_reads_from_now_and_a_later_one_at_most_the_lookback() {
@@ -412,6 +516,7 @@ mod tests {
         desk.deliveries.push(Sending {
             delivery: Delivery::new("k", "fired", "chat", T0),
             notice: None,
+            claim: None,
         });
         desk.record(1, T0 + 3_000, Outcome::Unseen);
         assert_eq!(desk.blind, ["chat"]);
@@ -455,7 +560,11 @@ mod tests {
                 delivery.record(T0, Outcome::Answered { status: 200 });
             }
             let notice = (i == 0).then(sample_notice);
-            desk.deliveries.push(Sending { delivery, notice });
+            desk.deliveries.push(Sending {
+                delivery,
+                notice,
+                claim: None,
+            });
         }
         desk.tick(&config, T0, &|_| false, OnCall::default());
         assert_eq!(desk.deliveries.len(), LOG_SIZE);

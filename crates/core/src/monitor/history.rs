@@ -67,12 +67,22 @@ pub enum BadLines {
 }
 
 pub fn parse(text: &str, bad_lines: BadLines) -> Result<History, LineError> {
+    parse_bytes(text.as_bytes(), bad_lines)
+}
+
+/// `parse` over a file's bytes as they are: a line that is not UTF-8 (a damaged disk, a torn
+/// write) is a bad line like any other, not a reason to refuse the lines around it.
+pub fn parse_bytes(bytes: &[u8], bad_lines: BadLines) -> Result<History, LineError> {
     let mut history = History::default();
-    for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+    for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.trim_ascii().is_empty() {
             continue;
         }
-        match parse_line(line) {
+        let parsed = std::str::from_utf8(line)
+            .map_err(|_| "the line is not valid UTF-8".to_owned())
+            .and_then(parse_line);
+        match parsed {
             Ok(entry) => history.entries.push(entry),
             Err(reason) => {
                 let error = LineError {
@@ -258,6 +268,25 @@ mod tests {
         assert_eq!(history.entries.len(), 2);
         let lines: Vec<_> = history.skipped.iter().map(|e| e.line).collect();
         assert_eq!(lines, [3, 5]);
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_or_torn_is_skipped_and_named() {
+        let mut bytes = format!("{GOOD}\r\n").into_bytes();
+        bytes.extend_from_slice(b"{\"server\":\"a\xff\xfe\"}\n");
+        bytes.extend_from_slice(format!("{GOOD}\n").as_bytes());
+        // A run killed mid-write leaves half a line at the end.
+        bytes.extend_from_slice(&GOOD.as_bytes()[..GOOD.len() / 2]);
+        let history = parse_bytes(&bytes, BadLines::Skip).unwrap();
+        assert_eq!(history.entries.len(), 2);
+        let skipped: Vec<_> = history.skipped.iter().map(|e| e.line).collect();
+        assert_eq!(skipped, [2, 4]);
+        assert_eq!(history.skipped[0].reason, "the line is not valid UTF-8");
+        assert_eq!(
+            parse_bytes(&bytes, BadLines::Refuse).unwrap_err().line,
+            2,
+            "refused at the first bad line"
+        );
     }
 
     #[test]
