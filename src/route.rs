@@ -2,6 +2,8 @@
 //! GitHub Pages serves every route from one `index.html`, under any sub-path, and a shared link
 //! or a reload lands on the same view.
 
+use mcp_status_core::platform::Platform;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     /// The status page: the site's servers and the user's monitors.
@@ -31,18 +33,21 @@ impl Route {
         match path.trim_end_matches('/') {
             "/check" | "check" => {
                 let mut url = None;
-                let mut timeout_s = None;
+                let mut timeout = None;
                 for (key, value) in form_urlencoded::parse(query.as_bytes()) {
                     match key.as_ref() {
                         "url" => url = Some(value.into_owned()),
-                        // Out of range or not a number: the platform's default applies.
-                        "timeout" => {
-                            timeout_s = value.parse().ok().filter(|s| (1..=600).contains(s))
-                        }
+                        "timeout" => timeout = Some(value.into_owned()),
                         _ => {}
                     }
                 }
-                url.map_or(Route::QuickCheck, |url| Route::Check { url, timeout_s })
+                url.map_or(Route::QuickCheck, |url| {
+                    // Bounded as status.json's `timeout_s` is, for the URL's platform. Out of
+                    // range or not a number: the platform's default applies.
+                    let timeout_s =
+                        timeout.and_then(|text| Platform::of_url(&url).parse_timeout_s(&text));
+                    Route::Check { url, timeout_s }
+                })
             }
             "/review" | "review" => Route::Review,
             "/monitors" | "monitors" => form_urlencoded::parse(query.as_bytes())

@@ -77,6 +77,21 @@ fn routes_round_trip_through_the_fragment() {
             timeout_s: None
         }
     );
+    // The bounds of status.json's timeout_s (core::platform), the platform's minimum included.
+    for (hash, timeout_s) in [
+        ("#/check?url=http://a/mcp&timeout=120", Some(120)),
+        ("#/check?url=http://a/mcp&timeout=121", None),
+        ("#/check?url=https://a.onrender.com/mcp&timeout=14", None),
+        (
+            "#/check?timeout=15&url=https://a.onrender.com/mcp",
+            Some(15),
+        ),
+    ] {
+        let Route::Check { timeout_s: got, .. } = Route::from_hash(hash) else {
+            panic!("{hash} is a check");
+        };
+        assert_eq!(got, timeout_s, "{hash}");
+    }
 }
 
 #[wasm_bindgen_test]

@@ -4,6 +4,7 @@
 //   /<scenario>            the MCP endpoint of that scenario (see SCENARIOS below)
 //   /<scenario>?delay_ms=N answer every request N ms late
 //   /<scenario>?tools=N&page_size=M   list N tools, M a page
+//   /served                what the endless tool lists have served so far, as JSON
 //
 // It speaks just enough MCP: initialize, notifications/initialized, tools/list with cursors,
 // DELETE; the legacy HTTP+SSE transport on /legacy; the stateless 2026-07-28 revision on
@@ -149,6 +150,30 @@ function toolsResult(message, options, scenario) {
   return { jsonrpc: "2.0", id: message.id, result: { tools: all.slice(start, start + size), nextCursor: next } };
 }
 
+/**
+ * Tool lists that never end, every page with a new cursor: `/tools-flood` pages about 1 MiB of
+ * tools (the probe's cap on the bytes of a whole check), `/tools-many` 500 small tools (its cap
+ * on tools). `served` counts what each wrote, so a test can tell when the client stopped.
+ */
+const served = {};
+
+function endlessToolsPage(res, message, scenario, cors) {
+  const page = Number(message.params?.cursor ?? 0) || 0;
+  const flood = scenario === "tools-flood";
+  const tools = Array.from({ length: flood ? 256 : 500 }, (_, i) => ({
+    name: `tool-${page}-${i}`,
+    description: flood ? "x".repeat(4096) : `Does thing ${i}.`,
+    inputSchema: { type: "object", properties: {} },
+  }));
+  const body = JSON.stringify({ jsonrpc: "2.0", id: message.id, result: { tools, nextCursor: String(page + 1) } });
+  const count = (served[scenario] ??= { pages: 0, bytes: 0 });
+  count.pages += 1;
+  count.bytes += Buffer.byteLength(body);
+  res.on("error", () => {});
+  res.writeHead(200, { ...cors, "content-type": "application/json" });
+  res.end(body);
+}
+
 /** The stateful Streamable HTTP server most scenarios bend. */
 async function streamable(req, res, scenario, options, cors) {
   if (req.method === "DELETE") {
@@ -199,6 +224,7 @@ async function streamable(req, res, scenario, options, cors) {
         return;
       }
       if (scenario === "tools-hang") return; // never answered: the cold-start signature
+      if (scenario === "tools-flood" || scenario === "tools-many") return endlessToolsPage(res, message, scenario, cors);
       sendJson(res, 200, toolsResult(message, options, scenario), cors);
       return;
     default:
@@ -397,6 +423,7 @@ async function handle(req, res) {
   }
   if (options.delayMs) await sleep(options.delayMs);
   if (scenario === "control") return control(res, url.pathname.split("/")[2] ?? "");
+  if (scenario === "served") return sendJson(res, 200, served, cors);
   // Only the request that opens a probe (initialize) wakes or slows the demo instance.
   if (scenario === "cold-start" && req.method === "POST" && !req.headers["mcp-session-id"]) await coldStart(url);
   if (scenario === "switchable" && demo.failing) {

@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::{check_json, TestServer};
+use support::{check_json, get_json, TestServer};
 
 #[test]
 fn the_npm_reference_server_passes_in_both_transports_with_the_same_tools() {
@@ -49,6 +49,12 @@ fn invalid_input_is_refused_with_exit_code_2_and_nothing_sent() {
         vec!["check", "ftp://example.com/mcp"],
         vec!["check", "not a url"],
         vec!["check", "http://127.0.0.1:9/mcp", "--timeout", "-1"],
+        // Bounded as status.json's timeout_s: whole seconds up to 120, 15 at least on
+        // scale-to-zero hosts.
+        vec!["check", "http://127.0.0.1:9/mcp", "--timeout", "0"],
+        vec!["check", "http://127.0.0.1:9/mcp", "--timeout", "121"],
+        vec!["check", "http://127.0.0.1:9/mcp", "--timeout", "2.5"],
+        vec!["check", "https://a.onrender.com/mcp", "--timeout", "14"],
         vec!["check", "http://127.0.0.1:9/mcp", "--max-body-mib", "0"],
         vec!["check"],
     ] {
@@ -103,4 +109,101 @@ fn the_body_cap_is_configurable() {
         .as_str()
         .unwrap()
         .contains("1 MiB limit"));
+}
+
+#[test]
+fn the_longest_timeout_allowed_is_accepted() {
+    // Nothing listens on port 9: a transport failure (1), not a refused invocation (2).
+    let checked = check_json("http://127.0.0.1:9/mcp", &["--timeout", "120"]);
+    assert_eq!(checked.code, 1, "{}", checked.stderr);
+    assert_eq!(checked.json["timeout_ms"], 120_000);
+}
+
+#[test]
+fn endless_tool_lists_end_the_check_at_the_caps_with_memory_bounded() {
+    let server = TestServer::start(&["misbehaving"]);
+    for (path, figures) in [
+        ("/tools-flood", "the limit for a whole check is 8 MiB"),
+        ("/tools-many", "2500 tools by page 5; the limit is 2000"),
+    ] {
+        let (checked, peak) = check_with_peak_memory(&format!("{}{path}", server.url));
+        let json = &checked.json;
+        assert_eq!(
+            (
+                json["outcome"].as_str(),
+                json["layer"].as_str(),
+                checked.code
+            ),
+            (Some("failed"), Some("tools"), 1),
+            "{path}: {json}"
+        );
+        let error = json["error"].as_str().unwrap();
+        assert!(error.contains("tool list too large"), "{path}: {error}");
+        assert!(error.contains(figures), "{path}: {error}");
+        assert_eq!(json["tool_count"], serde_json::Value::Null);
+        assert_eq!(json["tools"], serde_json::json!([]));
+        assert_eq!(json["contract_hash"], serde_json::Value::Null);
+        // The check reads 8 MiB at most; what it holds is a few times that. Without the caps
+        // it read 100 pages of 1 MiB and held several hundred MiB.
+        if let Some(peak) = peak {
+            assert!(peak < 150 * 1024 * 1024, "{path}: peak RSS {peak} bytes");
+        }
+    }
+    // What the server wrote before the client stopped asking: about 8 MiB over 8 pages of
+    // about 1 MiB, and 5 pages of 500 tools.
+    let served = get_json(&format!("{}/served", server.url));
+    let flood = &served["tools-flood"];
+    assert!(flood["pages"].as_u64().unwrap() <= 9, "{served}");
+    assert!(
+        flood["bytes"].as_u64().unwrap() <= 10 * 1024 * 1024,
+        "{served}"
+    );
+    assert_eq!(served["tools-many"]["pages"], 5, "{served}");
+}
+
+/// Runs `mcp-status check URL --json` and watches the peak resident memory of the process
+/// (Linux: `VmHWM`, read until it exits; the last reading is a lower bound of the peak, so
+/// a slow machine can only make the check looser, never fail it).
+fn check_with_peak_memory(url: &str) -> (support::Checked, Option<u64>) {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    // A budget no machine needs: the verdict must come from the caps, not a timeout.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mcp-status"))
+        .args(["check", url, "--json", "--timeout", "120"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read while it runs: a full pipe would stop it.
+    let read = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            pipe.read_to_string(&mut text).unwrap();
+            text
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().unwrap()));
+    let stderr = read(Box::new(child.stderr.take().unwrap()));
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = None;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        let high_water = std::fs::read_to_string(&status_file).ok().and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        });
+        if let Some(kib) = high_water {
+            peak = Some(peak.unwrap_or(0).max(kib * 1024));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let stdout = stdout.join().unwrap();
+    let checked = support::Checked {
+        json: serde_json::from_str(stdout.trim()).unwrap_or(serde_json::Value::Null),
+        code: status.code().unwrap_or(-1),
+        stderr: stderr.join().unwrap(),
+    };
+    (checked, peak)
 }

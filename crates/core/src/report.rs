@@ -246,12 +246,15 @@ pub struct ProbeReport {
     pub protocol_version: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<ServerInfo>,
-    /// `None` when the probe did not get as far as the tool list.
+    /// `None` when the probe did not read the whole list: it failed before its end, or the
+    /// list passed the probe's caps (`ProbeConfig::max_tools`, `max_total_bytes`), which also
+    /// bound what this holds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<ToolInfo>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth: Option<AuthChallenge>,
-    /// Fingerprint of the tool list's contract (names, schemas): changes break clients.
+    /// Fingerprint of the tool list's contract (names, schemas): changes break clients. Only
+    /// of a whole list (`None` with `tools`): a fingerprint of part of one would read as drift.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_hash: Option<String>,
     /// Fingerprint of the tool list's metadata (titles, descriptions, annotations, icons).

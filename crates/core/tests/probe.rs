@@ -210,6 +210,175 @@ fn ever_new_cursors_are_cut_off_at_the_page_cap() {
     );
 }
 
+/// A server whose tool list never ends: every page `count` tools of `description_bytes`, and
+/// a new cursor.
+fn endless_tools(
+    count: usize,
+    description_bytes: usize,
+) -> impl FnMut(&mcp_status_core::HttpRequest) -> Answer {
+    move |request| match method_of(request).as_str() {
+        "initialize" => json(
+            200,
+            &[("mcp-session-id", "s")],
+            &init_result("2025-06-18", true),
+        ),
+        "notifications/initialized" => status(202, &[]),
+        "tools/list" => {
+            let id = id_of(request);
+            let page = padded_tools_result(id, count, description_bytes, Some(&format!("c{id}")));
+            json_in_chunks(&[], &page, 64 * 1024)
+        }
+        "DELETE" => status(204, &[]),
+        other => panic!("unexpected {other}"),
+    }
+}
+
+fn tools_list_requests(run: &Run) -> usize {
+    run.requests
+        .iter()
+        .filter(|r| method_of(r) == "tools/list")
+        .count()
+}
+
+#[test]
+fn a_list_past_the_tool_cap_fails_at_tools_and_keeps_nothing() {
+    // 300 tools a page: 1,800 after six pages, 2,100 with the seventh.
+    let run = run(URL, config(Environment::Native), endless_tools(300, 0));
+    let report = &run.report;
+    assert_eq!(report.outcome, Outcome::Failed);
+    assert_eq!(report.layer, Some(Layer::Tools));
+    let error = report.error.as_deref().unwrap();
+    assert!(error.contains("tool list too large"), "{error}");
+    assert!(error.contains("2100 tools by page 7"), "{error}");
+    assert!(error.contains("the limit is 2000"), "{error}");
+    assert!(report.hint.as_deref().unwrap().contains("nextCursor"));
+    assert_eq!(tools_list_requests(&run), 7);
+    // An incomplete list is not reported: no tools, no fingerprints.
+    assert_eq!(
+        (report.tools.as_ref(), report.tool_list.as_ref()),
+        (None, None)
+    );
+    assert_eq!(
+        (&report.contract_hash, &report.metadata_hash),
+        (&None, &None)
+    );
+    let last_page = report.steps.iter().rfind(|s| s.step == Step::ToolsList);
+    assert_eq!(
+        last_page.map(|s| (s.page, s.status)),
+        Some((Some(7), StepStatus::Failed))
+    );
+    assert_eq!(method_of(run.requests.last().unwrap()), "DELETE");
+}
+
+#[test]
+fn a_list_past_the_byte_cap_fails_at_tools_and_reading_stops() {
+    // About 1 MiB a page: 7.4 MiB after seven pages, over the 8 MiB of a whole probe in the
+    // eighth, with 2,048 tools at most (under the tool cap).
+    let run = run(URL, config(Environment::Native), endless_tools(256, 4096));
+    let report = &run.report;
+    assert_eq!(report.layer, Some(Layer::Tools), "{report:?}");
+    let error = report.error.as_deref().unwrap();
+    assert!(error.contains("tool list too large"), "{error}");
+    assert!(error.contains("by page 8"), "{error}");
+    assert!(
+        error.contains("the limit for a whole check is 8 MiB"),
+        "{error}"
+    );
+    assert_eq!(tools_list_requests(&run), 8);
+    assert_eq!(report.tools, None);
+    assert_eq!(report.contract_hash, None);
+    // 64 KiB chunks: reading stopped at the cap (128 of them), not at the end of the page.
+    assert!(run.chunks_read <= 128 + 8 + 3, "{} chunks", run.chunks_read);
+    assert_eq!(method_of(run.requests.last().unwrap()), "DELETE");
+}
+
+#[test]
+fn the_byte_cap_elsewhere_is_the_too_big_failure_of_that_layer() {
+    let config = ProbeConfig {
+        max_total_bytes: 1024,
+        ..config(Environment::Native)
+    };
+    let padded = format!(
+        r#"{{"jsonrpc":"2.0","id":1,"result":{{"protocolVersion":"2025-06-18","capabilities":{{}},"serverInfo":{{"name":"{}","version":"1"}}}}}}"#,
+        "n".repeat(4096)
+    );
+    let run = run(URL, config, |_| json_in_chunks(&[], &padded, 256));
+    assert_eq!(run.report.layer, Some(Layer::Initialize));
+    let error = run.report.error.unwrap();
+    assert!(error.contains("larger than the 1 KiB limit"), "{error}");
+    assert_eq!(run.chunks_read, 5);
+}
+
+#[test]
+fn a_legacy_stream_flooded_with_tools_meets_the_same_caps() {
+    // The stream carries every answer: its per-response cap counts each answer, and the
+    // probe's total is what stops the flood.
+    let config = ProbeConfig {
+        max_body_bytes: 16 * 1024,
+        max_total_bytes: 64 * 1024,
+        ..config(Environment::Native)
+    };
+    let feed = Feed::default();
+    let run = run(URL, config, |request| {
+        match (request.method, request.url.as_str()) {
+            (Method::Post, URL) => status(404, &[]),
+            (Method::Get, URL) => {
+                push_event(&feed, "endpoint", "/message?sessionId=abc");
+                open_stream(&feed)
+            }
+            (Method::Post, _) => {
+                match method_of(request).as_str() {
+                    "initialize" => push_event(
+                        &feed,
+                        "message",
+                        &init_result_for(id_of(request), "2024-11-05", true),
+                    ),
+                    "tools/list" => {
+                        let id = id_of(request);
+                        let page = padded_tools_result(id, 10, 1000, Some(&format!("c{id}")));
+                        push_event(&feed, "message", &page);
+                    }
+                    _ => {}
+                }
+                respond(202, vec![], vec![b"Accepted".to_vec()])
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    });
+    assert_eq!(run.report.layer, Some(Layer::Tools), "{:?}", run.report);
+    let error = run.report.error.as_deref().unwrap();
+    assert!(error.contains("tool list too large"), "{error}");
+    assert!(error.contains("64 KiB"), "{error}");
+    assert!(tools_list_requests(&run) > 2);
+}
+
+#[test]
+fn oversized_auth_metadata_is_noted_and_the_outcome_stays_auth_required() {
+    let config = ProbeConfig {
+        max_body_bytes: 1024,
+        ..config(Environment::Native)
+    };
+    let metadata = format!(r#"{{"authorization_servers":["{}"]}}"#, "a".repeat(4096));
+    let run = run(URL, config, |request| match request.method {
+        Method::Post => status(
+            401,
+            &[(
+                "www-authenticate",
+                r#"Bearer resource_metadata="http://127.0.0.1:9/prm""#,
+            )],
+        ),
+        _ => json_in_chunks(&[], &metadata, 512),
+    });
+    assert_eq!(
+        run.report.outcome,
+        Outcome::AuthRequired,
+        "{:?}",
+        run.report
+    );
+    let auth = run.report.auth.unwrap();
+    assert!(auth.metadata_error.unwrap().contains("1 KiB"));
+}
+
 #[test]
 fn a_401_is_auth_required_with_the_protected_resource_metadata_read() {
     let metadata_url = "http://127.0.0.1:9/.well-known/oauth-protected-resource/mcp";

@@ -76,6 +76,19 @@ pub fn check_json(url: &str, extra: &[&str]) -> Checked {
     }
 }
 
+/// GETs `url` (plain http on loopback) and parses the body as JSON.
+pub fn get_json(url: &str) -> Value {
+    let rest = url.strip_prefix("http://").expect("an http URL");
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let mut stream = TcpStream::connect(host).unwrap();
+    // HTTP/1.0: the server closes the connection after its answer, so reading ends there.
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{url}: {e}: {response}"))
+}
+
 /// A webhook receiver of our own on 127.0.0.1, for alert deliveries.
 /// What the receiver saw: path, body, and when.
 pub type Seen = Arc<Mutex<Vec<(String, Value, Instant)>>>;

@@ -5,6 +5,10 @@ use super::markup::{el, Element, Node};
 use crate::jsonrpc::MODERN_PROTOCOL_VERSION;
 use crate::report::{Outcome, ProbeReport, Step, StepReport, StepStatus, Transport};
 
+/// Tools listed by name in a verdict. A list of thousands would take long to draw and read;
+/// the count and the heading say how many there are, "Copy as JSON" names them all.
+pub const TOOLS_SHOWN: usize = 50;
+
 /// What the quick check shows.
 pub enum CheckView<'a> {
     Idle,
@@ -193,16 +197,25 @@ pub fn result(report: &ProbeReport, share: &str) -> Node {
                 .children(report.steps.iter().map(step_row)),
         );
     if let Some(tools) = &report.tools {
-        let items = tools.iter().map(|tool| {
+        let items = tools.iter().take(TOOLS_SHOWN).map(|tool| {
             let mut item = el("li").child(el("code").class("tool-name").text(tool.name.clone()));
             if let Some(title) = &tool.title {
                 item = item.child(el("span").class("tool-title").text(title.clone()));
             }
             item.into()
         });
+        let mut list = el("ul").class("tools").children(items);
+        let more = tools.len().saturating_sub(TOOLS_SHOWN);
+        if more > 0 {
+            list = list.child(
+                el("li")
+                    .class("tools-more muted")
+                    .text(format!("and {more} more")),
+            );
+        }
         section = section
             .child(el("h3").text(format!("{} tools", tools.len())))
-            .child(el("ul").class("tools").children(items));
+            .child(list);
     }
     let add = super::add_monitor_href(&report.url);
     section
@@ -392,6 +405,53 @@ mod tests {
         assert!(tree.text_content().contains("Fails at the transport layer"));
         let add = tree.find_all("add-monitor-link")[0].get("href").unwrap();
         assert_eq!(add, "#/monitors?url=http%3A%2F%2F127.0.0.1%3A1%2Fmcp");
+    }
+
+    fn report_with_tools(count: usize) -> ProbeReport {
+        let tools = (1..=count)
+            .map(|i| ToolInfo {
+                name: format!("tool-{i}"),
+                title: None,
+                description: None,
+            })
+            .collect();
+        ProbeReport {
+            tools: Some(tools),
+            ..ProbeReport::bare("http://127.0.0.1:1/mcp", Outcome::Ok, None)
+        }
+    }
+
+    #[test]
+    fn a_long_tool_list_shows_the_first_tools_and_how_many_more() {
+        let tree = result(&report_with_tools(2_000), "#/check?url=x");
+        let section = tree.as_element().unwrap();
+        assert_eq!(section.get("data-tool-count"), Some("2000"));
+        let names = tree.find_all("tool-name");
+        assert_eq!(names.len(), TOOLS_SHOWN);
+        let last = Node::from(names[TOOLS_SHOWN - 1].clone()).text_content();
+        assert_eq!(last, format!("tool-{TOOLS_SHOWN}"));
+        let more = tree.find_all("tools-more");
+        assert_eq!(more.len(), 1);
+        let more = Node::from(more[0].clone()).text_content();
+        assert_eq!(more, format!("and {} more", 2_000 - TOOLS_SHOWN));
+        let text = tree.text_content();
+        assert!(text.contains("2000 tools"), "{text}");
+        assert_eq!(
+            tree.find_all("tool-count")
+                .iter()
+                .map(|e| Node::from((*e).clone()).text_content())
+                .collect::<Vec<_>>(),
+            ["2000"]
+        );
+    }
+
+    #[test]
+    fn a_list_that_fits_is_shown_whole() {
+        for count in [0, 1, TOOLS_SHOWN] {
+            let tree = result(&report_with_tools(count), "#/check?url=x");
+            assert_eq!(tree.find_all("tool-name").len(), count);
+            assert!(tree.find_all("tools-more").is_empty(), "{count}");
+        }
     }
 
     #[test]

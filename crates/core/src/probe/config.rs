@@ -18,6 +18,19 @@ pub struct ProbeConfig {
     pub max_body_bytes: usize,
     /// A server that keeps returning cursors is cut off after this many pages.
     pub max_tool_pages: u32,
+    /// Body bytes read over the whole probe, every exchange together. The per-response cap
+    /// alone would let a server page 100 × 4 MiB of tools into memory: a crashed tab (a wasm
+    /// panic aborts) or a killed runner. 8 MiB is twice the largest response, so a maximal
+    /// answer still fits beside the rest, and far above real tool lists (tens of KiB; a few
+    /// hundred KiB for the largest); the page probes up to ten servers at once, so this also
+    /// bounds a round.
+    pub max_total_bytes: usize,
+    /// Tools a list may hold over all its pages. Real servers list tens of tools, the largest
+    /// a few hundred, and clients put far fewer in a model's context; 2,000 is past any real
+    /// list, and at about 4 KiB a tool (with its schemas) it is the byte cap's size. Small
+    /// tools are held as parsed values several times their size in text: this keeps a list
+    /// of tiny tools from growing where the byte cap alone would let it.
+    pub max_tools: usize,
     /// Budget of each step that does not decide the verdict (closing, the reachability check).
     pub aux_timeout_ms: u64,
     pub environment: Environment,
@@ -32,6 +45,8 @@ impl Default for ProbeConfig {
             degraded_after_ms: 3_000,
             max_body_bytes: 4 * 1024 * 1024,
             max_tool_pages: 100,
+            max_total_bytes: 8 * 1024 * 1024,
+            max_tools: 2_000,
             aux_timeout_ms: 5_000,
             environment: Environment::Native,
             client_name: "mcp-status".to_owned(),

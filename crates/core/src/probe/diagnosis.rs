@@ -180,11 +180,43 @@ pub fn too_big(step: Step, limit: usize) -> Failure {
     Failure::failed(
         step_layer(step),
         format!(
-            "The response to {} is larger than the {} limit; stopped reading.",
+            "The response to {} is {}; stopped reading.",
             step.label(),
-            human_bytes(limit)
+            too_big_note(limit)
         ),
         None,
+    )
+}
+
+pub fn too_big_note(limit: usize) -> String {
+    format!("larger than the {} limit", human_bytes(limit))
+}
+
+/// Which cap a tool list passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListCap {
+    /// `seen` tools over the pages so far, this one included.
+    Tools { seen: usize, limit: usize },
+    /// `received` body bytes over the whole probe when reading stopped.
+    Bytes { received: usize, limit: usize },
+}
+
+/// The tool list passed one of the probe's caps at `page`: what was read is dropped, and
+/// nothing more is read.
+pub fn tool_list_too_large(page: u32, cap: ListCap) -> Failure {
+    let figures = match cap {
+        ListCap::Tools { seen, limit } => {
+            format!("{seen} tools by page {page}; the limit is {limit}")
+        }
+        ListCap::Bytes { received, limit } => format!(
+            "{received} bytes received by page {page}; the limit for a whole check is {}",
+            human_bytes(limit)
+        ),
+    };
+    Failure::failed(
+        Layer::Tools,
+        format!("Stopped reading tools/list: tool list too large ({figures})."),
+        Some("Clients put every tool into the model's context, and use far fewer than this: serve fewer tools, or split them over several servers. If the list never ends, check the pagination: each nextCursor must lead to the next page, and the last page has none.".into()),
     )
 }
 

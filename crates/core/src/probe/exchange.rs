@@ -67,6 +67,11 @@ impl Exchange {
         self.status.is_none() || !matches!(self.reading, Reading::Skip)
     }
 
+    /// Starts the size cap over (the legacy stream, at each answer it carried).
+    pub fn count_afresh(&mut self) {
+        self.bytes = 0;
+    }
+
     pub fn push(&mut self, chunk: &[u8], max_bytes: usize) -> Vec<BodyEvent> {
         self.bytes = self.bytes.saturating_add(chunk.len());
         if self.bytes > max_bytes && !matches!(self.reading, Reading::Error(_)) {

@@ -33,7 +33,7 @@ use crate::report::{
 };
 use crate::target::Target;
 use crate::text::clip;
-use diagnosis::{step_layer, Failure, StatusContext};
+use diagnosis::{step_layer, Failure, ListCap, StatusContext};
 use exchange::{BodyEvent, Exchange, Reading};
 use requests::{Client, Era, Session};
 use serde_json::{Map, Value};
@@ -105,6 +105,8 @@ pub struct Probe {
     tools: Vec<ToolInfo>,
     raw_tools: Vec<Value>,
     seen_cursors: HashSet<String>,
+    /// Body bytes read so far, every exchange together (`max_total_bytes`).
+    received: usize,
     tools_done: bool,
     /// Computed once the whole list is in (reports are built more than once).
     prints: Option<Fingerprint>,
@@ -140,6 +142,7 @@ impl Probe {
             tools: Vec::new(),
             raw_tools: Vec::new(),
             seen_cursors: HashSet::new(),
+            received: 0,
             tools_done: false,
             prints: None,
             verdict_end: now,
@@ -330,6 +333,13 @@ impl Probe {
         };
         if self.exchanges[index].status.is_none() || !self.exchanges[index].is_open() {
             return;
+        }
+        self.received = self.received.saturating_add(chunk.len());
+        if self.received > self.config.max_total_bytes {
+            // The chunk that passes the cap is not kept: memory stays within it.
+            self.exchanges[index].reading = Reading::Skip;
+            self.over_total(index, now);
+            return self.settle();
         }
         let events = self.exchanges[index].push(chunk, self.config.max_body_bytes);
         self.on_events(exchange, events, now);
@@ -610,6 +620,11 @@ impl Probe {
             let status = self.exchanges[index].status.unwrap_or_default();
             match event {
                 BodyEvent::ErrorBody(body) => self.on_refused(step, status, &body, now),
+                // The verdict (auth required) is already known; the metadata only adds to it.
+                BodyEvent::TooBig if step == Step::AuthMetadata => {
+                    let why = diagnosis::too_big_note(self.config.max_body_bytes);
+                    self.auth_metadata_failed(why, now)
+                }
                 BodyEvent::TooBig => {
                     let failure =
                         diagnosis::too_big(self.layer_step(step), self.config.max_body_bytes);
@@ -721,18 +736,60 @@ impl Probe {
                     }
                 }
             }
-            Step::ToolsList => match jsonrpc::parse_tools_page(&result) {
-                Err(reason) => self.fail_step(now, Failure::failed(step_layer(step), reason, None)),
-                Ok(page) => {
-                    let count = page.tools.len();
-                    self.tools.extend(page.tools);
-                    self.raw_tools.extend(page.raw);
-                    self.finish_step(StepStatus::Ok, now, Some(format!("{count} tools")));
-                    self.next_page(page.next_cursor);
+            Step::ToolsList => {
+                // Counted before the page is parsed into more values than it already is.
+                let listed = result
+                    .get("tools")
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len);
+                let seen = self.tools.len().saturating_add(listed);
+                if seen > self.config.max_tools {
+                    let limit = self.config.max_tools;
+                    return self.tool_list_too_large(ListCap::Tools { seen, limit }, now);
                 }
-            },
+                self.on_tools_page(&result, now)
+            }
             _ => {}
         }
+    }
+
+    fn on_tools_page(&mut self, result: &Value, now: f64) {
+        match jsonrpc::parse_tools_page(result) {
+            Err(reason) => {
+                let failure = Failure::failed(crate::report::Layer::Tools, reason, None);
+                self.fail_step(now, failure)
+            }
+            Ok(page) => {
+                let count = page.tools.len();
+                self.tools.extend(page.tools);
+                self.raw_tools.extend(page.raw);
+                self.finish_step(StepStatus::Ok, now, Some(format!("{count} tools")));
+                self.next_page(page.next_cursor);
+            }
+        }
+    }
+
+    /// The body bytes of the whole probe passed `max_total_bytes` while reading `index`.
+    fn over_total(&mut self, index: usize, now: f64) {
+        let step = self.layer_step(self.exchanges[index].step);
+        let limit = self.config.max_total_bytes;
+        match step {
+            Step::ToolsList => {
+                let received = self.received;
+                self.tool_list_too_large(ListCap::Bytes { received, limit }, now)
+            }
+            Step::AuthMetadata => self.auth_metadata_failed(diagnosis::too_big_note(limit), now),
+            _ => self.fail_step(now, diagnosis::too_big(step, limit)),
+        }
+    }
+
+    fn tool_list_too_large(&mut self, cap: ListCap, now: f64) {
+        let page = self.active.as_ref().and_then(|a| a.page).unwrap_or(1);
+        // An incomplete list is never reported (no tools, no fingerprints): free it now
+        // rather than when the probe is dropped.
+        self.tools = Vec::new();
+        self.raw_tools = Vec::new();
+        self.fail_step(now, diagnosis::tool_list_too_large(page, cap));
     }
 
     fn on_refused(&mut self, step: Step, status: u16, body: &[u8], now: f64) {
@@ -909,6 +966,11 @@ impl Probe {
         }
         if self.stream != Some(active.exchange) {
             self.exchanges.retain(|e| e.id != active.exchange);
+        }
+        if let Some(stream) = self.stream.and_then(|id| self.index_of(id)) {
+            // The legacy stream carries every answer of the session: its cap is per answer,
+            // like a response's, and `max_total_bytes` bounds them all.
+            self.exchanges[stream].count_afresh();
         }
         self.steps.push(StepReport {
             step: active.step,

@@ -25,10 +25,6 @@ pub use alerting::AlertingSite;
 /// Probing faster than this is not polite to the servers watched (spec section 9).
 pub const MIN_CADENCE_S: u32 = 15;
 pub const MAX_CADENCE_S: u32 = 86_400;
-/// A cold start takes up to ~30 s; a shorter timeout on a serverless host turns every cold
-/// start into a failure (spec section 3).
-pub const MIN_SERVERLESS_TIMEOUT_S: u32 = 15;
-pub const MAX_TIMEOUT_S: u32 = 120;
 /// Long enough for any real name, short enough that a page cannot be flooded.
 const MAX_TEXT: usize = 200;
 const MAX_DESCRIPTION: usize = 2_000;
@@ -260,12 +256,8 @@ fn server_config(node: &Node, groups: &[Group]) -> Result<ServerConfig, SiteErro
     let cadence_s = server
         .whole("cadence_s", MIN_CADENCE_S, MAX_CADENCE_S)?
         .unwrap_or(60);
-    let min_timeout = if effective.is_serverless() {
-        MIN_SERVERLESS_TIMEOUT_S
-    } else {
-        1
-    };
-    let timeout_s = server.whole("timeout_s", min_timeout, MAX_TIMEOUT_S)?;
+    let timeouts = effective.timeout_range_s();
+    let timeout_s = server.whole("timeout_s", *timeouts.start(), *timeouts.end())?;
     let defaults = MonitorConfig::default();
     let slo_target = match server.field("slo_target") {
         None => defaults.slo_target,
@@ -565,7 +557,10 @@ mod tests {
         let server = &items("servers")["properties"];
         assert_eq!(server["cadence_s"]["minimum"], MIN_CADENCE_S);
         assert_eq!(server["cadence_s"]["maximum"], MAX_CADENCE_S);
-        assert_eq!(server["timeout_s"]["maximum"], MAX_TIMEOUT_S);
+        assert_eq!(
+            server["timeout_s"]["maximum"],
+            crate::platform::MAX_TIMEOUT_S
+        );
     }
 
     #[test]

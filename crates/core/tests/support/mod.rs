@@ -135,6 +135,11 @@ pub fn tools_result(id: u64, names: &[&str], cursor: Option<&str>) -> String {
         .iter()
         .map(|n| format!(r#"{{"name":"{n}","inputSchema":{{"type":"object"}}}}"#))
         .collect();
+    tools_page(id, &tools, cursor)
+}
+
+/// A `tools/list` answer holding `tools` (JSON texts), with a next cursor or not.
+fn tools_page(id: u64, tools: &[String], cursor: Option<&str>) -> String {
     let cursor = cursor
         .map(|c| format!(r#","nextCursor":"{c}""#))
         .unwrap_or_default();
@@ -142,6 +147,33 @@ pub fn tools_result(id: u64, names: &[&str], cursor: Option<&str>) -> String {
         r#"{{"jsonrpc":"2.0","id":{id},"result":{{"tools":[{}]{cursor}}}}}"#,
         tools.join(",")
     )
+}
+
+/// A `tools/list` answer of `count` tools named after the request id, each described by
+/// `description_bytes` bytes: pages as large as a test needs.
+pub fn padded_tools_result(
+    id: u64,
+    count: usize,
+    description_bytes: usize,
+    cursor: Option<&str>,
+) -> String {
+    let description = "x".repeat(description_bytes);
+    let tools: Vec<String> = (0..count)
+        .map(|i| {
+            format!(
+                r#"{{"name":"t{id}-{i}","description":"{description}","inputSchema":{{"type":"object"}}}}"#
+            )
+        })
+        .collect();
+    tools_page(id, &tools, cursor)
+}
+
+/// A JSON answer in chunks of `chunk` bytes, as a network delivers a large body.
+pub fn json_in_chunks(headers: &[(&str, &str)], body: &str, chunk: usize) -> Answer {
+    let mut all = vec![("content-type".to_owned(), "application/json".to_owned())];
+    all.extend(pairs(headers));
+    let chunks = body.as_bytes().chunks(chunk).map(<[u8]>::to_vec).collect();
+    respond(200, all, chunks)
 }
 
 /// The JSON-RPC method of a request (`DELETE`/`GET` for bodiless ones).
