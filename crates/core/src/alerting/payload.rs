@@ -1,8 +1,10 @@
 //! What a notice looks like on each kind of channel: the request a driver sends (or the
 //! notification the page shows). The formats are documented in docs/formats.md.
 //!
-//! Server text (names, error messages) is clipped to one line and, where the channel reads
-//! markup, escaped: a server must not be able to format, link or mention in someone's chat.
+//! Server and config text (names, error messages, who acknowledged, whom it escalated to) is
+//! clipped to one line without control or format characters (`text::clip`) and, where the
+//! channel reads markup, made inert for it ([`Markup::quote`]): a server must not be able to
+//! format, link or mention in someone's chat.
 
 use super::config::{Channel, ChannelKind};
 use super::dispatch::{Notice, NoticeKind};
@@ -53,19 +55,21 @@ pub fn outgoing(notice: &Notice, channel: &Channel, links: &Links) -> Outgoing {
     let server_page = links.server_page(&notice.page.server);
     match &channel.kind {
         ChannelKind::Browser => Outgoing::Browser {
-            title: title(notice),
-            body: body(notice),
+            title: title(notice, Markup::Plain),
+            body: body(notice, Markup::Plain),
             tag: notice.page.key.clone(),
         },
+        // JSON for programs: the strings are data, to be escaped by whoever shows them.
         ChannelKind::Webhook { url } => post(url, webhook(notice, links)),
         ChannelKind::Slack { url } => {
+            // Our own link: the server's name in it is percent-encoded (`page::server_href`).
             let link = server_page
                 .map(|href| format!(" <{}|Server page>", slack_escape(&href)))
                 .unwrap_or_default();
             let text = format!(
                 "*{}*\n{}{link}",
-                slack_escape(&title(notice)),
-                slack_escape(&body(notice))
+                title(notice, Markup::Slack),
+                body(notice, Markup::Slack)
             );
             post(url, json!({ "text": text }))
         }
@@ -73,13 +77,21 @@ pub fn outgoing(notice: &Notice, channel: &Channel, links: &Links) -> Outgoing {
             let link = server_page
                 .map(|href| format!("\n{href}"))
                 .unwrap_or_default();
-            let text = format!("**{}**\n{}{link}", title(notice), body(notice));
-            // Nobody is mentioned, whatever the text says (`@everyone` in an error message).
+            let text = format!(
+                "**{}**\n{}{link}",
+                title(notice, Markup::Discord),
+                body(notice, Markup::Discord)
+            );
+            // Nobody is mentioned, whatever the text says (`@everyone` in an error message):
+            // the escaping already keeps a mention from forming, this keeps it from pinging.
             post(
                 url,
                 json!({ "content": clip(&text, 1_900), "allowed_mentions": { "parse": [] } }),
             )
         }
+        // ntfy shows title and message as plain text unless the publisher asks for Markdown
+        // (`"markdown": true`, or the `Markdown: yes` header): we never do, so server text
+        // needs no escaping there; `click` and `tags` are ours.
         ChannelKind::Ntfy { url, topic } => {
             let priority = match notice.page.severity {
                 Severity::P1 => 5,
@@ -88,8 +100,8 @@ pub fn outgoing(notice: &Notice, channel: &Channel, links: &Links) -> Outgoing {
             };
             let mut message = json!({
                 "topic": topic,
-                "title": title(notice),
-                "message": body(notice),
+                "title": title(notice, Markup::Plain),
+                "message": body(notice, Markup::Plain),
                 "priority": priority,
                 "tags": [notice.kind.as_str()],
             });
@@ -104,8 +116,32 @@ pub fn outgoing(notice: &Notice, channel: &Channel, links: &Links) -> Outgoing {
     }
 }
 
+/// How a channel reads the text of a notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Markup {
+    /// Shown as it is: browser notifications, ntfy, PagerDuty.
+    Plain,
+    /// Slack's mrkdwn.
+    Slack,
+    /// Discord's Markdown.
+    Discord,
+}
+
+impl Markup {
+    /// Server or config text as one line of at most `max` characters that the channel shows
+    /// as written: no formatting, link, mention or heading comes of it.
+    fn quote(self, text: &str, max: usize) -> String {
+        let text = clip(text, max);
+        match self {
+            Markup::Plain => text,
+            Markup::Slack => slack_quote(&text),
+            Markup::Discord => discord_escape(&text),
+        }
+    }
+}
+
 /// `P1 · api: down at the http layer`.
-fn title(notice: &Notice) -> String {
+fn title(notice: &Notice, markup: Markup) -> String {
     let page = &notice.page;
     let head = match notice.kind {
         NoticeKind::Fired => "",
@@ -121,20 +157,20 @@ fn title(notice: &Notice) -> String {
     format!(
         "{head}{} · {}: {}",
         page.severity.as_str(),
-        clip(&page.server, 80),
+        markup.quote(&page.server, 80),
         page.summary.what
     )
 }
 
 /// The sentence under the title: since when, the first error, who did what.
-fn body(notice: &Notice) -> String {
+fn body(notice: &Notice, markup: Markup) -> String {
     let page = &notice.page;
     let since = format!("since {}", format_minute(page.summary.since));
     let error = page
         .summary
         .first_error
         .as_deref()
-        .map(|e| format!(" First error: {}", clip(e, 300)))
+        .map(|e| format!(" First error: {}", markup.quote(e, 300)))
         .unwrap_or_default();
     let waited = duration(notice.at - page.opened_at);
     match notice.kind {
@@ -147,7 +183,7 @@ fn body(notice: &Notice) -> String {
             let to = notice.to.as_deref().unwrap_or("the next channel");
             format!(
                 "Nobody acknowledged it in {waited}: {} is told now ({since}).{error}",
-                clip(to, 80)
+                markup.quote(to, 80)
             )
         }
         NoticeKind::RaisedToP1 => {
@@ -160,7 +196,10 @@ fn body(notice: &Notice) -> String {
             format!("It got worse after {waited}: it is a P1 now ({since}).{error}")
         }
         NoticeKind::Reminder => match &page.acknowledged {
-            Some(mark) => format!("Open for {waited}, acknowledged by {}.", clip(&mark.by, 80)),
+            Some(mark) => format!(
+                "Open for {waited}, acknowledged by {}.",
+                markup.quote(&mark.by, 80)
+            ),
             None => format!("Open for {waited}, not acknowledged.{error}"),
         },
         NoticeKind::ProcessFailure => {
@@ -172,7 +211,7 @@ fn body(notice: &Notice) -> String {
                 .iter()
                 .chain(page.closed.iter())
                 .next_back()
-                .map(|mark| clip(&mark.by, 80))
+                .map(|mark| markup.quote(&mark.by, 80))
                 .unwrap_or_default();
             format!("By {by}, after {waited}.")
         }
@@ -180,7 +219,9 @@ fn body(notice: &Notice) -> String {
     }
 }
 
-/// The generic webhook's JSON (docs/formats.md, "Alert webhook").
+/// The generic webhook's JSON (docs/formats.md, "Alert webhook"). Nothing in it is markup:
+/// the strings are the data as recorded (`server` and `key` exactly as configured, so that a
+/// receiver can match them), and a receiver that shows them escapes them for its own markup.
 pub fn webhook(notice: &Notice, links: &Links) -> Value {
     let page = &notice.page;
     let evidence: Vec<Value> = page
@@ -241,8 +282,9 @@ fn pagerduty(notice: &Notice, routing_key: &str, links: &Links) -> Value {
     });
     if action == "trigger" {
         event["payload"] = json!({
-            "summary": clip(&title(notice), 1_000),
-            "source": page.server,
+            // Both shown as plain text in PagerDuty's incident.
+            "summary": clip(&title(notice, Markup::Plain), 1_000),
+            "source": clip(&page.server, 255),
             "severity": match page.severity {
                 Severity::P1 => "critical",
                 Severity::P2 => "error",
@@ -259,11 +301,44 @@ fn pagerduty(notice: &Notice, routing_key: &str, links: &Links) -> Value {
     event
 }
 
-/// Slack reads `&`, `<` and `>` as markup (links, mentions): server text gets them escaped.
+/// Slack reads `&`, `<` and `>` as markup (`<https://evil|click>`, `<!channel>`): they are
+/// escaped as Slack documents, as entities.
 fn slack_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// Server text for Slack's mrkdwn. Besides `&`, `<` and `>`, mrkdwn formats with `*`, `_`,
+/// `~` and backticks, and has no way to escape them (no backslash, no entity). Inside an inline
+/// code span it formats nothing, so text with any of them goes in one; a backtick, which would
+/// end the span, becomes U+02CB, which looks the same. Text without them stays plain: a name
+/// or an error reads as a sentence, and only the odd one (`my_server`, `*bold*`) looks like code.
+fn slack_quote(text: &str) -> String {
+    let escaped = slack_escape(text);
+    if !text.contains(['*', '_', '~', '`']) {
+        return escaped;
+    }
+    format!("`{}`", escaped.replace('`', "\u{2CB}"))
+}
+
+/// Server text for Discord's Markdown: a backslash before every character it reads as
+/// syntax, so `[Re-authenticate](https://evil)` is no masked link, `https\://evil` no link at
+/// all, `\@everyone` and `\<@&123>` no mention (nor `:name:` an emoji), and `*`, `_`, `~`,
+/// `|` and backticks format nothing. Headings, quotes and lists (`#`, `>`, `-`, `+`) need the
+/// start of a line, which server text never has (clipped to one line, after our words); they
+/// are escaped all the same, so that no change of layout can bring them back. A dot is left
+/// alone: `1.` lists need that line start too, and escaping every dot of host names and
+/// versions would clutter the raw text that some clients show.
+fn discord_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if "\\*_~`|<>#-+[]():@".contains(ch) {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 fn capital(word: &str) -> String {
@@ -282,12 +357,20 @@ mod tests {
     use crate::monitor::events::{Alert, AlertKind, AlertReason, Incident};
     use crate::monitor::record::{ProbeRecord, MINUTE};
     use crate::report::{Layer, Outcome};
+    use crate::text::is_format;
+    use proptest::strategy::Strategy;
 
     const T0: i64 = 1_795_219_200_000; // 2026-11-21T00:00:00Z
 
     /// A P1 outage of a server whose name and error carry markup and a mention, as fired,
     /// acknowledged and resolved.
     fn notices() -> Vec<Notice> {
+        notices_of("api <script>", "HTTP 502 <b>@everyone</b> & more", "ana")
+    }
+
+    /// Fired, acknowledged by `by` and resolved by `by`: an outage of `server` whose first
+    /// error was `error`.
+    fn notices_of(server: &str, error: &str, by: &str) -> Vec<Notice> {
         let probe = ProbeRecord {
             at: T0,
             outcome: Outcome::Failed,
@@ -295,7 +378,7 @@ mod tests {
             latency_ms: 31,
             contract_hash: None,
             metadata_hash: None,
-            error: Some("HTTP 502 <b>@everyone</b> & more".into()),
+            error: Some(error.into()),
         };
         let incident = Incident {
             id: 4,
@@ -318,11 +401,10 @@ mod tests {
         let config = AlertingConfig::default();
         let mut dispatcher = Dispatcher::default();
         let summary = Summary::of(&alert, Some(&incident), "down");
-        let server = "api <script>";
         let mut out = dispatcher.alert(&config, server, &alert, summary, OnCall::default());
         let key = out[0].page.key.clone();
-        out.extend(dispatcher.acknowledge(&key, "ana", T0 + 4 * MINUTE));
-        out.extend(dispatcher.resolve(&key, "ana", T0 + 9 * MINUTE));
+        out.extend(dispatcher.acknowledge(&key, by, T0 + 4 * MINUTE));
+        out.extend(dispatcher.resolve(&key, by, T0 + 9 * MINUTE));
         out
     }
 
@@ -402,10 +484,289 @@ mod tests {
             },
         );
         assert_eq!(discord["allowed_mentions"]["parse"], serde_json::json!([]));
-        assert!(discord["content"]
+        let content = discord["content"].as_str().unwrap();
+        assert!(
+            content.starts_with("**P1 · api \\<script\\>: down at the http layer**"),
+            "{content}"
+        );
+        assert!(
+            content.contains("HTTP 502 \\<b\\>\\@everyone\\</b\\> & more"),
+            "{content}"
+        );
+    }
+
+    /// Server text that would be markup in a chat, one kind a line.
+    const HOSTILE: [&str; 12] = [
+        "[Re-authenticate](https://evil.example/login)",
+        "<https://evil.example|Re-authenticate> <mailto:x@evil.example>",
+        "<!channel> <!here> <!everyone> <@U024BE7LH> <#C024BE7LR> <!subteam^SAZ94GDB8>",
+        "@everyone @here <@&123> <@!42> <#99> <:pwn:1> <t:0:R> </cmd:1>",
+        "# Heading\n## Sub\n-# small\n> quote\n>>> all\n- item\n+ item\n1. one",
+        "*bold* _it_ ~strike~ **b** __u__ ~~s~~ ||spoiler|| `code` ```block```",
+        "\\*escaped\\* \\[not](https://evil.example) ends with \\",
+        "evil\u{202E}gnp.exe \u{2066}isolated\u{2069} \u{200E}\u{200F}\u{061C}",
+        "every\u{200B}one e\u{200D}v\u{200C}il \u{2060}\u{FEFF}\u{AD}\u{E0001}\u{E0065}",
+        ":smile: https://evil.example/x?a=1&b=<2> www.evil.example",
+        "&lt;!channel&gt; &amp; &#60;",
+        "a_b*c~d`e|f\\g<h>i#j-k+l[m]n(o)p:q@r",
+    ];
+
+    /// A plain outage, to compare against: what our own words bring to a message.
+    fn benign() -> Vec<Notice> {
+        notices_of("api", "HTTP 502", "ana")
+    }
+
+    fn chat(notice: &Notice, kind: ChannelKind) -> Value {
+        sent(notice, kind).1
+    }
+
+    fn slack() -> ChannelKind {
+        ChannelKind::Slack {
+            url: "https://hooks.slack.example/T".into(),
+        }
+    }
+
+    fn discord() -> ChannelKind {
+        ChannelKind::Discord {
+            url: "https://discord.example/api/webhooks/1".into(),
+        }
+    }
+
+    /// Slack's text without our link to the server's page, which must end it.
+    fn slack_text(notice: &Notice) -> String {
+        let text = chat(notice, slack())["text"].as_str().unwrap().to_owned();
+        let href = links().server_page(&notice.page.server).unwrap();
+        let link = format!(" <{}|Server page>", slack_escape(&href));
+        text.strip_suffix(&link)
+            .unwrap_or_else(|| panic!("our link ends {text:?}"))
+            .to_owned()
+    }
+
+    /// What in Slack's text is markup: `*`, `_`, `~`, `<` and `>` outside code spans, and an
+    /// `&` that starts no entity. Code spans themselves are counted apart (their backticks).
+    fn slack_markup(text: &str) -> (Vec<char>, usize) {
+        let mut active = Vec::new();
+        for (index, part) in text.split('`').enumerate() {
+            for (at, ch) in part.char_indices() {
+                let entity = ["&amp;", "&lt;", "&gt;"]
+                    .iter()
+                    .any(|e| part[at..].starts_with(e));
+                let outside = index % 2 == 0;
+                let markup = matches!(ch, '<' | '>')
+                    || ch == '&' && !entity
+                    || outside && matches!(ch, '*' | '_' | '~');
+                if markup {
+                    active.push(ch);
+                }
+            }
+        }
+        (active, text.matches('`').count())
+    }
+
+    /// Slack's text as a person reads it: code spans and entities undone.
+    fn slack_reads(text: &str) -> String {
+        text.replace('`', "")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    }
+
+    /// Discord's content without our link, which must end it.
+    fn discord_content(notice: &Notice) -> String {
+        let body = chat(notice, discord());
+        assert_eq!(body["allowed_mentions"], json!({ "parse": [] }));
+        let content = body["content"].as_str().unwrap().to_owned();
+        let href = links().server_page(&notice.page.server).unwrap();
+        content
+            .strip_suffix(&format!(" {href}"))
+            .unwrap_or_else(|| panic!("our link ends {content:?}"))
+            .to_owned()
+    }
+
+    /// The characters Discord would read as Markdown: those not escaped by a backslash.
+    fn discord_markup(content: &str) -> Vec<char> {
+        let mut active = Vec::new();
+        let mut chars = content.chars();
+        while let Some(ch) = chars.next() {
+            if ch == '\\' {
+                chars.next();
+            } else if "*_~`|<>#-+[]():@".contains(ch) {
+                active.push(ch);
+            }
+        }
+        active
+    }
+
+    /// Discord's content as a person reads it: escapes undone.
+    fn discord_reads(content: &str) -> String {
+        let mut out = String::new();
+        let mut chars = content.chars();
+        while let Some(ch) = chars.next() {
+            match ch {
+                '\\' => out.extend(chars.next()),
+                _ => out.push(ch),
+            }
+        }
+        out
+    }
+
+    /// Server text, whatever it holds, adds no markup to a Slack or Discord message (the
+    /// same markup as in a plain message: our bold title, our dates and colons), no format
+    /// character, no line; and a person still reads it as the server wrote it.
+    fn assert_inert(server: &str, error: &str, by: &str) {
+        let hostile = notices_of(server, error, by);
+        for (notice, plain) in hostile.iter().zip(benign()) {
+            let (text, baseline) = (slack_text(notice), slack_text(&plain));
+            let (active, ticks) = slack_markup(&text);
+            assert_eq!(active, slack_markup(&baseline).0, "{text:?}");
+            assert_eq!(ticks % 2, 0, "{text:?}");
+            assert!(!text.chars().any(is_format), "{text:?}");
+            assert_eq!(text.lines().count(), 2, "{text:?}");
+            let content = discord_content(notice);
+            let baseline = discord_content(&plain);
+            assert_eq!(
+                discord_markup(&content),
+                discord_markup(&baseline),
+                "{content:?}"
+            );
+            assert!(!content.chars().any(is_format), "{content:?}");
+            assert!(!content.contains('\n'), "{content:?}");
+        }
+        let fired = &hostile[0];
+        let reads = |max| clip(server, max).replace('`', "\u{2CB}");
+        assert!(slack_reads(&slack_text(fired)).contains(&reads(80)));
+        assert!(discord_reads(&discord_content(fired)).contains(&clip(server, 80)));
+        let reads = |max| clip(error, max).replace('`', "\u{2CB}");
+        assert!(slack_reads(&slack_text(fired)).contains(&reads(300)));
+        assert!(discord_reads(&discord_content(fired)).contains(&clip(error, 300)));
+        let acknowledged = &hostile[1];
+        assert!(discord_reads(&discord_content(acknowledged)).contains(&clip(by, 80)));
+    }
+
+    #[test]
+    fn hostile_server_text_makes_no_markup_in_slack_or_discord() {
+        for text in HOSTILE {
+            assert_inert(text, text, text);
+        }
+        // Each kind of markup, as it would have been sent: none of it is left.
+        let fired = &notices_of(HOSTILE[0], HOSTILE[2], "ana")[0];
+        let slack = slack_text(fired);
+        assert!(slack.contains("[Re-authenticate](https://evil.example/login)"));
+        assert!(!slack.contains("<!channel>") && !slack.contains("<@U024BE7LH>"));
+        assert!(slack.contains("&lt;!channel&gt;"), "{slack}");
+        let content = discord_content(fired);
+        assert!(content.contains("\\[Re\\-authenticate\\]\\(https\\://evil"));
+        let fired = &notices_of(HOSTILE[5], HOSTILE[3], "ana")[0];
+        let slack = slack_text(fired);
+        assert!(slack.starts_with(
+            "*P1 · `*bold* _it_ ~strike~ **b** __u__ ~~s~~ ||spoiler|| \u{2CB}code\u{2CB}"
+        ));
+        let content = discord_content(fired);
+        assert!(
+            content.contains("\\@everyone \\@here \\<\\@&123\\>"),
+            "{content}"
+        );
+        let fired = &notices_of(HOSTILE[7], HOSTILE[8], "ana")[0];
+        assert!(slack_text(fired).contains("P1 · evilgnp.exe isolated: down"));
+        assert!(discord_content(fired).contains("First error: everyone evil"));
+    }
+
+    #[test]
+    fn plain_server_text_reads_as_written_in_chat() {
+        let error =
+            "Connection refused by the upstream server. Try again in 5 minutes, or call Bo.";
+        let fired = &notices_of("Weather API", error, "Ana Lima")[0];
+        let sentence = format!(
+            "Down at the http layer since {}; the server is down. First error: {error}",
+            format_minute(T0)
+        );
+        assert_eq!(
+            slack_text(fired),
+            format!("*P1 · Weather API: down at the http layer*\n{sentence}")
+        );
+        assert_eq!(
+            discord_content(fired),
+            format!("**P1 · Weather API: down at the http layer** {sentence}")
+        );
+        let resolved = &notices_of("Weather API", error, "Ana Lima")[2];
+        assert!(slack_text(resolved).ends_with("By Ana Lima, after 7 min."));
+        assert!(discord_content(resolved).ends_with("By Ana Lima, after 7 min."));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_server_text_makes_no_markup_in_slack_or_discord(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(HOSTILE.to_vec()).prop_map(str::to_owned),
+                    proptest::sample::select(vec![
+                        "*", "_", "~", "`", "|", "\\", "<", ">", "&", "[", "]", "(", ")", ":",
+                        "@", "#", "-", "+", "!", "\n", " ", "\u{202E}", "\u{2066}", "\u{200D}",
+                        "\u{200B}", "\u{FEFF}", "\u{E0041}", "api", "https://", "everyone",
+                    ]).prop_map(str::to_owned),
+                    "\\PC{0,6}",
+                ],
+                0..12,
+            ),
+        ) {
+            let text = parts.concat();
+            assert_inert(&text, &text, &text);
+        }
+    }
+
+    #[test]
+    fn plain_channels_show_server_text_as_written_without_format_characters() {
+        let server = "api\u{202E}gnp.exe";
+        let error = "[Re-authenticate](https://evil.example) *now* @everyone\u{200B}";
+        let notices = notices_of(server, error, "ana");
+        let channel = Channel {
+            id: "n".into(),
+            kind: ChannelKind::Ntfy {
+                url: "https://ntfy.example".into(),
+                topic: "oncall".into(),
+            },
+        };
+        let Outgoing::Http(request) = outgoing(&notices[0], &channel, &links()) else {
+            panic!("an http channel");
+        };
+        // Markdown only when asked for, by header or field: never.
+        assert_eq!(request.headers.len(), 1, "{:?}", request.headers);
+        let ntfy: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        assert!(ntfy.get("markdown").is_none());
+        assert_eq!(ntfy["title"], "P1 · apignp.exe: down at the http layer");
+        assert!(ntfy["message"]
             .as_str()
             .unwrap()
-            .starts_with("**P1 · api <script>: down at the http layer**"));
+            .ends_with("First error: [Re-authenticate](https://evil.example) *now* @everyone"));
+        let browser = Channel {
+            id: "b".into(),
+            kind: ChannelKind::Browser,
+        };
+        let Outgoing::Browser { title, body, .. } = outgoing(&notices[0], &browser, &links())
+        else {
+            panic!("a notification");
+        };
+        assert!(!title.chars().chain(body.chars()).any(is_format));
+        let pagerduty = chat(
+            &notices[0],
+            ChannelKind::PagerDuty {
+                routing_key: "R".into(),
+                url: "https://events.example/v2/enqueue".into(),
+            },
+        );
+        assert_eq!(pagerduty["payload"]["source"], "apignp.exe");
+        assert_eq!(
+            pagerduty["payload"]["summary"],
+            "P1 · apignp.exe: down at the http layer"
+        );
+        // The webhook is data: the server's name exactly as configured, to match on.
+        let hook = chat(
+            &notices[0],
+            ChannelKind::Webhook {
+                url: "https://hooks.example/x".into(),
+            },
+        );
+        assert_eq!(hook["server"], server);
     }
 
     #[test]

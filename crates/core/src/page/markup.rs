@@ -6,7 +6,8 @@
 //! macros for these views: every distinct element tree there is its own generic code, and the
 //! page must stay under 250 KB; one renderer for every tree costs a few kilobytes in all.
 //!
-//! Text is always text: [`Node::Text`] becomes a text node (or escaped HTML), never markup.
+//! Text is always text: [`Node::Text`] becomes a text node (or escaped HTML), never markup,
+//! and [`Element::text`] drops Unicode's invisible format characters from it.
 //! Attribute names are fixed by the code that builds the tree; URL attributes (`href`, `src`)
 //! are dropped unless they are http(s) or relative ([`safe_url`]).
 
@@ -90,10 +91,13 @@ impl Element {
         self
     }
 
-    /// A child text node.
+    /// A child text node, without format characters (`text::without_format`). Server and
+    /// config text (names, errors, tool lists) reaches every view through here: one place
+    /// where no view can forget it, so that a right-to-left override in a server's name cannot
+    /// turn the rest of its row around, nor a zero-width space make two names look alike.
     #[inline(never)]
     pub fn text(self, text: impl Into<String>) -> Element {
-        self.child(Node::Text(text.into()))
+        self.child(Node::Text(crate::text::without_format(text.into())))
     }
 
     pub fn children(mut self, children: impl IntoIterator<Item = Node>) -> Element {
@@ -242,6 +246,20 @@ mod tests {
             to_html(&tree),
             "<p class=\"x\" title=\"&quot;&gt;&lt;script&gt;\">&lt;img src=x onerror=alert(1)&gt;\
              <a>a</a><a href=\"#/server/a\">b</a></p>"
+        );
+    }
+
+    #[test]
+    fn text_nodes_lose_format_characters() {
+        let tree: Node = el("p")
+            .text("api\u{202E}lmth.exe")
+            .child(el("code").text("every\u{200B}one\u{2066}"))
+            .text("plain")
+            .into();
+        assert_eq!(tree.text_content(), "apilmth.exeeveryoneplain");
+        assert_eq!(
+            to_html(&tree),
+            "<p>apilmth.exe<code>everyone</code>plain</p>"
         );
     }
 
