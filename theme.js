@@ -3,11 +3,32 @@
 // was used, else the system's light or dark setting, followed as it changes. The stylesheet
 // then needs its dark colours once. Plain JavaScript: it must run before the WebAssembly loads.
 (function () {
-  var KEY = "mcp-status-theme";
+  var LEGACY = "mcp-status-theme";
   var root = document.documentElement;
+  // localStorage is per origin, which GitHub Pages sites of one owner share: the key carries
+  // the deployment's base path, read as src/browser/deployment.rs and the core's
+  // `Deployment::of_path` read it (the folder of the page's own files; the console's, less
+  // its console/), and is the old key itself at the origin's root.
+  var script = document.currentScript;
+  var path = script && script.src ? new URL(script.src).pathname : location.pathname;
+  var base = ("/" + path).replace(/\/+/g, "/");
+  base = base.slice(0, base.lastIndexOf("/") + 1);
+  if (root.getAttribute("data-page") === "console" && /\/console\/$/.test(base)) {
+    base = base.slice(0, -"console/".length);
+  }
+  var KEY = base === "/" ? LEGACY : LEGACY + "@" + base;
   var system = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
   var chosen = null;
-  try { chosen = localStorage.getItem(KEY); } catch (e) { /* storage blocked: system theme */ }
+  try {
+    chosen = localStorage.getItem(KEY);
+    // A choice made before the key carried the path is carried over once: copied, not moved
+    // (other deployments on the origin carry it over too, and a site at the root still uses
+    // it). One write, so there is no half-way state.
+    if (chosen === null && KEY !== LEGACY) {
+      chosen = localStorage.getItem(LEGACY);
+      if (chosen !== null) localStorage.setItem(KEY, chosen);
+    }
+  } catch (e) { /* storage blocked: system theme */ }
 
   function apply() {
     var dark = chosen === "dark" || (chosen !== "light" && !!(system && system.matches));

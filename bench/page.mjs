@@ -59,11 +59,12 @@ const watch = (rows) => {
 async function seed(context, url, servers) {
   const page = await context.newPage();
   await page.goto(`${url}seed/index.html`);
-  await page.evaluate(async (n) => {
+  // Into the database of the page at `url` (its name carries the page's base path).
+  await page.evaluate(async ([n, base]) => {
     const bench = await import("./mcp-status-web.js");
     await bench.default();
-    await bench.bench_seed_page(n);
-  }, servers);
+    await bench.bench_seed_page(n, base);
+  }, [servers, new URL(url).pathname]);
   await page.close();
 }
 

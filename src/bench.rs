@@ -143,12 +143,14 @@ async fn seed(database: &idb::Database, servers: usize, now: Millis) -> Result<(
     Ok(())
 }
 
-/// Fills the page's own database with 91 days of history of `servers` servers, for the page
-/// benchmark (`bench/page.mjs`), which then opens the page on the same origin.
+/// Fills the database of the page served at `base` (its base path: the seeding page is in
+/// a folder of its own) with 91 days of history of `servers` servers, for the page benchmark
+/// (`bench/page.mjs`), which then opens the page on the same origin.
 #[wasm_bindgen]
-pub async fn bench_seed_page(servers: usize) -> Result<(), JsValue> {
+pub async fn bench_seed_page(servers: usize, base: &str) -> Result<(), JsValue> {
     let now = js_sys::Date::now() as Millis;
-    let database = db::open(db::NAME)
+    let name = mcp_status_core::deployment::Deployment::at(base).name(db::NAME);
+    let database = db::open(&name)
         .await
         .map_err(|e| JsValue::from_str(&e.to_string()))?;
     let seeded = seed(&database, servers, now).await;

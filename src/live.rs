@@ -158,8 +158,15 @@ impl Live {
             // The site's servers show at once, before storage answers: no layout shift.
             self.rewatch(SortedMap::new(), &[]);
             self.refresh_views();
-            let database = match db::open(db::NAME).await {
-                Ok(database) => Rc::new(database),
+            let database = match db::open_page().await {
+                Ok((database, carried)) => {
+                    if let Some(error) = carried {
+                        self.notice.set(Some(format!(
+                            "The history this browser kept before could not be carried over: {error}. New probes are kept."
+                        )));
+                    }
+                    Rc::new(database)
+                }
                 Err(error) => {
                     self.notice.set(Some(format!(
                         "History cannot be kept in this browser: {error}. The quick check still works."

@@ -1,6 +1,7 @@
 //! History in IndexedDB, in headless Chromium: writes read back through a new connection, an
 //! old database is migrated with nothing lost, imports are all-or-nothing and idempotent, and
-//! export → wipe → import gives the same uptimes.
+//! export → wipe → import gives the same uptimes; history kept under the origin's shared name
+//! is carried into a deployment's own database once, never over its own history.
 #![cfg(target_arch = "wasm32")]
 
 use idb::Database;
@@ -57,12 +58,7 @@ fn ndjson(server: &str, probes: &[ProbeRecord]) -> String {
 
 /// A fresh database holding `probes()` of server "demo", imported.
 async fn with_demo_history(name: &str) -> (Database, Vec<ProbeRecord>) {
-    let database = fresh(name).await;
-    let probes = probes();
-    history::import(&database, &ndjson("demo", &probes), BadLines::Refuse)
-        .await
-        .unwrap();
-    (database, probes)
+    with_demo_history_named(&format!("{name}-{}", js_sys::Math::random())).await
 }
 
 fn replayed(probes: &[ProbeRecord]) -> ServerMonitor {
@@ -126,12 +122,10 @@ async fn probe_rounds_read_back_through_a_new_connection() {
     db::delete(&name).await.unwrap();
 }
 
-#[wasm_bindgen_test]
-async fn a_version_1_database_is_migrated_with_every_record() {
-    let name = format!("migrate-{}", js_sys::Math::random());
-    let probes = probes();
-    // Version 1: raw probes (hour records of history lines) and settings, nothing derived.
-    let old = db::open_at(&name, 1).await.unwrap();
+/// A version-1 database: raw probes (hour records of history lines) and settings, nothing
+/// derived.
+async fn version_1(name: &str, probes: &[ProbeRecord]) {
+    let old = db::open_at(name, 1).await.unwrap();
     assert_eq!(old.store_names(), ["probes", "settings"]);
     let tx = old
         .transaction(&["probes", "settings"], idb::TransactionMode::ReadWrite)
@@ -158,6 +152,13 @@ async fn a_version_1_database_is_migrated_with_every_record() {
         .unwrap();
     tx.commit().unwrap().await.unwrap();
     old.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_version_1_database_is_migrated_with_every_record() {
+    let name = format!("migrate-{}", js_sys::Math::random());
+    let probes = probes();
+    version_1(&name, &probes).await;
 
     let database = db::open(&name).await.unwrap();
     assert_eq!(database.version().unwrap(), schema::VERSION);
@@ -454,4 +455,189 @@ async fn damaged_records_are_named_and_left_out_the_rest_loads() {
     assert_eq!(loaded[0].server, "demo");
     assert_eq!(damaged.len(), 2, "{damaged:?}");
     database.close();
+}
+
+/// A legacy database's name and this deployment's, as `db::open_page` derives them.
+fn legacy_and_namespaced(test: &str) -> (String, String) {
+    let legacy = format!("{test}-{}", js_sys::Math::random());
+    let name = mcp_status_core::deployment::Deployment::at("/repo/").name(&legacy);
+    (legacy, name)
+}
+
+async fn setting(database: &Database, key: &str) -> Option<String> {
+    history::setting(database, key).await.unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn history_under_the_legacy_name_is_carried_over_once_and_the_legacy_database_kept() {
+    use mcp_status_core::monitor::store::LocalMonitor;
+    let (legacy, name) = legacy_and_namespaced("carry");
+    let (old, probes) = {
+        let old = db::open(&legacy).await.unwrap();
+        let probes = probes();
+        history::import(&old, &ndjson("demo", &probes), BadLines::Refuse)
+            .await
+            .unwrap();
+        (old, probes)
+    };
+    let retention = Retention {
+        raw_days: 7,
+        ..Retention::default()
+    };
+    history::save_retention(&old, retention).await.unwrap();
+    let monitor = LocalMonitor {
+        server: "mine".into(),
+        url: "https://mine.example/mcp".into(),
+        cadence_s: 60,
+    };
+    history::save_monitor(&old, &monitor).await.unwrap();
+    history::save_setting(&old, "local_alerting", "{\"channels\":[]}")
+        .await
+        .unwrap();
+    old.close();
+    // As a tab closed half-way leaves it: created, nothing copied, no mark.
+    db::open(&name).await.unwrap().close();
+
+    let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    assert_eq!(failed, None);
+    let now = probes.last().unwrap().at + MINUTE;
+    assert_eq!(
+        history::export(&database).await.unwrap(),
+        ndjson("demo", &probes)
+    );
+    assert_eq!(
+        loaded_windows(&database, now).await,
+        windows(&replayed(&probes), now)
+    );
+    assert_eq!(history::retention(&database).await.unwrap(), retention);
+    let monitors = history::local_monitors(&database).await.unwrap();
+    assert_eq!(monitors.keys().collect::<Vec<_>>(), ["mine"]);
+    assert_eq!(
+        setting(&database, "local_alerting").await.as_deref(),
+        Some("{\"channels\":[]}")
+    );
+    assert!(setting(&database, db::legacy::CARRIED).await.is_some());
+    database.close();
+
+    // Kept, and carried over once: what the legacy database gets later stays there.
+    let old = db::open_existing(&legacy).await.unwrap().expect("kept");
+    history::import(&old, &ndjson("later", &probes[..3]), BadLines::Refuse)
+        .await
+        .unwrap();
+    old.close();
+    let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    assert_eq!(failed, None);
+    assert_eq!(
+        history::export(&database).await.unwrap(),
+        ndjson("demo", &probes)
+    );
+    database.close();
+    db::delete(&name).await.unwrap();
+    db::delete(&legacy).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_version_1_legacy_database_is_migrated_then_carried_over() {
+    let (legacy, name) = legacy_and_namespaced("carry-v1");
+    let probes = probes();
+    version_1(&legacy, &probes).await;
+    let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    assert_eq!(failed, None);
+    let now = probes.last().unwrap().at + MINUTE;
+    assert_eq!(
+        loaded_windows(&database, now).await,
+        windows(&replayed(&probes), now)
+    );
+    database.close();
+    db::delete(&name).await.unwrap();
+    db::delete(&legacy).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn two_tabs_carrying_over_at_once_copy_it_once() {
+    let (legacy, name) = legacy_and_namespaced("carry-tabs");
+    let (old, probes) = with_demo_history_named(&legacy).await;
+    old.close();
+    let (first, second) = futures::join!(
+        db::open_carrying_over(&name, &legacy),
+        db::open_carrying_over(&name, &legacy)
+    );
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!((&first.1, &second.1), (&None, &None));
+    assert_eq!(
+        history::export(&first.0).await.unwrap(),
+        ndjson("demo", &probes)
+    );
+    first.0.close();
+    second.0.close();
+    db::delete(&name).await.unwrap();
+    db::delete(&legacy).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn no_legacy_database_is_created_and_a_deployment_s_own_history_is_never_overwritten() {
+    let (legacy, name) = legacy_and_namespaced("carry-none");
+    let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    assert_eq!(failed, None);
+    assert!(db::open_existing(&legacy).await.unwrap().is_none());
+    assert!(setting(&database, db::legacy::CARRIED).await.is_some());
+    database.close();
+    db::delete(&name).await.unwrap();
+
+    // This deployment probed before anything was carried over (a copy that failed, and the
+    // page went on): the legacy history does not replace its own.
+    let database = db::open(&name).await.unwrap();
+    let mine = ndjson("mine", &probes()[..5]);
+    history::import(&database, &mine, BadLines::Refuse)
+        .await
+        .unwrap();
+    database.close();
+    let (old, _) = with_demo_history_named(&legacy).await;
+    old.close();
+    let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    assert_eq!(failed, None);
+    assert_eq!(history::export(&database).await.unwrap(), mine);
+    assert!(setting(&database, db::legacy::CARRIED).await.is_some());
+    database.close();
+    db::delete(&name).await.unwrap();
+    db::delete(&legacy).await.unwrap();
+}
+
+/// `name`, created holding `probes()` of server "demo", imported.
+async fn with_demo_history_named(name: &str) -> (Database, Vec<ProbeRecord>) {
+    let database = db::open(name).await.unwrap();
+    let probes = probes();
+    history::import(&database, &ndjson("demo", &probes), BadLines::Refuse)
+        .await
+        .unwrap();
+    (database, probes)
+}
+
+#[wasm_bindgen_test]
+async fn a_legacy_database_that_cannot_be_read_is_tried_again_until_there_is_history_of_its_own() {
+    let (legacy, name) = legacy_and_namespaced("carry-newer");
+    // A newer version's database (a site at the root running newer code): not ours to open.
+    db::open_at(&legacy, schema::VERSION + 1)
+        .await
+        .unwrap()
+        .close();
+    let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    assert!(failed.is_some());
+    assert_eq!(setting(&database, db::legacy::CARRIED).await, None);
+    // The page goes on: its own probes are kept, and then nothing is left to carry over.
+    let mine = ndjson("mine", &probes()[..5]);
+    history::import(&database, &mine, BadLines::Refuse)
+        .await
+        .unwrap();
+    database.close();
+    let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    assert!(failed.is_some(), "said once more");
+    assert!(setting(&database, db::legacy::CARRIED).await.is_some());
+    database.close();
+    let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    assert_eq!(failed, None);
+    assert_eq!(history::export(&database).await.unwrap(), mine);
+    database.close();
+    db::delete(&name).await.unwrap();
+    db::delete(&legacy).await.unwrap();
 }

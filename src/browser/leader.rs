@@ -1,14 +1,19 @@
 //! One tab at a time for a job across tabs: the tab that holds the job's Web Lock does it (the
 //! prober: `PROBER`; the console's alerting desk: `DISPATCHER`); the others wait in the lock's
 //! queue, and the browser hands the lock to the next one when the holder closes. Without Web
-//! Locks, a lease in localStorage renewed every second stands in.
+//! Locks, a lease in localStorage renewed every second stands in. Locks and leases are per
+//! origin: their names are this deployment's (`deployment::name`), so that each status page
+//! on a shared origin has its prober. A lease lives three seconds: one kept under the name
+//! before is not carried over, it lapses.
 
+use super::deployment;
 use js_sys::{Function, Promise, Reflect};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// The locks' names at the origin's root (`deployment::name` gives them elsewhere).
 pub const PROBER: &str = "mcp-status-prober";
 pub const DISPATCHER: &str = "mcp-status-dispatcher";
 /// A lease not renewed for this long is free (fallback only).
@@ -24,14 +29,15 @@ extern "C" {
     fn query(this: &LockManager) -> Promise;
 }
 
-/// Whether some tab of this origin holds `lock` now; `None` when the browser cannot say
+/// Whether some tab of this deployment holds `lock` now; `None` when the browser cannot say
 /// (no Web Locks: the lease's holder is then read from localStorage).
 pub async fn is_held(lock: &str) -> Option<bool> {
+    let lock = deployment::name(lock);
     let window = web_sys::window()?;
     let locks = Reflect::get(&window.navigator(), &JsValue::from_str("locks")).ok()?;
     if locks.is_undefined() || locks.is_null() {
         let storage = window.local_storage().ok()??;
-        return Some(lease_of(&storage, lock).1 >= js_sys::Date::now() as i64);
+        return Some(lease_of(&storage, &lock).1 >= js_sys::Date::now() as i64);
     }
     let promise = locks.unchecked_into::<LockManager>().query();
     let state = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
@@ -52,7 +58,8 @@ pub enum Leadership {
 }
 
 /// Calls `on_lead` once, when this tab takes the lock `lock`; it keeps it until it closes.
-pub fn when_leader(lock: &'static str, on_lead: impl FnOnce(Leadership) + 'static) {
+pub fn when_leader(lock: &str, on_lead: impl FnOnce(Leadership) + 'static) {
+    let lock = deployment::name(lock);
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -68,14 +75,14 @@ pub fn when_leader(lock: &'static str, on_lead: impl FnOnce(Leadership) + 'stati
             });
             let _ = locks
                 .unchecked_into::<LockManager>()
-                .request(lock, callback.unchecked_ref());
+                .request(&lock, callback.unchecked_ref());
         }
         None => lease(window, lock, on_lead),
     }
 }
 
 /// The fallback: claim the lease when it is free or ours, renew it while the tab lives.
-fn lease(window: web_sys::Window, lock: &'static str, on_lead: impl FnOnce(Leadership) + 'static) {
+fn lease(window: web_sys::Window, lock: String, on_lead: impl FnOnce(Leadership) + 'static) {
     let Ok(Some(storage)) = window.local_storage() else {
         // No storage at all: this tab is alone as far as it can tell.
         on_lead(Leadership::Lease);
@@ -86,10 +93,10 @@ fn lease(window: web_sys::Window, lock: &'static str, on_lead: impl FnOnce(Leade
     let on_lead = Rc::new(RefCell::new(Some(on_lead)));
     let tick = Closure::<dyn Fn()>::new(move || {
         let now = js_sys::Date::now() as i64;
-        let (owner, until) = lease_of(&storage, lock);
+        let (owner, until) = lease_of(&storage, &lock);
         let free = until < now;
         if owner == me || free {
-            let _ = storage.set_item(lock, &format!("{me}@{}", now + LEASE_MS));
+            let _ = storage.set_item(&lock, &format!("{me}@{}", now + LEASE_MS));
             if let Some(on_lead) = on_lead.borrow_mut().take() {
                 on_lead(Leadership::Lease);
             }

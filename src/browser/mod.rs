@@ -4,6 +4,7 @@ pub mod channel;
 pub mod clipboard;
 pub mod clock;
 pub mod db;
+pub mod deployment;
 pub mod dom;
 pub mod files;
 pub mod frame;

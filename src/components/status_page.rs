@@ -17,6 +17,12 @@ pub fn status_page(live: Live) -> web_sys::Element {
     let ticker = gloo_timers::callback::Interval::new(1_000, move || clock.set(now()));
     // The page lives as long as the app: so does its clock.
     ticker.forget();
+    // New windows move the clock on: one declared "now" in the console must read "under way"
+    // at once, not "scheduled" until the next tick.
+    Effect::new(move |_| {
+        live.maintenance.track();
+        clock.set(now());
+    });
     let holder = tree::section("status", "status-title");
 
     tree::show(

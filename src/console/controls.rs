@@ -3,8 +3,8 @@
 //! are, and maintenance windows.
 
 use super::desk::{Alerting, Role};
-use crate::browser::dom;
 use crate::browser::leader::Leadership;
+use crate::browser::{deployment, dom};
 use crate::components::tree;
 use crate::live::now;
 use leptos::prelude::*;
@@ -24,6 +24,7 @@ pub fn sections(
     draw: fn(&DeskView) -> Vec<Element>,
 ) -> web_sys::Element {
     let holder = dom::element("div", &[("class", "desk")]);
+    let shared_origin = deployment::shared_origin();
     tree::show_all(&holder, move || {
         let config = alerting.config();
         let runner_only = alerting.runner_only();
@@ -52,6 +53,7 @@ pub fn sections(
                     form_error: form_error
                         .as_ref()
                         .map(|(form, error)| (*form, error.as_str())),
+                    shared_origin: shared_origin.as_deref(),
                     now: clock.get(),
                     offset: &offset,
                 };
@@ -62,8 +64,10 @@ pub fn sections(
     holder
 }
 
-/// The desk's controls in `root` (the console's `<main>`), by delegation.
-pub fn handle(root: &web_sys::Element, alerting: Alerting) {
+/// The desk's controls in `root` (the console's `<main>`), by delegation. A window declared or
+/// ended moves `clock` on too: the views read the time from it, and a window that starts now
+/// must read "under way" now, not at the next tick.
+pub fn handle(root: &web_sys::Element, alerting: Alerting, clock: RwSignal<Millis>) {
     dom::on(root, "click", move |event| {
         let Some(control) = dom::closest(event, "[data-action]") else {
             return;
@@ -106,6 +110,7 @@ pub fn handle(root: &web_sys::Element, alerting: Alerting) {
                     }
                     None => {}
                 });
+                clock.set(now);
             }
             _ => {}
         }
@@ -154,6 +159,7 @@ pub fn handle(root: &web_sys::Element, alerting: Alerting) {
                     Ok(declared) => {
                         alerting.form_error.set(None);
                         alerting.change_windows(|windows| windows.push(declared));
+                        clock.set(now);
                         dom::set_input_value(root, "window-reason", "");
                     }
                     Err(error) => alerting.form_error.set(Some(("window-form", error))),

@@ -56,9 +56,11 @@ fn build(parent: &web_sys::Element) {
     let clock = RwSignal::new(now());
     let probing = RwSignal::new(None::<bool>);
     spawn_local(async move {
-        let database = db::open(db::NAME)
+        // A history that could not be carried over is the status page's to tell: the
+        // console's alerting starts from what this deployment's database holds.
+        let database = db::open_page()
             .await
-            .map(Rc::new)
+            .map(|(database, _)| Rc::new(database))
             .map_err(|e| e.to_string());
         let site = load_site().await;
         found.set(Some(gather(now(), &site, &database).await));
@@ -126,7 +128,7 @@ fn build(parent: &web_sys::Element) {
     for part in [&page, &urgent, &handoff, &rest] {
         let _ = main.append_child(part);
     }
-    controls::handle(&main, alerting);
+    controls::handle(&main, alerting, clock);
     dom::on(&main, "click", move |event| {
         if dom::action_of(event).as_deref() == Some("copy-handoff") {
             found.with_untracked(|found| {

@@ -1,8 +1,10 @@
 // What the end-to-end tests start and stop: a static server for the built site, the reference
 // MCP servers (tests/support/servers.mjs) and headless Chromium from Debian. Ports are picked
 // free; everything listens on 127.0.0.1 and is stopped by the test that started it.
+import { createHash } from "node:crypto";
 import { createServer } from "node:http";
-import { readFile, stat } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -29,10 +31,22 @@ const contentTypes = {
  * `data` is a folder served at `data/` (the runner's published history); none by default.
  */
 export async function serveStatic(dir, prefix = "/", { statusJson, data } = {}) {
+  return serveSites([{ dir, prefix, statusJson, data }]);
+}
+
+/**
+ * Several sites on one origin, as GitHub Pages serves an owner's sites: each of `sites`
+ * (`{ dir, prefix, statusJson, data }`) as `serveStatic` serves one, a request going to the
+ * site with the longest prefix it starts with. `url` is the first site's address, `urls` all.
+ */
+export async function serveSites(sites) {
   const port = await freePort();
+  const longestFirst = [...sites].sort((a, b) => b.prefix.length - a.prefix.length);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
-    let rel = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : null;
+    const site = longestFirst.find((s) => url.pathname.startsWith(s.prefix));
+    const { dir, prefix, statusJson, data } = site ?? sites[0];
+    let rel = site ? url.pathname.slice(prefix.length) : null;
     // `data`: a folder served at data/, as the runner's published history is.
     if (data && rel?.startsWith("data/")) {
       const file = path.join(data, decodeURIComponent(rel.slice("data/".length)));
@@ -66,10 +80,45 @@ export async function serveStatic(dir, prefix = "/", { statusJson, data } = {}) 
   });
   await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {
-    url: `http://127.0.0.1:${port}${prefix}`,
+    url: `http://127.0.0.1:${port}${sites[0].prefix}`,
+    urls: sites.map((s) => `http://127.0.0.1:${port}${s.prefix}`),
+    port,
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
+
+/**
+ * A copy of the built site (`dir`, built for `publicUrl`, the console in its console/) with
+ * relative URLs, as Trunk builds it with Trunk.toml's `public_url = "./"`: the same files then
+ * serve under any path. The start-up scripts' integrity hashes are computed again. Returns
+ * the copy's folder (in the system's temporary folder: the caller removes it).
+ */
+export async function relativeCopy(dir = distDir, publicUrl = "/mcp-status/") {
+  const copy = await mkdtemp(path.join(os.tmpdir(), "mcp-status-relative-"));
+  await cp(dir, copy, { recursive: true });
+  for (const folder of ["", "console/"]) {
+    const at = path.join(copy, folder);
+    const files = await readdir(at).catch(() => []);
+    const from = `${publicUrl}${folder}`;
+    const html = files.filter((f) => f.endsWith(".html"));
+    for (const start of files.filter((f) => /^start-.*\.js$/.test(f))) {
+      const before = await readFile(path.join(at, start));
+      const after = Buffer.from(before.toString().replaceAll(from, "./"));
+      await writeFile(path.join(at, start), after);
+      for (const page of html) {
+        const text = await readFile(path.join(at, page), "utf8");
+        await writeFile(path.join(at, page), text.replace(integrity(before), integrity(after)));
+      }
+    }
+    for (const page of html) {
+      const text = await readFile(path.join(at, page), "utf8");
+      await writeFile(path.join(at, page), text.replaceAll(from, "./"));
+    }
+  }
+  return copy;
+}
+
+const integrity = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
 
 /** The page's address that checks `serverUrl` (the `#/check?url=…&timeout=…` route). */
 export function checkAddress(siteUrl, serverUrl, timeoutS) {
@@ -78,10 +127,12 @@ export function checkAddress(siteUrl, serverUrl, timeoutS) {
   return `${siteUrl}#/check?${query}`;
 }
 
-export async function launchBrowser() {
+/** Headless Chromium from Debian; `args` are added to its command line. */
+export async function launchBrowser(args = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: [
+      ...args,
       "--no-sandbox",
       "--disable-gpu",
       "--disable-quic",

@@ -9,6 +9,8 @@
 //! - [`site`]: `status.json`, read and checked, errors named by their path.
 //! - [`status`]: what the status page says: conditions, the banner, day colours, next probes.
 //! - [`page`]: the status page's views as trees of elements and text, rendered by the page.
+//! - [`deployment`]: where a deployment lives on its origin: the names of its storage, and
+//!   whether other sites share that storage.
 //! - [`alerting`]: alert delivery and on-call: routing, escalation, payloads, rotations.
 //! - [`monitor`]: the monitoring engine: hysteresis, cold starts, drift, incidents, alerts,
 //!   uptimes and SLO burn, from a stream of probes.
@@ -19,6 +21,7 @@
 pub mod alerting;
 pub mod auth;
 pub mod badge;
+pub mod deployment;
 pub mod fingerprint;
 pub mod http;
 pub mod jsonrpc;

@@ -569,13 +569,13 @@ async fn raw_servers(database: &Database) -> Result<Vec<String>, DbError> {
 
 /// Requests are not awaited one by one: a failed one aborts the transaction, which `commit`
 /// reports.
-fn put(store: &ObjectStore, value: &str, key: &JsValue) -> Result<(), DbError> {
+pub(super) fn put(store: &ObjectStore, value: &str, key: &JsValue) -> Result<(), DbError> {
     store.put(&JsValue::from_str(value), Some(key))?;
     Ok(())
 }
 
 /// A read-write transaction, and its raw form to abort it or read why it aborted.
-fn begin(
+pub(super) fn begin(
     database: &Database,
     stores: &[&str],
 ) -> Result<(idb::Transaction, web_sys::IdbTransaction), DbError> {
@@ -586,7 +586,7 @@ fn begin(
 
 /// Commits what was queued, or, if queuing failed, aborts: a request that failed to start
 /// must not leave the ones before it to be written (all or nothing).
-async fn finish<T>(
+pub(super) async fn finish<T>(
     tx: idb::Transaction,
     raw: &web_sys::IdbTransaction,
     queued: Result<T, DbError>,
@@ -623,7 +623,7 @@ fn put_bytes(store: &ObjectStore, bytes: &[u8], key: &JsValue) -> Result<(), DbE
 /// The results of requests already sent, in order. `idb` sends a request when it is made and
 /// keeps its result from `into_future` on, so awaiting them one after another waits no longer
 /// than `join_all` would, with less code in the page.
-async fn arrived<F: std::future::Future>(requests: Vec<F>) -> Vec<F::Output> {
+pub(super) async fn arrived<F: std::future::Future>(requests: Vec<F>) -> Vec<F::Output> {
     let mut results = Vec::with_capacity(requests.len());
     for request in requests {
         results.push(request.await);

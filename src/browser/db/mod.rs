@@ -1,18 +1,22 @@
 //! IndexedDB, through the `idb` crate: history that survives reloads, tabs and upgrades.
-//! `schema.rs` creates and migrates the stores; `history.rs` reads and writes them. Inside a
-//! transaction only IndexedDB requests are awaited: waiting on anything else would let the
-//! browser commit the transaction half-way.
+//! `schema.rs` creates and migrates the stores; `history.rs` reads and writes them;
+//! `legacy.rs` carries history kept under the origin's shared name into this deployment's
+//! database. Inside a transaction only IndexedDB requests are awaited: waiting on anything
+//! else would let the browser commit the transaction half-way.
 
 pub mod history;
+pub mod legacy;
 pub mod schema;
 
-use idb::{Database, DatabaseEvent, Factory};
+use super::deployment;
+use idb::{Database, DatabaseEvent, Event, Factory, Request};
 use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 
-/// The page's database.
+/// The page's database at the origin's root; elsewhere its name carries the deployment's
+/// base path (`deployment::name`). Every deployment used this name before.
 pub const NAME: &str = "mcp-status";
 
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +98,25 @@ fn unavailable(error: idb::Error) -> DbError {
     })
 }
 
+/// This deployment's database, with the history kept under `NAME` carried over the first
+/// time (`legacy::carry_over`); and why that failed, if it did: the page works on without it.
+pub async fn open_page() -> Result<(Database, Option<DbError>), DbError> {
+    open_carrying_over(&deployment::name(NAME), NAME).await
+}
+
+/// Opens `name`, carrying `legacy`'s history into it the first time.
+pub async fn open_carrying_over(
+    name: &str,
+    legacy: &str,
+) -> Result<(Database, Option<DbError>), DbError> {
+    let database = open(name).await?;
+    if name == legacy {
+        return Ok((database, None));
+    }
+    let failed = legacy::carry_over(&database, legacy).await.err();
+    Ok((database, failed))
+}
+
 /// Opens the database at the current schema version, migrating an older one.
 pub async fn open(name: &str) -> Result<Database, DbError> {
     open_at(name, schema::VERSION).await
@@ -101,18 +124,55 @@ pub async fn open(name: &str) -> Result<Database, DbError> {
 
 /// Opens the database at `version` (tests create older versions this way).
 pub async fn open_at(name: &str, version: u32) -> Result<Database, DbError> {
+    match open_with(name, version, true).await? {
+        Some(database) => Ok(database),
+        // Only `open_existing` is refused a database that is not there.
+        None => Err(DbError::Failed("the database was not created".into())),
+    }
+}
+
+/// Opens the database at the current version if it exists (migrating an older one), without
+/// creating it when it does not: `None`.
+pub async fn open_existing(name: &str) -> Result<Option<Database>, DbError> {
+    open_with(name, schema::VERSION, false).await
+}
+
+async fn open_with(name: &str, version: u32, create: bool) -> Result<Option<Database>, DbError> {
     let factory = Factory::new().map_err(unavailable)?;
     let mut request = factory.open(name, Some(version)).map_err(unavailable)?;
     let upgraded_from = Rc::new(Cell::new(None));
     let seen = upgraded_from.clone();
+    let absent = Rc::new(Cell::new(false));
+    let missing = absent.clone();
     request.on_upgrade_needed(move |event| {
         let old = event.old_version().unwrap_or(0);
+        if old == 0 && !create {
+            // Version 0 is a database being created: aborting its upgrade leaves none behind,
+            // so looking for the legacy database never makes an empty one under a name that a
+            // site at the origin's root uses.
+            missing.set(true);
+            if let Some(tx) = event
+                .target()
+                .ok()
+                .and_then(|request| request.transaction())
+            {
+                let _ = tx.abort();
+            }
+            return;
+        }
         if let Ok(database) = event.database() {
             schema::create_stores(&database, old, version);
         }
         seen.set(Some(old));
     });
-    let mut database = request.await?;
+    let opened = request.await;
+    if absent.get() {
+        if let Ok(database) = opened {
+            database.close();
+        }
+        return Ok(None);
+    }
+    let mut database = opened?;
     // Another tab asking for a newer version gets it: this connection steps aside (and the
     // page is reloaded by that tab's code, which is the newer one).
     database.on_version_change(|event| {
@@ -126,7 +186,7 @@ pub async fn open_at(name: &str, version: u32) -> Result<Database, DbError> {
     if let Some(old) = upgraded_from.get() {
         schema::migrate_data(&database, old, version).await?;
     }
-    Ok(database)
+    Ok(Some(database))
 }
 
 /// Deletes the whole database (tests; "wipe" clears the stores instead).

@@ -35,6 +35,9 @@ pub struct DeskView<'a> {
     pub problem: Option<&'a str>,
     /// A form's class and what is wrong with what was entered in it.
     pub form_error: Option<(&'a str, &'a str)>,
+    /// The page's host when other sites share its origin (`deployment::shares_origin`): they
+    /// can read this browser's channels, so the channel form says so before one is entered.
+    pub shared_origin: Option<&'a str>,
     pub now: Millis,
     pub offset: Offset<'a>,
 }
@@ -215,8 +218,9 @@ pub fn deliveries(view: &DeskView) -> Element {
         let server = delivery.key.split('|').next().unwrap_or("");
         let last = delivery.attempts.last().map(|a| match &a.outcome {
             Outcome::Answered { status } => format!("HTTP {status}"),
-            Outcome::Failed { error } => error.clone(),
+            Outcome::Failed { error } => error.describe(),
             Outcome::Unseen => "sent as no-cors".to_owned(),
+            Outcome::Unrecorded => "answer not recorded".to_owned(),
             Outcome::Shown => "shown".to_owned(),
         });
         let mut result = delivery.status.as_str().to_owned();
@@ -257,6 +261,7 @@ fn status_name(status: Status) -> &'static str {
         Status::Pending => "pending",
         Status::Delivered => "delivered",
         Status::Sent => "sent",
+        Status::Unrecorded => "unrecorded",
         Status::GaveUp => "failed",
     }
 }
@@ -436,9 +441,11 @@ pub fn settings(view: &DeskView) -> Element {
         .child(presets)
         .child(routing(view))
         .child(escalation(config))
-        .child(add_channel().child(form_error(view, "channel-form")).child(
-            el("button").attr("type", "submit").text("Add channel"),
-        ))
+        .child(
+            add_channel(view.shared_origin)
+                .child(form_error(view, "channel-form"))
+                .child(el("button").attr("type", "submit").text("Add channel")),
+        )
 }
 
 /// Where a form says what is wrong with what was entered (empty, but there, otherwise: the
@@ -570,7 +577,20 @@ fn escalation(config: &AlertingConfig) -> Element {
     block
 }
 
-fn add_channel() -> Element {
+/// What the channel form says first on an origin other sites share (`host`): where a secret
+/// entered here can be read, and the two ways to keep it from them.
+fn shared_origin_warning(host: &str) -> Element {
+    el("p")
+        .class("problem shared-origin")
+        .attr("id", "shared-origin")
+        .text(format!(
+            "Careful: {host} is shared by every GitHub Pages site of its owner, and any of them can read what this browser keeps for this page, channel URLs and routing keys included. \
+             Before adding a secret, serve the page from a custom domain of its own, or leave the secret to the scheduled runner: \
+             name an environment variable in status.json (url_env, routing_key_env) and keep the value in the repository's Actions secrets."
+        ))
+}
+
+fn add_channel(shared_origin: Option<&str>) -> Element {
     let kinds = [
         ("webhook", "Webhook (JSON, docs/formats.md)"),
         ("slack", "Slack"),
@@ -582,33 +602,45 @@ fn add_channel() -> Element {
     for (value, label) in kinds {
         select = select.child(el("option").attr("value", value).text(label));
     }
-    el("form")
+    // The secrets' fields point screen readers at the warning too.
+    let described = |input: Element| match shared_origin {
+        Some(_) => input.attr("aria-describedby", "shared-origin"),
+        None => input,
+    };
+    let mut form = el("form")
         .class("channel-form")
-        .child(el("h3").text("Add a channel in this browser"))
-        .child(field(
-            "channel-id",
-            "Id",
-            el("input")
-                .attr("id", "channel-id")
-                .attr("maxlength", "40")
-                .attr("required", ""),
-        ))
-        .child(field("channel-kind", "Kind", select))
-        .child(field(
-            "channel-url",
-            "URL",
+        .child(el("h3").text("Add a channel in this browser"));
+    if let Some(host) = shared_origin {
+        form = form.child(shared_origin_warning(host));
+    }
+    form.child(field(
+        "channel-id",
+        "Id",
+        el("input")
+            .attr("id", "channel-id")
+            .attr("maxlength", "40")
+            .attr("required", ""),
+    ))
+    .child(field("channel-kind", "Kind", select))
+    .child(field(
+        "channel-url",
+        "URL",
+        described(
             el("input")
                 .attr("id", "channel-url")
                 .attr("type", "url")
                 .attr("required", ""),
-        ))
-        .child(field(
-            "channel-extra",
-            "ntfy topic or PagerDuty routing key",
+        ),
+    ))
+    .child(field(
+        "channel-extra",
+        "ntfy topic or PagerDuty routing key",
+        described(
             el("input")
                 .attr("id", "channel-extra")
                 .attr("maxlength", "200"),
-        ))
+        ),
+    ))
 }
 
 #[cfg(test)]
@@ -663,6 +695,7 @@ mod tests {
             permission: "default",
             problem: None,
             form_error: None,
+            shared_origin: None,
             now: T0 + 10 * MINUTE,
             offset: &utc,
         }
@@ -705,6 +738,7 @@ mod tests {
         desk.deliveries.push(Sending {
             delivery: blind,
             notice: None,
+            claim: None,
         });
         let local = LocalAlerting::default();
         let tree: Node = deliveries(&view(&desk, &config, &local)).into();
@@ -751,6 +785,47 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("Turn on notifications"), "{html}");
+    }
+
+    #[test]
+    fn the_channel_form_warns_before_a_secret_on_an_origin_other_sites_share() {
+        let config = AlertingConfig::default();
+        let desk = Desk::default();
+        let local = LocalAlerting::default();
+        let mut view = view(&desk, &config, &local);
+        let own: Node = settings(&view).into();
+        assert!(own.find_all("shared-origin").is_empty());
+        assert!(!to_html(&own).contains("aria-describedby"));
+
+        view.shared_origin = Some("acme.github.io");
+        let shared: Node = settings(&view).into();
+        let form = Node::from(shared.find_all("channel-form")[0].clone());
+        let warnings = form.find_all("shared-origin");
+        assert_eq!(warnings.len(), 1);
+        let text = Node::from(warnings[0].clone()).text_content();
+        assert!(
+            text.contains("acme.github.io is shared by every GitHub Pages site"),
+            "{text}"
+        );
+        assert!(text.contains("custom domain"), "{text}");
+        assert!(text.contains("Actions secrets"), "{text}");
+        // Before the first field: read before anything is typed.
+        let html = to_html(&form);
+        let warning_at = html.find("id=\"shared-origin\"").unwrap();
+        assert!(
+            warning_at < html.find("id=\"channel-id\"").unwrap(),
+            "{html}"
+        );
+        for secret in ["channel-url", "channel-extra"] {
+            assert!(
+                html.contains(&format!(
+                    "id=\"{secret}\" type=\"url\" required=\"\" aria-describedby=\"shared-origin\""
+                )) || html.contains(&format!(
+                    "id=\"{secret}\" maxlength=\"200\" aria-describedby=\"shared-origin\""
+                )),
+                "{secret}: {html}"
+            );
+        }
     }
 
     #[test]
