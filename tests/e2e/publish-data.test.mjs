@@ -146,9 +146,11 @@ describe("publishing the runner's data", () => {
         `#!/bin/sh
 [ -f "${reject}" ] || exit 0
 mode=$(cat "${reject}")
+# "once": this push is refused, the next one taken.
+[ "$mode" = once ] && rm "${reject}"
 while read old new ref; do
   subject=$(git log -1 --format=%s "$new")
-  if [ "$mode" = all ] || { [ "$mode" = deliveries ] && [ "\${subject#Deliveries}" != "$subject" ]; }; then
+  if [ "$mode" = all ] || [ "$mode" = once ] || { [ "$mode" = deliveries ] && [ "\${subject#Deliveries}" != "$subject" ]; }; then
     echo "rejected by the test ($mode)"; exit 1
   fi
 done
@@ -167,10 +169,13 @@ done
       assert.match(r.stderr, /not published: no alert was sent/);
       assert.equal(hook.bodies.length, 0);
 
-      // The next round publishes, then sends the alert: once.
-      await rm(reject);
+      // The next round's push fails once, is tried again and lands; then the alert is sent:
+      // once.
+      await writeFile(reject, "once");
       r = await tryRound(dir, env);
       assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /rejected by the test \(once\)/);
+      assert.match(r.stderr, /attempt 1 of 2/);
       assert.equal(fired(), 1, JSON.stringify(hook.bodies));
       r = await tryRound(dir, env);
       assert.equal(r.code, 0, r.stderr);
