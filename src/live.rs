@@ -19,10 +19,10 @@ use mcp_status_core::monitor::store;
 use mcp_status_core::monitor::ServerMonitor;
 use mcp_status_core::publish::{self, PublishedServer};
 use mcp_status_core::site::{ServerConfig, SiteConfig};
-use mcp_status_core::sorted::SortedMap;
 use mcp_status_core::status::{self, Condition, ServerView, Site, Source};
 use mcp_status_core::{Environment, Probe, ProbeConfig, ProbeReport, Target};
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -91,12 +91,12 @@ impl Changed {
 struct Engines {
     /// What the page probes: the site's servers, then the user's monitors, each with the
     /// maintenance windows declared in the console added to its config.
-    watched: SortedMap<String, Watched>,
+    watched: BTreeMap<String, Watched>,
     /// Server → (url, engine).
-    engines: SortedMap<String, (String, ServerMonitor)>,
-    last: SortedMap<String, ProbeRecord>,
+    engines: BTreeMap<String, (String, ServerMonitor)>,
+    last: BTreeMap<String, ProbeRecord>,
     /// The scheduled runner's published history (`data/summary.json`), by server.
-    published: SortedMap<String, PublishedServer>,
+    published: BTreeMap<String, PublishedServer>,
     probing: bool,
     /// When storage was last read (`reload`).
     loaded_at: Millis,
@@ -156,7 +156,7 @@ impl Live {
                 engines.seed = (js_sys::Math::random() * 4_294_967_296.0) as u64;
             }
             // The site's servers show at once, before storage answers: no layout shift.
-            self.rewatch(SortedMap::new(), &[]);
+            self.rewatch(BTreeMap::new(), &[]);
             self.refresh_views();
             let database = match db::open_page().await {
                 Ok((database, carried)) => {
@@ -197,13 +197,13 @@ impl Live {
     /// declared in the console.
     fn rewatch(
         &self,
-        monitors: SortedMap<String, mcp_status_core::monitor::store::LocalMonitor>,
+        monitors: BTreeMap<String, mcp_status_core::monitor::store::LocalMonitor>,
         windows: &[Declared],
     ) {
         let site = self.site.get_untracked();
         let engines = self.engines.get_value();
         let mut engines = engines.borrow_mut();
-        engines.watched = SortedMap::new();
+        engines.watched = BTreeMap::new();
         if let Site::Loaded(site) = &site {
             for server in &site.servers {
                 let source = Source::Site {
@@ -301,8 +301,8 @@ impl Live {
                 let engines = self.engines.get_value();
                 let mut engines = engines.borrow_mut();
                 engines.loaded_at = now();
-                engines.last = SortedMap::new();
-                engines.engines = SortedMap::new();
+                engines.last = BTreeMap::new();
+                engines.engines = BTreeMap::new();
                 for loaded in loaded {
                     if let Some(last) = loaded.last {
                         engines.last.insert(loaded.server.clone(), last);
@@ -342,7 +342,7 @@ impl Live {
         let engines = self.engines.get_value();
         let engines = engines.borrow();
         let previous = self.servers.get_untracked();
-        let mut servers: SortedMap<&str, ServerView> = SortedMap::new();
+        let mut servers: BTreeMap<&str, ServerView> = BTreeMap::new();
         let view_of = |name: &str, fresh: &dyn Fn() -> ServerView| {
             let kept = match changed {
                 Changed::All => None,

@@ -11,14 +11,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::monitor::record::DAY;
 use mcp_status_core::page::review::{self, Finding};
-use mcp_status_core::sorted::SortedMap;
+use std::collections::BTreeMap;
 
 /// Broadcast after a tab saved acknowledgements.
 const ACKNOWLEDGED: &str = "acknowledged";
 
 /// Each server's findings, with the number of the read they came from: a read that started
 /// earlier never replaces a later one's.
-type Found = SortedMap<String, (u64, Vec<Finding>)>;
+type Found = BTreeMap<String, (u64, Vec<Finding>)>;
 
 /// `unacknowledged` is set to the number of findings nobody acknowledged.
 pub fn review_page(live: Live, unacknowledged: RwSignal<usize>) -> web_sys::Element {

@@ -34,7 +34,7 @@ fn hash_of(tools: &[Value], fields: &[&str]) -> String {
             (name, canonical(&project(tool, fields)))
         })
         .collect();
-    crate::sorted::sort_by(&mut projected, Ord::cmp);
+    projected.sort();
     let texts: Vec<String> = projected.into_iter().map(|(_, text)| text).collect();
     let mut hasher = Sha256::new();
     hasher.update(b"[");
@@ -71,7 +71,7 @@ fn write_canonical(value: &Value, out: &mut String) {
             // serde_json's map is sorted unless a crate in the build turns on its
             // `preserve_order`; canonical must not depend on that.
             let mut sorted: Vec<(&String, &Value)> = map.iter().collect();
-            crate::sorted::sort_by_key(&mut sorted, |(key, _)| *key);
+            sorted.sort_by_key(|(key, _)| *key);
             out.push('{');
             for (index, (key, value)) in sorted.into_iter().enumerate() {
                 if index > 0 {
@@ -145,7 +145,7 @@ impl ToolListDiff {
 /// What changed from `before` to `after`, tool by tool (matched by name).
 pub fn diff(before: &[Value], after: &[Value]) -> ToolListDiff {
     // The page's one map type (`sorted.rs`): no map code of its own in the page.
-    let index = |tools: &'_ [Value]| -> crate::sorted::SortedMap<String, Value> {
+    let index = |tools: &'_ [Value]| -> std::collections::BTreeMap<String, Value> {
         tools
             .iter()
             .filter_map(|t| Some((t.get("name")?.as_str()?.to_owned(), t.clone())))

@@ -32,7 +32,6 @@ pub mod probe;
 pub mod publish;
 pub mod report;
 pub mod site;
-pub mod sorted;
 pub mod sse;
 pub mod status;
 pub mod summary;

@@ -20,7 +20,7 @@ use mcp_status_core::monitor::history::Entry;
 use mcp_status_core::monitor::record::{Millis, ProbeRecord};
 use mcp_status_core::monitor::replay::Replayed;
 use mcp_status_core::site::SiteConfig;
-use mcp_status_core::sorted::SortedMap;
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -157,7 +157,7 @@ pub fn take(
     desk: &mut Desk,
     site: &SiteConfig,
     policy: &Policy,
-    replayed: &SortedMap<String, Replayed>,
+    replayed: &BTreeMap<String, Replayed>,
     entries: &[Entry],
     round_at: Millis,
 ) -> Vec<String> {

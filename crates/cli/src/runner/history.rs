@@ -67,7 +67,7 @@ pub fn read(site: &SiteConfig, data: &Path) -> Result<(Vec<Entry>, Vec<String>),
             );
         }
     }
-    mcp_status_core::sorted::sort_by_key(&mut entries, |e| e.probe.at);
+    entries.sort_by_key(|e| e.probe.at);
     Ok((entries, skipped))
 }
 

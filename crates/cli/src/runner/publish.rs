@@ -8,15 +8,15 @@ use mcp_status_core::monitor::record::Millis;
 use mcp_status_core::monitor::replay::Replayed;
 use mcp_status_core::publish::{self, Published};
 use mcp_status_core::site::SiteConfig;
-use mcp_status_core::sorted::SortedMap;
 use mcp_status_core::status::Window;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Writes `summary.json` and every server's badges from the replayed engines.
 pub fn write(
     site: &SiteConfig,
     data: &Path,
-    replayed: &SortedMap<String, Replayed>,
+    replayed: &BTreeMap<String, Replayed>,
     entries: &[Entry],
     now: Millis,
 ) -> Result<(), String> {

@@ -121,7 +121,7 @@ impl Desk {
     ) {
         let from = self.read_from(now);
         read.retain(|r| r.alert.at >= from && self.read_until.is_none_or(|u| r.alert.at > u));
-        crate::sorted::sort_by_key(&mut read, |r| r.alert.at);
+        read.sort_by_key(|r| r.alert.at);
         let key = |r: &Read| key_of(&r.server, &r.alert.reason, r.alert.at);
         // A firing whose next alert of the same key is its resolution is over: both are left.
         let mut over = vec![false; read.len()];

@@ -210,7 +210,7 @@ fn patterns<'a>(incidents: &[&'a (String, Incident)]) -> Vec<(&'a str, &'static 
         }
     }
     counts.retain(|(_, _, n)| *n > 1);
-    crate::sorted::sort_by_key(&mut counts, |(_, _, n)| usize::MAX - n);
+    counts.sort_by_key(|(_, _, n)| usize::MAX - n);
     counts
 }
 

@@ -12,7 +12,7 @@ use crate::monitor::history::Entry;
 use crate::monitor::record::{Millis, MINUTE};
 use crate::monitor::replay::host_of;
 use crate::monitor::ServerMonitor;
-use crate::sorted::SortedMap;
+use std::collections::BTreeMap;
 
 /// How the replay's people behave.
 pub struct People<'a> {
@@ -29,7 +29,7 @@ pub fn notices<'a>(
     alerting: &AlertingConfig,
     people: &People,
 ) -> Result<Vec<Notice>, String> {
-    let mut engines: SortedMap<String, ServerMonitor> = SortedMap::new();
+    let mut engines: BTreeMap<String, ServerMonitor> = BTreeMap::new();
     let mut dispatcher = Dispatcher::default();
     let mut out = Vec::new();
     let mut clock: Option<Millis> = None;
@@ -78,7 +78,7 @@ pub fn notices<'a>(
 fn tick(
     dispatcher: &mut Dispatcher,
     alerting: &AlertingConfig,
-    engines: &SortedMap<String, ServerMonitor>,
+    engines: &BTreeMap<String, ServerMonitor>,
     now: Millis,
     people: &People,
     out: &mut Vec<Notice>,

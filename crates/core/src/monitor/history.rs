@@ -97,7 +97,7 @@ pub fn parse_bytes(bytes: &[u8], bad_lines: BadLines) -> Result<History, LineErr
         }
     }
     // Stable: probes of the same instant keep their file order.
-    crate::sorted::sort_by_key(&mut history.entries, |entry| entry.probe.at);
+    history.entries.sort_by_key(|entry| entry.probe.at);
     Ok(history)
 }
 

@@ -231,7 +231,7 @@ impl ServerMonitor {
             .chain(self.cold_starts.iter().cloned().map(EventRecord::ColdStart))
             .chain(self.drift.iter().cloned().map(EventRecord::Drift))
             .collect();
-        crate::sorted::sort_by_key(&mut records, EventRecord::at);
+        records.sort_by_key(EventRecord::at);
         records
     }
 

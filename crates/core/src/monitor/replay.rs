@@ -5,8 +5,8 @@ use super::config::MonitorConfig;
 use super::events::{Alert, Event};
 use super::history::Entry;
 use super::ServerMonitor;
-use crate::sorted::SortedMap;
 use crate::target::Target;
+use std::collections::BTreeMap;
 
 /// A server's monitor, the URL its history names (the last one seen), and every alert it
 /// raised on the way (the runner hands the new ones to the alerting desk).
@@ -22,8 +22,8 @@ pub struct Replayed {
 pub fn replay<'a>(
     entries: impl IntoIterator<Item = &'a Entry>,
     mut config_for: impl FnMut(&str) -> Result<MonitorConfig, String>,
-) -> Result<SortedMap<String, Replayed>, String> {
-    let mut servers: SortedMap<String, Replayed> = SortedMap::new();
+) -> Result<BTreeMap<String, Replayed>, String> {
+    let mut servers: BTreeMap<String, Replayed> = BTreeMap::new();
     for entry in entries {
         let replayed = match servers.get_mut(&entry.server) {
             Some(replayed) => replayed,
@@ -31,11 +31,13 @@ pub fn replay<'a>(
                 let config = config_for(&entry.server)?;
                 let monitor = ServerMonitor::new(config, &host_of(&entry.url))
                     .map_err(|e| format!("{}: {e}", entry.server))?;
-                servers.get_or_insert_with(entry.server.clone(), || Replayed {
-                    url: entry.url.clone(),
-                    monitor,
-                    alerts: Vec::new(),
-                })
+                servers
+                    .entry(entry.server.clone())
+                    .or_insert_with(|| Replayed {
+                        url: entry.url.clone(),
+                        monitor,
+                        alerts: Vec::new(),
+                    })
             }
         };
         if replayed.url != entry.url {

@@ -2,8 +2,8 @@
 //! and latency percentiles of any window come from aggregates, never from raw probes.
 
 use super::record::{Millis, DAY, HOUR};
-use crate::sorted::{SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Upper bounds (ms) of the latency buckets: 40 % apart, from 1 ms to about 34 s; the last
 /// bucket takes everything above. Percentiles read from it are the bucket's upper bound, so
@@ -228,12 +228,12 @@ impl Uptime {
 /// hours and a window can be read from whole days plus the hours at its edges.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rollups {
-    hours: SortedMap<i64, Tally>,
-    days: SortedMap<i64, Tally>,
+    hours: BTreeMap<i64, Tally>,
+    days: BTreeMap<i64, Tally>,
     /// The hour being written and what was added to it since it became current.
     current: Option<(i64, Tally)>,
     /// Days written to since `saved`: what a store must save again.
-    changed: SortedSet<i64>,
+    changed: BTreeSet<i64>,
     /// Days before this one are not held whole (forgotten, or never loaded from a store):
     /// writes to them stay out of `changed_days`.
     horizon: Option<i64>,
@@ -301,8 +301,8 @@ impl Rollups {
                 // the maps, which already hold everything before the current hour.
                 let day = hour.div_euclid(HOURS_PER_DAY);
                 self.changed.insert(day);
-                f(self.hours.get_or_insert_with(hour, Tally::default));
-                f(self.days.get_or_insert_with(day, Tally::default));
+                f(self.hours.entry(hour).or_default());
+                f(self.days.entry(day).or_default());
             }
             _ => {
                 self.close_current();
@@ -321,27 +321,26 @@ impl Rollups {
             .current
             .as_ref()
             .map(|(hour, _)| hour.div_euclid(HOURS_PER_DAY));
-        let days: SortedSet<i64> = self.changed.iter().copied().chain(current).collect();
+        let days: BTreeSet<i64> = self.changed.iter().copied().chain(current).collect();
         days.into_iter().filter(|&day| day >= horizon).collect()
     }
 
     /// A store now holds every changed day.
     pub fn saved(&mut self) {
-        self.changed = SortedSet::new();
+        self.changed = BTreeSet::new();
     }
 
     /// The stored form of one day: each hour's tally, the hour being written included.
     pub fn day_record(&self, day: i64) -> DayRecord {
         let first = day * HOURS_PER_DAY;
-        let mut hours: SortedMap<i64, Tally> = self
+        let mut hours: BTreeMap<i64, Tally> = self
             .hours
             .range(first..first + HOURS_PER_DAY)
-            .iter()
-            .cloned()
+            .map(|(hour, tally)| (*hour, tally.clone()))
             .collect();
         if let Some((hour, tally)) = &self.current {
             if (first..first + HOURS_PER_DAY).contains(hour) {
-                hours.get_or_insert_with(*hour, Tally::default).merge(tally);
+                hours.entry(*hour).or_default().merge(tally);
             }
         }
         DayRecord {
@@ -396,12 +395,8 @@ impl Rollups {
             let day = held.div_euclid(HOURS_PER_DAY);
             // Writes to the current hour take the fast path, which marks nothing.
             self.changed.insert(day);
-            self.days
-                .get_or_insert_with(day, Tally::default)
-                .merge(&tally);
-            self.hours
-                .get_or_insert_with(held, Tally::default)
-                .merge(&tally);
+            self.days.entry(day).or_default().merge(&tally);
+            self.hours.entry(held).or_default().merge(&tally);
         }
     }
 
@@ -447,7 +442,7 @@ impl Rollups {
         out
     }
 
-    fn merge_range(total: &mut Tally, map: &SortedMap<i64, Tally>, first: i64, last: i64) {
+    fn merge_range(total: &mut Tally, map: &BTreeMap<i64, Tally>, first: i64, last: i64) {
         if first <= last {
             for (_, tally) in map.range(first..=last) {
                 total.merge(tally);

@@ -10,8 +10,8 @@ use super::config::MonitorConfig;
 use super::history::{self, line_of, Entry};
 use super::record::{Millis, DAY, HOUR};
 use super::rollup::{DayRecord, Tally};
-use crate::sorted::{self, SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The span of time one raw record holds.
 pub const CHUNK: Millis = HOUR;
@@ -75,7 +75,7 @@ pub fn chunk_start(at: Millis) -> Millis {
 /// outside this code) are counted, not kept.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Chunk {
-    lines: SortedMap<Millis, String>,
+    lines: BTreeMap<Millis, String>,
     pub damaged: usize,
 }
 
@@ -84,10 +84,12 @@ impl Chunk {
         let mut chunk = Chunk::default();
         for line in text.lines().filter(|line| !line.trim().is_empty()) {
             match history::parse_line(line) {
+                // The first line of an instant is kept.
                 Ok(entry) => {
-                    if !chunk.lines.contains_key(&entry.probe.at) {
-                        chunk.lines.insert(entry.probe.at, line.to_owned());
-                    }
+                    chunk
+                        .lines
+                        .entry(entry.probe.at)
+                        .or_insert_with(|| line.to_owned());
                 }
                 Err(_) => chunk.damaged += 1,
             }
@@ -155,7 +157,7 @@ fn entries_where<'a>(
             }
         }
     }
-    sorted::sort_by_key(&mut entries, |entry| entry.probe.at);
+    entries.sort_by_key(|entry| entry.probe.at);
     (entries, damaged)
 }
 
@@ -228,16 +230,16 @@ impl LocalMonitor {
 pub fn merge_rebuilt_day(
     stored: Option<DayRecord>,
     rebuilt: DayRecord,
-    covered: &SortedSet<Millis>,
+    covered: &BTreeSet<Millis>,
 ) -> DayRecord {
     let first_hour = rebuilt.day * DAY;
-    let mut hours: SortedMap<u8, Tally> = stored
+    let mut hours: BTreeMap<u8, Tally> = stored
         .into_iter()
         .flat_map(|day| day.hours)
         .filter(|(hour, _)| !covered.contains(&(first_hour + Millis::from(*hour) * HOUR)))
         .collect();
     for (hour, tally) in rebuilt.hours {
-        hours.get_or_insert_with(hour, || tally);
+        hours.entry(hour).or_insert(tally);
     }
     DayRecord {
         day: rebuilt.day,
@@ -246,7 +248,7 @@ pub fn merge_rebuilt_day(
 }
 
 /// Runs of consecutive hours, as `[start, end)` spans, from the starts of raw records.
-pub fn spans(hour_starts: &SortedSet<Millis>) -> Vec<(Millis, Millis)> {
+pub fn spans(hour_starts: &BTreeSet<Millis>) -> Vec<(Millis, Millis)> {
     let mut spans: Vec<(Millis, Millis)> = Vec::new();
     for &start in hour_starts {
         match spans.last_mut() {
@@ -258,12 +260,12 @@ pub fn spans(hour_starts: &SortedSet<Millis>) -> Vec<(Millis, Millis)> {
 }
 
 /// A history file's probes as canonical lines, per server, in time order.
-pub fn lines_by_server(entries: &[Entry]) -> SortedMap<String, Vec<(Millis, String)>> {
-    let mut servers: SortedMap<String, Vec<(Millis, String)>> = SortedMap::new();
+pub fn lines_by_server(entries: &[Entry]) -> BTreeMap<String, Vec<(Millis, String)>> {
+    let mut servers: BTreeMap<String, Vec<(Millis, String)>> = BTreeMap::new();
     for entry in entries {
         let lines = match servers.get_mut(&entry.server) {
             Some(lines) => lines,
-            None => servers.get_or_insert_with(entry.server.clone(), Vec::new),
+            None => servers.entry(entry.server.clone()).or_default(),
         };
         lines.push((
             entry.probe.at,
@@ -271,18 +273,16 @@ pub fn lines_by_server(entries: &[Entry]) -> SortedMap<String, Vec<(Millis, Stri
         ));
     }
     for lines in servers.values_mut() {
-        sorted::sort_by_key(lines, |(at, _)| *at);
+        lines.sort_by_key(|(at, _)| *at);
     }
     servers
 }
 
 /// Lines grouped by the raw record that holds them: `(record start, lines)`, oldest first.
-pub fn by_chunk(lines: &[(Millis, String)]) -> SortedMap<Millis, Vec<&(Millis, String)>> {
-    let mut chunks: SortedMap<Millis, Vec<&(Millis, String)>> = SortedMap::new();
+pub fn by_chunk(lines: &[(Millis, String)]) -> BTreeMap<Millis, Vec<&(Millis, String)>> {
+    let mut chunks: BTreeMap<Millis, Vec<&(Millis, String)>> = BTreeMap::new();
     for line in lines {
-        chunks
-            .get_or_insert_with(chunk_start(line.0), Vec::new)
-            .push(line);
+        chunks.entry(chunk_start(line.0)).or_default().push(line);
     }
     chunks
 }
@@ -437,12 +437,12 @@ mod tests {
             day,
             hours: vec![(2, tally(20)), (3, tally(30)), (4, tally(40))],
         };
-        let covered: SortedSet<Millis> = [hour(2), hour(3)].into_iter().collect();
+        let covered: BTreeSet<Millis> = [hour(2), hour(3)].into_iter().collect();
         let merged = merge_rebuilt_day(Some(stored), rebuilt, &covered);
         let ups: Vec<_> = merged.hours.iter().map(|(h, t)| (*h, t.up_ms)).collect();
         assert_eq!(ups, [(1, 1), (2, 20), (3, 30), (4, 40)]);
         assert_eq!(spans(&covered), [(hour(2), hour(4))]);
-        let apart: SortedSet<Millis> = [hour(1), hour(3), hour(4)].into_iter().collect();
+        let apart: BTreeSet<Millis> = [hour(1), hour(3), hour(4)].into_iter().collect();
         assert_eq!(spans(&apart), [(hour(1), hour(2)), (hour(3), hour(5))]);
     }
 

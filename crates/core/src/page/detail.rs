@@ -362,7 +362,7 @@ fn timeline(d: &Detail, classes: &[ProbeClass]) -> Node {
 
 fn incidents(incidents: &[Incident], now: Millis) -> Node {
     let mut sorted: Vec<&Incident> = incidents.iter().collect();
-    crate::sorted::sort_by_key(&mut sorted, |i| std::cmp::Reverse(i.start));
+    sorted.sort_by_key(|i| std::cmp::Reverse(i.start));
     let items = sorted.iter().map(|i| {
         let duration = match i.end {
             Some(end) => status::duration(end - i.start),

@@ -85,7 +85,7 @@ fn maintenance(windows: &[(String, MaintenanceWindow)], now: Millis) -> Option<E
     if coming.is_empty() {
         return None;
     }
-    crate::sorted::sort_by_key(&mut coming, |(_, w)| w.start);
+    coming.sort_by_key(|(_, w)| w.start);
     let mut list = el("ul")
         .class("maintenance")
         .attr("aria-label", "Maintenance");
@@ -188,9 +188,7 @@ fn by_group<'a>(
     servers: Vec<&'a ServerView>,
 ) -> Vec<(Option<&'a Group>, Vec<&'a ServerView>)> {
     let mut servers = servers;
-    crate::sorted::sort_by_key(&mut servers, |view| {
-        site.servers.iter().position(|s| s.name == view.server)
-    });
+    servers.sort_by_key(|view| site.servers.iter().position(|s| s.name == view.server));
     let mut sections: Vec<(Option<&Group>, Vec<&ServerView>)> = vec![(None, Vec::new())];
     sections.extend(site.groups.iter().map(|g| (Some(g), Vec::new())));
     for view in servers {

@@ -173,7 +173,7 @@ pub fn findings(server: &str, recent: &Recent, now: Millis) -> Vec<Finding> {
         };
         out.push(finding(Class::SchemaDrift, drift.at, text.to_owned()));
     }
-    crate::sorted::sort_by_key(&mut out, |f| (f.class, f.at));
+    out.sort_by_key(|f| (f.class, f.at));
     out
 }
 
