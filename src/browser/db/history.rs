@@ -18,8 +18,8 @@ use mcp_status_core::monitor::replay;
 use mcp_status_core::monitor::rollup::DayRecord;
 use mcp_status_core::monitor::store::{self, Chunk, LocalMonitor, Recent, Retention};
 use mcp_status_core::monitor::ServerMonitor;
-use mcp_status_core::sorted::{self, SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::IntoFuture;
 use wasm_bindgen::JsValue;
 
@@ -328,7 +328,7 @@ pub async fn rebuild(database: &Database, servers: Option<&[String]>) -> Result<
             .get_all_keys(Some(range.clone().into()), None)?
             .await?;
         let texts = store.get_all(Some(range.into()), None)?.await?;
-        let covered: SortedSet<Millis> = keys
+        let covered: BTreeSet<Millis> = keys
             .iter()
             .filter_map(|key| Array::from(key).get(1).as_f64())
             .map(|start| start as Millis)
@@ -358,7 +358,7 @@ pub async fn rebuild(database: &Database, servers: Option<&[String]>) -> Result<
 /// events within the covered spans, writes the engine. A failure leaves the old records.
 async fn replace_derived(
     database: &Database,
-    covered: &SortedSet<Millis>,
+    covered: &BTreeSet<Millis>,
     mut write: ServerWrite,
 ) -> Result<(), DbError> {
     let (tx, raw) = begin(database, &HISTORY)?;
@@ -515,7 +515,7 @@ pub async fn save_declared(database: &Database, windows: &[Declared]) -> Result<
 /// The monitors the user added, by server.
 pub async fn local_monitors(
     database: &Database,
-) -> Result<SortedMap<String, LocalMonitor>, DbError> {
+) -> Result<BTreeMap<String, LocalMonitor>, DbError> {
     let tx = database.transaction(&[MONITORS], TransactionMode::ReadOnly)?;
     let values = tx.object_store(MONITORS)?.get_all(None, None)?.await?;
     Ok(values
@@ -550,7 +550,7 @@ async fn known_servers(database: &Database) -> Result<Vec<String>, DbError> {
     let tx = database.transaction(&[ENGINE], TransactionMode::ReadOnly)?;
     let keys = tx.object_store(ENGINE)?.get_all_keys(None, None)?.await?;
     servers.extend(keys.iter().filter_map(JsValue::as_string));
-    sorted::sort_by(&mut servers, Ord::cmp);
+    servers.sort();
     servers.dedup();
     Ok(servers)
 }
