@@ -2,6 +2,7 @@
 //! GitHub Pages serves every route from one `index.html`, under any sub-path, and a shared link
 //! or a reload lands on the same view.
 
+use mcp_status_core::page;
 use mcp_status_core::platform::Platform;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +58,8 @@ impl Route {
                 }),
             "/settings" | "settings" => Route::Settings,
             other => match other.trim_start_matches('/').strip_prefix("server/") {
-                Some(name) if !name.is_empty() => Route::Server(decode(name)),
+                // Percent-decoded only: a `+` in a path is a `+` (see `decode_segment`).
+                Some(name) if !name.is_empty() => Route::Server(page::decode_segment(name)),
                 _ => Route::Status,
             },
         }
@@ -66,7 +68,7 @@ impl Route {
     pub fn to_hash(&self) -> String {
         match self {
             Route::Status => "#/".to_owned(),
-            Route::Server(name) => mcp_status_core::page::server_href(name),
+            Route::Server(name) => page::server_href(name),
             Route::Review => "#/review".to_owned(),
             Route::QuickCheck => "#/check".to_owned(),
             Route::Check { url, timeout_s } => {
@@ -78,15 +80,8 @@ impl Route {
                 format!("#/check?{}", query.finish())
             }
             Route::Monitors => "#/monitors".to_owned(),
-            Route::AddMonitor(url) => mcp_status_core::page::add_monitor_href(url),
+            Route::AddMonitor(url) => page::add_monitor_href(url),
             Route::Settings => "#/settings".to_owned(),
         }
     }
-}
-
-fn decode(segment: &str) -> String {
-    form_urlencoded::parse(format!("n={segment}").as_bytes())
-        .next()
-        .map(|(_, value)| value.into_owned())
-        .unwrap_or_default()
 }

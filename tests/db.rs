@@ -457,6 +457,51 @@ async fn damaged_records_are_named_and_left_out_the_rest_loads() {
     database.close();
 }
 
+#[wasm_bindgen_test]
+async fn an_unreadable_tool_list_is_left_out_and_the_others_keep_their_times() {
+    use history::Part;
+    let database = fresh("snapshots").await;
+    let list = |name: &str| format!(r#"[{{"name":"{name}"}}]"#);
+    let times: Vec<Millis> = (1..=5).map(|i| T0 + i * MINUTE).collect();
+    for (i, &at) in times.iter().enumerate() {
+        let write = ServerWrite {
+            server: "demo".into(),
+            snapshot: Some((at, list(&format!("tool{i}")))),
+            ..ServerWrite::default()
+        };
+        history::write(&database, &[write]).await.unwrap();
+    }
+    // The second not text, the third not JSON, the fourth not a list: each left out alone.
+    let tx = database
+        .transaction(&[schema::SNAPSHOTS], idb::TransactionMode::ReadWrite)
+        .unwrap();
+    let store = tx.object_store(schema::SNAPSHOTS).unwrap();
+    let damaged: [JsValue; 3] = [
+        js_sys::Uint8Array::from(&[0xff_u8, 0x01][..]).into(),
+        "[{\"name\":".into(),
+        r#"{"name":"x"}"#.into(),
+    ];
+    for (value, &at) in damaged.iter().zip(&times[1..4]) {
+        let key = js_sys::Array::of2(&"demo".into(), &JsValue::from_f64(at as f64));
+        store.put(value, Some(&key.into())).unwrap();
+    }
+    tx.commit().unwrap().await.unwrap();
+    let recent = history::recent(&database, &["demo".to_owned()], T0, Part::Everything)
+        .await
+        .unwrap();
+    let read: Vec<(Millis, String)> = recent[0]
+        .snapshots
+        .iter()
+        .map(|(at, tools)| (*at, serde_json::Value::Array(tools.clone()).to_string()))
+        .collect();
+    assert_eq!(
+        read,
+        [(times[0], list("tool0")), (times[4], list("tool4"))],
+        "each list at its own time"
+    );
+    database.close();
+}
+
 /// A legacy database's name and this deployment's, as `db::open_page` derives them.
 fn legacy_and_namespaced(test: &str) -> (String, String) {
     let legacy = format!("{test}-{}", js_sys::Math::random());

@@ -63,6 +63,21 @@ fn routes_round_trip_through_the_fragment() {
         let route = Route::Server(name.into());
         assert_eq!(Route::from_hash(&route.to_hash()), route, "{name}");
     }
+    // A path is percent-decoded only: `+` is a space in a query, never in a path.
+    for (hash, name) in [
+        ("#/server/a+b", "a+b"),
+        ("#/server/a%20b", "a b"),
+        ("#/server/a%2Bb", "a+b"),
+    ] {
+        assert_eq!(Route::from_hash(hash), Route::Server(name.into()), "{hash}");
+    }
+    assert_eq!(
+        Route::from_hash("#/check?url=a+b"),
+        Route::Check {
+            url: "a b".into(),
+            timeout_s: None
+        }
+    );
     assert_eq!(
         Route::from_hash("#/check?url=x&timeout=abc"),
         Route::Check {

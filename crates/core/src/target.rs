@@ -66,6 +66,13 @@ impl Target {
             input
         };
         let input = input.trim_matches(|c: char| c.is_whitespace() || c.is_ascii_control());
+        Target::parse_clean(input)
+    }
+
+    /// Parses `input` as it is: what browsers drop before parsing (and what `parse` drops
+    /// from typed text besides) is already gone. A reference a server names keeps its Unicode
+    /// spaces and DEL characters, which browsers percent-encode rather than trim.
+    fn parse_clean(input: &str) -> Result<Target, TargetError> {
         if input.is_empty() {
             return Err(TargetError::Empty);
         }
@@ -170,9 +177,22 @@ impl Target {
 
     /// Resolves a reference (an absolute URL, `//host/…`, `/path`, `?query` or a relative
     /// path) against this target, as RFC 3986 section 5.2 says.
+    ///
+    /// First, as browsers do with any URL (the WHATWG URL standard's basic URL parser): C0
+    /// controls and spaces around it are trimmed, then every ASCII tab and newline is dropped,
+    /// wherever it is. Dropped, not kept: `/\t/evil.example/x` is `//evil.example/x`, another
+    /// host, and `ht\ttp://…` an absolute URL. Nothing else is trimmed: a Unicode space or a
+    /// DEL around a reference is part of its path, percent-encoded.
     pub fn join(&self, reference: &str) -> Result<Target, TargetError> {
-        let reference =
-            reference.trim_matches(|c: char| c.is_ascii_whitespace() || c.is_ascii_control());
+        let reference = reference.trim_matches(|c: char| c <= ' ');
+        if reference.contains(['\t', '\n', '\r']) {
+            return self.join_clean(&reference.replace(['\t', '\n', '\r'], ""));
+        }
+        self.join_clean(reference)
+    }
+
+    /// `join` for a reference browsers would parse as it is (see there).
+    fn join_clean(&self, reference: &str) -> Result<Target, TargetError> {
         let secure = self.serialized.starts_with("https:");
         let scheme = if secure { "https" } else { "http" };
         let two_slashes = |text: &str| {
@@ -184,13 +204,14 @@ impl Target {
         if let Some((other, rest)) = split_scheme(reference) {
             // `http:c` against an http base is relative; another scheme is a new URL.
             if !other.eq_ignore_ascii_case(scheme) || two_slashes(rest) {
-                return Target::parse(reference);
+                return Target::parse_clean(reference);
             }
-            return self.join(rest);
+            // Not `join`: what follows the colon is not trimmed again (`http: d` is `/b/%20d`).
+            return self.join_clean(rest);
         }
         let reference = reference.split('#').next().unwrap_or_default();
         if two_slashes(reference) {
-            return Target::parse(&format!("{scheme}:{reference}"));
+            return Target::parse_clean(&format!("{scheme}:{reference}"));
         }
         let (path, query) = if reference.is_empty() {
             (self.path().to_owned(), self.query().map(str::to_owned))
@@ -215,7 +236,7 @@ impl Target {
             tail.push('?');
             tail.push_str(&query);
         }
-        Target::parse(&format!("{}{tail}", self.origin()))
+        Target::parse_clean(&format!("{}{tail}", self.origin()))
     }
 
     fn query(&self) -> Option<&str> {

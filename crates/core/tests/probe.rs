@@ -842,6 +842,36 @@ fn a_legacy_endpoint_on_another_origin_is_refused() {
 }
 
 #[test]
+fn a_legacy_endpoint_is_resolved_as_browsers_resolve_it() {
+    // Browsers drop a tab anywhere in a URL: `/\t/evil.example/…` names another host.
+    let feed = Feed::default();
+    let refused = run(
+        URL,
+        config(Environment::Native),
+        legacy_server(&feed, "/\t/evil.example/message"),
+    );
+    assert_eq!(refused.report.layer, Some(Layer::Initialize));
+    assert!(refused
+        .report
+        .error
+        .unwrap()
+        .contains("not on the server's origin"));
+    assert_eq!(refused.requests.len(), 2);
+    // Lines of data are joined by a newline, which browsers drop too.
+    let feed = Feed::default();
+    let joined = run(
+        URL,
+        config(Environment::Native),
+        legacy_server(&feed, "/mes\ndata: sage?sessionId=abc"),
+    );
+    assert_eq!(joined.report.outcome, Outcome::Ok, "{:?}", joined.report);
+    assert_eq!(
+        joined.requests[2].url,
+        "http://127.0.0.1:9/message?sessionId=abc"
+    );
+}
+
+#[test]
 fn a_legacy_stream_that_closes_midway_fails_the_step_it_was_answering() {
     let run = run(URL, config(Environment::Native), |request| {
         match request.method {

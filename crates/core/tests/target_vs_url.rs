@@ -96,6 +96,25 @@ fn reference() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A reference as a server may send it: ASCII tabs and newlines anywhere, C0 controls and
+/// spaces around it — all of which browsers drop before parsing.
+fn noisy_reference() -> impl Strategy<Value = String> {
+    let noise = prop_oneof![Just('\t'), Just('\n'), Just('\r')];
+    (
+        reference(),
+        prop::collection::vec((any::<prop::sample::Index>(), noise), 0..3),
+        "[\\x00-\\x20]{0,2}",
+        "[\\x00-\\x20]{0,2}",
+    )
+        .prop_map(|(reference, noise, before, after)| {
+            let mut chars: Vec<char> = reference.chars().collect();
+            for (at, c) in noise {
+                chars.insert(at.index(chars.len() + 1), c);
+            }
+            format!("{before}{}{after}", chars.into_iter().collect::<String>())
+        })
+}
+
 /// What url gives that a probe can use: an http(s) URL with a host and no credentials (which
 /// we refuse on purpose: browsers will not send them this way).
 fn probe_target(url: Result<Url, url::ParseError>) -> Option<Url> {
@@ -132,7 +151,7 @@ proptest! {
     }
 
     #[test]
-    fn references_resolve_as_browsers_resolve(base in url(), reference in reference()) {
+    fn references_resolve_as_browsers_resolve(base in url(), reference in noisy_reference()) {
         let (Ok(ours), Ok(theirs)) = (Target::parse(&base), Url::parse(&base)) else {
             return Ok(());
         };
@@ -145,4 +164,48 @@ proptest! {
             (ours, theirs) => prop_assert!(false, "{base} + {reference}: {ours:?} vs {theirs:?}"),
         }
     }
+}
+
+/// An endpoint reference as a server may send it: with ASCII tabs and newlines anywhere
+/// (browsers drop them before parsing) and C0 controls and spaces around (browsers trim them).
+#[test]
+fn tabs_newlines_and_controls_in_references_resolve_as_browsers_resolve_them() {
+    let base = "http://a.example/b/c?q";
+    let ours = Target::parse(base).unwrap();
+    let theirs = Url::parse(base).unwrap();
+    let mut wrong = Vec::new();
+    for reference in [
+        "/mes\nsage?x=1",
+        "\t//evil.example/x",
+        "http://ho\tst/x",
+        "/\t/evil.example/x",
+        "/\n/evil.example/x",
+        "\\\r\n\\evil.example/x",
+        "ht\ttp://evil.example/x",
+        "h\nttps://evil.example/x",
+        "http\r:d",
+        "http:\t//evil.example/x",
+        "?\tr=1\n",
+        "\x01 \x1f/x y\x02 ",
+        "\x7f/x",
+        "/x\x7f",
+        "\u{a0}//evil.example/x",
+        "\u{3000}/x\u{3000}",
+        "http://evil.example/x\u{a0}",
+        "http: d",
+        "/x\t#frag\nment",
+        "..\t/\t..\t/up",
+    ] {
+        let mut expected = probe_target(theirs.join(reference));
+        if let Some(url) = expected.as_mut() {
+            url.set_fragment(None);
+        }
+        let resolved = ours.join(reference);
+        if resolved.as_ref().ok().map(Target::as_str) != expected.as_ref().map(Url::as_str) {
+            wrong.push(format!(
+                "{reference:?}: {resolved:?}, browsers {expected:?}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }

@@ -802,15 +802,31 @@ fn recent_of(answers: Vec<Vec<JsValue>>, keys: Vec<JsValue>, from: Millis, part:
         snapshots: Vec::new(),
     };
     if part == Part::Everything {
-        let lists = values(next());
-        for (list, key) in lists.into_iter().zip(keys) {
-            let at = Array::from(&key).get(1).as_f64().unwrap_or(0.0) as Millis;
-            if let serde_json::Value::Array(tools) = list {
-                recent.snapshots.push((at, tools));
-            }
-        }
+        recent.snapshots = snapshots_of(answers.next().unwrap_or_default(), keys);
     }
     recent
+}
+
+/// Tool lists with the times in their keys. The two come from separate requests over the same
+/// range, in key order, so they are paired one by one, *before* any list is read: a list that
+/// does not read back (not text, not JSON, not an array) is left out with its own time, and
+/// the lists after it keep theirs. Filtering first and pairing after would move every later
+/// list onto the time of the one before it.
+fn snapshots_of(lists: Vec<JsValue>, keys: Vec<JsValue>) -> Vec<(Millis, Vec<serde_json::Value>)> {
+    let mut snapshots = Vec::with_capacity(lists.len());
+    for (list, key) in lists.into_iter().zip(keys) {
+        // `[server, at]`, as `fill` writes it.
+        let Some(at) = Array::from(&key).get(1).as_f64() else {
+            continue;
+        };
+        let tools = list
+            .as_string()
+            .and_then(|text| serde_json::from_slice(text.as_bytes()).ok());
+        if let Some(serde_json::Value::Array(tools)) = tools {
+            snapshots.push((at as Millis, tools));
+        }
+    }
+    snapshots
 }
 
 /// The morning review's acknowledged findings: their keys (`page::review::Finding::key`).

@@ -91,15 +91,26 @@ pub fn gmt_offset(text: &str) -> Option<i32> {
     if rest.is_empty() {
         return Some(0);
     }
-    let (sign, rest) = match rest.as_bytes().first()? {
-        b'+' => (1, &rest[1..]),
-        b'-' | 0xE2 => (-1, rest.trim_start_matches(['-', '\u{2212}'])),
-        _ => return None,
+    // One sign, then digits: Rust's integer parse would also take a second sign (`GMT++1`).
+    let (sign, rest) = if let Some(rest) = rest.strip_prefix('+') {
+        (1, rest)
+    } else if let Some(rest) = rest.strip_prefix(['-', '\u{2212}']) {
+        (-1, rest)
+    } else {
+        return None;
     };
-    let (hours, minutes) = rest.split_once(':').unwrap_or((rest, "0"));
-    let (hours, minutes): (i32, i32) = (hours.parse().ok()?, minutes.parse().ok()?);
+    let (hours, minutes) = rest.split_once(':').unwrap_or((rest, "00"));
+    let (hours, minutes) = (digits(hours, 1..=2)?, digits(minutes, 2..=2)?);
     ((0..=14).contains(&hours) && (0..60).contains(&minutes))
         .then_some(sign * (hours * 60 + minutes))
+}
+
+/// The number `text` writes in ASCII digits alone, as many as `count` allows; `None` for
+/// anything else. Not `str::parse` alone, which also takes a sign (`+9`).
+fn digits(text: &str, count: std::ops::RangeInclusive<usize>) -> Option<i32> {
+    (count.contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
 }
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date; `None` if it is not one.
@@ -122,10 +133,12 @@ pub fn day_of(date: &str) -> Option<i64> {
 
 /// Minutes after midnight of `HH:MM`; `None` if it is not a time of day.
 pub fn minute_of(time: &str) -> Option<i64> {
+    // Two digits each: `+9:30` and `-0:30` are five characters too, and Rust's integer parse
+    // takes their signs.
     let (hours, minutes) = time.split_once(':')?;
-    let (hours, minutes): (i64, i64) = (hours.parse().ok()?, minutes.parse().ok()?);
-    ((0..24).contains(&hours) && (0..60).contains(&minutes) && time.len() == 5)
-        .then_some(hours * 60 + minutes)
+    let (hours, minutes) = (digits(hours, 2..=2)?, digits(minutes, 2..=2)?);
+    ((0..24).contains(&hours) && (0..60).contains(&minutes))
+        .then_some(i64::from(hours * 60 + minutes))
 }
 
 #[cfg(test)]
@@ -229,5 +242,46 @@ mod tests {
         assert_eq!(gmt_offset("GMT+5"), Some(300));
         assert_eq!(gmt_offset("UTC+1"), None);
         assert_eq!(gmt_offset("GMT+99:00"), None);
+    }
+
+    #[test]
+    fn times_and_offsets_are_digits_without_a_sign() {
+        // Rust's integer parse takes a leading `+` (and `-`): the formats do not.
+        for time in [
+            "+9:30",
+            "-0:30",
+            "09:+5",
+            "09:-0",
+            "+09:30",
+            "9:300",
+            "09:3",
+            "",
+            ":",
+            "12",
+            "0x:10",
+            "٠٩:٣٠",
+            "09:30 ",
+        ] {
+            assert_eq!(minute_of(time), None, "{time:?}");
+        }
+        for offset in [
+            "GMT++1",
+            "GMT+-1",
+            "GMT-+1",
+            "GMT--1",
+            "GMT\u{2212}-1",
+            "GMT+01:+5",
+            "GMT+01:5",
+            "GMT+001:00",
+            "GMT+",
+            "GMT-",
+            "GMT+:30",
+            "GMT+01:",
+        ] {
+            assert_eq!(gmt_offset(offset), None, "{offset:?}");
+        }
+        assert_eq!(minute_of("00:00"), Some(0));
+        assert_eq!(minute_of("09:30"), Some(570));
+        assert_eq!(gmt_offset("GMT-09:30"), Some(-570));
     }
 }

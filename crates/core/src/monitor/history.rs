@@ -312,6 +312,8 @@ mod tests {
                 GOOD.replace("0e49d69cb711bbf7", "0e49d69cb711bbf7ff"),
                 "hexadecimal",
             ),
+            // A sign is not a hex digit, whatever Rust's integer parse says.
+            (GOOD.replace("0e49d69cb711bbf7", "+abc"), "hexadecimal"),
             (GOOD.replace(r#""server":"a""#, r#""server":"""#), "server"),
             (
                 GOOD.replace(r#""outcome":"ok""#, r#""outcome":"great""#),

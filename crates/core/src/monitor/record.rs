@@ -72,7 +72,8 @@ impl ProbeRecord {
 
 /// The 16 hex digits of a fingerprint as a number; `None` for anything else.
 pub fn parse_hash(hex: &str) -> Option<u64> {
-    if hex.is_empty() || hex.len() > 16 {
+    // Digits only: `from_str_radix` would also take a leading `+` (`+abc`).
+    if hex.is_empty() || hex.len() > 16 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     u64::from_str_radix(hex, 16).ok()
@@ -80,4 +81,29 @@ pub fn parse_hash(hex: &str) -> Option<u64> {
 
 pub fn format_hash(hash: u64) -> String {
     format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{format_hash, parse_hash};
+
+    #[test]
+    fn a_hash_is_one_to_sixteen_hex_digits_and_nothing_else() {
+        assert_eq!(parse_hash("0e49d69cb711bbf7"), Some(0x0e49_d69c_b711_bbf7));
+        assert_eq!(parse_hash("ABC"), Some(0xabc));
+        assert_eq!(parse_hash(&format_hash(u64::MAX)), Some(u64::MAX));
+        // Rust's integer parse takes a leading `+`: a hash does not.
+        for text in [
+            "+abc",
+            "+",
+            "-1",
+            " abc",
+            "abc ",
+            "0x1f",
+            "",
+            "0e49d69cb711bbf7f",
+        ] {
+            assert_eq!(parse_hash(text), None, "{text:?}");
+        }
+    }
 }

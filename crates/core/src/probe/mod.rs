@@ -825,7 +825,9 @@ impl Probe {
         if self.era != Era::Streamable {
             return;
         }
-        let resolved = self.target.join(data.trim());
+        // Untrimmed: `join` removes what browsers remove, and no more (a Unicode space before
+        // `//host` makes it a path on this server, not another host).
+        let resolved = self.target.join(data);
         let same_origin = resolved
             .as_ref()
             .is_ok_and(|url| url.origin() == self.target.origin());
