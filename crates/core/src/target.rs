@@ -1,5 +1,6 @@
 //! What a user typed, turned into an endpoint we are willing to probe — or a message saying why not.
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use std::fmt;
 
 /// Longer URLs are almost certainly pasted by mistake (a whole document, a data URL).
@@ -507,25 +508,10 @@ fn punycode_decodes(encoded: &str) -> bool {
 
 /// `%XX` sequences decoded; `None` when the result is not ASCII (an international name).
 fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(byte)) if hex.is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit())) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok().filter(|host| host.is_ascii())
+    let decoded = percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .ok()?;
+    decoded.is_ascii().then(|| decoded.into_owned())
 }
 
 fn unparsable(reason: &str) -> TargetError {
@@ -573,24 +559,28 @@ fn path_and_query(tail: &str) -> (String, Option<String>) {
     (path, query.map(|query| encode(query, QUERY_ESCAPES)))
 }
 
-/// ASCII characters percent-encoded in a path and in a query (besides controls and
-/// non-ASCII), as the WHATWG URL standard lists them for http(s).
-const PATH_ESCAPES: &str = " \"#<>?`{}";
-const QUERY_ESCAPES: &str = " \"#<>'";
+/// What a path and a query percent-encode (besides non-ASCII, which is always encoded): the
+/// WHATWG URL standard's path and special-query sets for http(s).
+const PATH_ESCAPES: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+const QUERY_ESCAPES: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'\'');
 
-fn encode(text: &str, escapes: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() && !c.is_ascii_control() && !escapes.contains(c) {
-            out.push(c);
-        } else {
-            let mut bytes = [0; 4];
-            for byte in c.encode_utf8(&mut bytes).bytes() {
-                out.push_str(&format!("%{byte:02X}"));
-            }
-        }
-    }
-    out
+fn encode(text: &str, escapes: &'static AsciiSet) -> String {
+    utf8_percent_encode(text, escapes).to_string()
 }
 
 /// Where url would look for the host name of `input` if it is (or is guessed to be) an http(s)

@@ -12,6 +12,8 @@ pub mod review;
 pub mod settings;
 pub mod shell;
 
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
 /// The address of a server's page (`Route::Server` in the page).
 pub fn server_href(name: &str) -> String {
     format!("#/server/{}", encode_segment(name))
@@ -22,20 +24,16 @@ pub fn add_monitor_href(url: &str) -> String {
     format!("#/monitors?url={}", encode_segment(url))
 }
 
-/// A server name as one segment of a `#/server/…` route: every byte but `A-Z a-z 0-9 - . _ ~`
-/// percent-encoded.
+/// Bytes a route segment keeps as they are: `A-Z a-z 0-9 - . _ ~` (RFC 3986's unreserved).
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A server name as one segment of a `#/server/…` route: every other byte percent-encoded.
 pub fn encode_segment(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for byte in name.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(b"0123456789ABCDEF"[usize::from(byte >> 4)]));
-            out.push(char::from(b"0123456789ABCDEF"[usize::from(byte & 15)]));
-        }
-    }
-    out
+    utf8_percent_encode(name, SEGMENT).to_string()
 }
 
 /// A segment of a route's path (`#/server/…`) as its name: each `%XX` becomes its byte and
@@ -44,25 +42,7 @@ pub fn encode_segment(name: &str) -> String {
 /// is not followed by two hex digits is kept; bytes that are not UTF-8 become U+FFFD, as
 /// browsers decode them.
 pub fn decode_segment(segment: &str) -> String {
-    // Hex digits only (`from_str_radix` would also take a sign: `%+1`).
-    let hex = |byte: Option<&u8>| byte.and_then(|&b| char::from(b).to_digit(16));
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&byte) = bytes.get(i) {
-        match (byte, hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
-            (b'%', Some(high), Some(low)) => {
-                // Two hex digits: at most 255.
-                out.push(u8::try_from(high * 16 + low).unwrap_or(u8::MAX));
-                i += 3;
-            }
-            _ => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_decode_str(segment).decode_utf8_lossy().into_owned()
 }
 
 #[cfg(test)]
