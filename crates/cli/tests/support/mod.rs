@@ -17,7 +17,9 @@ pub fn repo_root() -> PathBuf {
 
 pub struct TestServer {
     child: Child,
-    _stdin: ChildStdin,
+    /// Closed to stop the server: serve.mjs then stops what it started (a reference server
+    /// is its child) and exits. A kill would leave that grandchild running.
+    stdin: Option<ChildStdin>,
     pub url: String,
 }
 
@@ -41,7 +43,7 @@ impl TestServer {
             .unwrap_or_else(|e| panic!("no URL from serve.mjs {args:?} ({e}): {line:?}"));
         TestServer {
             child,
-            _stdin: stdin,
+            stdin: Some(stdin),
             url: info["url"].as_str().expect("a url").to_owned(),
         }
     }
@@ -49,6 +51,14 @@ impl TestServer {
 
 impl Drop for TestServer {
     fn drop(&mut self) {
+        drop(self.stdin.take());
+        let asked = Instant::now();
+        while asked.elapsed() < std::time::Duration::from_secs(10) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
