@@ -5,17 +5,19 @@
 //
 //   scripts/bench            (builds the release site first)
 //   node bench/probe.mjs [runs]
+//   node bench/probe.mjs --smoke         (scripts/test: one warm-up run and one run)
 //   TIMELINE=1 node bench/probe.mjs 10   (also prints each run's requests as the proxy saw them)
 import { build } from "esbuild";
 import { createServer, request as httpRequest } from "node:http";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { distDir, launchBrowser, repoRoot, serveStatic } from "../tests/e2e/harness.mjs";
 import { freePort, startEverythingServer } from "../tests/support/servers.mjs";
 
-const RUNS = Number(process.argv[2] ?? 50);
-const WARMUP = 5;
+const SMOKE = process.argv.includes("--smoke");
+const RUNS = SMOKE ? 1 : Number(process.argv[2] ?? 50);
+const WARMUP = SMOKE ? 1 : 5;
 
 /** Forwards everything to `port`, counting requests by method. */
 async function countingProxy(port) {
@@ -76,7 +78,8 @@ const sdkSite = await serveStatic(benchDir, "/bench/");
 const browser = await launchBrowser();
 try {
   const ours = await browser.newPage();
-  await ours.goto(site.url);
+  // The quick check's own view: on the status overview its field is there but hidden.
+  await ours.goto(`${site.url}#/check`);
   await ours.waitForSelector("#server-url");
   const theirs = await browser.newPage();
   await theirs.goto(sdkSite.url);
@@ -159,4 +162,5 @@ try {
   await site.close();
   await proxy.close();
   await everything.stop();
+  await rm(benchDir, { recursive: true, force: true });
 }
