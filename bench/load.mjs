@@ -41,14 +41,14 @@
 // throttling do; a real first visit also pays for DNS, TCP and TLS (about 3 round trips).
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer, request as httpRequest } from "node:http";
+import { createServer } from "node:http";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { distDir, freePort, launchBrowser, repoRoot, startEverythingServer } from "../tests/e2e/harness.mjs";
 import { startMisbehavingServer } from "../tests/support/misbehaving-server.mjs";
-import { selfSignedCertificate, servePages } from "./pages-server.mjs";
+import { forward, selfSignedCertificate, servePages } from "./pages-server.mjs";
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -132,19 +132,9 @@ async function publishedData(root) {
 async function preflightDelayingProxy(port, delay) {
   const proxyPort = await freePort();
   const server = createServer((req, res) => {
-    const forward = () => {
-      const upstream = httpRequest(
-        { host: "127.0.0.1", port, path: req.url, method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on("error", () => res.destroy());
-      req.pipe(upstream);
-    };
-    if (req.method === "OPTIONS") setTimeout(forward, delay.ms);
-    else forward();
+    const send = () => forward(req, res, port);
+    if (req.method === "OPTIONS") setTimeout(send, delay.ms);
+    else send();
   });
   await new Promise((resolve) => server.listen(proxyPort, "127.0.0.1", resolve));
   return {

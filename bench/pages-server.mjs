@@ -10,7 +10,7 @@
 // `data` is a folder served at data/ (the runner's published history).
 import { execFile } from "node:child_process";
 import { createHash, X509Certificate } from "node:crypto";
-import { createServer } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
 import { createSecureServer } from "node:http2";
 import { readFile, stat } from "node:fs/promises";
 import { promisify } from "node:util";
@@ -142,4 +142,18 @@ export async function servePages(dir, prefix = "/mcp-status/", { statusJson, dat
         server.close(resolve);
       }),
   };
+}
+
+/** Forwards one request to `port` on 127.0.0.1 and pipes the answer back: the benchmarks'
+ * proxies (counting requests, delaying preflights) are this plus what they watch. */
+export function forward(req, res, port) {
+  const upstream = httpRequest(
+    { host: "127.0.0.1", port, path: req.url, method: req.method, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  upstream.on("error", () => res.destroy());
+  req.pipe(upstream);
 }

@@ -8,12 +8,13 @@
 //   node bench/probe.mjs --smoke         (scripts/test: one warm-up run and one run)
 //   TIMELINE=1 node bench/probe.mjs 10   (also prints each run's requests as the proxy saw them)
 import { build } from "esbuild";
-import { createServer, request as httpRequest } from "node:http";
+import { createServer } from "node:http";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { distDir, launchBrowser, repoRoot, serveStatic } from "../tests/e2e/harness.mjs";
 import { freePort, startEverythingServer } from "../tests/support/servers.mjs";
+import { forward } from "./pages-server.mjs";
 
 const SMOKE = process.argv.includes("--smoke");
 const RUNS = SMOKE ? 1 : Number(process.argv[2] ?? 50);
@@ -29,15 +30,7 @@ async function countingProxy(port) {
     const at = performance.now();
     timeline.push(`${req.method}>${(at - (timeline.t0 ??= at)).toFixed(1)}`);
     res.on("finish", () => timeline.push(`${req.method}<${(performance.now() - timeline.t0).toFixed(1)}`));
-    const upstream = httpRequest(
-      { host: "127.0.0.1", port, path: req.url, method: req.method, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on("error", () => res.destroy());
-    req.pipe(upstream);
+    forward(req, res, port);
   });
   await new Promise((resolve) => server.listen(proxyPort, "127.0.0.1", resolve));
   return {
