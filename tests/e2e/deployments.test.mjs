@@ -166,7 +166,7 @@ describe("deployments sharing an origin", () => {
     const warning = page.locator("form.channel-form #shared-origin");
     await warning.waitFor({ timeout: 20000 });
     const text = await warning.innerText();
-    assert.match(text, /acme\.github\.io is shared by every GitHub Pages site/);
+    assert.match(text, /acme\.github\.io is shared by every site its owner publishes there/);
     assert.match(text, /custom domain/);
     assert.match(text, /Actions secrets/);
     assert.equal(await page.locator("#channel-url").getAttribute("aria-describedby"), "shared-origin");

@@ -584,7 +584,7 @@ fn shared_origin_warning(host: &str) -> Element {
         .class("problem shared-origin")
         .attr("id", "shared-origin")
         .text(format!(
-            "Careful: {host} is shared by every GitHub Pages site of its owner, and any of them can read what this browser keeps for this page, channel URLs and routing keys included. \
+            "Careful: {host} is shared by every site its owner publishes there, and any of them can read what this browser keeps for this page, channel URLs and routing keys included. \
              Before adding a secret, serve the page from a custom domain of its own, or leave the secret to the scheduled runner: \
              name an environment variable in status.json (url_env, routing_key_env) and keep the value in the repository's Actions secrets."
         ))
@@ -804,7 +804,7 @@ mod tests {
         assert_eq!(warnings.len(), 1);
         let text = Node::from(warnings[0].clone()).text_content();
         assert!(
-            text.contains("acme.github.io is shared by every GitHub Pages site"),
+            text.contains("acme.github.io is shared by every site its owner publishes there"),
             "{text}"
         );
         assert!(text.contains("custom domain"), "{text}");
