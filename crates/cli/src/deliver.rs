@@ -7,7 +7,7 @@
 
 use mcp_status_core::alerting::delivery::{Delivery, Failure, Outcome, TIMEOUT};
 use mcp_status_core::alerting::payload::Outgoing;
-use mcp_status_core::{HttpRequest, Method};
+use mcp_status_core::HttpRequest;
 use std::error::Error;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -93,21 +93,12 @@ pub fn now() -> i64 {
 
 /// One attempt.
 pub async fn attempt(client: &reqwest::Client, request: &HttpRequest) -> Outcome {
-    let method = match request.method {
-        Method::Get => reqwest::Method::GET,
-        Method::Post => reqwest::Method::POST,
-        Method::Delete => reqwest::Method::DELETE,
-    };
-    let mut builder = client
-        .request(method, &request.url)
-        .timeout(Duration::from_millis(TIMEOUT as u64));
-    for (name, value) in &request.headers {
-        builder = builder.header(name, value);
-    }
-    if let Some(body) = &request.body {
-        builder = builder.body(body.clone());
-    }
-    match builder.send().await {
+    let builder = crate::driver::build(client, request);
+    match builder
+        .timeout(Duration::from_millis(TIMEOUT as u64))
+        .send()
+        .await
+    {
         Ok(response) => Outcome::Answered {
             status: response.status().as_u16(),
         },

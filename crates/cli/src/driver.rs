@@ -111,7 +111,8 @@ async fn exchange(
     }
 }
 
-fn build(client: &reqwest::Client, request: &HttpRequest) -> reqwest::RequestBuilder {
+/// The core's request as reqwest's (alert deliveries build theirs here too).
+pub fn build(client: &reqwest::Client, request: &HttpRequest) -> reqwest::RequestBuilder {
     let method = match request.method {
         Method::Get => reqwest::Method::GET,
         Method::Post => reqwest::Method::POST,
