@@ -1,113 +1,116 @@
-//! The page's frame: header with navigation, a notice when storage needs attention, the page
-//! the route names, footer. Every page stays in the document (hidden when not shown), so a
+//! The page's frame: header with navigation, a notice when storage needs attention, the screen
+//! the route names, footer. Every screen stays in the document (hidden when not shown), so a
 //! check or a form in progress survives a visit elsewhere.
 //!
-//! Leptos gives the app its reactive state (signals, effects, the owner that holds them, the
-//! executor that runs them); the elements are drawn by the core and patched by
-//! `browser::dom`, so the frame is a few elements made here.
+//! The app's state is provided here once (`provide_context`): the route (`route::provide`),
+//! the live monitoring state (`state::Live`), the morning review's count.
 
-use crate::browser::dom;
-use crate::browser::location::{current_route, on_route_change};
 use crate::components::detail_page::detail_page;
+use crate::components::frame::{Notice, SiteFooter, SiteHeader};
 use crate::components::monitors::monitors_page;
 use crate::components::quick_check::quick_check;
 use crate::components::review_page::review_page;
 use crate::components::settings::settings_page;
 use crate::components::status_page::status_page;
-use crate::components::tree;
-use crate::live::Live;
-use crate::route::Route;
+use crate::route::{self, Route};
+use crate::state::Live;
+use leptos::html;
 use leptos::prelude::*;
-use mcp_status_core::page::shell;
+use mcp_status_core::page::shell::SECTIONS;
 use mcp_status_core::status::Site;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Page {
+pub enum Screen {
     Status,
-    Detail,
+    Server,
     Review,
     Check,
     Monitors,
     Settings,
 }
 
-fn page_of(route: &Route) -> Page {
-    match route {
-        Route::Status => Page::Status,
-        Route::Review => Page::Review,
-        Route::Server(_) => Page::Detail,
-        Route::QuickCheck | Route::Check { .. } => Page::Check,
-        Route::Monitors | Route::AddMonitor(_) => Page::Monitors,
-        Route::Settings => Page::Settings,
+impl Screen {
+    pub fn of(route: &Route) -> Screen {
+        match route {
+            Route::Status => Screen::Status,
+            Route::Review => Screen::Review,
+            Route::Server(_) => Screen::Server,
+            Route::QuickCheck | Route::Check { .. } => Screen::Check,
+            Route::Monitors | Route::AddMonitor(_) => Screen::Monitors,
+            Route::Settings => Screen::Settings,
+        }
+    }
+
+    /// The navigation's id of the section a screen belongs to (`page::shell::SECTIONS`).
+    fn section(self) -> &'static str {
+        match self {
+            Screen::Status | Screen::Server => "status",
+            Screen::Review => "review",
+            Screen::Check => "check",
+            Screen::Monitors => "monitors",
+            Screen::Settings => "settings",
+        }
     }
 }
 
-/// The navigation's id of the section a page belongs to (`page::shell::SECTIONS`).
-fn section_of(page: Page) -> &'static str {
-    match page {
-        Page::Status | Page::Detail => "status",
-        Page::Review => "review",
-        Page::Check => "check",
-        Page::Monitors => "monitors",
-        Page::Settings => "settings",
-    }
+/// The morning review's findings nobody acknowledged: counted in the navigation.
+#[derive(Clone, Copy)]
+pub struct Unacknowledged(pub RwSignal<usize>);
+
+/// Mounts the status page into `parent` and starts it; it lives as long as the handle.
+pub fn mount(parent: &web_sys::HtmlElement) -> leptos::mount::UnmountHandle<impl Mountable> {
+    leptos::mount::mount_to(parent.clone(), App)
 }
 
-/// Builds the status page into `parent` and starts it; it lives as long as the owner.
-pub fn mount(parent: &web_sys::Element) -> Owner {
-    crate::mount_page(parent, build)
-}
-
-pub(crate) fn build(parent: &web_sys::Element) {
-    let page = RwSignal::new(page_of(&current_route()));
-    on_route_change(move |route| page.set(page_of(&route)));
+#[component]
+pub fn App() -> impl IntoView {
+    let route = route::provide();
+    let screen = Memo::new(move |_| Screen::of(&route.get()));
     let live = Live::new();
+    provide_context(live);
     live.start();
-    // The site's title names the tab, whatever page is shown.
+    let unacknowledged = RwSignal::new(0);
+    provide_context(Unacknowledged(unacknowledged));
+    // The site's title names the tab, whatever screen is shown.
     Effect::new(move |_| {
         if let Site::Loaded(site) = &*live.site.read() {
-            dom::set_title(&site.title);
+            document().set_title(&site.title);
         }
     });
-    // The morning review's findings nobody acknowledged: counted in the navigation.
-    let unacknowledged = RwSignal::new(0);
 
-    let header = dom::element("header", &[("class", "site-header")]);
-    tree::show_all(&header, move || {
-        shell::header(section_of(page.get()), unacknowledged.get())
-    });
-
-    let main = dom::element("main", &[]);
-    let notice = dom::element("div", &[]);
-    tree::show_all(&notice, move || {
-        live.notice
-            .with(|notice| notice.iter().map(|n| shell::notice(n)).collect())
-    });
-    dom::on(&notice, "click", move |event| {
-        if dom::action_of(event).as_deref() == Some("dismiss") {
-            live.notice.set(None);
-        }
-    });
-    let _ = main.append_child(&notice);
-    let shown = move || page.get() == Page::Settings;
-    let pages = [
-        (Page::Status, status_page(live)),
-        (Page::Detail, detail_page(live)),
-        (Page::Review, review_page(live, unacknowledged)),
-        (Page::Check, quick_check()),
-        (Page::Monitors, monitors_page(live)),
-        (Page::Settings, settings_page(live, shown)),
+    // Screens still drawn by the core (`components::tree`): made here, put into <main>.
+    let shown = move || screen.get() == Screen::Settings;
+    let drawn = [
+        (Screen::Status, status_page(live)),
+        (Screen::Server, detail_page(live)),
+        (Screen::Review, review_page(live, unacknowledged)),
+        (Screen::Check, quick_check()),
+        (Screen::Monitors, monitors_page(live)),
+        (Screen::Settings, settings_page(live, shown)),
     ];
-    for (this, element) in pages {
-        let _ = main.append_child(&element);
+    for (this, element) in &drawn {
+        let (this, element) = (*this, element.clone());
         Effect::new(move |_| {
-            let _ = element.toggle_attribute_with_force("hidden", page.get() != this);
+            let _ = element.toggle_attribute_with_force("hidden", screen.get() != this);
         });
     }
+    let main = NodeRef::<html::Main>::new();
+    main.on_load(move |main| {
+        for (_, element) in drawn {
+            let _ = main.append_child(&element);
+        }
+    });
 
-    let footer = dom::element("footer", &[("class", "site-footer")]);
-    dom::render(&footer, &mut Vec::new(), vec![shell::footer()]);
-    for part in [header, main, footer] {
-        let _ = parent.append_child(&part);
+    view! {
+        <SiteHeader
+            home="#/"
+            sections=&SECTIONS
+            current=Signal::derive(move || screen.get().section())
+            unacknowledged=unacknowledged
+        />
+        <main node_ref=main>
+            <Notice notice=live.notice />
+        </main>
+        <SiteFooter />
     }
 }

@@ -1,11 +1,11 @@
 //! mcp-status web app: a thin Leptos (client-side rendered) layer over `mcp-status-core`.
 //!
-//! - [`app`]: the page's frame.
+//! - [`app`]: the status page's app: its frame, state and screens.
 //! - [`api`]: the probe as a JavaScript function, for scripts and benchmarks.
 //! - [`components`]: the pages; they read signals and call the core.
 //! - [`console`]: the on-call console, a page (and wasm) of its own.
 //! - [`browser`]: glue to browser APIs (fetch, location, clipboard, IndexedDB, the DOM).
-//! - [`live`]: live monitoring: the user's monitors, probe rounds, stored history.
+//! - [`state`]: the app's state (live monitoring): the user's monitors, probe rounds, stored history.
 //! - [`route`]: the hash routes.
 
 pub mod api;
@@ -15,12 +15,13 @@ pub mod bench;
 pub mod browser;
 pub mod components;
 pub mod console;
-pub mod live;
 pub mod route;
+pub mod state;
 
 /// Builds the status page into `<body>`; it lives as long as the page.
 pub fn start() {
-    start_page(app::build);
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
 }
 
 /// Builds a page (`build`: the status page's or the console's) into `<body>`, for as long as

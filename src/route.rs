@@ -1,7 +1,11 @@
 //! The page's routes live in the URL fragment (`#/check?url=...`), so a static host such as
 //! GitHub Pages serves every route from one `index.html`, under any sub-path, and a shared link
-//! or a reload lands on the same view.
+//! or a reload lands on the same view. (leptos_router has no hash mode: the routes live here.)
+//!
+//! The route is one `Memo` for the whole page ([`provide`], read with [`use_route`]): the only
+//! `hashchange` listener sets it, every screen derives what it shows from it.
 
+use leptos::prelude::*;
 use mcp_status_core::page;
 use mcp_status_core::platform::Platform;
 
@@ -84,4 +88,26 @@ impl Route {
             Route::Settings => "#/settings".to_owned(),
         }
     }
+}
+
+/// The page's route, for every screen: `provide_context`d once by the app ([`provide`]).
+#[derive(Clone, Copy)]
+pub struct CurrentRoute(pub Memo<Route>);
+
+/// Starts following the fragment (the page's one `hashchange` listener) and provides the route
+/// to every component below; returns it.
+pub fn provide() -> Memo<Route> {
+    let hash = RwSignal::new(crate::browser::location::current_hash());
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        hash.set(crate::browser::location::current_hash());
+    });
+    on_cleanup(move || listener.remove());
+    let route = Memo::new(move |_| hash.with(|hash| Route::from_hash(hash)));
+    provide_context(CurrentRoute(route));
+    route
+}
+
+/// The page's route (the app [`provide`]s it).
+pub fn use_route() -> Memo<Route> {
+    expect_context::<CurrentRoute>().0
 }

@@ -196,7 +196,7 @@ async fn an_invalid_url_in_a_shared_link_shows_an_inline_message_and_checks_noth
         )
         .unwrap();
     let parent = container();
-    let _owner = mcp_status_web::app::mount(&parent);
+    let _app = mcp_status_web::app::mount(&parent);
     next_tick().await;
     let message = parent.query_selector("#server-url-error").unwrap().unwrap();
     assert!(

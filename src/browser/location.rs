@@ -1,14 +1,17 @@
 //! The fragment part of the page's URL, read and written as a [`Route`].
 
 use crate::route::Route;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use leptos::prelude::Get;
+
+/// The fragment of the page's address (`#/check?url=…`), as the browser holds it.
+pub fn current_hash() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().hash().ok())
+        .unwrap_or_default()
+}
 
 pub fn current_route() -> Route {
-    let hash = web_sys::window()
-        .and_then(|window| window.location().hash().ok())
-        .unwrap_or_default();
-    Route::from_hash(&hash)
+    Route::from_hash(&current_hash())
 }
 
 /// Moves to `route`; returns false when the page was already there (no `hashchange` follows).
@@ -33,14 +36,15 @@ pub fn href_of(route: &Route) -> String {
     format!("{base}{}", route.to_hash())
 }
 
-/// Calls `on_change` with the new route on every `hashchange` (links, back/forward, edits).
+/// Calls `on_change` with the new route whenever the page's route changes (links,
+/// back/forward, edits): an effect on the app's route (`route::use_route`), not a listener of
+/// its own.
 pub fn on_route_change(on_change: impl Fn(Route) + 'static) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let callback = Closure::<dyn Fn()>::new(move || on_change(current_route()));
-    let _ =
-        window.add_event_listener_with_callback("hashchange", callback.as_ref().unchecked_ref());
-    // The listener lives as long as the page.
-    callback.forget();
+    let route = crate::route::use_route();
+    leptos::prelude::Effect::new(move |seen: Option<()>| {
+        let route = route.get();
+        if seen.is_some() {
+            on_change(route);
+        }
+    });
 }

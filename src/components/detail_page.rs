@@ -5,8 +5,8 @@
 use super::tree;
 use crate::browser::db::history::{self, Part};
 use crate::browser::location::{current_route, on_route_change};
-use crate::live::{now, Live};
 use crate::route::Route;
+use crate::state::{now, Live};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::monitor::record::DAY;

@@ -4,8 +4,8 @@
 use super::tree;
 use crate::browser::location::{current_route, on_route_change};
 use crate::browser::{db::history, dom, storage};
-use crate::live::{Live, Prober};
 use crate::route::Route;
+use crate::state::{Live, Prober};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::monitor::store::LocalMonitor;

@@ -6,7 +6,7 @@
 use super::tree;
 use crate::browser::db::history::{self, Part};
 use crate::browser::{channel, dom};
-use crate::live::{now, Changed, Live};
+use crate::state::{now, Changed, Live};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::monitor::record::DAY;

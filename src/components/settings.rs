@@ -4,7 +4,7 @@
 use super::tree;
 use crate::browser::db::history::{self, ImportError};
 use crate::browser::{dom, files, storage};
-use crate::live::{now, Live};
+use crate::state::{now, Live};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::monitor::history::{format_time, BadLines};

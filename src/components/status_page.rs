@@ -5,7 +5,7 @@
 
 use super::tree;
 use crate::browser::dom;
-use crate::live::{now, Live};
+use crate::state::{now, Live};
 use leptos::prelude::*;
 use mcp_status_core::page::overview::{overview, Overview};
 use mcp_status_core::status::Window;

@@ -6,7 +6,7 @@ use super::desk::{Alerting, Role};
 use crate::browser::leader::Leadership;
 use crate::browser::{deployment, dom};
 use crate::components::tree;
-use crate::live::now;
+use crate::state::now;
 use leptos::prelude::*;
 use mcp_status_core::alerting::config::TeamSize;
 use mcp_status_core::alerting::local::channel_of;

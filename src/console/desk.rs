@@ -8,7 +8,7 @@
 use crate::browser::db::history::{self, Part};
 use crate::browser::leader::{self, Leadership};
 use crate::browser::{channel, notify, send};
-use crate::live::now;
+use crate::state::now;
 use idb::Database;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -443,8 +443,8 @@ impl Alerting {
             };
             (index, outcome)
         });
-        let outcomes: Vec<(usize, Outcome)> = crate::live::together(attempts.collect()).await;
-        let now = crate::live::now();
+        let outcomes: Vec<(usize, Outcome)> = crate::state::together(attempts.collect()).await;
+        let now = crate::state::now();
         self.desk.update(|desk| {
             for (index, outcome) in outcomes {
                 desk.record(index, now, outcome);

@@ -10,7 +10,7 @@ mod desk;
 use crate::browser::db::history::{self, Part};
 use crate::browser::{clipboard, db, dom, leader, site_file, zone};
 use crate::components::tree;
-use crate::live::now;
+use crate::state::now;
 use idb::Database;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

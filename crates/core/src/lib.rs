@@ -37,6 +37,7 @@ pub mod status;
 pub mod summary;
 pub mod target;
 pub mod text;
+pub mod view;
 
 pub use http::{FetchMode, HttpRequest, Method, ResponseHead, TransportError};
 pub use probe::{Environment, ExchangeId, Probe, ProbeConfig, Transmit};
