@@ -11,8 +11,8 @@ use crate::components::monitors::monitors_page;
 use crate::components::quick_check::quick_check;
 use crate::components::review_page::review_page;
 use crate::components::settings::settings_page;
-use crate::components::status_page::status_page;
 use crate::route::{self, Route};
+use crate::screens::status::StatusScreen;
 use crate::state::Live;
 use leptos::html;
 use leptos::prelude::*;
@@ -81,7 +81,6 @@ pub fn App() -> impl IntoView {
     // Screens still drawn by the core (`components::tree`): made here, put into <main>.
     let shown = move || screen.get() == Screen::Settings;
     let drawn = [
-        (Screen::Status, status_page(live)),
         (Screen::Server, detail_page(live)),
         (Screen::Review, review_page(live, unacknowledged)),
         (Screen::Check, quick_check()),
@@ -110,6 +109,7 @@ pub fn App() -> impl IntoView {
         />
         <main node_ref=main>
             <Notice notice=live.notice />
+            <StatusScreen hidden=Signal::derive(move || screen.get() != Screen::Status) />
         </main>
         <SiteFooter />
     }
