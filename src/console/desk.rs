@@ -443,7 +443,7 @@ impl Alerting {
             };
             (index, outcome)
         });
-        let outcomes: Vec<(usize, Outcome)> = crate::state::together(attempts.collect()).await;
+        let outcomes: Vec<(usize, Outcome)> = futures::future::join_all(attempts).await;
         let now = crate::state::now();
         self.desk.update(|desk| {
             for (index, outcome) in outcomes {

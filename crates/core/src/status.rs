@@ -40,13 +40,10 @@ pub struct ServerView {
     pub windows: [Uptime; 4],
     /// One per UTC day, oldest first, today last.
     pub days: Vec<DayBar>,
-    /// The 90-day bar as the overview shows it, drawn once when the history changes: the
-    /// overview is drawn every second (for its relative times) and puts this in as it is.
-    pub bars: crate::page::markup::Element,
 }
 
-/// One day's bar, decided when the history changes (the overview is drawn every second for
-/// its relative times, and labels are the costly part of it).
+/// One day's bar, decided when the history changes (labels are the costly part of a row, and
+/// the relative times around them change every second).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DayBar {
     pub level: DayLevel,
@@ -114,7 +111,6 @@ impl ServerView {
             ),
         };
         ServerView {
-            bars: crate::page::overview::day_bars(server, &days),
             server: server.to_owned(),
             url: url.to_owned(),
             source,

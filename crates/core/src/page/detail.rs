@@ -4,7 +4,7 @@
 //! diff of the tool list, and the current tools.
 
 use super::markup::{div, el, Element, Node};
-use super::overview::{condition_label, coverage};
+use crate::view::overview::{condition_label, coverage};
 use crate::fingerprint::{self, DriftKind};
 use crate::monitor::events::{ColdStart, Incident};
 use crate::monitor::history::format_time;

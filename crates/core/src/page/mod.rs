@@ -7,7 +7,6 @@ pub mod detail;
 pub mod markup;
 pub mod monitors;
 pub mod oncall;
-pub mod overview;
 pub mod review;
 pub mod settings;
 pub mod shell;
