@@ -97,14 +97,17 @@ pub struct CurrentRoute(pub Memo<Route>);
 /// Starts following the fragment (the page's one `hashchange` listener) and provides the route
 /// to every component below; returns it.
 pub fn provide() -> Memo<Route> {
-    let hash = RwSignal::new(crate::browser::location::current_hash());
-    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
-        hash.set(crate::browser::location::current_hash());
-    });
+    let hash = RwSignal::new(current_hash());
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| hash.set(current_hash()));
     on_cleanup(move || listener.remove());
     let route = Memo::new(move |_| hash.with(|hash| Route::from_hash(hash)));
     provide_context(CurrentRoute(route));
     route
+}
+
+/// The fragment of the page's address (`#/check?url=…`), as the browser holds it.
+fn current_hash() -> String {
+    window().location().hash().unwrap_or_default()
 }
 
 /// The page's route (the app [`provide`]s it).

@@ -3,15 +3,11 @@
 use crate::route::Route;
 use leptos::prelude::Get;
 
-/// The fragment of the page's address (`#/check?url=…`), as the browser holds it.
-pub fn current_hash() -> String {
-    web_sys::window()
-        .and_then(|window| window.location().hash().ok())
-        .unwrap_or_default()
-}
-
 pub fn current_route() -> Route {
-    Route::from_hash(&current_hash())
+    let hash = web_sys::window()
+        .and_then(|window| window.location().hash().ok())
+        .unwrap_or_default();
+    Route::from_hash(&hash)
 }
 
 /// Moves to `route`; returns false when the page was already there (no `hashchange` follows).

@@ -5,6 +5,7 @@
 //! on it.
 
 use crate::deliver::{deliver_all, now, Bound};
+use crate::zone::{offset_minutes, zone_of};
 use clap::{Args, Subcommand};
 use mcp_status_core::alerting::config::{AlertingConfig, ChannelKind};
 use mcp_status_core::alerting::delivery::{Delivery, Outcome, Status};
@@ -294,21 +295,4 @@ pub fn replayed(
             })
             .collect(),
     ))
-}
-
-/// The rotation's zone (UTC without one); an error for a name the tz database lacks.
-pub fn zone_of(config: &AlertingConfig) -> Result<chrono_tz::Tz, String> {
-    let name = config.time_zone();
-    name.parse()
-        .map_err(|_| format!("alerting.on_call.time_zone: unknown time zone `{name}`"))
-}
-
-/// The zone's UTC offset at `at`, in minutes.
-pub fn offset_minutes(zone: chrono_tz::Tz, at: i64) -> i32 {
-    use chrono::{Offset, TimeZone};
-    let utc = chrono::DateTime::from_timestamp_millis(at).unwrap_or_default();
-    zone.offset_from_utc_datetime(&utc.naive_utc())
-        .fix()
-        .local_minus_utc()
-        / 60
 }

@@ -13,7 +13,7 @@ pub fn read(path: &Path) -> Result<String, String> {
 pub fn site_config(path: &Path) -> Result<SiteConfig, String> {
     let site = SiteConfig::parse(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
     if let Some(section) = &site.alerting {
-        crate::alerts::zone_of(&section.config).map_err(|e| format!("{}: {e}", path.display()))?;
+        crate::zone::zone_of(&section.config).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(site)
 }

@@ -8,6 +8,7 @@ mod files;
 mod human;
 mod replay;
 mod runner;
+mod zone;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -7,9 +7,9 @@ use crate::monitor::history::format_time;
 use crate::monitor::record::{Millis, ProbeRecord};
 use crate::monitor::rollup::Uptime;
 use crate::monitor::state::State;
+use crate::monitor::window::Window;
 use crate::monitor::ServerMonitor;
 use crate::report::{Layer, Outcome};
-use crate::status::Window;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 

@@ -2,9 +2,10 @@
 //! them all, the colour of a day's bar, when the next probe is due, and the plain sentence that
 //! explains why the two uptimes differ. Pure: the page renders what this decides.
 
-use crate::monitor::record::{Millis, ProbeRecord, DAY, HOUR};
+use crate::monitor::record::{Millis, ProbeRecord, DAY};
 use crate::monitor::rollup::Uptime;
 use crate::monitor::state::State;
+pub use crate::monitor::window::Window;
 use crate::monitor::ServerMonitor;
 use crate::publish::PublishedServer;
 use crate::report::Outcome;
@@ -242,37 +243,6 @@ impl Banner {
             Banner::PartialOutage => "Partial outage",
             Banner::MajorOutage => "Major outage",
             Banner::Maintenance => "Maintenance in progress",
-        }
-    }
-}
-
-/// The windows the page offers for both uptimes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Window {
-    Day,
-    Week,
-    Month,
-    Quarter,
-}
-
-impl Window {
-    pub const ALL: [Window; 4] = [Window::Day, Window::Week, Window::Month, Window::Quarter];
-
-    pub fn span(self) -> Millis {
-        match self {
-            Window::Day => 24 * HOUR,
-            Window::Week => 7 * DAY,
-            Window::Month => 30 * DAY,
-            Window::Quarter => 90 * DAY,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Window::Day => "24 h",
-            Window::Week => "7 d",
-            Window::Month => "30 d",
-            Window::Quarter => "90 d",
         }
     }
 }

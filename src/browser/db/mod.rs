@@ -184,7 +184,7 @@ async fn open_with(name: &str, version: u32, create: bool) -> Result<Option<Data
         }
     });
     if let Some(old) = upgraded_from.get() {
-        schema::migrate_data(&database, old, version).await?;
+        migrate_data(&database, old, version).await?;
     }
     Ok(Some(database))
 }
@@ -193,5 +193,14 @@ async fn open_with(name: &str, version: u32, create: bool) -> Result<Option<Data
 pub async fn delete(name: &str) -> Result<(), DbError> {
     let factory = Factory::new().map_err(unavailable)?;
     factory.delete(name)?.await?;
+    Ok(())
+}
+
+/// After an upgrade from `old`: fills what the new stores derive from the old ones
+/// (`schema`'s steps).
+async fn migrate_data(database: &Database, old: u32, new: u32) -> Result<(), DbError> {
+    if old == 1 && new >= 2 {
+        history::rebuild(database, None).await?;
+    }
     Ok(())
 }

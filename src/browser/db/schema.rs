@@ -1,8 +1,7 @@
 //! The stores and their versions. A version only ever adds: each step below creates its stores
-//! when a database older than it is opened, then `migrate_data` fills what a step derives from
+//! when a database older than it is opened, then `db::migrate_data` fills what a step derives from
 //! data that was already there. docs/formats.md describes every store.
 
-use super::{history, DbError};
 use idb::{Database, ObjectStoreParams};
 
 /// Raw probes: key `[server, hour start ms]`, value the hour's history lines (NDJSON).
@@ -50,12 +49,4 @@ pub fn create_stores(database: &Database, old: u32, new: u32) {
             }
         }
     }
-}
-
-/// After an upgrade from `old`: fills what the new stores derive from the old ones.
-pub async fn migrate_data(database: &Database, old: u32, new: u32) -> Result<(), DbError> {
-    if old == 1 && new >= 2 {
-        history::rebuild(database, None).await?;
-    }
-    Ok(())
 }

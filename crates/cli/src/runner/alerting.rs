@@ -9,8 +9,8 @@
 //! once.
 
 use super::files::replace;
-use crate::alerts::{offset_minutes, zone_of};
 use crate::deliver::{attempt, now};
+use crate::zone::{offset_minutes, zone_of};
 use mcp_status_core::alerting::config::{AlertingConfig, ChannelKind};
 use mcp_status_core::alerting::delivery::{Failure, Outcome, Status};
 use mcp_status_core::alerting::desk::{Desk, Read};

@@ -18,6 +18,7 @@ pub mod replay;
 pub mod rollup;
 pub mod state;
 pub mod store;
+pub mod window;
 
 use crate::fingerprint::DriftKind;
 use crate::platform::Platform;

@@ -4,7 +4,6 @@
 //! diff of the tool list, and the current tools.
 
 use super::markup::{div, el, Element, Node};
-use crate::view::overview::{condition_label, coverage};
 use crate::fingerprint::{self, DriftKind};
 use crate::monitor::events::{ColdStart, Incident};
 use crate::monitor::history::format_time;
@@ -12,6 +11,7 @@ use crate::monitor::record::{Health, Millis, ProbeRecord, DAY};
 use crate::monitor::rollup::Uptime;
 use crate::status::{self, percent, ServerView, Window};
 use crate::text::clip;
+use crate::view::overview::{condition_label, coverage};
 use serde_json::Value;
 
 /// What the detail page is drawn from.
