@@ -7,11 +7,11 @@
 
 use crate::components::detail_page::detail_page;
 use crate::components::frame::{Notice, SiteFooter, SiteHeader};
-use crate::components::monitors::monitors_page;
 use crate::components::quick_check::quick_check;
 use crate::components::review_page::review_page;
-use crate::components::settings::settings_page;
 use crate::route::{self, Route};
+use crate::screens::monitors::MyMonitors;
+use crate::screens::settings::Settings;
 use crate::screens::status::StatusScreen;
 use crate::state::Live;
 use leptos::html;
@@ -79,13 +79,10 @@ pub fn App() -> impl IntoView {
     });
 
     // Screens still drawn by the core (`components::tree`): made here, put into <main>.
-    let shown = move || screen.get() == Screen::Settings;
     let drawn = [
         (Screen::Server, detail_page(live)),
         (Screen::Review, review_page(live, unacknowledged)),
         (Screen::Check, quick_check()),
-        (Screen::Monitors, monitors_page(live)),
-        (Screen::Settings, settings_page(live, shown)),
     ];
     for (this, element) in &drawn {
         let (this, element) = (*this, element.clone());
@@ -109,7 +106,15 @@ pub fn App() -> impl IntoView {
         />
         <main node_ref=main>
             <Notice notice=live.notice />
-            <StatusScreen hidden=Signal::derive(move || screen.get() != Screen::Status) />
+            <section class="status" aria-labelledby="status-title" hidden=move || screen.get() != Screen::Status>
+                <StatusScreen />
+            </section>
+            <section class="monitors" aria-labelledby="monitors-title" hidden=move || screen.get() != Screen::Monitors>
+                <MyMonitors />
+            </section>
+            <section class="settings" aria-labelledby="settings-title" hidden=move || screen.get() != Screen::Settings>
+                <Settings />
+            </section>
         </main>
         <SiteFooter />
     }

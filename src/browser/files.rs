@@ -27,17 +27,6 @@ pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The file picked in the `<input type="file">` with this id, if any.
-pub fn picked(input_id: &str) -> Option<web_sys::File> {
-    web_sys::window()?
-        .document()?
-        .get_element_by_id(input_id)?
-        .dyn_into::<web_sys::HtmlInputElement>()
-        .ok()?
-        .files()?
-        .get(0)
-}
-
 /// Asks the user `question` (the browser's own dialog); no answer is no.
 pub fn confirm(question: &str) -> bool {
     web_sys::window()

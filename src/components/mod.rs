@@ -3,9 +3,7 @@
 pub mod day_bar;
 pub mod detail_page;
 pub mod frame;
-pub mod monitors;
 pub mod quick_check;
 pub mod review_page;
 pub mod server_row;
-pub mod settings;
 pub mod tree;

@@ -21,10 +21,10 @@ use mcp_status_core::monitor::events::Incident;
 use mcp_status_core::monitor::record::{Millis, DAY};
 use mcp_status_core::page::desk as views;
 use mcp_status_core::page::oncall::{self, on_call, OnCallView};
-use mcp_status_core::view::overview::condition_label;
 use mcp_status_core::page::shell;
 use mcp_status_core::site::SiteConfig;
 use mcp_status_core::status::{Condition, ServerView, Source};
+use mcp_status_core::view::overview::condition_label;
 use std::rc::Rc;
 use std::sync::Arc;
 

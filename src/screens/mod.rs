@@ -1,3 +1,5 @@
-//! One module per screen of the status page; `app` shows the one the route names.
+//! One module per screen of the status page: a `#[component]` each, placed by `app.rs`.
 
+pub mod monitors;
+pub mod settings;
 pub mod status;

@@ -14,7 +14,7 @@ use mcp_status_core::view::overview::{self, Group};
 const CLOCK: std::time::Duration = std::time::Duration::from_secs(1);
 
 #[component]
-pub fn StatusScreen(#[prop(into)] hidden: Signal<bool>) -> impl IntoView {
+pub fn StatusScreen() -> impl IntoView {
     let live = expect_context::<Live>();
     let window = RwSignal::new(Window::Day);
     let clock = RwSignal::new(now());
@@ -42,7 +42,6 @@ pub fn StatusScreen(#[prop(into)] hidden: Signal<bool>) -> impl IntoView {
     });
 
     view! {
-        <section class="status" aria-labelledby="status-title" hidden=hidden>
             <div>
                 <Intro />
                 <div class="banner" role="status" data-banner=move || banner.get().as_str()>
@@ -80,7 +79,6 @@ pub fn StatusScreen(#[prop(into)] hidden: Signal<bool>) -> impl IntoView {
                     <a href="#/check">"Check any MCP server"</a>
                 </p>
             </div>
-        </section>
     }
 }
 

@@ -386,6 +386,7 @@ pub fn day_label(start: Millis, day: &Uptime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::monitor::record::HOUR;
     use Condition::*;
 
     #[test]

@@ -5,10 +5,8 @@ pub mod check;
 pub mod desk;
 pub mod detail;
 pub mod markup;
-pub mod monitors;
 pub mod oncall;
 pub mod review;
-pub mod settings;
 pub mod shell;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
