@@ -8,11 +8,11 @@
 use crate::components::detail_page::detail_page;
 use crate::components::frame::{Notice, SiteFooter, SiteHeader};
 use crate::components::monitors::monitors_page;
-use crate::components::quick_check::quick_check;
 use crate::components::review_page::review_page;
 use crate::components::settings::settings_page;
 use crate::components::status_page::status_page;
 use crate::route::{self, Route};
+use crate::screens::check::QuickCheck;
 use crate::state::Live;
 use leptos::html;
 use leptos::prelude::*;
@@ -84,7 +84,6 @@ pub fn App() -> impl IntoView {
         (Screen::Status, status_page(live)),
         (Screen::Server, detail_page(live)),
         (Screen::Review, review_page(live, unacknowledged)),
-        (Screen::Check, quick_check()),
         (Screen::Monitors, monitors_page(live)),
         (Screen::Settings, settings_page(live, shown)),
     ];
@@ -110,6 +109,13 @@ pub fn App() -> impl IntoView {
         />
         <main node_ref=main>
             <Notice notice=live.notice />
+            <section
+                class="quick-check"
+                aria-labelledby="quick-check-title"
+                hidden=move || screen.get() != Screen::Check
+            >
+                <QuickCheck />
+            </section>
         </main>
         <SiteFooter />
     }

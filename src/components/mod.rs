@@ -3,7 +3,6 @@
 pub mod detail_page;
 pub mod frame;
 pub mod monitors;
-pub mod quick_check;
 pub mod review_page;
 pub mod settings;
 pub mod status_page;
