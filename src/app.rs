@@ -7,9 +7,9 @@
 
 use crate::components::detail_page::detail_page;
 use crate::components::frame::{Notice, SiteFooter, SiteHeader};
-use crate::components::quick_check::quick_check;
 use crate::components::review_page::review_page;
 use crate::route::{self, Route};
+use crate::screens::check::QuickCheck;
 use crate::screens::monitors::MyMonitors;
 use crate::screens::settings::Settings;
 use crate::screens::status::StatusScreen;
@@ -82,7 +82,6 @@ pub fn App() -> impl IntoView {
     let drawn = [
         (Screen::Server, detail_page(live)),
         (Screen::Review, review_page(live, unacknowledged)),
-        (Screen::Check, quick_check()),
     ];
     for (this, element) in &drawn {
         let (this, element) = (*this, element.clone());
@@ -114,6 +113,13 @@ pub fn App() -> impl IntoView {
             </section>
             <section class="settings" aria-labelledby="settings-title" hidden=move || screen.get() != Screen::Settings>
                 <Settings />
+            </section>
+            <section
+                class="quick-check"
+                aria-labelledby="quick-check-title"
+                hidden=move || screen.get() != Screen::Check
+            >
+                <QuickCheck />
             </section>
         </main>
         <SiteFooter />

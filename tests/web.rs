@@ -2,7 +2,6 @@
 //! DOM and the real `fetch`.
 #![cfg(target_arch = "wasm32")]
 
-use mcp_status_core::page::check;
 use mcp_status_core::page::markup::{el, Node};
 use mcp_status_core::report::{ServerInfo, ToolInfo};
 use mcp_status_core::{Environment, Layer, Outcome, Probe, ProbeConfig, ProbeReport, Target};
@@ -10,6 +9,7 @@ use mcp_status_web::browser::clock::now_ms;
 use mcp_status_web::browser::dom;
 use mcp_status_web::browser::probe_driver::run_probe;
 use mcp_status_web::route::Route;
+use mcp_status_web::screens::check::CheckVerdict;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -33,6 +33,17 @@ fn report_with(outcome: Outcome, layer: Option<Layer>) -> ProbeReport {
         timeout_ms: 10_000,
         ..ProbeReport::bare("http://127.0.0.1:1/mcp", outcome, layer)
     }
+}
+
+/// The quick check's verdict of `report`, mounted into `parent` for as long as the handle lives.
+fn show_verdict(
+    parent: &web_sys::HtmlElement,
+    report: ProbeReport,
+) -> leptos::mount::UnmountHandle<impl leptos::prelude::Mountable> {
+    use leptos::prelude::*;
+    leptos::mount::mount_to(parent.clone(), move || {
+        view! { <CheckVerdict report=Signal::stored(Some(report)) /> }
+    })
 }
 
 async fn next_tick() {
@@ -127,7 +138,7 @@ async fn server_text_is_rendered_as_text_never_as_markup() {
         ..report_with(Outcome::Ok, None)
     };
     let parent = container();
-    dom::render(&parent, &mut Vec::new(), vec![check::result(&report, "#/")]);
+    let _verdict = show_verdict(&parent, report);
     assert!(parent.query_selector("img, script, b").unwrap().is_none());
     let text = parent.text_content().unwrap();
     assert!(text.contains(hostile));
@@ -148,7 +159,7 @@ async fn a_failed_report_carries_outcome_and_layer_attributes() {
         ..report_with(Outcome::Failed, Some(Layer::Tools))
     };
     let parent = container();
-    dom::render(&parent, &mut Vec::new(), vec![check::result(&report, "#/")]);
+    let _verdict = show_verdict(&parent, report);
     let result = parent.query_selector("#check-result").unwrap().unwrap();
     assert_eq!(
         result.get_attribute("data-outcome").as_deref(),

@@ -133,6 +133,17 @@ impl Open {
     }
 }
 
+/// A probe dropped before its end (a quick check replaced by a newer one) stops its requests:
+/// an event stream left open would hold a connection for as long as the page lives. Aborting
+/// a request that has ended does nothing.
+impl Drop for Open {
+    fn drop(&mut self) {
+        if let Some(controller) = &self.controller {
+            controller.abort();
+        }
+    }
+}
+
 /// Runs the probe to the end. `on_progress` is called whenever a step starts, and once when
 /// the verdict is known.
 pub async fn run_probe(mut probe: Probe, on_progress: &dyn Fn(Progress)) -> ProbeReport {

@@ -3,7 +3,6 @@
 pub mod day_bar;
 pub mod detail_page;
 pub mod frame;
-pub mod quick_check;
 pub mod review_page;
 pub mod server_row;
 pub mod tree;

@@ -1,5 +1,7 @@
-//! One module per screen of the status page: a `#[component]` each, placed by `app.rs`.
+//! The status page's screens, one module each: `#[component]`s drawing the core's view models,
+//! placed by `app.rs`.
 
+pub mod check;
 pub mod monitors;
 pub mod settings;
 pub mod status;

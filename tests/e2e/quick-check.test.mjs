@@ -188,6 +188,28 @@ describe("quick check progress and layout", () => {
     await page.close();
   });
 
+  test("a check started while another runs wins, however long the earlier one takes", async () => {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    const slow = testServer.url("/ok?delay_ms=1500&tools=3");
+    const fast = testServer.url("/ok?tools=5");
+    await page.goto(checkAddress(site.url, slow));
+    await page.locator("#check-result[data-state='running']").waitFor({ timeout: 5000 });
+    // The form is disabled while a check runs; a link, an edited address or back/forward is not.
+    await page.evaluate((url) => (location.hash = `#/check?url=${encodeURIComponent(url)}`), fast);
+    const result = page.locator("#check-result[data-outcome]");
+    await result.locator(".url", { hasText: fast }).waitFor({ timeout: 10000 });
+    assert.equal(await result.getAttribute("data-tool-count"), "5");
+    // Long enough for the slow check to have ended, had it not been stopped.
+    await page.waitForTimeout(6000);
+    assert.equal(await page.locator("#check-result .url").innerText(), fast);
+    assert.equal(await result.getAttribute("data-tool-count"), "5");
+    assert.equal(await page.inputValue("#server-url"), fast);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   for (const [name, viewport, colorScheme] of [
     ["phone-dark", { width: 390, height: 844 }, "dark"],
     ["desktop-light", { width: 1280, height: 800 }, "light"],

@@ -2,6 +2,7 @@
 //! state, tested natively, drawn by the web app's components (`src/screens/`). No HTML here:
 //! the components decide the elements, this decides every word, number and `data-*` value.
 
+pub mod check;
 pub mod monitors;
 pub mod overview;
 pub mod settings;
