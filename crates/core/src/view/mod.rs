@@ -2,4 +2,6 @@
 //! state, tested natively, drawn by the web app's components (`src/screens/`). No HTML here:
 //! the components decide the elements, this decides every word, number and `data-*` value.
 
+pub mod desk;
+pub mod oncall;
 pub mod overview;
