@@ -19,7 +19,7 @@ pub struct Handoff<'a> {
     pub now: Millis,
     /// The shift ending and the one starting, if there is a rotation.
     pub shifts: Option<(&'a Shift<'a>, &'a Shift<'a>)>,
-    /// Each server and its condition in words (`page::overview::condition_label`).
+    /// Each server and its condition in words (`view::overview::condition_label`).
     pub health: &'a [(String, String)],
     /// The dispatcher's alerts of the last week.
     pub pages: &'a [Page],

@@ -2,11 +2,9 @@
 //! tested natively, rendered in the page by `src/browser/dom.rs`, and writable as HTML.
 
 pub mod check;
-pub mod desk;
 pub mod detail;
 pub mod markup;
 pub mod monitors;
-pub mod oncall;
 pub mod overview;
 pub mod review;
 pub mod settings;
