@@ -24,29 +24,3 @@ pub fn start() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
 }
-
-/// Builds a page (`build`: the status page's or the console's) into `<body>`, for as long as
-/// the page lives.
-pub fn start_page(build: fn(&web_sys::Element)) {
-    console_error_panic_hook::set_once();
-    let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    else {
-        return;
-    };
-    std::mem::forget(mount_page(&body, build));
-}
-
-/// Builds a page into `parent` under a Leptos owner (its signals and effects), and starts
-/// the executor that runs them; the page lives as long as the owner.
-pub fn mount_page(
-    parent: &web_sys::Element,
-    build: fn(&web_sys::Element),
-) -> leptos::prelude::Owner {
-    // An error only says the executor was set up already (a test mounting twice).
-    let _ = any_spawner::Executor::init_wasm_bindgen();
-    let owner = leptos::prelude::Owner::new();
-    owner.with(|| build(parent));
-    owner
-}

@@ -4,6 +4,9 @@
 //! sends what is due (webhooks with `fetch`, notifications), and keeps the desk in storage so
 //! that a reload or another tab carries on where it left off. The other console tabs show the
 //! stored desk, and hand acknowledgements to the one that dispatches.
+//!
+//! `Alerting` is the console's state (`provide_context` in `Console`): the screens read its
+//! signals and call its methods from their handlers.
 
 use crate::browser::db::history::{self, Part};
 use crate::browser::leader::{self, Leadership};
@@ -22,6 +25,7 @@ use mcp_status_core::monitor::declared::{self, Declared};
 use mcp_status_core::monitor::record::Millis;
 use mcp_status_core::monitor::store;
 use mcp_status_core::site::SiteConfig;
+use mcp_status_core::view::desk::{Role, WHO_FIRST};
 use mcp_status_core::FetchMode;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -69,20 +73,9 @@ fn save(
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Starting,
-    /// This tab sends the alerts.
-    Dispatching(Leadership),
-    /// Another console tab does.
-    OtherTab,
-    /// Storage cannot be opened: nothing can be read or kept.
-    Off,
-}
-
 /// `status.json`'s policy as this page can run it, worked out once: the channels that need
 /// the runner's secrets are left to it (`sent_elsewhere`), and listed with their variables.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 struct Published {
     config: AlertingConfig,
     runner_only: Vec<(String, String)>,
@@ -91,60 +84,75 @@ struct Published {
 /// The console's alerting state, as signals for its views.
 #[derive(Clone, Copy)]
 pub struct Alerting {
+    /// The policy this browser runs: `status.json`'s (its channels that need no secret from
+    /// the runner's environment), with this browser's channels and routing over it.
+    pub config: Memo<AlertingConfig>,
     pub desk: RwSignal<Desk>,
     pub local: RwSignal<LocalAlerting>,
     pub declared: RwSignal<Vec<Declared>>,
     /// Who acknowledges in this browser (a name from the rotation, or any).
     pub me: RwSignal<String>,
     pub role: RwSignal<Role>,
+    /// Whether a status page probes in this browser (`None`: not known yet): without one,
+    /// nothing can fire.
+    pub probing: RwSignal<Option<bool>>,
+    /// `granted`, `denied`, `default` or `unsupported` (`browser::notify`).
     pub permission: RwSignal<&'static str>,
     /// What went wrong last, for the person at the console.
     pub problem: RwSignal<Option<String>>,
-    /// What is wrong with what was entered in a form: the form's class, the message.
-    pub form_error: RwSignal<Option<(&'static str, String)>>,
-    site: StoredValue<Option<Arc<SiteConfig>>>,
-    published: StoredValue<Option<Published>>,
+    site: RwSignal<Option<Arc<SiteConfig>>>,
+    published: RwSignal<Option<Published>>,
     database: StoredValue<Option<Rc<Database>>, LocalStorage>,
     /// A round was stored since the alerts were last read.
     unread: StoredValue<Rc<Cell<bool>>, LocalStorage>,
 }
 
 impl Alerting {
+    /// The state, before anything is read (`start`); the notifications' permission is read
+    /// once the settings are mounted (`settings::AlertingSettings`).
     pub fn new() -> Alerting {
+        let local = RwSignal::new(LocalAlerting::default());
+        let published = RwSignal::new(None::<Published>);
         Alerting {
+            config: Memo::new(move |_| {
+                published.with(|published| {
+                    local.with(|local| local.over(published.as_ref().map(|p| &p.config)))
+                })
+            }),
             desk: RwSignal::new(Desk::default()),
-            local: RwSignal::new(LocalAlerting::default()),
+            local,
             declared: RwSignal::new(Vec::new()),
             me: RwSignal::new(String::new()),
             role: RwSignal::new(Role::Starting),
-            permission: RwSignal::new(notify::permission()),
+            probing: RwSignal::new(None),
+            permission: RwSignal::new("default"),
             problem: RwSignal::new(None),
-            form_error: RwSignal::new(None),
-            site: StoredValue::new(None),
-            published: StoredValue::new(None),
+            site: RwSignal::new(None),
+            published,
             database: StoredValue::new_local(None),
             unread: StoredValue::new_local(Rc::new(Cell::new(true))),
         }
     }
 
-    /// The policy this browser runs: `status.json`'s (its channels that need no secret from
-    /// the runner's environment), with this browser's channels and routing over it.
-    pub fn config(&self) -> AlertingConfig {
-        let published = self.published.get_value();
-        self.local
-            .with(|local| local.over(published.as_ref().map(|p| &p.config)))
-    }
-
     /// Channels `status.json` names whose secret only the runner has: (id, variable).
     pub fn runner_only(&self) -> Vec<(String, String)> {
-        let published = self.published.get_value();
-        published.map(|p| p.runner_only).unwrap_or_default()
+        self.published
+            .with(|p| p.as_ref().map(|p| p.runner_only.clone()))
+            .unwrap_or_default()
     }
 
+    /// The site's servers, by name.
     pub fn servers(&self) -> Vec<String> {
-        let site = self.site.get_value();
-        site.map(|s| s.servers.iter().map(|s| s.name.clone()).collect())
-            .unwrap_or_default()
+        self.site.with(|site| {
+            site.iter()
+                .flat_map(|s| s.servers.iter().map(|s| s.name.clone()))
+                .collect()
+        })
+    }
+
+    /// Whether this tab sends the alerts.
+    pub fn is_dispatching(&self) -> bool {
+        matches!(self.role.get_untracked(), Role::Dispatching { .. })
     }
 
     /// Reads what is kept, and takes part in choosing the tab that dispatches.
@@ -157,8 +165,8 @@ impl Alerting {
                 runner_only,
             }
         });
-        self.published.set_value(published);
-        self.site.set_value(site);
+        self.published.set(published);
+        self.site.set(site);
         let Some(database) = database else {
             self.role.set(Role::Off);
             return;
@@ -169,7 +177,8 @@ impl Alerting {
         channel::listen(move |message| self.heard(message));
         self.role.set(Role::OtherTab);
         leader::when_leader(leader::DISPATCHER, move |how| {
-            self.role.set(Role::Dispatching(how));
+            let by_lease = how == Leadership::Lease;
+            self.role.set(Role::Dispatching { by_lease });
             spawn_local(async move {
                 // Carry on from the last tab's desk: it may have saved since this one read.
                 if let Some(database) = self.database.get_value() {
@@ -183,7 +192,7 @@ impl Alerting {
     fn heard(self, message: String) {
         let database = self.database.get_value();
         let Some(database) = database else { return };
-        let dispatching = matches!(self.role.get_untracked(), Role::Dispatching(_));
+        let dispatching = self.is_dispatching();
         if message.starts_with(ROUND) {
             self.unread.get_value().set(true);
         } else if message == SAVED && !dispatching {
@@ -191,7 +200,7 @@ impl Alerting {
                 // Only while another tab dispatches: this one may have taken over meanwhile,
                 // and its desk is then the one that counts.
                 if let Ok(Some(desk)) = kept(&database).await {
-                    if !matches!(self.role.get_untracked(), Role::Dispatching(_)) {
+                    if !self.is_dispatching() {
                         self.desk.set(desk);
                     }
                 }
@@ -254,12 +263,10 @@ impl Alerting {
     pub fn request(self, what: &str, key: &str) {
         let by = self.me.get_untracked();
         if by.trim().is_empty() {
-            self.problem.set(Some(
-                "Say who you are first (“You are”, under Alerting settings).".into(),
-            ));
+            self.problem.set(Some(WHO_FIRST.into()));
             return;
         }
-        if matches!(self.role.get_untracked(), Role::Dispatching(_)) {
+        if self.is_dispatching() {
             self.act(what, key, by.trim());
         } else {
             let message = store::names_json(&[what.to_owned(), key.to_owned(), by]);
@@ -268,7 +275,7 @@ impl Alerting {
     }
 
     fn act(self, what: &str, key: &str, by: &str) {
-        let config = self.config();
+        let config = self.config.get_untracked();
         let now = now();
         self.desk.update(|desk| {
             let _ = match what {
@@ -345,9 +352,9 @@ impl Alerting {
         let Some(database) = self.database.get_value() else {
             return;
         };
-        let config = self.config();
+        let config = self.config.get_untracked();
         let zone = config.time_zone().to_owned();
-        let offset = super::offset_of(&zone);
+        let offset = super::Zones::BROWSER.offset(&zone);
         let before = self.desk.get_untracked();
         if self.unread.get_value().replace(false) {
             let reads = self.read_alerts(&database, before.read_from(now())).await;
@@ -369,7 +376,7 @@ impl Alerting {
 
     /// The alerts stored since `from` for every server this browser knows.
     async fn read_alerts(&self, database: &Database, from: Millis) -> Vec<Read> {
-        let mut names = self.servers();
+        let mut names = untrack(|| self.servers());
         if let Ok(monitors) = history::local_monitors(database).await {
             for name in monitors.keys() {
                 if !names.contains(name) {
@@ -398,7 +405,7 @@ impl Alerting {
 
     /// Whether a server is in maintenance at `now`: published windows and declared ones.
     fn paused(&self, now: Millis) -> impl Fn(&str) -> bool {
-        let site = self.site.get_value();
+        let site = self.site.get_untracked();
         let windows = self.declared.get_untracked();
         move |server: &str| {
             let published = site
@@ -455,7 +462,7 @@ impl Alerting {
     /// Notices link to the status page: where `status.json` says it is published, or beside
     /// this console.
     fn links(&self) -> Links {
-        let site = self.site.get_value();
+        let site = self.site.get_untracked();
         let published = site
             .as_ref()
             .and_then(|s| s.alerting.as_ref())

@@ -123,6 +123,19 @@ pub fn of_json(text: &str) -> Vec<Declared> {
         .unwrap_or_default()
 }
 
+/// Ends window `index` of `declared` at `now`, asked for in the console: one not begun is
+/// cancelled; one under way ends now and is kept, so that the time so far stays out of SLO
+/// uptime.
+pub fn end(declared: &mut Vec<Declared>, index: usize, now: Millis) {
+    match declared.get_mut(index) {
+        Some(d) if d.window.start > now => {
+            declared.remove(index);
+        }
+        Some(d) => d.window.end = d.window.end.min(now.max(d.window.start + 1)),
+        None => {}
+    }
+}
+
 /// `declared` without the windows long over.
 pub fn prune(declared: &mut Vec<Declared>, now: Millis) {
     declared.retain(|d| now - d.window.end < KEPT);
@@ -171,6 +184,19 @@ mod tests {
         assert!(for_web.in_maintenance(NOW + HOUR));
         assert!(for_web.validate().is_ok());
         assert_eq!(of_json(&to_json(&declared)), declared);
+    }
+
+    #[test]
+    fn ending_cancels_a_window_to_come_and_cuts_one_under_way_short() {
+        let under_way = Declared::new(None, NOW, 60, NOW, "", "").unwrap();
+        let to_come = Declared::new(None, NOW + HOUR, 60, NOW, "", "").unwrap();
+        let mut declared = vec![under_way, to_come];
+        end(&mut declared, 1, NOW + MINUTE);
+        assert_eq!(declared.len(), 1, "cancelled");
+        end(&mut declared, 0, NOW + MINUTE);
+        assert_eq!(declared[0].window.end, NOW + MINUTE, "kept, ended now");
+        end(&mut declared, 7, NOW);
+        assert_eq!(declared.len(), 1);
     }
 
     #[test]

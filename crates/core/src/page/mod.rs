@@ -1,10 +1,8 @@
 //! The status page's read-only views as pure functions from data to a [`markup::Node`] tree:
 //! tested natively, rendered in the page by `src/browser/dom.rs`, and writable as HTML.
 
-pub mod desk;
 pub mod detail;
 pub mod markup;
-pub mod oncall;
 pub mod review;
 pub mod shell;
 

@@ -43,24 +43,6 @@ pub fn header(current: &str, unacknowledged: usize) -> Vec<Node> {
     frame("#/", links.collect())
 }
 
-/// The on-call console's header: the status page's sections one level up, this page marked.
-pub fn console_header() -> Vec<Node> {
-    let links = [
-        ("../", "Status"),
-        ("../#/review", "Review"),
-        ("./", "On call"),
-    ];
-    let links = links.iter().map(|(href, label)| {
-        let link = el("a").attr("href", *href);
-        let link = match *href {
-            "./" => link.attr("aria-current", "page"),
-            _ => link,
-        };
-        link.text(*label).into()
-    });
-    frame("../", links.collect())
-}
-
 /// The name (linking `home`), the navigation's `links`, the theme toggle.
 fn frame(home: &str, links: Vec<Node>) -> Vec<Node> {
     let brand = el("a")

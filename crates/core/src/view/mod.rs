@@ -3,6 +3,8 @@
 //! the components decide the elements, this decides every word, number and `data-*` value.
 
 pub mod check;
+pub mod desk;
 pub mod monitors;
+pub mod oncall;
 pub mod overview;
 pub mod settings;
