@@ -2,7 +2,6 @@
 //! and shields.io's endpoint JSON (for those who want shields to draw them). The runner
 //! writes them beside the published history.
 
-use crate::page::markup::{el, to_html, Element, Node};
 use crate::status::percent;
 use serde_json::{json, Value};
 
@@ -107,44 +106,45 @@ pub fn svg(badge: &Badge) -> String {
     };
     let (label, message) = (clip(&badge.label), clip(&badge.message));
     let (left, right) = (width(&label), width(&message));
-    let total = left + right;
-    let text = |x: u32, content: &str| -> Element {
-        el("text")
-            .attr("x", x.to_string())
-            .attr("y", "14")
-            .text(content.to_owned())
-    };
-    let tree: Node = el("svg")
-        .attr("xmlns", "http://www.w3.org/2000/svg")
-        .attr("width", total.to_string())
-        .attr("height", "20")
-        .attr("role", "img")
-        .attr("aria-label", format!("{label}: {message}"))
-        .child(el("title").text(format!("{label}: {message}")))
-        .child(
-            el("rect")
-                .attr("width", left.to_string())
-                .attr("height", "20")
-                .attr("fill", "#555"),
-        )
-        .child(
-            el("rect")
-                .attr("x", left.to_string())
-                .attr("width", right.to_string())
-                .attr("height", "20")
-                .attr("fill", badge.color.hex()),
-        )
-        .child(
-            el("g")
-                .attr("fill", "#fff")
-                .attr("text-anchor", "middle")
-                .attr("font-family", "Verdana,Geneva,DejaVu Sans,sans-serif")
-                .attr("font-size", "11")
-                .child(text(left / 2, &label))
-                .child(text(left + right / 2, &message)),
-        )
-        .into();
-    to_html(&tree)
+    // Server text (the label, and the message it may quote) is escaped, and stripped of
+    // invisible format characters, as everywhere else it is shown.
+    let (label, message) = (markup_text(&label), markup_text(&message));
+    format!(
+        concat!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{total}" height="20" role="img" aria-label="{label}: {message}">"#,
+            r#"<title>{label}: {message}</title>"#,
+            r##"<rect width="{left}" height="20" fill="#555"></rect>"##,
+            r#"<rect x="{left}" width="{right}" height="20" fill="{color}"></rect>"#,
+            r##"<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">"##,
+            r#"<text x="{label_x}" y="14">{label}</text><text x="{message_x}" y="14">{message}</text>"#,
+            "</g></svg>"
+        ),
+        total = left + right,
+        left = left,
+        right = right,
+        color = badge.color.hex(),
+        label = label,
+        message = message,
+        label_x = left / 2,
+        message_x = left + right / 2,
+    )
+}
+
+/// `text` as XML text or an attribute value: without format characters, with `& < > " '`
+/// escaped.
+fn markup_text(text: &str) -> String {
+    let mut out = String::new();
+    for ch in crate::text::without_format(text.to_owned()).chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+    out
 }
 
 /// shields.io's endpoint JSON for the badge (`https://img.shields.io/endpoint?url=…`).
@@ -182,6 +182,8 @@ mod tests {
         );
         assert!(svg.contains("&lt;script&gt;&amp;: down"), "{svg}");
         assert!(!svg.contains("<script>"));
+        let quoted = super::svg(&status("a\"b'\u{202e}c", "up"));
+        assert!(quoted.contains("a&quot;b&#39;c: up"), "{quoted}");
         let short = super::svg(&status("a", "up"));
         let long = super::svg(&status("a much longer server name", "up"));
         let width = |svg: &str| -> u32 {
