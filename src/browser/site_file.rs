@@ -29,10 +29,16 @@ pub async fn load(
 /// A file from beside the page, revalidated on every fetch (an edited config, a newly
 /// published history, show at once): `Ok(None)` for a 404.
 pub async fn fetch_text(path: &str) -> Result<Option<String>, String> {
-    let init = RequestInit::new();
-    init.set_cache(RequestCache::NoCache);
     let window = web_sys::window().ok_or("could not be fetched")?;
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+    let fetched = match early(&window, path) {
+        Some(answer) => answer,
+        None => {
+            let init = RequestInit::new();
+            init.set_cache(RequestCache::NoCache);
+            window.fetch_with_str_and_init(path, &init)
+        }
+    };
+    let response: Response = JsFuture::from(fetched)
         .await
         .ok()
         .and_then(|r| r.dyn_into().ok())
@@ -50,4 +56,16 @@ pub async fn fetch_text(path: &str) -> Result<Option<String>, String> {
         Err(_) => None,
     };
     text.map(Some).ok_or_else(|| "could not be read".to_owned())
+}
+
+/// The answer `early.js` requested for `path` while the page loaded, taken once: later reads
+/// (the summary every few minutes) fetch afresh.
+fn early(window: &web_sys::Window, path: &str) -> Option<js_sys::Promise> {
+    let requested = js_sys::Reflect::get(window, &"mcpStatusEarly".into()).ok()?;
+    if !requested.is_object() {
+        return None;
+    }
+    let answer = js_sys::Reflect::get(&requested, &path.into()).ok()?;
+    let _ = js_sys::Reflect::delete_property(requested.unchecked_ref::<js_sys::Object>(), &path.into());
+    answer.dyn_into().ok()
 }

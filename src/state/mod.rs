@@ -159,6 +159,8 @@ impl Live {
             // The site's servers show at once, before storage answers: no layout shift.
             self.rewatch(BTreeMap::new(), &[]);
             self.refresh_views();
+            // The runner's summary needs no storage: its states show while storage opens.
+            spawn_local(self.follow_published());
             let database = match db::open_page().await {
                 Ok((database, carried)) => {
                     if let Some(error) = carried {
@@ -185,7 +187,6 @@ impl Live {
                 }
             });
             self.prober.set(Prober::OtherTab);
-            spawn_local(self.follow_published());
             leader::when_leader(leader::PROBER, move |how| {
                 self.prober.set(Prober::ThisTab(how));
                 spawn_local(self.probe_forever());
