@@ -3,3 +3,5 @@
 //! the components decide the elements, this decides every word, number and `data-*` value.
 
 pub mod overview;
+pub mod review;
+pub mod server;
