@@ -5,14 +5,13 @@
 //! The app's state is provided here once (`provide_context`): the route (`route::provide`),
 //! the live monitoring state (`state::Live`), the morning review's count.
 
-use crate::components::detail_page::detail_page;
 use crate::components::frame::{Notice, SiteFooter, SiteHeader};
 use crate::components::monitors::monitors_page;
 use crate::components::quick_check::quick_check;
-use crate::components::review_page::review_page;
 use crate::components::settings::settings_page;
 use crate::components::status_page::status_page;
 use crate::route::{self, Route};
+use crate::screens::{review::ReviewScreen, server::ServerScreen};
 use crate::state::Live;
 use leptos::html;
 use leptos::prelude::*;
@@ -82,8 +81,6 @@ pub fn App() -> impl IntoView {
     let shown = move || screen.get() == Screen::Settings;
     let drawn = [
         (Screen::Status, status_page(live)),
-        (Screen::Server, detail_page(live)),
-        (Screen::Review, review_page(live, unacknowledged)),
         (Screen::Check, quick_check()),
         (Screen::Monitors, monitors_page(live)),
         (Screen::Settings, settings_page(live, shown)),
@@ -110,6 +107,8 @@ pub fn App() -> impl IntoView {
         />
         <main node_ref=main>
             <Notice notice=live.notice />
+            <ServerScreen hidden=Signal::derive(move || screen.get() != Screen::Server) />
+            <ReviewScreen hidden=Signal::derive(move || screen.get() != Screen::Review) />
         </main>
         <SiteFooter />
     }

@@ -16,6 +16,7 @@ pub mod browser;
 pub mod components;
 pub mod console;
 pub mod route;
+pub mod screens;
 pub mod state;
 
 /// Builds the status page into `<body>`; it lives as long as the page.

@@ -3,12 +3,10 @@
 
 pub mod check;
 pub mod desk;
-pub mod detail;
 pub mod markup;
 pub mod monitors;
 pub mod oncall;
 pub mod overview;
-pub mod review;
 pub mod settings;
 pub mod shell;
 
