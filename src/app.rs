@@ -5,16 +5,14 @@
 //! The app's state is provided here once (`provide_context`): the route (`route::provide`),
 //! the live monitoring state (`state::Live`), the morning review's count.
 
-use crate::components::detail_page::detail_page;
 use crate::components::frame::{Notice, SiteFooter, SiteHeader};
-use crate::components::review_page::review_page;
 use crate::route::{self, Route};
 use crate::screens::check::QuickCheck;
 use crate::screens::monitors::MyMonitors;
 use crate::screens::settings::Settings;
 use crate::screens::status::StatusScreen;
+use crate::screens::{review::ReviewScreen, server::ServerScreen};
 use crate::state::Live;
-use leptos::html;
 use leptos::prelude::*;
 use mcp_status_core::page::shell::SECTIONS;
 use mcp_status_core::status::Site;
@@ -78,24 +76,6 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    // Screens still drawn by the core (`components::tree`): made here, put into <main>.
-    let drawn = [
-        (Screen::Server, detail_page(live)),
-        (Screen::Review, review_page(live, unacknowledged)),
-    ];
-    for (this, element) in &drawn {
-        let (this, element) = (*this, element.clone());
-        Effect::new(move |_| {
-            let _ = element.toggle_attribute_with_force("hidden", screen.get() != this);
-        });
-    }
-    let main = NodeRef::<html::Main>::new();
-    main.on_load(move |main| {
-        for (_, element) in drawn {
-            let _ = main.append_child(&element);
-        }
-    });
-
     view! {
         <SiteHeader
             home="#/"
@@ -103,23 +83,25 @@ pub fn App() -> impl IntoView {
             current=Signal::derive(move || screen.get().section())
             unacknowledged=unacknowledged
         />
-        <main node_ref=main>
+        <main>
             <Notice notice=live.notice />
             <section class="status" aria-labelledby="status-title" hidden=move || screen.get() != Screen::Status>
                 <StatusScreen />
             </section>
-            <section class="monitors" aria-labelledby="monitors-title" hidden=move || screen.get() != Screen::Monitors>
-                <MyMonitors />
-            </section>
-            <section class="settings" aria-labelledby="settings-title" hidden=move || screen.get() != Screen::Settings>
-                <Settings />
-            </section>
+            <ServerScreen hidden=Signal::derive(move || screen.get() != Screen::Server) />
+            <ReviewScreen hidden=Signal::derive(move || screen.get() != Screen::Review) />
             <section
                 class="quick-check"
                 aria-labelledby="quick-check-title"
                 hidden=move || screen.get() != Screen::Check
             >
                 <QuickCheck />
+            </section>
+            <section class="monitors" aria-labelledby="monitors-title" hidden=move || screen.get() != Screen::Monitors>
+                <MyMonitors />
+            </section>
+            <section class="settings" aria-labelledby="settings-title" hidden=move || screen.get() != Screen::Settings>
+                <Settings />
             </section>
         </main>
         <SiteFooter />

@@ -66,6 +66,7 @@ fn early(window: &web_sys::Window, path: &str) -> Option<js_sys::Promise> {
         return None;
     }
     let answer = js_sys::Reflect::get(&requested, &path.into()).ok()?;
-    let _ = js_sys::Reflect::delete_property(requested.unchecked_ref::<js_sys::Object>(), &path.into());
+    let _ =
+        js_sys::Reflect::delete_property(requested.unchecked_ref::<js_sys::Object>(), &path.into());
     answer.dyn_into().ok()
 }

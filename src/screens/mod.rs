@@ -3,5 +3,7 @@
 
 pub mod check;
 pub mod monitors;
+pub mod review;
+pub mod server;
 pub mod settings;
 pub mod status;

@@ -829,7 +829,7 @@ fn snapshots_of(lists: Vec<JsValue>, keys: Vec<JsValue>) -> Vec<(Millis, Vec<ser
     snapshots
 }
 
-/// The morning review's acknowledged findings: their keys (`page::review::Finding::key`).
+/// The morning review's acknowledged findings: their keys (`monitor::review::Finding::key`).
 pub async fn acknowledged(database: &Database) -> Result<Vec<String>, DbError> {
     let keys = setting(database, ACKNOWLEDGED).await?;
     Ok(keys

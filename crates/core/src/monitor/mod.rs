@@ -15,6 +15,7 @@ pub mod events;
 pub mod history;
 pub mod record;
 pub mod replay;
+pub mod review;
 pub mod rollup;
 pub mod state;
 pub mod store;

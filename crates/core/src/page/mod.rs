@@ -1,9 +1,7 @@
 //! The status page's read-only views as pure functions from data to a [`markup::Node`] tree:
 //! tested natively, rendered in the page by `src/browser/dom.rs`, and writable as HTML.
 
-pub mod detail;
 pub mod markup;
-pub mod review;
 pub mod shell;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};

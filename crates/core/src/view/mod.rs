@@ -7,4 +7,6 @@ pub mod desk;
 pub mod monitors;
 pub mod oncall;
 pub mod overview;
+pub mod review;
+pub mod server;
 pub mod settings;
