@@ -14,7 +14,7 @@ use crate::screens::status::StatusScreen;
 use crate::screens::{review::ReviewScreen, server::ServerScreen};
 use crate::state::Live;
 use leptos::prelude::*;
-use mcp_status_core::page::shell::SECTIONS;
+use mcp_status_core::page::SECTIONS;
 use mcp_status_core::status::Site;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +39,7 @@ impl Screen {
         }
     }
 
-    /// The navigation's id of the section a screen belongs to (`page::shell::SECTIONS`).
+    /// The navigation's id of the section a screen belongs to (`page::SECTIONS`).
     fn section(self) -> &'static str {
         match self {
             Screen::Status | Screen::Server => "status",

@@ -2,11 +2,9 @@
 //! DOM and the real `fetch`.
 #![cfg(target_arch = "wasm32")]
 
-use mcp_status_core::page::markup::{el, Node};
 use mcp_status_core::report::{ServerInfo, ToolInfo};
 use mcp_status_core::{Environment, Layer, Outcome, Probe, ProbeConfig, ProbeReport, Target};
 use mcp_status_web::browser::clock::now_ms;
-use mcp_status_web::browser::dom;
 use mcp_status_web::browser::probe_driver::run_probe;
 use mcp_status_web::route::Route;
 use mcp_status_web::screens::check::CheckVerdict;
@@ -223,66 +221,6 @@ async fn an_invalid_url_in_a_shared_link_shows_an_inline_message_and_checks_noth
         .unchecked_into();
     assert_eq!(input.value(), "ftp://example.com/mcp");
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
-}
-
-#[wasm_bindgen_test]
-fn patching_changes_only_what_changed_and_keeps_focus() {
-    let parent = container();
-    // A node that is not the renderer's, as the framework leaves in an empty element.
-    parent
-        .append_child(&document().create_comment("marker"))
-        .unwrap();
-    let tree = |label: &str, items: usize, href: &str| -> Vec<Node> {
-        let list = el("ul").children((0..items).map(|i| {
-            el("li")
-                .child(
-                    el("button")
-                        .attr("id", format!("b{i}"))
-                        .text(format!("item {i}")),
-                )
-                .into()
-        }));
-        vec![el("div")
-            .attr("data-label", label)
-            .child(el("a").attr("href", href).text(label))
-            .child(list)
-            .into()]
-    };
-    let mut shown = Vec::new();
-    dom::render(&parent, &mut shown, tree("one", 3, "#/server/a"));
-    assert_eq!(parent.child_element_count(), 1);
-    assert!(
-        parent.first_child() == parent.last_child(),
-        "the tree, and nothing else"
-    );
-    let button = parent.query_selector("#b1").unwrap().unwrap();
-    button
-        .clone()
-        .dyn_into::<web_sys::HtmlElement>()
-        .unwrap()
-        .focus()
-        .unwrap();
-    dom::render(&parent, &mut shown, tree("two", 2, "javascript:alert(1)"));
-    let same = parent.query_selector("#b1").unwrap().unwrap();
-    assert!(same == button, "the unchanged button is the same DOM node");
-    assert_eq!(
-        document().active_element().map(|e| e.id()).as_deref(),
-        Some("b1"),
-        "focus survives the patch"
-    );
-    assert!(
-        parent.query_selector("#b2").unwrap().is_none(),
-        "a removed child is gone"
-    );
-    let div = parent.query_selector("div").unwrap().unwrap();
-    assert_eq!(div.get_attribute("data-label").as_deref(), Some("two"));
-    let link = parent.query_selector("a").unwrap().unwrap();
-    assert_eq!(
-        link.get_attribute("href"),
-        None,
-        "a javascript: URL is never set"
-    );
-    assert_eq!(link.text_content().as_deref(), Some("two"));
 }
 
 #[wasm_bindgen_test]

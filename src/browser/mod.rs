@@ -5,7 +5,6 @@ pub mod clipboard;
 pub mod clock;
 pub mod db;
 pub mod deployment;
-pub mod dom;
 pub mod files;
 pub mod frame;
 pub mod leader;

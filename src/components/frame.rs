@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-/// A link of the navigation: `(id, href, label)` (`page::shell::SECTIONS`).
+/// A link of the navigation: `(id, href, label)` (`page::SECTIONS`).
 pub type Section = (&'static str, &'static str, &'static str);
 
 /// `<header class="site-header">`: the name (linking `home`), the navigation's `sections` with

@@ -3,4 +3,3 @@
 pub mod day_bar;
 pub mod frame;
 pub mod server_row;
-pub mod tree;

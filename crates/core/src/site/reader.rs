@@ -129,8 +129,7 @@ impl<'a> Object<'a> {
         let Some(text) = self.text(key, 2_000)? else {
             return Ok(None);
         };
-        // The same rule the page applies again when it draws a link.
-        if crate::page::markup::safe_url(&text) {
+        if safe_url(&text) {
             Ok(Some(text))
         } else {
             self.field_error(
@@ -210,4 +209,45 @@ pub(super) fn edits(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+/// Whether `url` may go into `href` or `src`: http(s), or relative to the page (a path or a
+/// `#/route`). Never `javascript:`, `data:` or any other scheme.
+fn safe_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    match lower.find(':') {
+        None => true,
+        Some(colon) => {
+            lower[..colon].contains(['/', '?', '#'])
+                || lower.starts_with("https://")
+                || lower.starts_with("http://")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_url;
+
+    #[test]
+    fn urls_are_safe_only_when_http_or_relative() {
+        for ok in [
+            "https://a.example/",
+            "HTTP://a",
+            "#/x",
+            "logo.svg",
+            "./a:b",
+            "/p?q=a:b",
+        ] {
+            assert!(safe_url(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:x",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
+            assert!(!safe_url(bad), "{bad}");
+        }
+    }
 }

@@ -1,10 +1,18 @@
-//! The status page's read-only views as pure functions from data to a [`markup::Node`] tree:
-//! tested natively, rendered in the page by `src/browser/dom.rs`, and writable as HTML.
-
-pub mod markup;
-pub mod shell;
+//! The status page's addresses: its sections, and the hash routes that name a server or fill a
+//! form in (the page parses them in `src/route.rs`; alerts link to them).
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// The sections the navigation links to: `(id, href, label)`. The on-call console is a page of
+/// its own beside this one (`console/`).
+pub const SECTIONS: [(&str, &str, &str); 6] = [
+    ("status", "#/", "Status"),
+    ("review", "#/review", "Review"),
+    ("check", "#/check", "Quick check"),
+    ("monitors", "#/monitors", "My monitors"),
+    ("settings", "#/settings", "Settings"),
+    ("oncall", "console/", "On call"),
+];
 
 /// The address of a server's page (`Route::Server` in the page).
 pub fn server_href(name: &str) -> String {
