@@ -52,7 +52,8 @@ pub fn SiteHeader(
 #[component]
 pub fn Notice(notice: RwSignal<Option<String>>) -> impl IntoView {
     move || {
-        notice.get().map(|text| {
+        // A notice may quote a server's or a file's text.
+        notice.get().map(mcp_status_core::text::without_format).map(|text| {
             view! {
                 <div class="notice" role="alert">
                     <p>{text}</p>

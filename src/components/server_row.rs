@@ -58,7 +58,7 @@ pub fn ServerRow(server: String, window: Signal<Window>, clock: Signal<Millis>) 
                     {field(|r| r.mark.to_owned())}
                 </span>
                 <a class="server-link" href=mcp_status_core::page::server_href(&server)>
-                    {server.clone()}
+                    {field(|r| r.server.clone())}
                 </a>
                 <span class="state-word">{field(|r| r.word.clone())}</span>
             </div>

@@ -186,7 +186,7 @@ fn Channel(row: Memo<ChannelRow>) -> impl IntoView {
                         data-action="route"
                         data-channel=id.clone()
                         data-severity=index.to_string()
-                        aria-label=format!("{id} for {severity}")
+                        aria-label=format!("{} for {severity}", row.with_untracked(|r| r.name.clone()))
                         prop:checked=move || row.with(|r| r.routed[index])
                         on:change=toggle
                     />
@@ -215,7 +215,7 @@ fn Channel(row: Memo<ChannelRow>) -> impl IntoView {
     };
     view! {
         <tr data-channel=id.clone()>
-            <th scope="row">{id.clone()}</th>
+            <th scope="row">{row.with_untracked(|r| r.name.clone())}</th>
             <td>
                 {move || row.with(|r| r.kind)}
                 <span class="muted url">{move || row.with(|r| r.place.clone())}</span>

@@ -198,7 +198,7 @@ fn MonitorRow(
 ) -> impl IntoView {
     // The list's key: it never changes for a row.
     let server = item.read_untracked().server.clone();
-    let name = server.clone();
+    let name = item.read_untracked().name.clone();
     view! {
         <li class="monitor" data-server=server>
             <strong class="monitor-name">{name}</strong>

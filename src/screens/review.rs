@@ -228,7 +228,7 @@ fn ServerFindings(
                 .unwrap_or_default()
         })
     };
-    let name = server.clone();
+    let name = move || group.with(|g| g.as_ref().map(|g| g.name.clone()));
     view! {
         <section class="review-server" data-server=server>
             <h2>

@@ -76,7 +76,7 @@ pub fn ServerScreen(#[prop(into)] hidden: Signal<bool>) -> impl IntoView {
                 when=move || summary.with(Option::is_some)
                 fallback=move || {
                     view! {
-                        <h1 id="detail-title">{move || shown.get().unwrap_or_default()}</h1>
+                        <h1 id="detail-title">{move || shown.get().map(|name| view::unknown_heading(&name)).unwrap_or_default()}</h1>
                         <p>{UNKNOWN}</p>
                         <p>
                             <a href="#/">"← All servers"</a>

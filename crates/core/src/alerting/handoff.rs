@@ -193,7 +193,8 @@ pub fn markdown(handoff: &Handoff) -> String {
     for item in handoff.access_to_verify {
         let _ = writeln!(out, "- [ ] {}", clip(item, 200));
     }
-    out
+    // Server names and errors in it are shown on the console and pasted into chats.
+    crate::text::without_format(out)
 }
 
 /// Servers and layers with more than one incident, most frequent first.

@@ -3,6 +3,7 @@
 //! fields get a "did you mean" when a known one is close.
 
 use super::SiteError;
+use crate::text::{is_format, without_format};
 use serde_json::{Map, Value};
 
 /// A value and where it is in the document.
@@ -53,7 +54,7 @@ impl<'a> Node<'a> {
         if let Some(key) = map.keys().find(|key| !known.contains(&key.as_str())) {
             let here = Node {
                 value: &map[key],
-                path: self.at(key).path,
+                path: spelled_out(&self.at(key).path),
             };
             let hint = match closest(key, known) {
                 Some(near) => format!("did you mean `{near}`?"),
@@ -101,11 +102,20 @@ impl<'a> Object<'a> {
         })
     }
 
+    /// A non-empty string of at most `max_chars` characters, trimmed and without format
+    /// characters (`text::is_format`): every text the config gives (names, titles,
+    /// descriptions, URLs) is shown somewhere, and a right-to-left override in a server's name
+    /// must not turn the rest of its row around, nor a zero-width space make two names that
+    /// look alike differ. What the page shows and what names are compared by is the same.
     pub(super) fn text(&self, key: &str, max_chars: usize) -> Result<Option<String>, SiteError> {
         let Some(field) = self.field(key) else {
             return Ok(None);
         };
-        match field.value.as_str().map(str::trim) {
+        let visible = field
+            .value
+            .as_str()
+            .map(|text| without_format(text.to_owned()));
+        match visible.as_deref().map(str::trim) {
             Some(text) if !text.is_empty() && text.chars().count() <= max_chars => {
                 Ok(Some(text.to_owned()))
             }
@@ -171,6 +181,18 @@ impl<'a> Object<'a> {
     }
 }
 
+/// An unknown field's path as the error shows it: its format characters (`text::is_format`)
+/// written out (`ti\u{202e}tle`), never left to act on the page, and the author sees why a
+/// field that reads `title` is unknown.
+fn spelled_out(path: &str) -> String {
+    path.chars()
+        .map(|ch| match is_format(ch) {
+            true => ch.escape_unicode().to_string(),
+            false => ch.to_string(),
+        })
+        .collect()
+}
+
 /// What a wrong value was, shortly, for the error message.
 fn found(value: &Value) -> String {
     match value {
@@ -228,6 +250,73 @@ fn safe_url(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::safe_url;
+    use crate::site::SiteConfig;
+    use crate::text::is_format;
+
+    /// Debug escapes format characters (`\u{202e}`): none may be left in what was read.
+    fn assert_no_format(debug: &str) {
+        assert!(
+            !debug.contains("\\u{202e}") && !debug.contains("\\u{200b}"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn text_is_read_without_format_characters() {
+        let json = serde_json::json!({
+            "title": "Acme\u{202E}txt.exe\u{200B}",
+            "description": "Our\u{200B} servers\u{202E}",
+            "links": [{"title": "\u{202E}Docs", "url": "https://acme.example/\u{200B}docs"}],
+            "groups": [{"name": "Prod\u{200B}uction\u{202E}", "description": "what\u{202E} users hit"}],
+            "servers": [
+                {"name": "\u{202E}search\u{200B}", "url": "https://search.acme.example/mcp",
+                 "group": "Production"},
+                {"name": "files", "url": "https://files.acme.example/mcp",
+                 "group": "Pro\u{200B}duction", "platform": "fly\u{200B}"},
+            ],
+        });
+        let site = SiteConfig::parse(&json.to_string()).expect("the site parses");
+        assert_eq!(site.title, "Acmetxt.exe");
+        assert_eq!(site.description.as_deref(), Some("Our servers"));
+        assert_eq!(site.links[0].title, "Docs");
+        assert_eq!(site.links[0].url, "https://acme.example/docs");
+        assert_eq!(site.groups[0].name, "Production");
+        assert_eq!(
+            site.groups[0].description.as_deref(),
+            Some("what users hit")
+        );
+        assert_eq!(site.servers[0].name, "search");
+        // Names are compared as they are shown: the group matches without its invisible part.
+        assert_eq!(site.servers[0].group.as_deref(), Some("Production"));
+        assert_eq!(site.servers[1].group.as_deref(), Some("Production"));
+        assert_no_format(&format!("{site:?}"));
+    }
+
+    #[test]
+    fn invisible_characters_neither_make_a_name_nor_tell_two_apart() {
+        let error = |json: serde_json::Value| SiteConfig::parse(&json.to_string()).unwrap_err();
+        let nothing = error(serde_json::json!({
+            "servers": [{"name": "\u{200B}\u{202E} ", "url": "http://a/"}],
+        }));
+        assert_eq!(nothing.path, "servers[0].name");
+        assert!(nothing.reason.contains("non-empty"), "{nothing}");
+        let twice = error(serde_json::json!({
+            "servers": [
+                {"name": "api", "url": "http://a/"},
+                {"name": "a\u{200B}pi", "url": "http://b/"},
+            ],
+        }));
+        assert_eq!(twice.path, "servers[1].name");
+        assert!(twice.reason.contains("already has this name"), "{twice}");
+        // The limit counts what is seen.
+        let long = format!("{}{}", "n".repeat(200), "\u{200B}".repeat(50));
+        let site = serde_json::json!({"servers": [{"name": long, "url": "http://a/"}]});
+        assert!(SiteConfig::parse(&site.to_string()).is_ok());
+        // An unknown field's name is quoted in the error: they are written out there.
+        let unknown = error(serde_json::json!({"servers": [{"ti\u{202E}tle": "x"}]}));
+        assert_eq!(unknown.path, "servers[0].ti\\u{202e}tle");
+        assert!(!unknown.to_string().chars().any(is_format), "{unknown}");
+    }
 
     #[test]
     fn urls_are_safe_only_when_http_or_relative() {

@@ -1,10 +1,13 @@
 //! The quick check: a check in flight (the steps done, the one waiting) and its verdict
 //! (headline, facts, steps, tools, what to do next), as plain data. Whatever the server sent
-//! stays a string here, untouched: the page renders it as text.
+//! stays a string here, markup and all (the page renders it as text), but without format
+//! characters (`text::without_format`): a right-to-left override in a tool's name must not
+//! turn the rest of the line around, nor a zero-width space make two names look alike.
 
 use crate::jsonrpc::MODERN_PROTOCOL_VERSION;
 use crate::page::add_monitor_href;
 use crate::report::{Outcome, ProbeReport, Step, StepReport, StepStatus, Transport};
+use crate::text::without_format;
 use std::collections::BTreeMap;
 
 /// Tools listed by name in a verdict. A list of thousands would take long to draw and read;
@@ -60,7 +63,7 @@ pub fn step_rows(steps: &[StepReport]) -> Vec<StepRow> {
                     .map(|s| format!("HTTP {s}"))
                     .unwrap_or_default(),
                 latency: format!("{} ms", step.latency_ms),
-                note: step.note.clone().unwrap_or_default(),
+                note: step.note.clone().map(without_format).unwrap_or_default(),
             }
         })
         .collect()
@@ -103,7 +106,7 @@ pub fn running(
     current: Option<(Step, Option<u32>)>,
 ) -> Running {
     Running {
-        url: url.to_owned(),
+        url: without_format(url.to_owned()),
         steps: step_rows(finished),
         waiting: current.map(|(step, page)| step_label(step, page)),
     }
@@ -222,19 +225,22 @@ pub fn verdict(report: &ProbeReport) -> Verdict {
         tool_count: report.tool_count(),
         icon,
         headline,
-        url: report.url.clone(),
-        error: report.error.clone(),
-        hint: report.hint.clone(),
+        url: without_format(report.url.clone()),
+        error: report.error.clone().map(without_format),
+        hint: report.hint.clone().map(without_format),
         facts: facts(report),
         tools: report.tools.as_ref().map(|tools| {
-            let names = tools.iter().take(TOOLS_SHOWN).map(|t| t.name.clone());
+            let names = tools
+                .iter()
+                .take(TOOLS_SHOWN)
+                .map(|t| without_format(t.name.clone()));
             let shown = keyed(names.collect())
                 .into_iter()
                 .zip(tools)
                 .map(|((key, name), tool)| ToolRow {
                     key,
                     name,
-                    title: tool.title.clone(),
+                    title: tool.title.clone().map(without_format),
                 })
                 .collect();
             let more = tools.len().saturating_sub(TOOLS_SHOWN);
@@ -250,19 +256,23 @@ pub fn verdict(report: &ProbeReport) -> Verdict {
 
 fn facts(report: &ProbeReport) -> Facts {
     Facts {
-        server: report.server.as_ref().map(|server| ServerFact {
-            name: server.name.clone(),
-            version: server.version.clone(),
-            title: server
-                .title
-                .as_ref()
-                .filter(|t| **t != server.name)
-                .map(|t| format!(" — {t}")),
+        server: report.server.as_ref().map(|server| {
+            let name = without_format(server.name.clone());
+            ServerFact {
+                version: without_format(server.version.clone()),
+                title: server
+                    .title
+                    .clone()
+                    .map(without_format)
+                    .filter(|t| *t != name)
+                    .map(|t| format!(" — {t}")),
+                name,
+            }
         }),
         protocol: report.protocol_version.as_ref().map(|version| {
             let stateless = version.as_str() >= MODERN_PROTOCOL_VERSION;
             ProtocolFact {
-                version: version.clone(),
+                version: without_format(version.clone()),
                 transport: report.transport.map(Transport::as_str),
                 over: report
                     .transport
@@ -285,27 +295,27 @@ fn facts(report: &ProbeReport) -> Facts {
             asks: auth
                 .scheme
                 .clone()
-                .unwrap_or_else(|| "credentials".to_owned()),
-            scope: auth.scope.clone(),
-            metadata: auth.resource_metadata.clone(),
+                .map_or_else(|| "credentials".to_owned(), without_format),
+            scope: auth.scope.clone().map(without_format),
+            metadata: auth.resource_metadata.clone().map(without_format),
             lists: [
                 ("Authorization servers: ", &auth.authorization_servers),
                 ("Scopes: ", &auth.scopes_supported),
             ]
             .into_iter()
             .filter(|(_, list)| !list.is_empty())
-            .map(|(label, list)| (label, list.clone()))
+            .map(|(label, list)| (label, list.iter().cloned().map(without_format).collect()))
             .collect(),
             metadata_error: auth
                 .metadata_error
                 .as_ref()
-                .map(|e| format!("Metadata not readable: {e}")),
+                .map(|e| without_format(format!("Metadata not readable: {e}"))),
         }),
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::report::{AuthChallenge, Layer, ServerInfo, ToolInfo};
 
@@ -363,6 +373,98 @@ mod tests {
             verdict.add_monitor,
             "#/monitors?url=http%3A%2F%2F127.0.0.1%3A1%2Fmcp"
         );
+    }
+
+    /// Debug escapes format characters (`\u{202e}`): none may be left in a string of `debug`.
+    /// The views' tests lace what they are given with U+202E and U+200B.
+    pub(crate) fn assert_no_format(debug: &str) {
+        assert!(
+            !debug.contains("\\u{202e}") && !debug.contains("\\u{200b}"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn what_a_server_says_is_shown_without_format_characters() {
+        let laced = |text: &str| format!("\u{202E}{text}\u{200B}");
+        let tool = |name: &str| ToolInfo {
+            name: laced(name),
+            title: Some(laced("Look it up")),
+            description: Some(laced("what it does")),
+        };
+        let report = ProbeReport {
+            protocol_version: Some(laced("2025-06-18")),
+            transport: Some(Transport::StreamableHttp),
+            server: Some(ServerInfo {
+                name: laced("<b>srv</b>"),
+                version: laced("1.0"),
+                // The same name but for its invisible characters: no title of its own.
+                title: Some("<b>srv\u{200B}</b>".into()),
+            }),
+            // The same name twice, once with a zero-width space: the same name.
+            tools: Some(vec![tool("search"), tool("se\u{200B}arch")]),
+            error: Some(laced("HTTP 500 from txt.exe")),
+            hint: Some(laced("Allow the page's origin\nin CORS")),
+            auth: Some(AuthChallenge {
+                http_status: 401,
+                scheme: Some(laced("Bearer")),
+                scope: Some(laced("read")),
+                resource_metadata: Some(laced("https://a.example/meta")),
+                authorization_servers: vec![laced("https://auth.example/")],
+                scopes_supported: vec![laced("read"), laced("write")],
+                metadata_error: Some(laced("HTTP 404")),
+                ..AuthChallenge::default()
+            }),
+            steps: vec![StepReport {
+                note: Some(laced("session id abc")),
+                ..step(Step::Initialize, None, StepStatus::Ok)
+            }],
+            ..ProbeReport::bare(&laced("http://a/"), Outcome::AuthRequired, None)
+        };
+        let verdict = verdict(&report);
+        assert_no_format(&format!("{verdict:?}"));
+        let steps = step_rows(&report.steps);
+        assert_no_format(&format!("{steps:?}"));
+        let running = running(&laced("http://a/"), &report.steps, None);
+        assert_no_format(&format!("{running:?}"));
+        // The visible text stays, markup and line breaks included.
+        assert_eq!(verdict.url, "http://a/");
+        assert_eq!(verdict.error.as_deref(), Some("HTTP 500 from txt.exe"));
+        assert_eq!(
+            verdict.hint.as_deref(),
+            Some("Allow the page's origin\nin CORS")
+        );
+        let server = verdict.facts.server.unwrap();
+        assert_eq!(
+            (server.name.as_str(), server.version.as_str(), server.title),
+            ("<b>srv</b>", "1.0", None)
+        );
+        assert_eq!(verdict.facts.protocol.unwrap().version, "2025-06-18");
+        let auth = verdict.facts.auth.unwrap();
+        assert_eq!(
+            (auth.asks.as_str(), auth.scope.as_deref()),
+            ("Bearer", Some("read"))
+        );
+        assert_eq!(auth.metadata.as_deref(), Some("https://a.example/meta"));
+        assert_eq!(auth.lists[1].1, ["read", "write"]);
+        assert_eq!(
+            auth.metadata_error.as_deref(),
+            Some("Metadata not readable: HTTP 404")
+        );
+        let tools = verdict.tools.unwrap().shown;
+        let shown: Vec<(&RowKey, &str, Option<&str>)> = tools
+            .iter()
+            .map(|t| (&t.key, t.name.as_str(), t.title.as_deref()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (&("search".to_owned(), 0), "search", Some("Look it up")),
+                (&("search".to_owned(), 1), "search", Some("Look it up")),
+            ]
+        );
+        assert_eq!(steps[0].note, "session id abc");
+        assert_eq!(running.url, "http://a/");
     }
 
     #[test]

@@ -2,6 +2,11 @@
 //! against their acknowledgement targets), the delivery log, maintenance windows, and this
 //! browser's alerting settings (who you are, notifications, team-size presets, routing,
 //! channels, the escalation policy).
+//!
+//! Server names, errors, people's names, reasons and channels come from servers, storage
+//! (anyone's to edit), status.json and the user: what is shown is without format characters
+//! (`text::without_format`), so that a right-to-left override cannot turn a line around, nor
+//! a zero-width space make two names look alike. Keys and ids keep them: they name records.
 
 use crate::alerting::config::{AlertingConfig, ChannelKind, Notify, TeamSize, PUSH};
 use crate::alerting::delivery::{Outcome, Status};
@@ -16,6 +21,7 @@ use crate::monitor::events::Severity;
 use crate::monitor::history::format_minute;
 use crate::monitor::record::{Millis, MINUTE};
 use crate::status::duration;
+use crate::text::without_format;
 
 /// Whether this tab sends the alerts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +76,7 @@ pub struct Alerts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenAlert {
     /// The alert's key (`data-key`), what acknowledging and resolving name: one open alert
-    /// has it at a time.
+    /// has it at a time. As stored: never shown.
     pub key: String,
     /// `data-severity`.
     pub severity: &'static str,
@@ -87,8 +93,9 @@ pub struct OpenAlert {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PastAlert {
     /// Unique in the table: an alert's key comes back when the same thing fires again.
+    /// Never shown.
     pub id: String,
-    /// `data-key`.
+    /// `data-key`, as stored.
     pub key: String,
     pub title: String,
     pub fired: String,
@@ -119,7 +126,7 @@ pub fn alerts(pages: &[Page], now: Millis, offset: Offset) -> Alerts {
                     acknowledged: acknowledged(page),
                     verdict: verdict_name(result.verdict),
                     target: target(result),
-                    closed: format!("{} ({by})", format_minute(closed.at)),
+                    closed: without_format(format!("{} ({by})", format_minute(closed.at))),
                 });
             }
         }
@@ -149,8 +156,8 @@ fn open_alert(result: &AckResult) -> OpenAlert {
         key: page.key.clone(),
         severity: page.severity.as_str(),
         title: title_of(page),
-        facts: facts.join(" · "),
-        status,
+        facts: without_format(facts.join(" · ")),
+        status: without_format(status),
         process_failure: page.process_failure_at.map(|at| format!(
             "Process failure: nobody acknowledged within the escalation policy (marked {}). Name it in the post-mortem.",
             format_minute(at)
@@ -165,22 +172,22 @@ fn title_of(page: &Page) -> String {
     } else {
         String::new()
     };
-    format!(
+    without_format(format!(
         "{}{raised} · {}: {}",
         page.severity.as_str(),
         page.server,
         page.summary.what
-    )
+    ))
 }
 
 fn acknowledged(page: &Page) -> String {
     match &page.acknowledged {
-        Some(mark) => format!(
+        Some(mark) => without_format(format!(
             "Acknowledged by {} at {}, after {}.",
             mark.by,
             format_minute(mark.at),
             duration(mark.at - page.opened_at)
-        ),
+        )),
         None => "Not acknowledged.".to_owned(),
     }
 }
@@ -210,7 +217,7 @@ const LOG_SHOWN: usize = 50;
 /// One line of the delivery log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryRow {
-    /// Unique in the log: the alert, the notice, the channel, when it was made.
+    /// Unique in the log: the alert, the notice, the channel, when it was made. Never shown.
     pub id: String,
     pub when: String,
     pub server: String,
@@ -255,12 +262,12 @@ pub fn deliveries(deliveries: &[Sending]) -> Vec<DeliveryRow> {
             DeliveryRow {
                 id,
                 when: format_minute(delivery.created_at),
-                server: delivery.key.split('|').next().unwrap_or("").to_owned(),
-                notice: delivery.notice.clone(),
-                notice_words: delivery.notice.replace('_', " "),
-                channel: delivery.channel.clone(),
+                server: without_format(delivery.key.split('|').next().unwrap_or("").to_owned()),
+                notice: without_format(delivery.notice.clone()),
+                notice_words: without_format(delivery.notice.replace('_', " ")),
+                channel: without_format(delivery.channel.clone()),
                 status: status_name(delivery.status),
-                result,
+                result: without_format(result),
             }
         })
         .collect();
@@ -301,7 +308,7 @@ pub const MAX_MINUTES: Millis = MAX_MAINTENANCE / MINUTE;
 /// A declared window still to end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WindowLine {
-    /// Names it among the declared windows (`window_index`).
+    /// Names it among the declared windows (`window_index`). Never shown.
     pub id: String,
     pub text: String,
     /// "End now" for one under way, "Cancel" for one to come.
@@ -335,7 +342,7 @@ pub fn windows(declared: &[Declared], now: Millis) -> Vec<WindowLine> {
             }
             WindowLine {
                 id,
-                text,
+                text: without_format(text),
                 end_label: if under_way { "End now" } else { "Cancel" },
             }
         })
@@ -376,13 +383,15 @@ pub const PRESETS: [(&str, &str, TeamSize); 3] = [
 /// The routing's columns, in the order of `AlertingConfig::routes`.
 pub const SEVERITIES: [&str; 3] = ["P1", "P2", "P3"];
 
-/// Who can name themselves: the rotation's people and its manager, each once.
+/// Who can name themselves: the rotation's people and its manager, each once (as shown:
+/// without format characters).
 pub fn people(config: &AlertingConfig) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     if let Some(rotation) = &config.rotation {
         for person in rotation.people.iter().chain(&rotation.manager) {
-            if !names.contains(&person.name) {
-                names.push(person.name.clone());
+            let name = without_format(person.name.clone());
+            if !names.contains(&name) {
+                names.push(name);
             }
         }
     }
@@ -402,8 +411,10 @@ pub enum Origin {
 /// A channel's line in the routing table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChannelRow {
-    /// `data-channel`.
+    /// `data-channel`, and what routing and removing name: as configured, never shown.
     pub id: String,
+    /// The id as shown (without format characters).
+    pub name: String,
     pub kind: &'static str,
     /// Where it posts, as shown today: the URL (and an ntfy topic), never a routing key.
     pub place: String,
@@ -435,8 +446,9 @@ pub fn channels(config: &AlertingConfig, local: &LocalAlerting) -> Vec<ChannelRo
             };
             ChannelRow {
                 id: id.clone(),
+                name: without_format(id.clone()),
                 kind,
-                place,
+                place: without_format(place),
                 routed: [0, 1, 2].map(|index| config.routes[index].contains(id)),
                 origin,
             }
@@ -446,7 +458,9 @@ pub fn channels(config: &AlertingConfig, local: &LocalAlerting) -> Vec<ChannelRo
 
 /// What the routing says of a published channel whose secret only the runner has.
 pub fn runner_only(variable: &str) -> String {
-    format!("Sent by the runner only: its secret is in the runner's environment (${variable}).")
+    without_format(format!(
+        "Sent by the runner only: its secret is in the runner's environment (${variable})."
+    ))
 }
 
 /// The escalation policy in words.
@@ -471,10 +485,10 @@ pub fn policy(config: &AlertingConfig) -> Policy {
                     "marked a process failure; the P1 channels are told".to_owned()
                 }
             };
-            format!(
+            without_format(format!(
                 "After {} without an acknowledgement: {who}.",
                 duration(step.after)
-            )
+            ))
         })
         .collect::<Vec<_>>();
     let mut lede = if steps.is_empty() {
@@ -509,11 +523,11 @@ pub const CHANNEL_KINDS: [(&str, &str); 5] = [
 /// What the channel form says first on an origin other sites share (`host`): where a secret
 /// entered here can be read, and the two ways to keep it from them.
 pub fn shared_origin_warning(host: &str) -> String {
-    format!(
+    without_format(format!(
         "Careful: {host} is shared by every site its owner publishes there, and any of them can read what this browser keeps for this page, channel URLs and routing keys included. \
          Before adding a secret, serve the page from a custom domain of its own, or leave the secret to the scheduled runner: \
          name an environment variable in status.json (url_env, routing_key_env) and keep the value in the repository's Actions secrets."
-    )
+    ))
 }
 
 #[cfg(test)]
@@ -686,6 +700,144 @@ mod tests {
         declared[0].window.end = T0 + 5 * MINUTE;
         assert_eq!(windows(&declared, T0 + 10 * MINUTE).len(), 2);
         assert_eq!(MAX_MINUTES, 240);
+    }
+
+    #[test]
+    fn names_errors_and_reasons_are_shown_without_format_characters() {
+        use crate::alerting::config::Step;
+        use crate::alerting::oncall::{Person, Rotation};
+        use crate::monitor::events::Incident;
+        use crate::view::check::tests::assert_no_format;
+        let laced = |text: &str| format!("\u{202E}{text}\u{200B}");
+        let server = laced("api <i>");
+        let incident = |id| Incident {
+            id,
+            start: T0,
+            end: None,
+            severity: Severity::P1,
+            layer: None,
+            first_error: Some(laced("HTTP 502")),
+            evidence: Vec::new(),
+            alerted_at: None,
+            flapping: false,
+            escalate_eligible: true,
+        };
+        let mut config = AlertingConfig::default();
+        let mut desk = Desk::default();
+        desk.take(&config, Vec::new(), T0, OnCall::default());
+        let reads = [1, 2].map(|id| {
+            let alert = Alert {
+                at: T0 + MINUTE,
+                kind: AlertKind::Fire,
+                severity: Severity::P1,
+                reason: AlertReason::Downtime { incident: id },
+            };
+            Read::of(&server, alert, &[incident(id)], &[])
+        });
+        desk.take(&config, reads.to_vec(), T0 + MINUTE, OnCall::default());
+        let (first, second) = (
+            format!("{server}|downtime|1"),
+            format!("{server}|downtime|2"),
+        );
+        desk.acknowledge(&config, &first, &laced("Ben"), T0 + 2 * MINUTE);
+        desk.acknowledge(&config, &second, &laced("Ana"), T0 + 3 * MINUTE);
+        desk.resolve(&config, &second, &laced("Ana"), T0 + 4 * MINUTE);
+
+        let mut alerts = alerts(&desk.dispatcher.pages, T0 + 10 * MINUTE, &utc);
+        let open = &alerts.open[0];
+        // The key names the alert as stored: acknowledging and resolving go by it.
+        assert_eq!(open.key, first);
+        assert!(open.title.starts_with("P1 · api <i>: down"), "{open:?}");
+        assert!(open.facts.ends_with("first error: HTTP 502"), "{open:?}");
+        assert!(
+            open.status.starts_with("Acknowledged by Ben at"),
+            "{open:?}"
+        );
+        let past = &alerts.past[0];
+        assert_eq!(past.key, second);
+        assert_eq!(past.closed, "2026-11-21 00:04 UTC (by Ana)");
+        for open in &mut alerts.open {
+            open.key.clear();
+        }
+        for past in &mut alerts.past {
+            past.id.clear();
+            past.key.clear();
+        }
+        assert_no_format(&format!("{alerts:?}"));
+
+        let mut blind = Delivery::new(&first, &laced("fired"), &laced("hook"), T0 + 5 * MINUTE);
+        blind.record(T0 + 5 * MINUTE, Outcome::Answered { status: 500 });
+        desk.deliveries.push(Sending {
+            delivery: blind,
+            notice: None,
+            claim: None,
+        });
+        let mut rows = deliveries(&desk.deliveries);
+        assert_eq!(
+            (rows[0].server.as_str(), rows[0].channel.as_str()),
+            ("api <i>", "hook")
+        );
+        rows.iter_mut().for_each(|row| row.id.clear());
+        assert_no_format(&format!("{rows:?}"));
+
+        let declared = [Declared::new(
+            Some(server.clone()),
+            T0,
+            60,
+            T0,
+            &laced("Ana"),
+            &laced("deploy"),
+        )
+        .unwrap()];
+        let mut lines = windows(&declared, T0 + MINUTE);
+        assert_eq!(
+            lines[0].text,
+            "api <i>: under way until 2026-11-21 01:00 UTC — deploy (declared by Ana)"
+        );
+        // The id finds the window among those declared: as they are.
+        assert_eq!(window_index(&declared, &lines[0].id), Some(0));
+        lines.iter_mut().for_each(|line| line.id.clear());
+        assert_no_format(&format!("{lines:?}"));
+
+        let mut local = LocalAlerting::default();
+        local.channels.push(Channel {
+            id: laced("ops"),
+            kind: ChannelKind::Slack {
+                url: laced("https://hooks.example/x"),
+            },
+        });
+        config = local.over(None);
+        let person = |name: &str| Person {
+            name: laced(name),
+            notify: Vec::new(),
+        };
+        config.rotation = Some(Rotation {
+            people: vec![person("Ana"), person("Ben")],
+            manager: Some(person("Ana")),
+            first_day: 0,
+            handoff_minute: 0,
+            time_zone: "UTC".into(),
+        });
+        config.escalation = vec![Step {
+            after: 5 * MINUTE,
+            notify: Notify::Channels(vec![laced("ops")]),
+        }];
+        let mut rows = channels(&config, &local);
+        let ops = rows.iter().find(|r| r.name == "ops").expect("the channel");
+        // Routing and removing name the channel by its id, as configured.
+        assert_eq!(ops.id, local.channels[0].id);
+        assert_eq!(ops.place, "https://hooks.example/x");
+        rows.iter_mut().for_each(|row| row.id.clear());
+        assert_no_format(&format!("{rows:?}"));
+        assert_eq!(people(&config), ["Ana", "Ben"]);
+        let policy = policy(&config);
+        assert_eq!(
+            policy.steps,
+            ["After 5 min without an acknowledgement: channels ops."]
+        );
+        assert_no_format(&format!("{policy:?}"));
+        assert_no_format(&runner_only(&laced("PD_KEY")));
+        assert_no_format(&shared_origin_warning(&laced("acme.github.io")));
     }
 
     #[test]

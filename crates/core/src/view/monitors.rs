@@ -1,9 +1,13 @@
 //! My monitors: the servers the user watches from this browser (their rows are on the
-//! overview), which tab probes them, and the form that adds or edits one.
+//! overview), which tab probes them, and the form that adds or edits one. Names are shown
+//! without format characters (`text::without_format`), and a new monitor is named without
+//! them: a right-to-left override must not turn a row around, nor a zero-width space make two
+//! names look alike.
 
 use crate::monitor::store::LocalMonitor;
 use crate::status::{ServerView, Source};
 use crate::target::Target;
+use crate::text::without_format;
 
 /// Cadences offered, in seconds, with their words.
 pub const CADENCES: [(u32, &str); 5] = [
@@ -54,8 +58,10 @@ impl Prober {
 /// One line of the list: a monitor, or a server known only from imported history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
-    /// The key of the list and of the server's history.
+    /// The key of the list and of the server's history, as it is: never shown.
     pub server: String,
+    /// The name as shown (without format characters).
+    pub name: String,
     pub url: String,
     /// Seconds between probes; `None`: imported history, not probed here (so it can be neither
     /// edited nor removed).
@@ -72,7 +78,8 @@ pub fn items(servers: &[ServerView]) -> Vec<Item> {
         .filter(|view| !matches!(view.source, Source::Site { .. }))
         .map(|view| Item {
             server: view.server.clone(),
-            url: view.url.clone(),
+            name: without_format(view.server.clone()),
+            url: without_format(view.url.clone()),
             cadence_s: view.cadence_s,
             what: match view.cadence_s {
                 Some(cadence) => format!("every {cadence} s"),
@@ -85,7 +92,7 @@ pub fn items(servers: &[ServerView]) -> Vec<Item> {
 /// The form's heading: adding, or editing the monitor named.
 pub fn heading(editing: Option<&str>) -> String {
     match editing {
-        Some(server) => format!("Edit “{server}”"),
+        Some(server) => without_format(format!("Edit “{server}”")),
         None => "Add a monitor".to_owned(),
     }
 }
@@ -134,7 +141,7 @@ impl FormError {
     pub fn storage(message: impl Into<String>) -> FormError {
         FormError {
             field: None,
-            message: message.into(),
+            message: without_format(message.into()),
         }
     }
 
@@ -143,10 +150,11 @@ impl FormError {
         FormError::storage("History cannot be kept in this browser.")
     }
 
+    /// `message` may quote what was typed.
     fn of(field: Field, message: String) -> FormError {
         FormError {
             field: Some(field),
-            message,
+            message: without_format(message),
         }
     }
 }
@@ -174,8 +182,9 @@ impl Form {
     }
 
     /// The monitor to store, or what is wrong with the form. `servers`: what the page shows
-    /// (a name the site or another monitor uses is taken); `editing`: the monitor being
-    /// edited, whose own name is of course allowed.
+    /// (a name the site or another monitor uses is taken, format characters aside); `editing`:
+    /// the monitor being edited, whose own name is of course allowed. A new monitor's name
+    /// loses its format characters; an edited one keeps its name (its history's key) as it is.
     pub fn check(
         &self,
         servers: &[ServerView],
@@ -183,7 +192,11 @@ impl Form {
     ) -> Result<LocalMonitor, FormError> {
         let target =
             Target::parse(&self.url).map_err(|e| FormError::of(Field::Url, e.to_string()))?;
-        let server = self.name.trim();
+        let typed = self.name.trim();
+        let server = match editing {
+            Some(name) if name == typed => typed.to_owned(),
+            _ => without_format(typed.to_owned()).trim().to_owned(),
+        };
         if server.is_empty() || server.chars().count() > MAX_NAME_CHARS {
             return Err(FormError::of(
                 Field::Name,
@@ -193,15 +206,15 @@ impl Form {
         // A server known only from imported history can be monitored: its history goes on.
         let taken = servers
             .iter()
-            .any(|s| s.server == server && s.source != Source::Imported);
-        if taken && editing != Some(server) {
+            .any(|s| s.source != Source::Imported && without_format(s.server.clone()) == server);
+        if taken && editing != Some(server.as_str()) {
             return Err(FormError::of(
                 Field::Name,
                 format!("There is already a server named “{server}” on this page."),
             ));
         }
         Ok(LocalMonitor {
-            server: server.to_owned(),
+            server,
             url: target.to_string(),
             cadence_s: self.cadence_s,
         })
@@ -315,6 +328,69 @@ mod tests {
         assert!(form("mine").check(&servers, Some("mine")).is_ok());
         assert!(form("site").check(&servers, Some("mine")).is_err());
         assert!(form("old").check(&servers, None).is_ok());
+    }
+
+    #[test]
+    fn names_are_shown_and_given_without_format_characters() {
+        use crate::view::check::tests::assert_no_format;
+        let laced = |text: &str| format!("\u{202E}{text}\u{200B}");
+        let mut imported = server(&laced("old <b>"), Source::Imported, None);
+        imported.url = laced("https://old.example/mcp");
+        let servers = [
+            server("site", Source::Site { group: None }, Some(60)),
+            server(&laced("mine"), Source::Local, Some(30)),
+            imported,
+        ];
+        let mut items = items(&servers);
+        let shown: Vec<(&str, &str)> = items
+            .iter()
+            .map(|i| (i.name.as_str(), i.url.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("mine", "https://a.example/mcp"),
+                ("old <b>", "https://old.example/mcp")
+            ]
+        );
+        // The key stays the history's, as it is.
+        assert_eq!(items[0].server, servers[1].server);
+        items.iter_mut().for_each(|i| i.server.clear());
+        assert_no_format(&format!("{items:?}"));
+        let heading = heading(Some(&servers[1].server));
+        assert_eq!(heading, "Edit “mine”");
+
+        let form = |name: &str, url: &str| Form {
+            name: name.to_owned(),
+            url: url.to_owned(),
+            cadence_s: 60,
+        };
+        // A new monitor is named as it is shown; a name that differs only by what cannot be
+        // seen is taken.
+        let added = form(&laced(" new "), "https://x.example/mcp").check(&servers, None);
+        assert_eq!(added.map(|m| m.server).as_deref(), Ok("new"));
+        let error = form(&laced("site"), "https://x.example/mcp")
+            .check(&servers, None)
+            .unwrap_err();
+        assert_eq!(
+            error.message,
+            "There is already a server named “site” on this page."
+        );
+        let error = form("\u{200B}\u{202E}", "https://x.example/mcp")
+            .check(&servers, None)
+            .unwrap_err();
+        assert_eq!(error.field, Some(Field::Name));
+        // An edited monitor keeps its name: its history's key.
+        let edited = form(&servers[1].server, "https://x.example/mcp")
+            .check(&servers, Some(&servers[1].server))
+            .unwrap();
+        assert_eq!(edited.server, servers[1].server);
+        // What the form says back quotes what was typed: without them too.
+        let error = form("x", &laced("ftp://x")).check(&[], None).unwrap_err();
+        assert_eq!(error.field, Some(Field::Url));
+        assert_no_format(&format!("{error:?}"));
+        let error = FormError::storage(laced("QuotaExceededError"));
+        assert_eq!(error.message, "QuotaExceededError");
     }
 
     #[test]

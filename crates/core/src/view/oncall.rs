@@ -1,5 +1,7 @@
 //! The on-call console's first screen: who is on call now and next, what stands in the way of
 //! telling it, and what the handoff checklist is made of (`alerting::handoff` writes it).
+//! People's and servers' names, zones and errors are shown without format characters
+//! (`text::without_format`).
 
 use super::overview::condition_label;
 use crate::alerting::oncall::{Rotation, Shift};
@@ -10,6 +12,7 @@ use crate::monitor::record::{Millis, ProbeRecord};
 use crate::monitor::ServerMonitor;
 use crate::site::SiteConfig;
 use crate::status::{Condition, ServerView, Source};
+use crate::text::without_format;
 
 /// What the rotation says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,13 +51,13 @@ pub fn on_call(rotation: Option<&Rotation>, shifts: Option<(Shift, Shift)>) -> O
             let weekday = WEEKDAYS[(rotation.first_day + 3).rem_euclid(7) as usize];
             let minute = rotation.handoff_minute;
             OnCall {
-                lede: format!(
+                lede: without_format(format!(
                     "A weekly rotation of {} people; the shift changes {weekday} at {:02}:{:02} {}.",
                     rotation.people.len(),
                     minute / 60,
                     minute % 60,
                     rotation.time_zone
-                ),
+                )),
                 shifts: vec![card("Now", "now", &now), card("Next", "next", &next)],
             }
         }
@@ -71,10 +74,11 @@ fn card(title: &'static str, id: &'static str, shift: &Shift) -> ShiftCard {
     ShiftCard {
         id,
         title,
-        primary: shift.primary.name.clone(),
-        secondary: shift
-            .secondary
-            .map_or("nobody (a rotation of one)".to_owned(), |p| p.name.clone()),
+        primary: without_format(shift.primary.name.clone()),
+        secondary: shift.secondary.map_or_else(
+            || "nobody (a rotation of one)".to_owned(),
+            |p| without_format(p.name.clone()),
+        ),
         when: format!(
             "{} to {}",
             format_minute(shift.start),
@@ -91,19 +95,20 @@ pub fn problem(
     history: Option<&str>,
     unknown_zone: Option<&str>,
 ) -> Option<String> {
-    match (site, history, unknown_zone) {
-        (Some(site), _, _) => Some(site.to_owned()),
-        (None, Some(error), _) => Some(format!("This browser's history cannot be read: {error}.")),
-        (None, None, Some(zone)) => Some(format!(
-            "This browser does not know the time zone `{zone}`: shifts are placed in UTC."
-        )),
-        (None, None, None) => None,
-    }
+    let problem = match (site, history, unknown_zone) {
+        (Some(site), _, _) => site.to_owned(),
+        (None, Some(error), _) => format!("This browser's history cannot be read: {error}."),
+        (None, None, Some(zone)) => {
+            format!("This browser does not know the time zone `{zone}`: shifts are placed in UTC.")
+        }
+        (None, None, None) => return None,
+    };
+    Some(without_format(problem))
 }
 
-/// Each of the site's servers and its condition in words, for the checklist's "Current
-/// health": from its engine and last probe (`engine`), in maintenance when a published or a
-/// declared window says so.
+/// Each of the site's servers (its name as shown) and its condition in words, for the
+/// checklist's "Current health": from its engine and last probe (`engine`), in maintenance
+/// when a published or a declared window says so.
 pub fn health<'a>(
     site: &SiteConfig,
     engine: impl Fn(&str) -> (Option<&'a ServerMonitor>, Option<&'a ProbeRecord>),
@@ -123,22 +128,29 @@ pub fn health<'a>(
                 last.map(|l| l.outcome),
                 config.in_maintenance(now),
             );
-            (server.name.clone(), condition_label(&view).1)
+            (
+                without_format(server.name.clone()),
+                condition_label(&view).1,
+            )
         })
         .collect()
 }
 
 /// Every maintenance window the checklist lists: those `status.json` publishes, then those
-/// declared in the console (for every server when they name none).
+/// declared in the console (for every server when they name none); servers by their names as
+/// shown.
 pub fn maintenance(site: &SiteConfig, declared: &[Declared]) -> Vec<(String, MaintenanceWindow)> {
     let published = site.servers.iter().flat_map(|s| {
         s.monitor
             .maintenance
             .iter()
-            .map(|w| (s.name.clone(), w.clone()))
+            .map(|w| (without_format(s.name.clone()), w.clone()))
     });
     let declared = declared.iter().map(|d| {
-        let server = d.server.clone().unwrap_or_else(|| "every server".into());
+        let server = d
+            .server
+            .clone()
+            .map_or_else(|| "every server".into(), without_format);
         (server, d.window.clone())
     });
     published.chain(declared).collect()
@@ -202,6 +214,59 @@ mod tests {
         let shifts = alone.now_and_next(T0, &|_| 0);
         let view = on_call(Some(&alone), shifts);
         assert_eq!(view.shifts[0].secondary, "nobody (a rotation of one)");
+    }
+
+    #[test]
+    fn names_zones_and_errors_are_shown_without_format_characters() {
+        use crate::view::check::tests::assert_no_format;
+        let laced = |text: &str| format!("\u{202E}{text}\u{200B}");
+        let mut rotation = rotation();
+        for person in &mut rotation.people {
+            person.name = laced(&person.name);
+        }
+        rotation.time_zone = laced("Europe/Berlin");
+        let shifts = rotation.now_and_next(T0, &|_| 60);
+        let view = on_call(Some(&rotation), shifts);
+        assert_no_format(&format!("{view:?}"));
+        assert!(
+            view.lede.ends_with("at 09:30 Europe/Berlin."),
+            "{}",
+            view.lede
+        );
+        assert_eq!(
+            (
+                view.shifts[0].primary.as_str(),
+                view.shifts[0].secondary.as_str()
+            ),
+            ("Ana <b>", "Ben")
+        );
+        let problems = [
+            problem(Some(&laced("servers[0].name: required")), None, None),
+            problem(None, Some(&laced("blocked")), None),
+            problem(None, None, Some(&laced("Mars/Olympus"))),
+        ];
+        assert_no_format(&format!("{problems:?}"));
+        assert_eq!(
+            problems[1].as_deref(),
+            Some("This browser's history cannot be read: blocked.")
+        );
+
+        // status.json's names come without them already (`site::reader`): laced after it.
+        let mut site = site();
+        for server in &mut site.servers {
+            server.name = laced(&server.name);
+        }
+        let declared = [
+            Declared::new(Some(laced("api")), T0, 30, T0, "Ana", "deploy").unwrap(),
+            Declared::new(None, T0, 30, T0, "Ana", "deploy").unwrap(),
+        ];
+        let health = health(&site, |_| (None, None), &declared, T0 + MINUTE);
+        assert_no_format(&format!("{health:?}"));
+        assert_eq!(health[0], ("api".to_owned(), "Maintenance".to_owned()));
+        let windows = maintenance(&site, &declared);
+        assert_no_format(&format!("{windows:?}"));
+        let servers: Vec<&str> = windows.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(servers, ["web", "api", "every server"]);
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! The status overview: the banner over the published servers, the maintenance under way and
 //! coming, the servers by group (then the user's own monitors, apart), and each server's row.
+//! Names (the config's, the user's, imported history's) are shown without format characters
+//! (`text::without_format`): a right-to-left override in a server's name must not turn the
+//! rest of its row around, nor a zero-width space make two names look alike.
 
 use crate::monitor::config::MaintenanceWindow;
 use crate::monitor::history::format_minute;
@@ -7,7 +10,7 @@ use crate::monitor::record::Millis;
 use crate::monitor::state::State;
 use crate::site::SiteConfig;
 use crate::status::{self, percent, Banner, Condition, ServerView, Site, Source, Window};
-use crate::text::decimal;
+use crate::text::{decimal, without_format};
 
 /// The banner: the published servers' overall condition; without a site, the user's own.
 pub fn banner(site: &Site, servers: &[ServerView]) -> Banner {
@@ -49,7 +52,7 @@ pub fn maintenance(windows: &[(String, MaintenanceWindow)], now: Millis) -> Vec<
         .into_iter()
         .take(5)
         .map(|(server, window)| Maintenance {
-            server: server.clone(),
+            server: without_format(server.clone()),
             when: if window.contains(now) {
                 format!("in maintenance until {}", format_minute(window.end))
             } else {
@@ -71,6 +74,8 @@ pub struct Group {
     pub key: String,
     pub name: Option<String>,
     pub description: Option<String>,
+    /// The servers as the page's state names them (`ServerView::server`): keys, never shown
+    /// (a row shows `Row::server`).
     pub servers: Vec<String>,
 }
 
@@ -117,9 +122,9 @@ fn site_groups(site: &SiteConfig, servers: &[ServerView]) -> Vec<Group> {
         servers: Vec::new(),
     }];
     groups.extend(site.groups.iter().map(|g| Group {
-        key: format!("group {}", g.name),
-        name: Some(g.name.clone()),
-        description: g.description.clone(),
+        key: without_format(format!("group {}", g.name)),
+        name: Some(without_format(g.name.clone())),
+        description: g.description.clone().map(without_format),
         servers: Vec::new(),
     }));
     for view in published {
@@ -149,8 +154,9 @@ pub struct Fact {
 /// What one server's row says, in the chosen window at `now`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
+    /// The server's name as shown (without format characters).
     pub server: String,
-    /// The server's page.
+    /// The server's page (by its name as it is).
     pub href: String,
     /// `data-condition` and `data-state`.
     pub condition: &'static str,
@@ -180,7 +186,7 @@ pub fn row(view: &ServerView, window: Window, now: Millis) -> Row {
     };
     let fact = |term, class, value| Fact { term, class, value };
     Row {
-        server: view.server.clone(),
+        server: without_format(view.server.clone()),
         href: crate::page::server_href(&view.server),
         condition: view.condition.as_str(),
         state: view.state.as_str(),
@@ -209,7 +215,9 @@ pub fn row(view: &ServerView, window: Window, now: Millis) -> Row {
 
 /// What a server's 90-day bar is called, for screen readers.
 pub fn days_label(server: &str) -> String {
-    format!("{server}: the last 90 days, one bar a day (arrow keys move between days)")
+    without_format(format!(
+        "{server}: the last 90 days, one bar a day (arrow keys move between days)"
+    ))
 }
 
 /// Coverage in whole percent; a little data is "< 1 %", never a misleading "0 %".
@@ -329,6 +337,63 @@ mod tests {
         assert_eq!(keys.len(), groups.len(), "keys are unique");
         // The banner speaks for the published servers only.
         assert_eq!(banner(&site, &servers), Banner::of([Condition::NoData; 3]));
+    }
+
+    #[test]
+    fn names_are_shown_without_format_characters() {
+        use crate::view::check::tests::assert_no_format;
+        let laced = |text: &str| format!("\u{202E}{text}\u{200B}");
+        // Read from status.json, names come without them already (`site::reader`): these are
+        // laced after it.
+        let mut site = site(&[("api", Some("Prod")), ("web", None)], &["Prod"]);
+        if let Site::Loaded(config) = &mut site {
+            let config = Arc::make_mut(config);
+            config.groups[0].name = laced("Prod <b>");
+            config.groups[0].description = Some(laced("what users hit"));
+            config.servers[0].group = Some(laced("Prod <b>"));
+        }
+        let servers = [
+            view(
+                &laced("api"),
+                Source::Site {
+                    group: Some(laced("Prod <b>")),
+                },
+            ),
+            view(&laced("mine"), Source::Local),
+            view(&laced("old"), Source::Imported),
+        ];
+        let mut groups = groups(&site, &servers);
+        let shown: Vec<(Option<&str>, Option<&str>)> = groups
+            .iter()
+            .map(|g| (g.name.as_deref(), g.description.as_deref()))
+            .collect();
+        assert_eq!(shown[0], (Some("Prod <b>"), Some("what users hit")));
+        // The rows' keys are the names as the state has them; what a row shows is not.
+        assert_eq!(groups[0].servers, [servers[0].server.clone()]);
+        assert_eq!(groups[1].servers.len(), 2);
+        groups.iter_mut().for_each(|g| g.servers.clear());
+        assert_no_format(&format!("{groups:?}"));
+
+        for view in &servers {
+            let row = row(view, Window::Day, NOW);
+            assert_no_format(&format!("{row:?}"));
+            assert_eq!(row.href, crate::page::server_href(&view.server));
+        }
+        assert_eq!(row(&servers[0], Window::Day, NOW).server, "api");
+        let label = days_label(&servers[1].server);
+        assert_no_format(&label);
+        assert!(label.starts_with("mine: the last 90 days"), "{label}");
+
+        let windows = [(
+            laced("api <b>"),
+            MaintenanceWindow {
+                start: NOW,
+                end: NOW + HOUR,
+            },
+        )];
+        let lines = maintenance(&windows, NOW);
+        assert_no_format(&format!("{lines:?}"));
+        assert_eq!(lines[0].server, "api <b>");
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! The morning review (spec section 8): every failed probe and every event of the last 24
 //! hours (`monitor::review::findings`), by server and by what it was, so that nothing that
 //! happened overnight is missed. Each finding can be acknowledged; what is not is counted in
-//! the navigation.
+//! the navigation. Server names and errors are shown without format characters
+//! (`text::without_format`, `text::clip`); keys keep the names as they are.
 
 use crate::monitor::burn::BurnRule;
 use crate::monitor::history::format_minute;
 use crate::monitor::review::{Class, Finding, What};
 use crate::status;
-use crate::text::clip;
+use crate::text::{clip, without_format};
 
 pub use crate::monitor::review::{acknowledge, unacknowledged};
 
@@ -115,7 +116,8 @@ pub fn text(finding: &Finding) -> String {
 /// One finding as the review lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
-    /// What it is acknowledged by (`Finding::key`): stable across reloads and tabs.
+    /// What it is acknowledged by (`Finding::key`): stable across reloads and tabs. Never
+    /// shown: it holds the server's name as it is.
     pub key: String,
     /// `data-class`.
     pub class: &'static str,
@@ -137,7 +139,10 @@ pub struct ClassGroup {
 /// One server's part of the review.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerGroup {
+    /// The server, as the page's state names it: the part's key (`data-server`), never shown.
     pub server: String,
+    /// The server's name as shown (without format characters).
+    pub name: String,
     /// The server's page.
     pub href: String,
     pub classes: Vec<ClassGroup>,
@@ -153,6 +158,7 @@ pub fn groups(findings: &[Finding]) -> Vec<ServerGroup> {
             None => {
                 servers.push(ServerGroup {
                     server: finding.server.clone(),
+                    name: without_format(finding.server.clone()),
                     href: crate::page::server_href(&finding.server),
                     classes: Vec::new(),
                 });
@@ -242,6 +248,39 @@ mod tests {
         assert_eq!(failure.class, "failure");
         assert_eq!(failure.time, format_minute(found[2].at));
         assert!(super::groups(&[]).is_empty());
+    }
+
+    #[test]
+    fn names_and_errors_are_shown_without_format_characters() {
+        use crate::monitor::review::What;
+        use crate::view::check::tests::assert_no_format;
+        let laced = |text: &str| format!("\u{202E}{text}\u{200B}");
+        let mut found = day();
+        for finding in &mut found {
+            finding.server = laced("api <b>");
+            match &mut finding.what {
+                What::Outage { first_error, .. } => *first_error = Some(laced("HTTP 502")),
+                What::Failure { error, .. } => *error = Some(laced("HTTP 502")),
+                _ => {}
+            }
+        }
+        let mut groups = groups(&found);
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].name, "api <b>");
+        assert_eq!(
+            groups[0].classes[0].items[0].text,
+            "P1 at the http layer, lasted 1 h: HTTP 502"
+        );
+        assert_eq!(groups[0].href, crate::page::server_href(&found[0].server));
+        // The keys keep the name as the state has it (acknowledgements are stored by it); what
+        // is shown does not.
+        assert_eq!(groups[0].server, found[0].server);
+        assert_eq!(groups[0].classes[0].items[0].key, found[0].key());
+        groups[0].server.clear();
+        for class in &mut groups[0].classes {
+            class.items.iter_mut().for_each(|item| item.key.clear());
+        }
+        assert_no_format(&format!("{groups:?}"));
     }
 
     #[test]

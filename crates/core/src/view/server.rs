@@ -6,6 +6,11 @@
 //! [`Summary`] is what the engine's view of the server says (it changes with every round);
 //! [`History`] is what storage and the engine's hourly tallies add, read when the server's
 //! stored history changes.
+//!
+//! Names, errors and tool lists come from servers, from imported history and from the user:
+//! they are shown without format characters (`text::without_format`, `text::clip`), so that a
+//! right-to-left override cannot turn a line around, nor a zero-width space make two names
+//! look alike.
 
 use super::overview::{condition_label, coverage};
 use crate::fingerprint::{self, DriftKind};
@@ -16,7 +21,7 @@ use crate::monitor::review::{classify, ProbeClass};
 use crate::monitor::rollup::Uptime;
 use crate::monitor::store::Recent;
 use crate::status::{self, percent, ServerView, Window};
-use crate::text::clip;
+use crate::text::{clip, without_format};
 use serde_json::Value;
 
 /// What the page says about a server this page knows: its name, address, condition, and its
@@ -60,8 +65,8 @@ pub struct WindowRow {
 pub fn summary(view: &ServerView) -> Summary {
     let (mark, word) = condition_label(view);
     Summary {
-        server: view.server.clone(),
-        url: view.url.clone(),
+        server: without_format(view.server.clone()),
+        url: without_format(view.url.clone()),
         condition: view.condition.as_str(),
         mark,
         word,
@@ -85,6 +90,12 @@ pub fn summary(view: &ServerView) -> Summary {
 
 /// What the page says when no server has the name in the address.
 pub const UNKNOWN: &str = "This page knows no server by that name.";
+
+/// The heading of a server's page when no server has the name in the address: the name, which
+/// anyone who sends a link chooses, without format characters.
+pub fn unknown_heading(name: &str) -> String {
+    without_format(name.to_owned())
+}
 
 /// The latency chart's drawing area, in its own units.
 pub const CHART_W: i64 = 600;
@@ -385,10 +396,13 @@ fn changes(snapshots: &[(Millis, Vec<Value>)]) -> Vec<Change> {
                 was: Vec::new(),
             };
             for name in &diff.added {
-                lines.push(line("added", format!("+ {name}: added")));
+                lines.push(line("added", without_format(format!("+ {name}: added"))));
             }
             for name in &diff.removed {
-                lines.push(line("removed", format!("− {name}: removed")));
+                lines.push(line(
+                    "removed",
+                    without_format(format!("− {name}: removed")),
+                ));
             }
             for change in &diff.changed {
                 let text = |tools: &[Value], field: &str| {
@@ -406,6 +420,7 @@ fn changes(snapshots: &[(Millis, Vec<Value>)]) -> Vec<Change> {
                     .into_iter()
                     .filter(|field| change.fields.iter().any(|c| c == field))
                     .map(|field| {
+                        // Both texts are clipped (`clip` drops format characters).
                         format!(
                             "{field}: “{}” → “{}”",
                             text(before, field),
@@ -415,7 +430,11 @@ fn changes(snapshots: &[(Millis, Vec<Value>)]) -> Vec<Change> {
                     .collect();
                 lines.push(DiffLine {
                     class: "changed",
-                    text: format!("~ {}: {} changed", change.name, change.fields.join(", ")),
+                    text: without_format(format!(
+                        "~ {}: {} changed",
+                        change.name,
+                        change.fields.join(", ")
+                    )),
                     was,
                 });
             }
@@ -434,7 +453,7 @@ fn tools(snapshots: &[(Millis, Vec<Value>)]) -> Option<Tools> {
     let mut listed: Vec<Tool> = Vec::with_capacity(tools.len());
     for tool in tools {
         let text = |key| tool.get(key).and_then(Value::as_str).unwrap_or_default();
-        let name = text("name").to_owned();
+        let name = without_format(text("name").to_owned());
         let twice = listed.iter().filter(|t| t.name == name).count();
         listed.push(Tool {
             key: match twice {
@@ -587,6 +606,75 @@ mod tests {
         let keys: Vec<&str> = tools.tools.iter().map(|t| t.key.as_str()).collect();
         assert_eq!(keys, ["a", "<script>b</script>", "a\u{0}1"]);
         assert_eq!(tools.tools[2].description, "twice");
+    }
+
+    #[test]
+    fn names_errors_and_tool_lists_are_shown_without_format_characters() {
+        use crate::view::check::tests::assert_no_format;
+        let laced = |text: &str| format!("\u{202E}{text}\u{200B}");
+        let mut recent = recent();
+        for probe in &mut recent.probes {
+            probe.error = probe.error.as_deref().map(laced);
+        }
+        recent.incidents[0].first_error = Some(laced("tools/list timed out"));
+        let tool = |name: &str, description: &str| {
+            json!({"name": laced(name), "title": laced("T"), "description": laced(description),
+                   "inputSchema": {"type": "object"}})
+        };
+        recent.snapshots = vec![
+            (T0, vec![tool("a", "old"), tool("gone", "")]),
+            (
+                T0 + 60_000,
+                vec![tool("a", "new"), tool("b", "fresh"), tool("a", "twice")],
+            ),
+        ];
+        let history = History::of(&[], &recent, T0 + 33 * 60_000);
+        assert_no_format(&format!("{history:?}"));
+        assert_eq!(
+            history.probes[1].error.as_deref(),
+            Some("tools/list timed out")
+        );
+        assert_eq!(history.incidents[0].error, "tools/list timed out");
+        let lines: Vec<&str> = history.changes[0]
+            .lines
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect();
+        assert_eq!(
+            lines,
+            ["+ b: added", "− gone: removed", "~ a: description changed"]
+        );
+        assert_eq!(
+            history.changes[0].lines[2].was,
+            ["description: “old” → “new”"]
+        );
+        let tools = history.tools.unwrap().tools;
+        let shown: Vec<(&str, &str, &str)> = tools
+            .iter()
+            .map(|t| (t.key.as_str(), t.name.as_str(), t.description.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("a", "a", "new"),
+                ("b", "b", "fresh"),
+                ("a\u{0}1", "a", "twice")
+            ]
+        );
+
+        let view = ServerView::empty(
+            &laced("srv <b>"),
+            &laced("https://srv.example/mcp"),
+            Source::Imported,
+            T0,
+        );
+        let summary = summary(&view);
+        assert_no_format(&format!("{summary:?}"));
+        assert_eq!(
+            (summary.server.as_str(), summary.url.as_str()),
+            ("srv <b>", "https://srv.example/mcp")
+        );
+        assert_eq!(unknown_heading(&laced("who?")), "who?");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use crate::monitor::history::{format_time, LineError};
 use crate::monitor::record::Millis;
 use crate::monitor::store::{Retention, MIN_ROLLUP_DAYS};
-use crate::text::decimal;
+use crate::text::{decimal, without_format};
 use std::fmt::Display;
 
 /// What the browser says about the page's storage.
@@ -82,7 +82,9 @@ pub fn retention_note() -> String {
     )
 }
 
-/// The last import's outcome, as the page says it (`data-ok` and the sentence).
+/// The last import's outcome, as the page says it (`data-ok` and the sentence). The sentence
+/// quotes the file (its servers' names, its bad lines) and the browser: it is said without
+/// format characters (`text::without_format`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportResult {
     pub ok: bool,
@@ -129,11 +131,17 @@ impl ImportResult {
                 lines.join("; ")
             ));
         }
-        ImportResult { ok: true, message }
+        ImportResult {
+            ok: true,
+            message: without_format(message),
+        }
     }
 
     fn refused(message: String) -> ImportResult {
-        ImportResult { ok: false, message }
+        ImportResult {
+            ok: false,
+            message: without_format(message),
+        }
     }
 }
 
@@ -178,6 +186,28 @@ mod tests {
         assert_eq!(retention("-3").raw_days, Retention::default().raw_days);
         assert_eq!(retention("7").rollup_days, MIN_ROLLUP_DAYS);
         assert!(retention_note().contains("kept 400 days"));
+    }
+
+    #[test]
+    fn what_an_import_quotes_is_said_without_format_characters() {
+        use crate::view::check::tests::assert_no_format;
+        let laced = |text: &str| format!("\u{202E}{text}\u{200B}");
+        let skipped = [LineError {
+            line: 3,
+            reason: laced("unknown server \"x\""),
+        }];
+        let results = [
+            ImportResult::imported(5, 2, &[laced("api <b>"), laced("web")], &skipped),
+            ImportResult::bad_line(&skipped[0]),
+            ImportResult::not_stored(laced("the disk is full")),
+            ImportResult::unreadable(laced("NotReadableError")),
+        ];
+        assert_no_format(&format!("{results:?}"));
+        assert_eq!(
+            results[0].message,
+            "Imported 5 new probes (2 were already here) for api <b>, web. Skipped 1 bad lines: line 3: unknown server \"x\"."
+        );
+        assert_eq!(results[3].message, "NotReadableError");
     }
 
     #[test]
