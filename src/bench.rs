@@ -4,7 +4,7 @@
 //! seed of the page benchmark (`bench/page.mjs`): history for the real page to show.
 
 use crate::browser::clock::now_ms;
-use crate::browser::db::history::{self, ServerWrite};
+use crate::browser::db::rounds::{self, ServerWrite};
 use crate::browser::db::{self, DbError};
 use crate::browser::storage;
 use mcp_status_core::monitor::config::MonitorConfig;
@@ -72,7 +72,7 @@ async fn run() -> Result<String, DbError> {
     let started = now_ms();
     let mut written = 0;
     for batch in &writes {
-        written += history::write(&database, batch).await?;
+        written += rounds::write(&database, batch).await?;
     }
     let write_s = (now_ms() - started) / 1000.0;
     database.close();
@@ -88,7 +88,7 @@ async fn run() -> Result<String, DbError> {
     let mut times = Vec::new();
     for _ in 0..LOAD_RUNS {
         let started = now_ms();
-        let (loaded, _) = history::load(&database, now).await?;
+        let (loaded, _) = rounds::load(&database, now).await?;
         for server in &loaded {
             let _ = server.monitor.days(now, 90);
             for span in [DAY, 7 * DAY, 30 * DAY, 90 * DAY] {
@@ -138,7 +138,7 @@ async fn seed(database: &idb::Database, servers: usize, now: Millis) -> Result<(
             lines,
             ..ServerWrite::of_monitor(&server, &url, &monitor)
         };
-        history::write(database, &[write]).await?;
+        rounds::write(database, &[write]).await?;
     }
     Ok(())
 }

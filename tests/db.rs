@@ -12,8 +12,10 @@ use mcp_status_core::monitor::rollup::Uptime;
 use mcp_status_core::monitor::store::Retention;
 use mcp_status_core::monitor::ServerMonitor;
 use mcp_status_core::{Layer, Outcome};
-use mcp_status_web::browser::db::history::{self, ImportError, ServerWrite};
+use mcp_status_web::browser::db::rounds::{self, ServerWrite};
+use mcp_status_web::browser::db::transfer::{self, ImportError};
 use mcp_status_web::browser::db::{self, schema};
+use mcp_status_web::browser::db::{acknowledged, monitors, recent, retention, settings};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -83,7 +85,7 @@ async fn fresh(name: &str) -> Database {
 }
 
 async fn loaded_windows(database: &Database, now: Millis) -> Vec<Uptime> {
-    let (loaded, damaged) = history::load(database, now).await.unwrap();
+    let (loaded, damaged) = rounds::load(database, now).await.unwrap();
     assert!(damaged.is_empty(), "{damaged:?}");
     assert_eq!(loaded.len(), 1);
     assert_eq!(loaded[0].url, URL);
@@ -103,7 +105,7 @@ async fn probe_rounds_read_back_through_a_new_connection() {
             lines: vec![(probe.at, line_of("demo", URL, probe))],
             ..ServerWrite::of_monitor("demo", URL, &monitor)
         };
-        assert_eq!(history::write(&database, &[write]).await.unwrap(), 1);
+        assert_eq!(rounds::write(&database, &[write]).await.unwrap(), 1);
         monitor.saved();
     }
     database.close();
@@ -115,7 +117,7 @@ async fn probe_rounds_read_back_through_a_new_connection() {
         windows(&replayed(&probes), now)
     );
     assert_eq!(
-        history::export(&database).await.unwrap(),
+        transfer::export(&database).await.unwrap(),
         ndjson("demo", &probes)
     );
     database.close();
@@ -163,7 +165,7 @@ async fn a_version_1_database_is_migrated_with_every_record() {
     let database = db::open(&name).await.unwrap();
     assert_eq!(database.version().unwrap(), schema::VERSION);
     assert_eq!(
-        history::export(&database).await.unwrap(),
+        transfer::export(&database).await.unwrap(),
         ndjson("demo", &probes)
     );
     let now = probes.last().unwrap().at + MINUTE;
@@ -199,13 +201,13 @@ async fn a_file_with_a_bad_line_imports_nothing_unless_bad_lines_are_skipped() {
         "\n{\"server\": \"demo\", \"at\": \"not a time\"}\n",
         1,
     );
-    match history::import(&database, &text, BadLines::Refuse).await {
+    match transfer::import(&database, &text, BadLines::Refuse).await {
         Err(ImportError::Invalid(error)) => assert_eq!(error.line, 2),
         other => panic!("{other:?}"),
     }
-    assert_eq!(history::export(&database).await.unwrap(), "");
+    assert_eq!(transfer::export(&database).await.unwrap(), "");
 
-    let report = history::import(&database, &text, BadLines::Skip)
+    let report = transfer::import(&database, &text, BadLines::Skip)
         .await
         .unwrap();
     assert_eq!(report.added, 10);
@@ -218,18 +220,18 @@ async fn a_file_with_a_bad_line_imports_nothing_unless_bad_lines_are_skipped() {
 async fn importing_the_same_file_twice_adds_nothing() {
     let database = fresh("import-twice").await;
     let text = ndjson("demo", &probes());
-    let first = history::import(&database, &text, BadLines::Refuse)
+    let first = transfer::import(&database, &text, BadLines::Refuse)
         .await
         .unwrap();
     assert_eq!((first.added, first.duplicates), (2_160, 0));
     let now = T0 + 2 * DAY;
     let before = loaded_windows(&database, now).await;
-    let second = history::import(&database, &text, BadLines::Refuse)
+    let second = transfer::import(&database, &text, BadLines::Refuse)
         .await
         .unwrap();
     assert_eq!((second.added, second.duplicates), (0, 2_160));
     assert_eq!(loaded_windows(&database, now).await, before);
-    assert_eq!(history::export(&database).await.unwrap(), text);
+    assert_eq!(transfer::export(&database).await.unwrap(), text);
     database.close();
 }
 
@@ -245,10 +247,10 @@ async fn export_wipe_import_gives_the_same_uptimes() {
         before[3]
     );
 
-    let exported = history::export(&database).await.unwrap();
-    history::wipe(&database).await.unwrap();
-    assert_eq!(history::load(&database, now).await.unwrap().0.len(), 0);
-    history::import(&database, &exported, BadLines::Refuse)
+    let exported = transfer::export(&database).await.unwrap();
+    retention::wipe(&database).await.unwrap();
+    assert_eq!(rounds::load(&database, now).await.unwrap().0.len(), 0);
+    transfer::import(&database, &exported, BadLines::Refuse)
         .await
         .unwrap();
     assert_eq!(loaded_windows(&database, now).await, before);
@@ -265,8 +267,8 @@ async fn pruning_drops_old_raw_probes_and_keeps_rollups() {
         raw_days: 1,
         ..Retention::default()
     };
-    history::prune(&database, now, retention).await.unwrap();
-    let exported = history::export(&database).await.unwrap();
+    retention::prune(&database, now, retention).await.unwrap();
+    let exported = transfer::export(&database).await.unwrap();
     let first_kept = retention.raw_cutoff(now);
     assert!(exported.lines().count() < probes.len());
     assert_eq!(
@@ -276,7 +278,10 @@ async fn pruning_drops_old_raw_probes_and_keeps_rollups() {
     assert_eq!(loaded_windows(&database, now).await, before);
 
     // A full disk takes the oldest day of raw probes.
-    let cutoff = history::prune_oldest_day(&database).await.unwrap().unwrap();
+    let cutoff = retention::prune_oldest_day(&database)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(cutoff > first_kept);
     assert_eq!(loaded_windows(&database, now).await, before);
     database.close();
@@ -287,41 +292,43 @@ async fn monitors_and_the_retention_setting_are_kept() {
     use mcp_status_core::monitor::store::LocalMonitor;
     let database = fresh("settings").await;
     assert_eq!(
-        history::retention(&database).await.unwrap(),
+        retention::retention(&database).await.unwrap(),
         Retention::default()
     );
     let retention = Retention {
         raw_days: 7,
         ..Retention::default()
     };
-    history::save_retention(&database, retention).await.unwrap();
+    retention::save_retention(&database, retention)
+        .await
+        .unwrap();
     for (server, cadence_s) in [("a", 60), ("b \"quoted\"", 15)] {
         let monitor = LocalMonitor {
             server: server.into(),
             url: format!("https://{}.example/mcp", server.len()),
             cadence_s,
         };
-        history::save_monitor(&database, &monitor).await.unwrap();
+        monitors::save_monitor(&database, &monitor).await.unwrap();
     }
-    history::remove_monitor(&database, "a").await.unwrap();
-    let monitors = history::local_monitors(&database).await.unwrap();
+    monitors::remove_monitor(&database, "a").await.unwrap();
+    let monitors = monitors::local_monitors(&database).await.unwrap();
     assert_eq!(monitors.keys().collect::<Vec<_>>(), ["b \"quoted\""]);
     assert_eq!(monitors["b \"quoted\""].cadence_s, 15);
-    assert_eq!(history::retention(&database).await.unwrap(), retention);
+    assert_eq!(retention::retention(&database).await.unwrap(), retention);
     database.close();
 }
 
 #[wasm_bindgen_test]
 async fn the_review_reads_each_servers_failures_and_events_and_the_page_reads_everything() {
-    use history::Part;
+    use recent::Part;
     let (database, probes) = with_demo_history("recent").await;
     let other: Vec<ProbeRecord> = probes[..3].to_vec();
-    history::import(&database, &ndjson("other", &other), BadLines::Refuse)
+    transfer::import(&database, &ndjson("other", &other), BadLines::Refuse)
         .await
         .unwrap();
     let from = T0 + 5 * 60 * MINUTE;
     let servers = ["demo".to_owned(), "other".to_owned(), "nobody".to_owned()];
-    let review = history::recent(&database, &servers, from, Part::Findings)
+    let review = recent::recent(&database, &servers, from, Part::Findings)
         .await
         .unwrap();
     assert_eq!(review.len(), 3, "one answer per server, in order");
@@ -347,7 +354,7 @@ async fn the_review_reads_each_servers_failures_and_events_and_the_page_reads_ev
     );
     assert_eq!(review[2], Default::default());
 
-    let page = history::recent(&database, &servers[..1], from, Part::Everything)
+    let page = recent::recent(&database, &servers[..1], from, Part::Everything)
         .await
         .unwrap();
     let since: Vec<&ProbeRecord> = probes.iter().filter(|p| p.at >= from).collect();
@@ -359,15 +366,25 @@ async fn the_review_reads_each_servers_failures_and_events_and_the_page_reads_ev
 #[wasm_bindgen_test]
 async fn acknowledged_findings_are_kept() {
     let database = fresh("acknowledged").await;
-    assert!(history::acknowledged(&database).await.unwrap().is_empty());
+    assert!(acknowledged::acknowledged(&database)
+        .await
+        .unwrap()
+        .is_empty());
     let keys = vec![
         "demo|failure|1795219200000".to_owned(),
         "a \"b\"|drift|1".to_owned(),
     ];
-    history::save_acknowledged(&database, &keys).await.unwrap();
-    assert_eq!(history::acknowledged(&database).await.unwrap(), keys);
-    history::save_acknowledged(&database, &[]).await.unwrap();
-    assert!(history::acknowledged(&database).await.unwrap().is_empty());
+    acknowledged::save_acknowledged(&database, &keys)
+        .await
+        .unwrap();
+    assert_eq!(acknowledged::acknowledged(&database).await.unwrap(), keys);
+    acknowledged::save_acknowledged(&database, &[])
+        .await
+        .unwrap();
+    assert!(acknowledged::acknowledged(&database)
+        .await
+        .unwrap()
+        .is_empty());
     database.close();
 }
 
@@ -383,10 +400,10 @@ async fn importing_again_after_raw_probes_were_pruned_keeps_what_only_rollups_kn
         raw_days: 1,
         ..Retention::default()
     };
-    history::prune(&database, now, retention).await.unwrap();
-    assert!(history::export(&database).await.unwrap().lines().count() < probes.len());
+    retention::prune(&database, now, retention).await.unwrap();
+    assert!(transfer::export(&database).await.unwrap().lines().count() < probes.len());
     let partial: String = ndjson("demo", &probes[..600]);
-    history::import(&database, &partial, BadLines::Refuse)
+    transfer::import(&database, &partial, BadLines::Refuse)
         .await
         .unwrap();
     assert_eq!(loaded_windows(&database, now).await, before);
@@ -409,11 +426,11 @@ async fn events_at_the_same_instant_from_different_rounds_are_all_kept() {
             })],
             ..ServerWrite::default()
         };
-        history::write(&database, std::slice::from_ref(&write))
+        rounds::write(&database, std::slice::from_ref(&write))
             .await
             .unwrap();
         // Written again (a retried round): still one record.
-        history::write(&database, &[write]).await.unwrap();
+        rounds::write(&database, &[write]).await.unwrap();
     }
     let tx = database
         .transaction(&[schema::EVENTS], idb::TransactionMode::ReadOnly)
@@ -450,7 +467,7 @@ async fn damaged_records_are_named_and_left_out_the_rest_loads() {
         .unwrap();
     tx.commit().unwrap().await.unwrap();
     let now = probes.last().unwrap().at + MINUTE;
-    let (loaded, damaged) = history::load(&database, now).await.unwrap();
+    let (loaded, damaged) = rounds::load(&database, now).await.unwrap();
     assert_eq!(loaded.len(), 1);
     assert_eq!(loaded[0].server, "demo");
     assert_eq!(damaged.len(), 2, "{damaged:?}");
@@ -459,7 +476,7 @@ async fn damaged_records_are_named_and_left_out_the_rest_loads() {
 
 #[wasm_bindgen_test]
 async fn an_unreadable_tool_list_is_left_out_and_the_others_keep_their_times() {
-    use history::Part;
+    use recent::Part;
     let database = fresh("snapshots").await;
     let list = |name: &str| format!(r#"[{{"name":"{name}"}}]"#);
     let times: Vec<Millis> = (1..=5).map(|i| T0 + i * MINUTE).collect();
@@ -469,7 +486,7 @@ async fn an_unreadable_tool_list_is_left_out_and_the_others_keep_their_times() {
             snapshot: Some((at, list(&format!("tool{i}")))),
             ..ServerWrite::default()
         };
-        history::write(&database, &[write]).await.unwrap();
+        rounds::write(&database, &[write]).await.unwrap();
     }
     // The second not text, the third not JSON, the fourth not a list: each left out alone.
     let tx = database
@@ -486,7 +503,7 @@ async fn an_unreadable_tool_list_is_left_out_and_the_others_keep_their_times() {
         store.put(value, Some(&key.into())).unwrap();
     }
     tx.commit().unwrap().await.unwrap();
-    let recent = history::recent(&database, &["demo".to_owned()], T0, Part::Everything)
+    let recent = recent::recent(&database, &["demo".to_owned()], T0, Part::Everything)
         .await
         .unwrap();
     let read: Vec<(Millis, String)> = recent[0]
@@ -510,7 +527,7 @@ fn legacy_and_namespaced(test: &str) -> (String, String) {
 }
 
 async fn setting(database: &Database, key: &str) -> Option<String> {
-    history::setting(database, key).await.unwrap()
+    settings::setting(database, key).await.unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -520,7 +537,7 @@ async fn history_under_the_legacy_name_is_carried_over_once_and_the_legacy_datab
     let (old, probes) = {
         let old = db::open(&legacy).await.unwrap();
         let probes = probes();
-        history::import(&old, &ndjson("demo", &probes), BadLines::Refuse)
+        transfer::import(&old, &ndjson("demo", &probes), BadLines::Refuse)
             .await
             .unwrap();
         (old, probes)
@@ -529,14 +546,14 @@ async fn history_under_the_legacy_name_is_carried_over_once_and_the_legacy_datab
         raw_days: 7,
         ..Retention::default()
     };
-    history::save_retention(&old, retention).await.unwrap();
+    retention::save_retention(&old, retention).await.unwrap();
     let monitor = LocalMonitor {
         server: "mine".into(),
         url: "https://mine.example/mcp".into(),
         cadence_s: 60,
     };
-    history::save_monitor(&old, &monitor).await.unwrap();
-    history::save_setting(&old, "local_alerting", "{\"channels\":[]}")
+    monitors::save_monitor(&old, &monitor).await.unwrap();
+    settings::save_setting(&old, "local_alerting", "{\"channels\":[]}")
         .await
         .unwrap();
     old.close();
@@ -547,15 +564,15 @@ async fn history_under_the_legacy_name_is_carried_over_once_and_the_legacy_datab
     assert_eq!(failed, None);
     let now = probes.last().unwrap().at + MINUTE;
     assert_eq!(
-        history::export(&database).await.unwrap(),
+        transfer::export(&database).await.unwrap(),
         ndjson("demo", &probes)
     );
     assert_eq!(
         loaded_windows(&database, now).await,
         windows(&replayed(&probes), now)
     );
-    assert_eq!(history::retention(&database).await.unwrap(), retention);
-    let monitors = history::local_monitors(&database).await.unwrap();
+    assert_eq!(retention::retention(&database).await.unwrap(), retention);
+    let monitors = monitors::local_monitors(&database).await.unwrap();
     assert_eq!(monitors.keys().collect::<Vec<_>>(), ["mine"]);
     assert_eq!(
         setting(&database, "local_alerting").await.as_deref(),
@@ -566,14 +583,14 @@ async fn history_under_the_legacy_name_is_carried_over_once_and_the_legacy_datab
 
     // Kept, and carried over once: what the legacy database gets later stays there.
     let old = db::open_existing(&legacy).await.unwrap().expect("kept");
-    history::import(&old, &ndjson("later", &probes[..3]), BadLines::Refuse)
+    transfer::import(&old, &ndjson("later", &probes[..3]), BadLines::Refuse)
         .await
         .unwrap();
     old.close();
     let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
     assert_eq!(failed, None);
     assert_eq!(
-        history::export(&database).await.unwrap(),
+        transfer::export(&database).await.unwrap(),
         ndjson("demo", &probes)
     );
     database.close();
@@ -610,7 +627,7 @@ async fn two_tabs_carrying_over_at_once_copy_it_once() {
     let (first, second) = (first.unwrap(), second.unwrap());
     assert_eq!((&first.1, &second.1), (&None, &None));
     assert_eq!(
-        history::export(&first.0).await.unwrap(),
+        transfer::export(&first.0).await.unwrap(),
         ndjson("demo", &probes)
     );
     first.0.close();
@@ -633,7 +650,7 @@ async fn no_legacy_database_is_created_and_a_deployment_s_own_history_is_never_o
     // page went on): the legacy history does not replace its own.
     let database = db::open(&name).await.unwrap();
     let mine = ndjson("mine", &probes()[..5]);
-    history::import(&database, &mine, BadLines::Refuse)
+    transfer::import(&database, &mine, BadLines::Refuse)
         .await
         .unwrap();
     database.close();
@@ -641,7 +658,7 @@ async fn no_legacy_database_is_created_and_a_deployment_s_own_history_is_never_o
     old.close();
     let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
     assert_eq!(failed, None);
-    assert_eq!(history::export(&database).await.unwrap(), mine);
+    assert_eq!(transfer::export(&database).await.unwrap(), mine);
     assert!(setting(&database, db::legacy::CARRIED).await.is_some());
     database.close();
     db::delete(&name).await.unwrap();
@@ -652,7 +669,7 @@ async fn no_legacy_database_is_created_and_a_deployment_s_own_history_is_never_o
 async fn with_demo_history_named(name: &str) -> (Database, Vec<ProbeRecord>) {
     let database = db::open(name).await.unwrap();
     let probes = probes();
-    history::import(&database, &ndjson("demo", &probes), BadLines::Refuse)
+    transfer::import(&database, &ndjson("demo", &probes), BadLines::Refuse)
         .await
         .unwrap();
     (database, probes)
@@ -671,7 +688,7 @@ async fn a_legacy_database_that_cannot_be_read_is_tried_again_until_there_is_his
     assert_eq!(setting(&database, db::legacy::CARRIED).await, None);
     // The page goes on: its own probes are kept, and then nothing is left to carry over.
     let mine = ndjson("mine", &probes()[..5]);
-    history::import(&database, &mine, BadLines::Refuse)
+    transfer::import(&database, &mine, BadLines::Refuse)
         .await
         .unwrap();
     database.close();
@@ -681,7 +698,7 @@ async fn a_legacy_database_that_cannot_be_read_is_tried_again_until_there_is_his
     database.close();
     let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
     assert_eq!(failed, None);
-    assert_eq!(history::export(&database).await.unwrap(), mine);
+    assert_eq!(transfer::export(&database).await.unwrap(), mine);
     database.close();
     db::delete(&name).await.unwrap();
     db::delete(&legacy).await.unwrap();

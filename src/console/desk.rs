@@ -8,7 +8,8 @@
 //! `Alerting` is the console's state (`provide_context` in `Console`): the screens read its
 //! signals and call its methods from their handlers.
 
-use crate::browser::db::history::{self, Part};
+use crate::browser::db::recent::{self, Part};
+use crate::browser::db::{maintenance, monitors, settings};
 use crate::browser::leader::{self, Leadership};
 use crate::browser::{channel, notify, send};
 use crate::state::now;
@@ -51,7 +52,7 @@ const CHANGED: &str = "changed";
 
 /// The desk kept in storage, if any.
 pub async fn kept(database: &Database) -> Result<Option<Desk>, String> {
-    let text = history::setting(database, DESK)
+    let text = settings::setting(database, DESK)
         .await
         .map_err(|e| e.to_string())?;
     text.map(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
@@ -67,7 +68,7 @@ fn save(
     let text = serde_json::to_string(value).map_err(|e| e.to_string());
     let database = database.clone();
     async move {
-        history::save_setting(&database, key, &text?)
+        settings::save_setting(&database, key, &text?)
             .await
             .map_err(|e| e.to_string())
     }
@@ -217,7 +218,7 @@ impl Alerting {
     }
 
     async fn read_settings(&self, database: &Database) {
-        match history::setting(database, LOCAL).await {
+        match settings::setting(database, LOCAL).await {
             Ok(Some(text)) => match serde_json::from_str::<LocalAlerting>(&text) {
                 Ok(local) => self.local.set(local),
                 Err(error) => self.problem.set(Some(format!(
@@ -227,10 +228,10 @@ impl Alerting {
             Ok(None) => {}
             Err(error) => self.problem.set(Some(error.to_string())),
         }
-        if let Ok(windows) = history::declared(database).await {
+        if let Ok(windows) = maintenance::declared(database).await {
             self.declared.set(windows);
         }
-        if let Ok(Some(me)) = history::setting(database, ME).await {
+        if let Ok(Some(me)) = settings::setting(database, ME).await {
             self.me.set(me);
         }
     }
@@ -316,7 +317,7 @@ impl Alerting {
         };
         let windows = self.declared.get_untracked();
         spawn_local(async move {
-            match history::save_declared(&database, &windows).await {
+            match maintenance::save_declared(&database, &windows).await {
                 Ok(()) => channel::post(CHANGED),
                 Err(e) => self.problem.set(Some(format!("Not saved: {e}."))),
             }
@@ -328,7 +329,7 @@ impl Alerting {
         self.me.set(name.trim().to_owned());
         if let Some(database) = self.database.get_value() {
             spawn_local(async move {
-                match history::save_setting(&database, ME, name.trim()).await {
+                match settings::save_setting(&database, ME, name.trim()).await {
                     Ok(()) => channel::post(SETTINGS_CHANGED),
                     Err(e) => self.problem.set(Some(format!("Not saved: {e}."))),
                 }
@@ -377,14 +378,14 @@ impl Alerting {
     /// The alerts stored since `from` for every server this browser knows.
     async fn read_alerts(&self, database: &Database, from: Millis) -> Vec<Read> {
         let mut names = untrack(|| self.servers());
-        if let Ok(monitors) = history::local_monitors(database).await {
+        if let Ok(monitors) = monitors::local_monitors(database).await {
             for name in monitors.keys() {
                 if !names.contains(name) {
                     names.push(name.clone());
                 }
             }
         }
-        let recent = match history::recent(database, &names, from, Part::Findings).await {
+        let recent = match recent::recent(database, &names, from, Part::Findings).await {
             Ok(recent) => recent,
             Err(error) => {
                 self.problem

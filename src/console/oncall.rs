@@ -3,7 +3,8 @@
 
 use super::{desk, Clock, Opened, Zones};
 use crate::browser::clipboard;
-use crate::browser::db::history::{self, Part};
+use crate::browser::db::recent::{self, Part};
+use crate::browser::db::{maintenance, rounds};
 use leptos::prelude::*;
 use mcp_status_core::alerting::handoff::{markdown, Handoff as Checklist};
 use mcp_status_core::monitor::events::Incident;
@@ -146,8 +147,8 @@ pub async fn gather(now: Millis, opened: &Opened) -> String {
     let mut declared = Vec::new();
     let mut pages = Vec::new();
     if let Some(database) = database {
-        declared = history::declared(database).await.unwrap_or_default();
-        let loaded = history::load(database, now)
+        declared = maintenance::declared(database).await.unwrap_or_default();
+        let loaded = rounds::load(database, now)
             .await
             .map(|(loaded, _)| loaded)
             .unwrap_or_default();
@@ -160,7 +161,7 @@ pub async fn gather(now: Millis, opened: &Opened) -> String {
         };
         health = view::health(site, engine, &declared, now);
         let names: Vec<String> = site.servers.iter().map(|s| s.name.clone()).collect();
-        let week = history::recent(database, &names, now - 7 * DAY, Part::Findings).await;
+        let week = recent::recent(database, &names, now - 7 * DAY, Part::Findings).await;
         for (name, recent) in names.iter().zip(week.unwrap_or_default()) {
             incidents.extend(recent.incidents.into_iter().map(|i| (name.clone(), i)));
         }

@@ -2,7 +2,7 @@
 //! and remove; `#/monitors?url=…` (the quick check's "Add to my monitors") fills the form in.
 //! Their rows are on the status page; their history stays in this browser (see Settings).
 
-use crate::browser::{db::history, storage};
+use crate::browser::{db::monitors, storage};
 use crate::route::{use_route, Route};
 use crate::state::{self, Live};
 use leptos::ev::SubmitEvent;
@@ -64,7 +64,7 @@ pub fn MyMonitors() -> impl IntoView {
         };
         error.set(None);
         spawn_local(async move {
-            match history::save_monitor(&database, &monitor).await {
+            match monitors::save_monitor(&database, &monitor).await {
                 Ok(()) => {
                     fill(Form::default());
                     editing.set(None);
@@ -86,7 +86,7 @@ pub fn MyMonitors() -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            match history::remove_monitor(&database, &server).await {
+            match monitors::remove_monitor(&database, &server).await {
                 Ok(()) => live.changed().await,
                 Err(e) => live.notice.set(Some(e.to_string())),
             }

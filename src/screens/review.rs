@@ -6,7 +6,8 @@
 
 use crate::app::Unacknowledged;
 use crate::browser::channel;
-use crate::browser::db::history::{self, Part};
+use crate::browser::db::acknowledged;
+use crate::browser::db::recent::{self, Part};
 use crate::state::{now, Changed, Live};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -71,7 +72,7 @@ pub fn ReviewScreen(#[prop(into)] hidden: Signal<bool>) -> impl IntoView {
             let now = now();
             let recent = match names.is_empty() {
                 true => Ok(Vec::new()),
-                false => history::recent(&database, &names, now - DAY, Part::Findings).await,
+                false => recent::recent(&database, &names, now - DAY, Part::Findings).await,
             };
             match recent {
                 Ok(recent) => reviewed.update_value(|reviewed| {
@@ -87,7 +88,7 @@ pub fn ReviewScreen(#[prop(into)] hidden: Signal<bool>) -> impl IntoView {
                 Err(error) => live.notice.set(Some(format!("{error}."))),
             }
             // One setting: read with every change rather than told apart from the rest.
-            match history::acknowledged(&database).await {
+            match acknowledged::acknowledged(&database).await {
                 Ok(keys) => reviewed.update_value(|reviewed| reviewed.acknowledged = keys),
                 Err(error) => live.notice.set(Some(format!("{error}."))),
             }
@@ -149,7 +150,7 @@ pub fn ReviewScreen(#[prop(into)] hidden: Signal<bool>) -> impl IntoView {
             let Some(database) = database else {
                 return;
             };
-            match history::save_acknowledged(&database, &kept).await {
+            match acknowledged::save_acknowledged(&database, &kept).await {
                 Ok(()) => channel::post(ACKNOWLEDGED),
                 Err(error) => {
                     mine.update(|mine| mine.retain(|key| !keys.contains(key)));

@@ -3,7 +3,7 @@
 //! chart, the raw probes, incidents, drift, tool lists: `view::server::History`), read when
 //! the server is shown and again whenever its stored history changes.
 
-use crate::browser::db::history::{self, Part};
+use crate::browser::db::recent::{self, Part};
 use crate::route::{use_route, Route};
 use crate::state::{now, Live};
 use leptos::prelude::*;
@@ -53,7 +53,7 @@ pub fn ServerScreen(#[prop(into)] hidden: Signal<bool>) -> impl IntoView {
             let mut recent = Recent::default();
             if let Some(database) = live.database() {
                 let names = std::slice::from_ref(&name);
-                match history::recent(&database, names, now - DAY, Part::Everything).await {
+                match recent::recent(&database, names, now - DAY, Part::Everything).await {
                     Ok(mut read) => recent = read.pop().unwrap_or_default(),
                     Err(error) => live.notice.set(Some(format!("{error}."))),
                 }

@@ -1,7 +1,8 @@
 //! Settings (`#/settings`): what the history takes in this browser, export and import (the
 //! NDJSON format of docs/formats.md), how long raw probes are kept, and deleting it all.
 
-use crate::browser::db::history::{self, ImportError};
+use crate::browser::db::retention;
+use crate::browser::db::transfer::{self, ImportError};
 use crate::browser::{files, storage};
 use crate::route::{use_route, Route};
 use crate::state::{now, Live};
@@ -40,7 +41,7 @@ pub fn Settings() -> impl IntoView {
         let database = live.database().filter(|_| shown.get_untracked());
         async move {
             match database {
-                Some(database) => history::retention(&database).await.ok(),
+                Some(database) => retention::retention(&database).await.ok(),
                 None => None,
             }
         }
@@ -77,8 +78,8 @@ pub fn Settings() -> impl IntoView {
         };
         spawn_local(async move {
             let saved = async {
-                history::save_retention(&database, retention).await?;
-                history::prune(&database, now(), retention).await
+                retention::save_retention(&database, retention).await?;
+                retention::prune(&database, now(), retention).await
             };
             if let Err(e) = saved.await {
                 live.notice.set(Some(e.to_string()));
@@ -97,7 +98,7 @@ pub fn Settings() -> impl IntoView {
             async move {
                 let result = match files::read_text(&file).await {
                     Err(reason) => ImportResult::unreadable(reason),
-                    Ok(text) => match history::import(&database, &text, bad_lines).await {
+                    Ok(text) => match transfer::import(&database, &text, bad_lines).await {
                         Ok(report) => {
                             live.changed().await;
                             ImportResult::imported(
@@ -142,7 +143,7 @@ pub fn Settings() -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            match history::export(&database).await {
+            match transfer::export(&database).await {
                 Ok(text) => {
                     let name = view::export_name(now());
                     if let Err(e) = files::download(&name, &text, "application/x-ndjson") {
@@ -162,7 +163,7 @@ pub fn Settings() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            if let Err(e) = history::wipe(&database).await {
+            if let Err(e) = retention::wipe(&database).await {
                 live.notice.set(Some(e.to_string()));
             }
             live.changed().await;

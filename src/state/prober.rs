@@ -2,7 +2,7 @@
 //! together, the round is stored in one transaction, and the other tabs are told.
 
 use super::{now, Changed, Live, ROUND, ROUND_SIZE, TICK_MS};
-use crate::browser::db::history::{self, ServerWrite};
+use crate::browser::db::rounds::{self, ServerWrite};
 use crate::browser::{channel, clock, leader, probe_driver};
 use leptos::prelude::*;
 use mcp_status_core::monitor::history::line_of;
@@ -97,7 +97,7 @@ impl Live {
             for write in &writes {
                 if let Some((_, engine)) = engines.engines.get_mut(&write.server) {
                     engine.saved();
-                    engine.forget_rollups_before(today - history::DAYS_IN_MEMORY);
+                    engine.forget_rollups_before(today - rounds::DAYS_IN_MEMORY);
                 }
             }
         }

@@ -3,8 +3,9 @@
 //! full), retention.
 
 use super::{now, Changed, Live, QUOTA_RETRIES};
-use crate::browser::db::history::{self, ServerWrite};
+use crate::browser::db::rounds::{self, ServerWrite};
 use crate::browser::db::DbError;
+use crate::browser::db::{maintenance, monitors, retention};
 use leptos::prelude::*;
 use mcp_status_core::monitor::record::DAY;
 use mcp_status_core::monitor::replay::host_of;
@@ -19,10 +20,10 @@ impl Live {
         let Some(database) = self.database() else {
             return;
         };
-        let monitors = history::local_monitors(&database).await;
+        let monitors = monitors::local_monitors(&database).await;
         // Unreadable windows are no windows: the page still shows and probes.
-        let windows = history::declared(&database).await.unwrap_or_default();
-        let loaded = history::load(&database, now()).await;
+        let windows = maintenance::declared(&database).await.unwrap_or_default();
+        let loaded = rounds::load(&database, now()).await;
         match (monitors, loaded) {
             (Ok(monitors), Ok((loaded, damaged))) => {
                 if !damaged.is_empty() {
@@ -76,8 +77,8 @@ impl Live {
             if engines.borrow().engines.contains_key(&server.name) {
                 continue;
             }
-            let from = now().div_euclid(DAY) - history::DAYS_IN_MEMORY;
-            let days = match history::stored_days(&database, &server.name, from).await {
+            let from = now().div_euclid(DAY) - rounds::DAYS_IN_MEMORY;
+            let days = match rounds::stored_days(&database, &server.name, from).await {
                 Ok(days) => days,
                 Err(error) => {
                     self.storage_failed(&error);
@@ -103,9 +104,9 @@ impl Live {
             return false;
         };
         for _ in 0..=QUOTA_RETRIES {
-            match history::write(&database, writes).await {
+            match rounds::write(&database, writes).await {
                 Ok(_) => return true,
-                Err(DbError::Quota) => match history::prune_oldest_day(&database).await {
+                Err(DbError::Quota) => match retention::prune_oldest_day(&database).await {
                     Ok(Some(from)) => self.notice.set(Some(format!(
                         "Storage was full: raw probes before {} were deleted to make room. \
                          Uptimes and daily bars are kept.",
@@ -127,8 +128,8 @@ impl Live {
 
     pub(super) async fn prune(&self) {
         if let Some(database) = self.database() {
-            let retention = history::retention(&database).await.unwrap_or_default();
-            if let Err(error) = history::prune(&database, now(), retention).await {
+            let retention = retention::retention(&database).await.unwrap_or_default();
+            if let Err(error) = retention::prune(&database, now(), retention).await {
                 self.storage_failed(&error);
             }
         }

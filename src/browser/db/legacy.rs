@@ -14,7 +14,8 @@
 //! (the console's channels) from other sites either: any page of the origin could read them
 //! there, and can read them here.
 
-use super::history::{arrived, begin, finish, put, setting};
+use super::access::{arrived, begin, finish, put};
+use super::settings::setting;
 use super::DbError;
 use idb::{Database, Query, TransactionMode};
 use std::future::IntoFuture;

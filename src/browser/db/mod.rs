@@ -1,12 +1,23 @@
 //! IndexedDB, through the `idb` crate: history that survives reloads, tabs and upgrades.
-//! `schema.rs` creates and migrates the stores; `history.rs` reads and writes them;
-//! `legacy.rs` carries history kept under the origin's shared name into this deployment's
-//! database. Inside a transaction only IndexedDB requests are awaited: waiting on anything
-//! else would let the browser commit the transaction half-way.
+//! `schema.rs` creates and migrates the stores; `rounds.rs` writes probe rounds and loads the
+//! engines, `recent.rs` reads servers' recent past, `transfer.rs` exports, imports and
+//! rebuilds, `retention.rs` prunes and wipes, `monitors.rs`, `settings.rs`, `acknowledged.rs`
+//! and `maintenance.rs` keep the rest, all through `access.rs`; `legacy.rs` carries history
+//! kept under the origin's shared name into this deployment's database. Inside a transaction
+//! only IndexedDB requests are awaited: waiting on anything else would let the browser commit
+//! the transaction half-way.
 
-pub mod history;
+mod access;
+pub mod acknowledged;
 pub mod legacy;
+pub mod maintenance;
+pub mod monitors;
+pub mod recent;
+pub mod retention;
+pub mod rounds;
 pub mod schema;
+pub mod settings;
+pub mod transfer;
 
 use super::deployment;
 use idb::{Database, DatabaseEvent, Event, Factory, Request};
@@ -200,7 +211,7 @@ pub async fn delete(name: &str) -> Result<(), DbError> {
 /// (`schema`'s steps).
 async fn migrate_data(database: &Database, old: u32, new: u32) -> Result<(), DbError> {
     if old == 1 && new >= 2 {
-        history::rebuild(database, None).await?;
+        transfer::rebuild(database, None).await?;
     }
     Ok(())
 }

@@ -1,0 +1,165 @@
+//! The history file in and out: export, import, and the rebuild of what derives from raw
+//! probes (after an import, or an upgrade from a schema that kept only raw probes). Replay is
+//! the core's (`monitor::replay`); this moves records.
+
+use super::access::{arrived, begin, finish, key2, server_range, server_range_before_from};
+use super::monitors::{local_monitors, raw_servers};
+use super::rounds::{engine_record, fill, write, ServerWrite};
+use super::schema::{EVENTS, HISTORY, INCIDENTS, PROBES, ROLLUPS};
+use super::DbError;
+use idb::{Database, Query, TransactionMode};
+use js_sys::Array;
+use mcp_status_core::monitor::config::MonitorConfig;
+use mcp_status_core::monitor::history::{self as format, BadLines, LineError};
+use mcp_status_core::monitor::record::Millis;
+use mcp_status_core::monitor::replay;
+use mcp_status_core::monitor::store::{self, LocalMonitor};
+use std::collections::BTreeSet;
+use std::future::IntoFuture;
+use wasm_bindgen::JsValue;
+
+/// All raw probes as one NDJSON text (docs/formats.md), by server then time.
+pub async fn export(database: &Database) -> Result<String, DbError> {
+    let tx = database.transaction(&[PROBES], TransactionMode::ReadOnly)?;
+    let chunks = tx.object_store(PROBES)?.get_all(None, None)?.await?;
+    Ok(chunks.iter().filter_map(JsValue::as_string).collect())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportReport {
+    /// Probes that were new.
+    pub added: usize,
+    /// Probes already held (importing the same file twice adds nothing).
+    pub duplicates: usize,
+    /// Lines left out (only when asked to skip bad lines).
+    pub skipped: Vec<LineError>,
+    pub servers: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportError {
+    /// The file has a bad line; nothing was imported.
+    Invalid(LineError),
+    Storage(DbError),
+}
+
+impl From<DbError> for ImportError {
+    fn from(error: DbError) -> ImportError {
+        ImportError::Storage(error)
+    }
+}
+
+/// Imports a history file: every line is checked before anything is written, the probes are
+/// merged in one transaction, then the servers' engines, rollups, incidents and events are
+/// rebuilt from their raw probes.
+pub async fn import(
+    database: &Database,
+    text: &str,
+    bad_lines: BadLines,
+) -> Result<ImportReport, ImportError> {
+    let history = format::parse(text, bad_lines).map_err(ImportError::Invalid)?;
+    let writes: Vec<ServerWrite> = store::lines_by_server(&history.entries)
+        .into_iter()
+        .map(|(server, lines)| ServerWrite {
+            server,
+            lines,
+            ..ServerWrite::default()
+        })
+        .collect();
+    let added = write(database, &writes).await?;
+    let servers: Vec<String> = writes.into_iter().map(|w| w.server).collect();
+    rebuild(database, Some(&servers)).await?;
+    Ok(ImportReport {
+        added,
+        duplicates: history.entries.len() - added,
+        skipped: history.skipped,
+        servers,
+    })
+}
+
+/// Replays servers' raw probes (all servers when `None`) and replaces what derives from them
+/// where they reach: the hours of rollups their records cover, the incidents and events in
+/// those spans, and the engine. What only rollups still know (raw probes pruned) stays.
+pub async fn rebuild(database: &Database, servers: Option<&[String]>) -> Result<(), DbError> {
+    let servers = match servers {
+        Some(servers) => servers.to_vec(),
+        None => raw_servers(database).await?,
+    };
+    let monitors = local_monitors(database).await?;
+    for server in servers {
+        let tx = database.transaction(&[PROBES], TransactionMode::ReadOnly)?;
+        let range = server_range(&server, f64::NEG_INFINITY, f64::INFINITY)?;
+        let store = tx.object_store(PROBES)?;
+        let keys = store
+            .get_all_keys(Some(range.clone().into()), None)?
+            .await?;
+        let texts = store.get_all(Some(range.into()), None)?.await?;
+        let covered: BTreeSet<Millis> = keys
+            .iter()
+            .filter_map(|key| Array::from(key).get(1).as_f64())
+            .map(|start| start as Millis)
+            .collect();
+        let texts: Vec<String> = texts.iter().filter_map(JsValue::as_string).collect();
+        let (entries, _damaged) = store::entries_of(texts.iter().map(String::as_str));
+        let config = monitors
+            .get(&server)
+            .map(LocalMonitor::config)
+            .unwrap_or_default();
+        let mut replayed =
+            replay::replay(&entries, |_| Ok::<MonitorConfig, String>(config.clone()))
+                .map_err(DbError::Failed)?;
+        let Some(mut result) = replayed.remove(&server) else {
+            continue;
+        };
+        let mut write = ServerWrite::of_monitor(&server, &result.url, &result.monitor);
+        // Written once, never probed here: stored without what the write itself holds.
+        result.monitor.saved();
+        write.engine = Some(engine_record(&server, &result.url, &result.monitor));
+        replace_derived(database, &covered, write).await?;
+    }
+    Ok(())
+}
+
+/// In one transaction: merges the rebuilt days into the stored ones, replaces incidents and
+/// events within the covered spans, writes the engine. A failure leaves the old records.
+async fn replace_derived(
+    database: &Database,
+    covered: &BTreeSet<Millis>,
+    mut write: ServerWrite,
+) -> Result<(), DbError> {
+    let (tx, raw) = begin(database, &HISTORY)?;
+    let server = write.server.clone();
+    let queued = async {
+        let rollups = tx.object_store(ROLLUPS)?;
+        let mut reads = Vec::new();
+        for day in &write.days {
+            reads.push(
+                rollups
+                    .get(Query::Key(key2(&server, day.day as f64)))?
+                    .into_future(),
+            );
+        }
+        let stored = arrived(reads).await;
+        let rebuilt = std::mem::take(&mut write.days);
+        for (day, stored) in rebuilt.into_iter().zip(stored) {
+            let stored = stored?.and_then(|value| {
+                postcard::from_bytes(&js_sys::Uint8Array::new(&value).to_vec()).ok()
+            });
+            write
+                .days
+                .push(store::merge_rebuilt_day(stored, day, covered));
+        }
+        for (start, end) in store::spans(covered) {
+            for name in [INCIDENTS, EVENTS] {
+                tx.object_store(name)?.delete(server_range_before_from(
+                    &server,
+                    start as f64,
+                    end as f64,
+                )?)?;
+            }
+        }
+        fill(&tx, std::slice::from_ref(&write)).await
+    }
+    .await;
+    finish(tx, &raw, queued).await.map(|_| ())
+}
