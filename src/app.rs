@@ -12,7 +12,7 @@ use crate::screens::monitors::MyMonitors;
 use crate::screens::settings::Settings;
 use crate::screens::status::StatusScreen;
 use crate::screens::{review::ReviewScreen, server::ServerScreen};
-use crate::state::Live;
+use crate::state::{Live, Unacknowledged};
 use leptos::prelude::*;
 use mcp_status_core::page::SECTIONS;
 use mcp_status_core::status::Site;
@@ -50,10 +50,6 @@ impl Screen {
         }
     }
 }
-
-/// The morning review's findings nobody acknowledged: counted in the navigation.
-#[derive(Clone, Copy)]
-pub struct Unacknowledged(pub RwSignal<usize>);
 
 /// Mounts the status page into `parent` and starts it; it lives as long as the handle.
 pub fn mount(parent: &web_sys::HtmlElement) -> leptos::mount::UnmountHandle<impl Mountable> {

@@ -4,11 +4,10 @@
 //! this tab or another), and the acknowledgements whenever a tab saved some, so the count in
 //! the navigation (`Unacknowledged`) stays true in every tab, whatever screen is shown.
 
-use crate::app::Unacknowledged;
 use crate::browser::channel;
 use crate::browser::db::acknowledged;
 use crate::browser::db::recent::{self, Part};
-use crate::state::{now, Changed, Live};
+use crate::state::{now, Changed, Live, Unacknowledged};
 use leptos::either::Either;
 use leptos::prelude::*;
 use mcp_status_core::monitor::record::DAY;

@@ -72,6 +72,11 @@ pub struct Live {
     engines: StoredValue<Rc<RefCell<Engines>>, LocalStorage>,
 }
 
+/// The morning review's findings nobody acknowledged: counted in the navigation, whatever
+/// screen is shown (the review screen sets it, the app provides it).
+#[derive(Clone, Copy)]
+pub struct Unacknowledged(pub RwSignal<usize>);
+
 /// Which servers changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Changed {
