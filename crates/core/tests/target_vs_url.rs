@@ -1,17 +1,23 @@
-//! Our probe-target parsing against the `url` crate's (the WHATWG URL standard, as browsers
-//! parse): for the URLs both accept, the same serialisation, host, origin and path; for the
-//! references a legacy server names, the same resolution.
+//! `Target` (the `url` crate and our rules on top) against the raw crate (the WHATWG URL
+//! standard, as browsers parse): on generated http(s) URLs and references, the same acceptance
+//! once our rules are applied to the crate's result (http(s), a host, no credentials, no
+//! fragment), and the same serialisation, host, origin and path; then a table of the inputs
+//! where we differ from the raw crate on purpose, and one of where we follow the crate although
+//! browsers differ. These were the old hand-written parser's cases (it was checked against the
+//! crate the same way until the crate replaced it).
 
-use mcp_status_core::Target;
+use mcp_status_core::{Target, TargetError};
 use proptest::prelude::*;
 use url::Url;
 
-/// Not `xn--` labels: whether their Unicode is allowed needs IDNA's tables, which the page
-/// does without (we check they are Punycode at all: unit tests in target.rs).
 fn label() -> impl Strategy<Value = String> {
-    "[a-zA-Z][a-zA-Z0-9-]{0,8}".prop_filter("an A-label", |l| {
-        !l.to_ascii_lowercase().starts_with("xn--")
-    })
+    prop_oneof![
+        6 => "[a-zA-Z][a-zA-Z0-9-]{0,8}",
+        // International names: accepted as browsers accept them (IDNA, in the crate).
+        1 => "[a-zäöüßÄ€\u{301}\u{200d}-]{1,6}",
+        1 => prop_oneof![Just("xn--exmple-cua"), Just("XN--mnchen-3ya"), Just("xn--abc"), Just("xn--")]
+            .prop_map(str::to_owned),
+    ]
 }
 
 fn host() -> impl Strategy<Value = String> {
@@ -30,11 +36,9 @@ fn host() -> impl Strategy<Value = String> {
 
 fn segment() -> impl Strategy<Value = String> {
     prop_oneof![
-        // Not `C:` alone: the url crate keeps such a segment as a Windows drive letter when
-        // resolving `..`, where browsers (and Node's WHATWG URL) do not.
-        6 => "[a-zA-Z0-9_~!$&'()*+,;=:@-]{0,6}".prop_filter("a drive letter", |s| {
-            !(s.len() == 2 && s.ends_with(':') && s.starts_with(|c: char| c.is_ascii_alphabetic()))
-        }),
+        // `C:` alone among them, a Windows drive letter to the crate: see
+        // `where_we_follow_the_crate_not_browsers`.
+        6 => "[a-zA-Z0-9_~!$&'()*+,;=:@-]{0,6}",
         1 => Just(".".to_owned()),
         1 => Just("..".to_owned()),
         1 => Just("%2e".to_owned()),
@@ -115,6 +119,22 @@ fn noisy_reference() -> impl Strategy<Value = String> {
         })
 }
 
+/// `reference` as the crate must be given it to resolve it as browsers do: with the slashes
+/// before the host of `///host` collapsed (servo/rust-url#1136), as `Target::join` does.
+fn as_browsers_read(reference: &str) -> String {
+    let cleaned: String = reference
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let host_and_rest = cleaned.trim_start_matches(['/', '\\']);
+    if cleaned.len() - host_and_rest.len() > 2 {
+        format!("//{host_and_rest}")
+    } else {
+        cleaned
+    }
+}
+
 /// What url gives that a probe can use: an http(s) URL with a host and no credentials (which
 /// we refuse on purpose: browsers will not send them this way).
 fn probe_target(url: Result<Url, url::ParseError>) -> Option<Url> {
@@ -155,7 +175,7 @@ proptest! {
         let (Ok(ours), Ok(theirs)) = (Target::parse(&base), Url::parse(&base)) else {
             return Ok(());
         };
-        match (ours.join(&reference), probe_target(theirs.join(&reference))) {
+        match (ours.join(&reference), probe_target(theirs.join(&as_browsers_read(&reference)))) {
             (Ok(ours), Some(mut theirs)) => {
                 theirs.set_fragment(None);
                 same(&ours, &theirs)?;
@@ -208,4 +228,175 @@ fn tabs_newlines_and_controls_in_references_resolve_as_browsers_resolve_them() {
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// An input, what `Target` makes of it, and what the raw crate does.
+type Difference<'a> = (
+    &'a str,
+    Result<&'a str, TargetError>,
+    Result<&'a str, url::ParseError>,
+);
+
+/// Where `Target` and the raw crate differ on purpose.
+#[test]
+fn where_we_differ_from_the_crate_on_purpose() {
+    let long = format!("https://example.com/{}", "a".repeat(2048));
+    let parsed: &[Difference] = &[
+        // Typed text: Unicode spaces and DEL around a paste are trimmed, not a relative URL.
+        (
+            "\u{a0}https://example.com/mcp\u{3000}",
+            Ok("https://example.com/mcp"),
+            Err(url::ParseError::RelativeUrlWithoutBase),
+        ),
+        (
+            "\x7fhttps://example.com/mcp",
+            Ok("https://example.com/mcp"),
+            Err(url::ParseError::RelativeUrlWithoutBase),
+        ),
+        // A probe has no use for a fragment: dropped.
+        (
+            "https://example.com/mcp#tools",
+            Ok("https://example.com/mcp"),
+            Ok("https://example.com/mcp#tools"),
+        ),
+        // Browsers refuse to send credentials in a URL.
+        (
+            "https://user:pw@example.com/mcp",
+            Err(TargetError::HasCredentials),
+            Ok("https://user:pw@example.com/mcp"),
+        ),
+        // Only http(s): other schemes are named in the message, even where the crate finds no
+        // host (ftp is special to it).
+        (
+            "ws://x/mcp",
+            Err(TargetError::UnsupportedScheme {
+                scheme: "ws".into(),
+            }),
+            Ok("ws://x/mcp"),
+        ),
+        (
+            "ftp://",
+            Err(TargetError::UnsupportedScheme {
+                scheme: "ftp".into(),
+            }),
+            Err(url::ParseError::EmptyHost),
+        ),
+        // A host and port without a scheme gets a suggestion, not a "localhost:" URL.
+        (
+            "localhost:3000/mcp",
+            Err(TargetError::MissingScheme {
+                suggestion: "http://localhost:3000/mcp".into(),
+            }),
+            Ok("localhost:3000/mcp"),
+        ),
+        (
+            "example.com/mcp",
+            Err(TargetError::MissingScheme {
+                suggestion: "https://example.com/mcp".into(),
+            }),
+            Err(url::ParseError::RelativeUrlWithoutBase),
+        ),
+        // Longer is a paste by mistake.
+        (
+            &long,
+            Err(TargetError::TooLong { len: long.len() }),
+            Ok(&long),
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (input, ours, theirs) in parsed {
+        let got = Target::parse(input);
+        if got.as_ref().map(Target::as_str) != ours.as_ref().map(|s| *s) {
+            wrong.push(format!("ours {input:?}: {got:?}, expected {ours:?}"));
+        }
+        let crate_says = Url::parse(input);
+        if crate_says.as_ref().map(Url::as_str).map_err(|e| *e) != *theirs {
+            wrong.push(format!(
+                "crate {input:?}: {crate_says:?}, expected {theirs:?}"
+            ));
+        }
+    }
+
+    let base = "http://a.example/b/c?q";
+    let joined: &[Difference] = &[
+        // Browsers skip every slash before the host (servo/rust-url#1136, not merged).
+        (
+            "///evil.example/x",
+            Ok("http://evil.example/x"),
+            Err(url::ParseError::EmptyHost),
+        ),
+        (
+            "////evil.example/x",
+            Ok("http://evil.example/x"),
+            Err(url::ParseError::EmptyHost),
+        ),
+        (
+            "/\t//evil.example/x",
+            Ok("http://evil.example/x"),
+            Err(url::ParseError::EmptyHost),
+        ),
+        // An endpoint on another scheme is judged as a URL typed in.
+        (
+            "ftp://a.example/x",
+            Err(TargetError::UnsupportedScheme {
+                scheme: "ftp".into(),
+            }),
+            Ok("ftp://a.example/x"),
+        ),
+        (
+            "/x#frag",
+            Ok("http://a.example/x"),
+            Ok("http://a.example/x#frag"),
+        ),
+    ];
+    let ours_base = Target::parse(base).unwrap();
+    let their_base = Url::parse(base).unwrap();
+    for (reference, ours, theirs) in joined {
+        let got = ours_base.join(reference);
+        if got.as_ref().map(Target::as_str) != ours.as_ref().map(|s| *s) {
+            wrong.push(format!(
+                "ours {base} + {reference:?}: {got:?}, expected {ours:?}"
+            ));
+        }
+        let crate_says = their_base.join(reference);
+        if crate_says.as_ref().map(Url::as_str).map_err(|e| *e) != *theirs {
+            wrong.push(format!(
+                "crate {base} + {reference:?}: {crate_says:?}, expected {theirs:?}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// Where we follow the crate although browsers differ: a `C:` or `C|` segment, which the crate
+/// takes for a Windows drive letter in any URL, is not removed by a `..` after it (browsers only
+/// keep it in file: URLs; servo/rust-url#1130, fix not merged). Working around it would mean
+/// finding the path in the raw text, the parser we dropped; no endpoint path has such a segment,
+/// and the result stays on the same origin. When the crate is fixed this test says so: take
+/// browsers' results below and move the cases to `references_resolve_as_browsers_resolve_them`.
+#[test]
+fn where_we_follow_the_crate_not_browsers() {
+    for (input, ours, browsers) in [
+        (
+            "http://h.example/C:/..",
+            "http://h.example/C:/",
+            "http://h.example/",
+        ),
+        (
+            "http://h.example/a/c|/../../x",
+            "http://h.example/a/c|/x",
+            "http://h.example/x",
+        ),
+    ] {
+        assert_eq!(
+            Target::parse(input).unwrap().as_str(),
+            ours,
+            "{input} (browsers: {browsers})"
+        );
+    }
+    let base = Target::parse("http://h.example/a/C:/b").unwrap();
+    assert_eq!(
+        base.join("../..").unwrap().as_str(),
+        "http://h.example/a/C:/"
+    );
 }
