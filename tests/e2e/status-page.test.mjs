@@ -155,6 +155,21 @@ describe("status page", () => {
     await context.close();
   });
 
+  test("invisible format characters in the config's text are not shown: no reversed row, no look-alike name", async () => {
+    const { page, context, errors } = await open({
+      title: "Acme\u202E status",
+      groups: [{ name: "Pro\u200Bduction" }],
+      servers: [{ name: "api\u202Egnp.exe\u200B", url: testServer.url("/ok"), group: "Pro\u200Bduction", live: false }],
+    });
+    await page.locator(".server-link").waitFor();
+    assert.equal(await page.locator("#status-title").innerText(), "Acme status");
+    assert.equal(await page.locator(".group h2").innerText(), "Production");
+    assert.equal(await page.locator(".server-link").innerText(), "apignp.exe");
+    assert.equal(await page.locator(".server").getAttribute("data-server"), "apignp.exe");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("the morning review lists each failure, and an acknowledgement clears the count in every tab", async () => {
     const name = `failing ${XSS}`;
     const { page, context, errors } = await open(
