@@ -24,6 +24,7 @@ pub mod badge;
 pub mod deployment;
 pub mod fingerprint;
 pub mod http;
+pub mod json;
 pub mod jsonrpc;
 pub mod monitor;
 pub mod page;

@@ -145,8 +145,8 @@ pub struct PublishedServer {
     pub days: Vec<(Millis, Uptime)>,
 }
 
-/// A `summary.json` read back, by hand from a `Value` (the page carries no derived readers):
-/// the servers it has; an error for a document that is not one, or of another version.
+/// A `summary.json` read back: the servers it has; an error for a document that is not one,
+/// or of another version.
 pub fn read_summary(text: &str) -> Result<Vec<PublishedServer>, String> {
     let value: Value = serde_json::from_slice(text.as_bytes())
         .map_err(|_| "summary.json is not valid JSON".to_owned())?;

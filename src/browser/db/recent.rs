@@ -8,6 +8,7 @@ use super::DbError;
 use idb::{Database, Query, TransactionMode};
 use js_sys::Array;
 use mcp_status_core::monitor::events::stored as events;
+use mcp_status_core::monitor::events::EventRecord;
 use mcp_status_core::monitor::record::Millis;
 use mcp_status_core::monitor::store::{self, Recent};
 use std::future::IntoFuture;
@@ -99,27 +100,30 @@ fn recent_of(answers: Vec<Vec<JsValue>>, keys: Vec<JsValue>, from: Millis, part:
         Part::Everything => store::entries_of(chunks).0,
         Part::Findings => store::not_ok_of(chunks),
     };
-    // Read as `Value`s, by hand (`events::stored`): no derived JSON readers in the page.
-    let values = |texts: Vec<String>| -> Vec<serde_json::Value> {
-        texts
-            .iter()
-            .filter_map(|text| serde_json::from_slice(text.as_bytes()).ok())
-            .collect()
-    };
-    let incidents = values(next());
-    let records = values(next());
+    // A record that does not read (damaged outside this code) is left out, not the day.
+    let incidents = next();
     let mut recent = Recent {
         probes: entries
             .into_iter()
             .map(|entry| entry.probe)
             .filter(|probe| probe.at >= from)
             .collect(),
-        incidents: incidents.iter().filter_map(events::incident).collect(),
-        cold_starts: records.iter().filter_map(events::cold_start).collect(),
-        drift: records.iter().filter_map(events::drift).collect(),
-        alerts: records.iter().filter_map(events::alert).collect(),
+        incidents: incidents
+            .iter()
+            .filter_map(|text| events::incident(text).ok())
+            .collect(),
+        cold_starts: Vec::new(),
+        drift: Vec::new(),
+        alerts: Vec::new(),
         snapshots: Vec::new(),
     };
+    for record in next().iter().filter_map(|text| events::event(text).ok()) {
+        match record {
+            EventRecord::ColdStart(cold_start) => recent.cold_starts.push(cold_start),
+            EventRecord::Drift(drift) => recent.drift.push(drift),
+            EventRecord::Alert(alert) => recent.alerts.push(alert),
+        }
+    }
     if part == Part::Everything {
         recent.snapshots = snapshots_of(answers.next().unwrap_or_default(), keys);
     }

@@ -2,13 +2,10 @@
 //! in the browser's storage beside the ones `status.json` publishes. The status page, the
 //! prober's engines and the alerting desk all add them to a server's config: probing goes on,
 //! alerting waits, and the time is left out of SLO uptime (spec section 7).
-//!
-//! Stored as JSON written and read by hand through `Value` (the status page reads them and
-//! carries no derived JSON readers).
 
 use super::config::{MaintenanceWindow, MonitorConfig, MAX_MAINTENANCE};
 use super::record::{Millis, DAY, MINUTE};
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 /// Windows that ended longer ago than this are forgotten: rollups already left them out.
 pub const KEPT: Millis = 35 * DAY;
@@ -72,55 +69,52 @@ pub fn with_declared(config: &MonitorConfig, server: &str, declared: &[Declared]
     config
 }
 
+/// A window as stored (`maintenance` setting, docs/formats.md).
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    server: Option<String>,
+    start: Millis,
+    end: Millis,
+    #[serde(default)]
+    by: String,
+    #[serde(default)]
+    reason: String,
+}
+
 /// The windows as stored.
 pub fn to_json(declared: &[Declared]) -> String {
-    Value::Array(
-        declared
-            .iter()
-            .map(|d| {
-                json!({
-                    "server": d.server,
-                    "start": d.window.start,
-                    "end": d.window.end,
-                    "by": d.by,
-                    "reason": d.reason,
-                })
-            })
-            .collect(),
-    )
-    .to_string()
+    let stored: Vec<Stored> = declared
+        .iter()
+        .map(|d| Stored {
+            server: d.server.clone(),
+            start: d.window.start,
+            end: d.window.end,
+            by: d.by.clone(),
+            reason: d.reason.clone(),
+        })
+        .collect();
+    serde_json::to_string(&stored).expect("maintenance windows serialise")
 }
 
 /// The windows in `text`: those that do not read back, or break the 4-hour cap (storage is
-/// anyone's to edit), are left out.
+/// anyone's to edit), are left out, each on its own.
 pub fn of_json(text: &str) -> Vec<Declared> {
-    let value: Option<Value> = serde_json::from_slice(text.as_bytes()).ok();
-    let items = value.as_ref().and_then(Value::as_array);
-    let read = |item: &Value| -> Option<Declared> {
-        let text = |key: &str| {
-            item.get(key)
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned()
-        };
+    let items: Vec<serde_json::Value> = serde_json::from_str(text).unwrap_or_default();
+    let read = |item: serde_json::Value| -> Option<Declared> {
+        let stored = Stored::deserialize(item).ok()?;
         let window = MaintenanceWindow {
-            start: item.get("start")?.as_i64()?,
-            end: item.get("end")?.as_i64()?,
+            start: stored.start,
+            end: stored.end,
         };
         let length = window.end.checked_sub(window.start)?;
-        (length > 0 && length <= MAX_MAINTENANCE).then(|| Declared {
-            server: item
-                .get("server")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
+        (length > 0 && length <= MAX_MAINTENANCE).then_some(Declared {
+            server: stored.server,
             window,
-            by: text("by"),
-            reason: text("reason"),
+            by: stored.by,
+            reason: stored.reason,
         })
     };
-    items
-        .map(|items| items.iter().filter_map(read).collect())
-        .unwrap_or_default()
+    items.into_iter().filter_map(read).collect()
 }
 
 /// Ends window `index` of `declared` at `now`, asked for in the console: one not begun is
@@ -197,6 +191,36 @@ mod tests {
         assert_eq!(declared[0].window.end, NOW + MINUTE, "kept, ended now");
         end(&mut declared, 7, NOW);
         assert_eq!(declared.len(), 1);
+    }
+
+    #[test]
+    fn windows_stored_by_the_old_code_read_back() {
+        // As the code before the derived reader stored them (its `json!` objects).
+        let text = r#"[{"by":"Ana","end":1795222800000,"reason":"deploy","server":"api","start":1795219200000},{"by":"","end":1795219260000,"reason":"","server":null,"start":1795219200000}]"#;
+        let read = of_json(text);
+        assert_eq!(
+            read,
+            [
+                Declared {
+                    server: Some("api".into()),
+                    window: MaintenanceWindow {
+                        start: 1_795_219_200_000,
+                        end: 1_795_222_800_000
+                    },
+                    by: "Ana".into(),
+                    reason: "deploy".into(),
+                },
+                Declared {
+                    server: None,
+                    window: MaintenanceWindow {
+                        start: 1_795_219_200_000,
+                        end: 1_795_219_260_000
+                    },
+                    by: String::new(),
+                    reason: String::new(),
+                },
+            ]
+        );
     }
 
     #[test]

@@ -159,152 +159,91 @@ impl EventRecord {
     }
 }
 
-/// Incidents and cold starts as stored (their JSON, `docs/formats.md`), read from a parsed
-/// `Value` by hand: the page already links the `Value` reader, and serde's derived readers
-/// for these types (a flattened enum among them) would add over 10 KB to it. The tests below
-/// check that these read back exactly what the derived writers write.
+/// Incidents and events as stored (their JSON, `docs/formats.md`), read by serde's derived
+/// readers: the browser's IndexedDB holds what every earlier version wrote, and the tests
+/// below read such records as they were written.
 pub mod stored {
-    use super::{Alert, AlertKind, AlertReason, ColdStart, Drift, Incident, Severity};
-    use crate::fingerprint::DriftKind;
-    use crate::monitor::burn::BurnRule;
+    use super::{EventRecord, Incident, Severity};
+    use crate::monitor::record::Millis;
     use crate::report::Layer;
-    use serde_json::Value;
+    use serde::Deserialize;
 
-    fn severity(value: &Value) -> Option<Severity> {
-        match value.get("severity")?.as_str()? {
-            "P1" => Some(Severity::P1),
-            "P2" => Some(Severity::P2),
-            "P3" => Some(Severity::P3),
-            _ => None,
-        }
+    /// An incident as stored, but its evidence: that is for alerts, not for the page.
+    #[derive(Deserialize)]
+    struct StoredIncident {
+        id: u64,
+        start: Millis,
+        end: Option<Millis>,
+        severity: Severity,
+        layer: Option<Layer>,
+        first_error: Option<String>,
+        alerted_at: Option<Millis>,
+        flapping: bool,
+        escalate_eligible: bool,
     }
 
-    fn drift_kind(value: &Value) -> Option<DriftKind> {
-        match value.as_str()? {
-            "contract" => Some(DriftKind::Contract),
-            "metadata" => Some(DriftKind::Metadata),
-            _ => None,
-        }
-    }
-
-    pub fn incident(value: &Value) -> Option<Incident> {
-        let severity = severity(value)?;
-        Some(Incident {
-            id: value.get("id")?.as_u64()?,
-            start: value.get("start")?.as_i64()?,
-            end: value.get("end").and_then(Value::as_i64),
-            severity,
-            layer: value
-                .get("layer")
-                .and_then(Value::as_str)
-                .and_then(Layer::from_name),
-            first_error: value
-                .get("first_error")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            // The evidence is for alerts, not for the page.
+    /// A stored incident (`incidents` store), without its evidence.
+    pub fn incident(text: &str) -> Result<Incident, String> {
+        let stored: StoredIncident = crate::json::read(text).map_err(|e| e.to_string())?;
+        Ok(Incident {
+            id: stored.id,
+            start: stored.start,
+            end: stored.end,
+            severity: stored.severity,
+            layer: stored.layer,
+            first_error: stored.first_error,
             evidence: Vec::new(),
-            alerted_at: value.get("alerted_at").and_then(Value::as_i64),
-            flapping: value.get("flapping")?.as_bool()?,
-            escalate_eligible: value.get("escalate_eligible")?.as_bool()?,
+            alerted_at: stored.alerted_at,
+            flapping: stored.flapping,
+            escalate_eligible: stored.escalate_eligible,
         })
     }
 
-    /// The cold start an event record holds, if it is one (`{"cold_start": {...}}`).
-    pub fn cold_start(record: &Value) -> Option<ColdStart> {
-        let value = record.get("cold_start")?;
-        Some(ColdStart {
-            at: value.get("at")?.as_i64()?,
-            failed: value.get("failed")?.as_bool()?,
-            post_idle: value.get("post_idle")?.as_bool()?,
-            elevated_latency_ms: value
-                .get("elevated_latency_ms")
-                .and_then(Value::as_u64)
-                .and_then(|ms| u32::try_from(ms).ok()),
-        })
-    }
-
-    /// The drift an event record holds, if it is one (`{"drift": {...}}`).
-    pub fn drift(record: &Value) -> Option<Drift> {
-        let value = record.get("drift")?;
-        let text = |key: &str| Some(value.get(key)?.as_str()?.to_owned());
-        Some(Drift {
-            at: value.get("at")?.as_i64()?,
-            kind: drift_kind(value.get("kind")?)?,
-            contract_before: text("contract_before")?,
-            contract_after: text("contract_after")?,
-            metadata_before: text("metadata_before")?,
-            metadata_after: text("metadata_after")?,
-        })
-    }
-
-    /// The alert an event record holds, if it is one (`{"alert": {...}}`, its reason
-    /// flattened into it).
-    pub fn alert(record: &Value) -> Option<Alert> {
-        let value = record.get("alert")?;
-        let kind = match value.get("kind")?.as_str()? {
-            "fire" => AlertKind::Fire,
-            "escalate_eligible" => AlertKind::EscalateEligible,
-            "worsened" => AlertKind::Worsened,
-            "resolve" => AlertKind::Resolve,
-            _ => return None,
-        };
-        let reason = match value.get("reason")?.as_str()? {
-            "downtime" => AlertReason::Downtime {
-                incident: value.get("incident")?.as_u64()?,
-            },
-            "drift" => AlertReason::Drift {
-                drift: drift_kind(value.get("drift")?)?,
-            },
-            "burn" => {
-                let name = value.get("rule")?.as_str()?;
-                AlertReason::Burn {
-                    rule: BurnRule::ALL.into_iter().find(|r| r.as_str() == name)?,
-                }
-            }
-            "latency" => AlertReason::Latency {
-                p95_ms: u32::try_from(value.get("p95_ms")?.as_u64()?).ok()?,
-            },
-            _ => return None,
-        };
-        Some(Alert {
-            at: value.get("at")?.as_i64()?,
-            kind,
-            severity: severity(value)?,
-            reason,
-        })
+    /// A stored event (`events` store): `{"alert": {...}}` (its reason flattened into it),
+    /// `{"cold_start": {...}}` or `{"drift": {...}}`.
+    pub fn event(text: &str) -> Result<EventRecord, String> {
+        crate::json::read(text).map_err(|e| e.to_string())
     }
 
     #[cfg(test)]
     mod tests {
-        use super::super::{EventRecord, MAX_EVIDENCE};
+        use super::super::{Alert, AlertKind, AlertReason, ColdStart, Drift, MAX_EVIDENCE};
         use super::*;
+        use crate::fingerprint::DriftKind;
+        use crate::monitor::burn::BurnRule;
+
+        /// Records as the code before the derived readers wrote them (its `serde_json`
+        /// writers of these same types), byte for byte.
+        const OLD_INCIDENT: &str = r#"{"id":7,"start":1795219200000,"end":1795219500000,"severity":"P2","layer":"initialize","first_error":"bad JSON","evidence":[{"at":1795219200000,"outcome":"failed","layer":"initialize","latency_ms":120,"contract_hash":null,"metadata_hash":18446744073709551615,"error":"bad JSON"}],"alerted_at":null,"flapping":true,"escalate_eligible":false}"#;
+        const OLD_COLD_START: &str =
+            r#"{"cold_start":{"at":5,"failed":false,"post_idle":true,"elevated_latency_ms":8342}}"#;
+        const OLD_DRIFT: &str = r#"{"drift":{"at":9,"kind":"metadata","contract_before":"a","contract_after":"a","metadata_before":"b","metadata_after":"c"}}"#;
+        const OLD_ALERT: &str = r#"{"alert":{"at":1795219200000,"kind":"escalate_eligible","severity":"P1","reason":"burn","rule":"medium"}}"#;
 
         #[test]
-        fn stored_records_read_back_as_written() {
-            let incident = Incident {
-                id: 7,
-                start: 1_795_219_200_000,
-                end: Some(1_795_219_500_000),
-                severity: Severity::P2,
-                layer: Some(Layer::Initialize),
-                first_error: Some("bad JSON".into()),
-                evidence: Vec::with_capacity(MAX_EVIDENCE),
-                alerted_at: None,
-                flapping: true,
-                escalate_eligible: false,
-            };
-            let value = serde_json::to_value(&incident).unwrap();
-            assert_eq!(super::incident(&value), Some(incident));
+        fn records_written_before_read_back() {
+            let incident = incident(OLD_INCIDENT).unwrap();
+            assert_eq!(
+                incident,
+                Incident {
+                    id: 7,
+                    start: 1_795_219_200_000,
+                    end: Some(1_795_219_500_000),
+                    severity: Severity::P2,
+                    layer: Some(Layer::Initialize),
+                    first_error: Some("bad JSON".into()),
+                    evidence: Vec::new(),
+                    alerted_at: None,
+                    flapping: true,
+                    escalate_eligible: false,
+                }
+            );
             let cold = ColdStart {
                 at: 5,
                 failed: false,
                 post_idle: true,
                 elevated_latency_ms: Some(8_342),
             };
-            let value = serde_json::to_value(EventRecord::ColdStart(cold.clone())).unwrap();
-            assert_eq!(super::cold_start(&value), Some(cold));
-            assert_eq!(super::cold_start(&serde_json::json!({"alert": {}})), None);
             let drift = Drift {
                 at: 9,
                 kind: DriftKind::Metadata,
@@ -313,9 +252,54 @@ pub mod stored {
                 metadata_before: "b".into(),
                 metadata_after: "c".into(),
             };
-            let value = serde_json::to_value(EventRecord::Drift(drift.clone())).unwrap();
-            assert_eq!(super::drift(&value), Some(drift));
-            assert_eq!(super::alert(&value), None);
+            let alert = Alert {
+                at: 1_795_219_200_000,
+                kind: AlertKind::EscalateEligible,
+                severity: Severity::P1,
+                reason: AlertReason::Burn {
+                    rule: BurnRule::Medium,
+                },
+            };
+            for (text, record) in [
+                (OLD_COLD_START, EventRecord::ColdStart(cold)),
+                (OLD_DRIFT, EventRecord::Drift(drift)),
+                (OLD_ALERT, EventRecord::Alert(alert)),
+            ] {
+                assert_eq!(event(text), Ok(record.clone()));
+                // The stored form is still the one written.
+                assert_eq!(serde_json::to_string(&record).unwrap(), text);
+            }
+        }
+
+        #[test]
+        fn a_record_that_does_not_read_says_where() {
+            assert_eq!(
+                event(r#"{"cold_start":{"at":5,"failed":"no","post_idle":true}}"#),
+                Err(r#"`cold_start.failed`: invalid type: string "no", expected a boolean"#.into())
+            );
+            assert!(event(r#"{"alert":{}}"#).is_err());
+            assert_eq!(
+                incident(&OLD_INCIDENT.replace(r#""severity":"P2""#, r#""severity":"P9""#)),
+                Err("`severity`: unknown variant `P9`, expected one of `P1`, `P2`, `P3`".into())
+            );
+        }
+
+        #[test]
+        fn stored_records_read_back_as_written() {
+            let incident = Incident {
+                id: 7,
+                start: 1_795_219_200_000,
+                end: None,
+                severity: Severity::P1,
+                layer: None,
+                first_error: None,
+                evidence: Vec::with_capacity(MAX_EVIDENCE),
+                alerted_at: Some(1_795_219_260_000),
+                flapping: false,
+                escalate_eligible: true,
+            };
+            let text = serde_json::to_string(&incident).unwrap();
+            assert_eq!(super::incident(&text), Ok(incident));
         }
 
         #[test]
@@ -338,14 +322,14 @@ pub mod stored {
             ];
             for (i, reason) in reasons.into_iter().enumerate() {
                 for kind in kinds {
-                    let alert = Alert {
+                    let alert = EventRecord::Alert(Alert {
                         at: 1_795_219_200_000 + i as i64,
                         kind,
                         severity: Severity::P2,
                         reason,
-                    };
-                    let value = serde_json::to_value(EventRecord::Alert(alert.clone())).unwrap();
-                    assert_eq!(super::alert(&value), Some(alert), "{value}");
+                    });
+                    let text = serde_json::to_string(&alert).unwrap();
+                    assert_eq!(event(&text), Ok(alert), "{text}");
                 }
             }
         }

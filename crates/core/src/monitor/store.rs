@@ -38,8 +38,8 @@ impl Default for Retention {
 pub const MIN_ROLLUP_DAYS: u32 = 400;
 
 impl Retention {
-    /// The setting as stored (JSON), read from a `Value` by hand (a derived JSON reader would
-    /// bring float formatting into the page); a missing or odd field keeps its default.
+    /// The setting as stored (JSON), read field by field: a missing or odd field keeps its
+    /// default, and the other field still counts.
     pub fn from_value(value: &serde_json::Value) -> Retention {
         let days = |key: &str, default: u32| {
             value
