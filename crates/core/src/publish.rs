@@ -10,8 +10,10 @@ use crate::monitor::state::State;
 use crate::monitor::window::Window;
 use crate::monitor::ServerMonitor;
 use crate::report::{Layer, Outcome};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 
 /// Where the page finds the summary: the runner's data folder, published at `data/` beside it.
 pub const SUMMARY: &str = "data/summary.json";
@@ -146,81 +148,134 @@ pub struct PublishedServer {
 }
 
 /// A `summary.json` read back: the servers it has; an error for a document that is not one,
-/// or of another version.
+/// or of another version. A server entry that does not read is left out, not the whole
+/// summary: one damaged entry must not hide every server's published state.
 pub fn read_summary(text: &str) -> Result<Vec<PublishedServer>, String> {
-    let value: Value = serde_json::from_slice(text.as_bytes())
-        .map_err(|_| "summary.json is not valid JSON".to_owned())?;
-    match value.get("version").and_then(Value::as_u64) {
-        Some(VERSION) => {}
-        _ => return Err(format!("summary.json is not of version {VERSION}")),
+    let document: SummaryFile = crate::json::read(text).map_err(|error| match error {
+        crate::json::Error::Syntax(_) => "summary.json is not valid JSON".to_owned(),
+        crate::json::Error::Data { .. } => format!("summary.json is not a summary: {error}"),
+    })?;
+    if document.version != Some(VERSION) {
+        return Err(format!("summary.json is not of version {VERSION}"));
     }
-    let servers = value
-        .get("servers")
-        .and_then(Value::as_array)
-        .ok_or("summary.json has no servers")?;
-    Ok(servers.iter().filter_map(server_of).collect())
+    let servers = document.servers.ok_or("summary.json has no servers")?;
+    Ok(servers
+        .into_iter()
+        .filter_map(|entry| serde_json::from_value::<ServerEntry>(entry).ok())
+        .map(ServerEntry::published)
+        .collect())
 }
 
-fn server_of(s: &Value) -> Option<PublishedServer> {
-    let count = |v: &Value, key: &str| {
-        v.get(key)
-            .and_then(Value::as_u64)
-            .and_then(|n| u32::try_from(n).ok())
-            .unwrap_or(0)
-    };
-    let uptime = |v: Option<&Value>| {
-        let v = v.unwrap_or(&Value::Null);
+/// What `read_summary` reads of the document: the version first, so that another version is
+/// refused as such whatever its shape.
+#[derive(Deserialize)]
+struct SummaryFile {
+    version: Option<u64>,
+    servers: Option<Vec<Value>>,
+}
+
+/// A server of `summary.json` as `summary` writes it (fields the page does not use are
+/// ignored).
+#[derive(Deserialize)]
+struct ServerEntry {
+    server: String,
+    state: String,
+    #[serde(default)]
+    streak: u32,
+    last_probe: Option<LastProbe>,
+    #[serde(default)]
+    uptime: BTreeMap<String, UptimeEntry>,
+    #[serde(default)]
+    days: Vec<DayEntry>,
+}
+
+#[derive(Deserialize)]
+struct LastProbe {
+    at: String,
+    outcome: Outcome,
+    layer: Option<Layer>,
+    #[serde(default)]
+    latency_ms: u32,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct UptimeEntry {
+    wall_clock_uptime: Option<f64>,
+    slo_uptime: Option<f64>,
+    #[serde(default)]
+    coverage: f64,
+    #[serde(default)]
+    probes: u32,
+    #[serde(default)]
+    incidents: u32,
+}
+
+#[derive(Deserialize)]
+struct DayEntry {
+    day: String,
+    #[serde(flatten)]
+    uptime: UptimeEntry,
+}
+
+impl UptimeEntry {
+    fn uptime(&self) -> Uptime {
         Uptime {
-            wall_clock_uptime: v.get("wall_clock_uptime").and_then(Value::as_f64),
-            slo_uptime: v.get("slo_uptime").and_then(Value::as_f64),
-            coverage: v.get("coverage").and_then(Value::as_f64).unwrap_or(0.0),
+            wall_clock_uptime: self.wall_clock_uptime,
+            slo_uptime: self.slo_uptime,
+            coverage: self.coverage,
             p50_ms: None,
             p95_ms: None,
-            probes: count(v, "probes"),
+            probes: self.probes,
             failures: 0,
             cold_starts: 0,
-            incidents: count(v, "incidents"),
+            incidents: self.incidents,
         }
-    };
-    let time = |text: &str| crate::monitor::history::parse_time(text).ok();
-    let windows = s.get("uptime");
-    let days = s.get("days").and_then(Value::as_array);
-    let streak = count(s, "streak");
-    let state = match s.get("state").and_then(Value::as_str)? {
-        "up" => State::Up,
-        "down" => State::Down,
-        "confirming" => State::Confirming { failures: streak },
-        "recovering" => State::Recovering { passes: streak },
-        _ => State::Unknown,
-    };
-    let last = s.get("last_probe").and_then(|p| {
-        let text = |key: &str| p.get(key).and_then(Value::as_str);
-        Some(ProbeRecord {
-            at: time(text("at")?)?,
-            outcome: Outcome::ALL
-                .into_iter()
-                .find(|o| Some(o.as_str()) == text("outcome"))?,
-            layer: text("layer").and_then(Layer::from_name),
-            latency_ms: count(p, "latency_ms"),
-            contract_hash: None,
-            metadata_hash: None,
-            error: text("error").map(str::to_owned),
-        })
-    });
-    Some(PublishedServer {
-        server: s.get("server")?.as_str()?.to_owned(),
-        state,
-        last,
-        windows: Window::ALL.map(|w| uptime(windows.and_then(|u| u.get(window_key(w))))),
-        days: days
-            .into_iter()
-            .flatten()
-            .filter_map(|d| {
-                let day = time(&format!("{}T00:00:00Z", d.get("day")?.as_str()?))?;
-                Some((day, uptime(Some(d))))
+    }
+}
+
+impl ServerEntry {
+    fn published(self) -> PublishedServer {
+        let time = |text: &str| crate::monitor::history::parse_time(text).ok();
+        let state = match self.state.as_str() {
+            "up" => State::Up,
+            "down" => State::Down,
+            "confirming" => State::Confirming {
+                failures: self.streak,
+            },
+            "recovering" => State::Recovering {
+                passes: self.streak,
+            },
+            _ => State::Unknown,
+        };
+        let last = self.last_probe.and_then(|p| {
+            Some(ProbeRecord {
+                at: time(&p.at)?,
+                outcome: p.outcome,
+                layer: p.layer,
+                latency_ms: p.latency_ms,
+                contract_hash: None,
+                metadata_hash: None,
+                error: p.error,
             })
-            .collect(),
-    })
+        });
+        let window = |w: Window| {
+            self.uptime
+                .get(&window_key(w))
+                .map_or_else(|| UptimeEntry::default().uptime(), UptimeEntry::uptime)
+        };
+        PublishedServer {
+            server: self.server,
+            state,
+            last,
+            windows: Window::ALL.map(window),
+            days: self
+                .days
+                .iter()
+                .filter_map(|d| Some((time(&format!("{}T00:00:00Z", d.day))?, d.uptime.uptime())))
+                .collect(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -281,6 +336,56 @@ mod tests {
             .unwrap_err()
             .contains("version"));
         assert!(read_summary("<html>").is_err());
+    }
+
+    #[test]
+    fn a_damaged_server_entry_is_left_out_and_the_others_are_read() {
+        let text = r#"{"version": 1, "servers": [
+            {"server": "broken", "state": 7},
+            {"server": "api", "state": "confirming", "streak": 2,
+             "last_probe": {"at": "2026-11-21T00:00:00Z", "outcome": "failed", "layer": "http", "latency_ms": 12},
+             "uptime": {"24h": {"wall_clock_uptime": 0.5, "slo_uptime": 0.75, "coverage": 1, "probes": 4, "incidents": 1}},
+             "days": [{"day": "2026-11-21", "wall_clock_uptime": 1, "slo_uptime": 1, "coverage": 0.25, "probes": 3}]}
+        ]}"#;
+        let read = read_summary(text).unwrap();
+        assert_eq!(read.len(), 1, "{read:?}");
+        let api = &read[0];
+        assert_eq!(api.state, State::Confirming { failures: 2 });
+        let last = api.last.as_ref().unwrap();
+        assert_eq!(
+            (last.outcome, last.layer),
+            (Outcome::Failed, Some(Layer::Http))
+        );
+        assert_eq!(api.windows[0].slo_uptime, Some(0.75));
+        assert_eq!((api.windows[0].probes, api.windows[0].incidents), (4, 1));
+        assert_eq!(
+            api.windows[1].probes, 0,
+            "a window not published has no data"
+        );
+        assert_eq!(
+            api.days,
+            vec![(
+                1_795_219_200_000,
+                Uptime {
+                    wall_clock_uptime: Some(1.0),
+                    slo_uptime: Some(1.0),
+                    coverage: 0.25,
+                    p50_ms: None,
+                    p95_ms: None,
+                    probes: 3,
+                    failures: 0,
+                    cold_starts: 0,
+                    incidents: 0,
+                }
+            )]
+        );
+        assert_eq!(
+            read_summary(r#"{"version": 1}"#).unwrap_err(),
+            "summary.json has no servers"
+        );
+        assert!(read_summary(r#"{"version": 1, "servers": 3}"#)
+            .unwrap_err()
+            .contains("`servers`"));
     }
 
     #[test]
