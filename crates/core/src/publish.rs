@@ -211,11 +211,19 @@ struct UptimeEntry {
     incidents: u32,
 }
 
+/// A day: its date and the same fields as a window (not `#[serde(flatten)]`, whose buffering
+/// reader was the larger part of this reader's code in the page).
 #[derive(Deserialize)]
 struct DayEntry {
     day: String,
-    #[serde(flatten)]
-    uptime: UptimeEntry,
+    wall_clock_uptime: Option<f64>,
+    slo_uptime: Option<f64>,
+    #[serde(default)]
+    coverage: f64,
+    #[serde(default)]
+    probes: u32,
+    #[serde(default)]
+    incidents: u32,
 }
 
 impl UptimeEntry {
@@ -272,7 +280,16 @@ impl ServerEntry {
             days: self
                 .days
                 .iter()
-                .filter_map(|d| Some((time(&format!("{}T00:00:00Z", d.day))?, d.uptime.uptime())))
+                .filter_map(|d| {
+                    let uptime = UptimeEntry {
+                        wall_clock_uptime: d.wall_clock_uptime,
+                        slo_uptime: d.slo_uptime,
+                        coverage: d.coverage,
+                        probes: d.probes,
+                        incidents: d.incidents,
+                    };
+                    Some((time(&format!("{}T00:00:00Z", d.day))?, uptime.uptime()))
+                })
                 .collect(),
         }
     }
