@@ -2,6 +2,9 @@
 //! this module sends what [`Probe::poll_transmit`] asks for, reads every exchange the probe
 //! still [`wants`](Probe::wants) concurrently (a legacy event stream stays open beside the
 //! POSTs), and reports each head, chunk, end, error or passed deadline back.
+//!
+//! The requests stay web-sys ones: gloo-net's `send` only calls `fetch` when first polled,
+//! and its `RequestBuilder` adds a stray `&` to a URL with a query (gloo issue 498).
 
 use super::clock::now_ms;
 use futures::future::{select, select_all, Either, LocalBoxFuture};
@@ -259,21 +262,8 @@ fn head_of(response: &web_sys::Response) -> ResponseHead {
     if response.type_() == ResponseType::Opaqueredirect {
         return ResponseHead::opaque_redirect();
     }
-    ResponseHead::new(response.status(), header_pairs(&response.headers()))
-}
-
-/// Every header of a response, as (name, value) pairs (`Headers` is iterable in JavaScript).
-fn header_pairs(headers: &web_sys::Headers) -> Vec<(String, String)> {
-    let Ok(Some(entries)) = js_sys::try_iter(headers) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .filter_map(|pair| {
-            let pair = js_sys::Array::from(&pair);
-            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-        })
-        .collect()
+    let headers = gloo_net::http::Headers::from_raw(response.headers());
+    ResponseHead::new(response.status(), headers.entries().collect())
 }
 
 fn body_reader(response: &web_sys::Response) -> Option<ReadableStreamDefaultReader> {

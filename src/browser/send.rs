@@ -9,11 +9,11 @@
 
 use super::probe_driver::build;
 use futures::future::{select, Either};
+use gloo_net::http::Request;
 use gloo_timers::future::TimeoutFuture;
 use mcp_status_core::alerting::delivery::{Failure, Outcome, TIMEOUT};
 use mcp_status_core::{FetchMode, HttpRequest};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+use std::pin::pin;
 
 /// One attempt, within the core's timeout. A request already in `no-cors` mode (a receiver
 /// known to answer blind: `Desk::blind`) is sent once, blind.
@@ -66,15 +66,12 @@ impl Sent {
 async fn fetch(request: &HttpRequest) -> Result<u16, Sent> {
     let controller = web_sys::AbortController::new().ok();
     let signal = controller.as_ref().map(web_sys::AbortController::signal);
-    let request = build(request, signal.as_ref()).map_err(|_| Sent::Refused)?;
-    let window = web_sys::window().ok_or(Sent::Refused)?;
-    let answer = JsFuture::from(window.fetch_with_request(&request));
-    match select(answer, TimeoutFuture::new(TIMEOUT as u32)).await {
-        Either::Left((Ok(response), _)) => {
-            let response: web_sys::Response = response.dyn_into().map_err(|_| Sent::Refused)?;
-            // Opaque (no-cors): status 0, and that is all there is to know.
-            Ok(response.status())
-        }
+    // Not gloo's `RequestBuilder`: it appends a stray `&` to a URL that has a query (gloo issue
+    // 498), and webhook URLs (Google Chat, signed Teams flows) carry their keys there.
+    let request = Request::from(build(request, signal.as_ref()).map_err(|_| Sent::Refused)?);
+    match select(pin!(request.send()), TimeoutFuture::new(TIMEOUT as u32)).await {
+        // Opaque (no-cors): status 0, and that is all there is to know.
+        Either::Left((Ok(response), _)) => Ok(response.status()),
         Either::Left((Err(_), _)) => Err(Sent::Refused),
         Either::Right(_) => {
             if let Some(controller) = controller {
