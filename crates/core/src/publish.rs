@@ -211,19 +211,11 @@ struct UptimeEntry {
     incidents: u32,
 }
 
-/// A day: its date and the same fields as a window (not `#[serde(flatten)]`, whose buffering
-/// reader was the larger part of this reader's code in the page).
 #[derive(Deserialize)]
 struct DayEntry {
     day: String,
-    wall_clock_uptime: Option<f64>,
-    slo_uptime: Option<f64>,
-    #[serde(default)]
-    coverage: f64,
-    #[serde(default)]
-    probes: u32,
-    #[serde(default)]
-    incidents: u32,
+    #[serde(flatten)]
+    uptime: UptimeEntry,
 }
 
 impl UptimeEntry {
@@ -280,16 +272,7 @@ impl ServerEntry {
             days: self
                 .days
                 .iter()
-                .filter_map(|d| {
-                    let uptime = UptimeEntry {
-                        wall_clock_uptime: d.wall_clock_uptime,
-                        slo_uptime: d.slo_uptime,
-                        coverage: d.coverage,
-                        probes: d.probes,
-                        incidents: d.incidents,
-                    };
-                    Some((time(&format!("{}T00:00:00Z", d.day))?, uptime.uptime()))
-                })
+                .filter_map(|d| Some((time(&format!("{}T00:00:00Z", d.day))?, d.uptime.uptime())))
                 .collect(),
         }
     }
