@@ -2,6 +2,7 @@
 //! closed ones against their acknowledgement targets; and whether this tab sends them.
 
 use super::desk::Alerting;
+use super::table::Table;
 use super::{current, Clock, Zones};
 use leptos::prelude::*;
 use mcp_status_core::view::desk::{self as view, OpenAlert, PastAlert};
@@ -40,24 +41,14 @@ pub fn Alerts() -> impl IntoView {
             </For>
             <Show when=move || past.with(|past| !past.is_empty())>
                 <h3>"The week's alerts and their acknowledgement targets"</h3>
-                <div class="table-scroll">
-                    <table class="past-alerts">
-                        <thead>
-                            <tr>
-                                <th>"Alert"</th>
-                                <th>"Fired"</th>
-                                <th>"Acknowledged"</th>
-                                <th>"Target"</th>
-                                <th>"Closed"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            <For each=move || past.get() key=|alert| alert.id.clone() let:alert>
-                                <Past alert=current(past, alert, |a| &a.id) />
-                            </For>
-                        </tbody>
-                    </table>
-                </div>
+                <Table
+                    class="past-alerts"
+                    headings=&["Alert", "Fired", "Acknowledged", "Target", "Closed"]
+                >
+                    <For each=move || past.get() key=|alert| alert.id.clone() let:alert>
+                        <Past alert=current(past, alert, |a| &a.id) />
+                    </For>
+                </Table>
             </Show>
         </section>
     }

@@ -3,6 +3,7 @@
 
 use super::current;
 use super::desk::Alerting;
+use super::table::Table;
 use leptos::prelude::*;
 use mcp_status_core::view::desk::{self as view, DeliveryRow};
 
@@ -25,24 +26,14 @@ pub fn Deliveries() -> impl IntoView {
                 when=move || rows.with(|rows| !rows.is_empty())
                 fallback=|| view! { <p class="none">"Nothing sent yet."</p> }
             >
-                <div class="table-scroll">
-                    <table class="delivery-log">
-                        <thead>
-                            <tr>
-                                <th>"When"</th>
-                                <th>"Server"</th>
-                                <th>"Notice"</th>
-                                <th>"Channel"</th>
-                                <th>"Result"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            <For each=move || rows.get() key=|row| row.id.clone() let:row>
-                                <Delivery row=current(rows, row, |r| &r.id) />
-                            </For>
-                        </tbody>
-                    </table>
-                </div>
+                <Table
+                    class="delivery-log"
+                    headings=&["When", "Server", "Notice", "Channel", "Result"]
+                >
+                    <For each=move || rows.get() key=|row| row.id.clone() let:row>
+                        <Delivery row=current(rows, row, |r| &r.id) />
+                    </For>
+                </Table>
             </Show>
         </section>
     }

@@ -14,6 +14,7 @@ mod desk;
 mod maintenance;
 mod oncall;
 mod settings;
+mod table;
 
 use crate::browser::{db, leader, site_file, zone};
 use crate::components::frame::{Section, SiteFooter, SiteHeader};

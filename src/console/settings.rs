@@ -4,6 +4,7 @@
 
 use super::current;
 use super::desk::Alerting;
+use super::table::Table;
 use crate::browser::{deployment, notify};
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -127,40 +128,29 @@ fn Routing() -> impl IntoView {
     });
     let runner_only = Memo::new(move |_| alerting.runner_only());
     view! {
-        <div class="table-scroll">
-            <table class="routing">
-                <caption>"Who hears what: each severity's channels"</caption>
-                <thead>
-                    <tr>
-                        <th>"Channel"</th>
-                        <th>"Kind"</th>
-                        <th>"P1"</th>
-                        <th>"P2"</th>
-                        <th>"P3"</th>
-                        <th></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=move || rows.get() key=|row| row.id.clone() let:row>
-                        <Channel row=current(rows, row, |r| &r.id) />
-                    </For>
-                    <For
-                        each=move || runner_only.get()
-                        key=|(id, _)| id.clone()
-                        children=|(id, variable)| {
-                            view! {
-                                <tr class="runner-only">
-                                    <th scope="row">{id.clone()}</th>
-                                    <td colspan="5" class="muted">
-                                        {view::runner_only(&variable)}
-                                    </td>
-                                </tr>
-                            }
-                        }
-                    />
-                </tbody>
-            </table>
-        </div>
+        <Table
+            class="routing"
+            caption="Who hears what: each severity's channels"
+            headings=&["Channel", "Kind", "P1", "P2", "P3", ""]
+        >
+            <For each=move || rows.get() key=|row| row.id.clone() let:row>
+                <Channel row=current(rows, row, |r| &r.id) />
+            </For>
+            <For
+                each=move || runner_only.get()
+                key=|(id, _)| id.clone()
+                children=|(id, variable)| {
+                    view! {
+                        <tr class="runner-only">
+                            <th scope="row">{id.clone()}</th>
+                            <td colspan="5" class="muted">
+                                {view::runner_only(&variable)}
+                            </td>
+                        </tr>
+                    }
+                }
+            />
+        </Table>
     }
 }
 
