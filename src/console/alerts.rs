@@ -3,7 +3,7 @@
 
 use super::desk::Alerting;
 use super::table::Table;
-use super::{current, Clock, Zones};
+use super::{current, text_of, Clock, Zones};
 use leptos::prelude::*;
 use mcp_status_core::view::desk::{self as view, OpenAlert, PastAlert};
 
@@ -58,7 +58,7 @@ pub fn Alerts() -> impl IntoView {
 #[component]
 fn Open(alert: Memo<OpenAlert>) -> impl IntoView {
     let alerting = expect_context::<Alerting>();
-    let text = move |part: fn(&OpenAlert) -> &String| move || alert.with(|a| part(a).clone());
+    let text = move |part: fn(&OpenAlert) -> &String| text_of(alert, part);
     // The `<For>`'s key: the same for as long as the card is there.
     let key = text(|a| &a.key);
     let act =
@@ -94,7 +94,7 @@ fn Open(alert: Memo<OpenAlert>) -> impl IntoView {
 
 #[component]
 fn Past(alert: Memo<PastAlert>) -> impl IntoView {
-    let text = move |part: fn(&PastAlert) -> &String| move || alert.with(|a| part(a).clone());
+    let text = move |part: fn(&PastAlert) -> &String| text_of(alert, part);
     view! {
         <tr data-key=text(|a| &a.key)>
             <td>{text(|a| &a.title)}</td>

@@ -1,9 +1,9 @@
 //! The delivery log (`view::desk::deliveries`): every notice on every channel, newest first,
 //! and what became of it.
 
-use super::current;
 use super::desk::Alerting;
 use super::table::Table;
+use super::{current, text_of};
 use leptos::prelude::*;
 use mcp_status_core::view::desk::{self as view, DeliveryRow};
 
@@ -41,7 +41,7 @@ pub fn Deliveries() -> impl IntoView {
 
 #[component]
 fn Delivery(row: Memo<DeliveryRow>) -> impl IntoView {
-    let text = move |part: fn(&DeliveryRow) -> &String| move || row.with(|r| part(r).clone());
+    let text = move |part: fn(&DeliveryRow) -> &String| text_of(row, part);
     view! {
         <tr
             data-channel=text(|r| &r.channel)

@@ -158,3 +158,11 @@ where
             .unwrap_or_else(|| first.clone())
     })
 }
+
+/// A row's text field as a reactive closure (`view!` redraws only that text when it changes).
+fn text_of<T>(row: Memo<T>, part: fn(&T) -> &String) -> impl Fn() -> String + Copy
+where
+    T: Send + Sync + 'static,
+{
+    move || row.with(|row| part(row).clone())
+}
