@@ -1,5 +1,5 @@
 // What the wasm benchmarks share: build a crate for the browser the way the page is built
-// (a cargo profile, wasm-bindgen, the page's wasm-opt run), then call one of
+// (a cargo profile, wasm-bindgen, wasm-opt with index.html's settings), then call one of
 // its exports in headless Chromium and return what it returns.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -16,7 +16,7 @@ export function run(command, args) {
  * Builds `cargoArgs` (a package and target kind) for wasm32 with `profile`, binds and
  * optimises `artifact` (the .wasm cargo writes, without extension) into `out`. Binding and
  * optimising (wasm-opt takes some 15 s for the page) are skipped when `out` already holds
- * them for the same cargo output and the same scripts/finish-site.py.
+ * them for the same cargo output and the same wasm-opt settings.
  */
 export async function buildForBrowser({ cargoArgs, profile, artifact, out }) {
   run("cargo", ["build", "-q", ...cargoArgs, "--target", "wasm32-unknown-unknown", "--profile", profile]);
@@ -24,17 +24,26 @@ export async function buildForBrowser({ cargoArgs, profile, artifact, out }) {
   const built = path.join(repoRoot, "target", "wasm32-unknown-unknown", profile, `${artifact}.wasm`);
   const wasm = path.join(out, `${artifact}_bg.wasm`);
   const stamp = path.join(out, "built-from.sha256");
+  const optimiser = await pageWasmOpt();
   // The cargo output and the optimiser's settings.
-  const source = createHash("sha256")
-    .update(await readFile(built))
-    .update(await readFile(path.join(repoRoot, "scripts/finish-site.py")))
-    .digest("hex");
+  const source = createHash("sha256").update(await readFile(built)).update(optimiser.join(" ")).digest("hex");
   if (existsSync(wasm) && (await readFile(stamp, "utf8").catch(() => "")) === source) return;
   run("wasm-bindgen", ["--target", "web", "--no-typescript", "--out-dir", out, built]);
-  // The page's own wasm-opt run (scripts/finish-site.py), so the two cannot drift apart.
-  run("python3", ["scripts/finish-site.py", "--optimise", wasm]);
+  run("wasm-opt", [...optimiser, wasm, "-o", wasm]);
   await writeFile(path.join(out, "index.html"), "<!DOCTYPE html><title>benchmark</title>");
   await writeFile(stamp, source);
+}
+
+/**
+ * The wasm-opt arguments Trunk uses for the page (index.html's `data-wasm-opt` level and
+ * `data-wasm-opt-params`), read from there so that the benchmarks and the page cannot drift.
+ */
+async function pageWasmOpt() {
+  const html = await readFile(path.join(repoRoot, "index.html"), "utf8");
+  const level = html.match(/data-wasm-opt="(\w+)"/);
+  const params = html.match(/data-wasm-opt-params="([^"]*)"/);
+  if (!level || !params) throw new Error("index.html has no data-wasm-opt / data-wasm-opt-params");
+  return [`-O${level[1]}`, ...params[1].split(/\s+/).filter(Boolean)];
 }
 
 /** Serves `out`, loads `artifact`'s module in headless Chromium and awaits `exported()`. */
