@@ -4,7 +4,7 @@
 //! itself does not use it. The status page's binary exports it (`src/main.rs`): an export
 //! from this library would be in every page's wasm, the console's too.
 
-use crate::browser::clock::now_ms;
+use crate::browser::clock::monotonic;
 use crate::browser::probe_driver::run_probe;
 use mcp_status_core::summary::CheckSummary;
 use mcp_status_core::{Environment, Probe, ProbeConfig, Target};
@@ -20,7 +20,7 @@ pub async fn probe(url: String, timeout_ms: Option<u32>) -> Result<JsValue, JsVa
     let (sender, verdict) = futures::channel::oneshot::channel();
     let sender = std::cell::Cell::new(Some(sender));
     wasm_bindgen_futures::spawn_local(async move {
-        let report = run_probe(Probe::new(target, config, now_ms()), &|progress| {
+        let report = run_probe(Probe::new(target, config, monotonic()), &|progress| {
             if let Some(verdict) = progress.verdict {
                 if let Some(sender) = sender.take() {
                     let _ = sender.send(verdict);

@@ -3,7 +3,7 @@
 //! servers from rollups, all through the page's own storage code in a real browser. And the
 //! seed of the page benchmark (`bench/page.mjs`): history for the real page to show.
 
-use crate::browser::clock::now_ms;
+use crate::browser::clock::monotonic;
 use crate::browser::db::rounds::{self, ServerWrite};
 use crate::browser::db::{self, DbError};
 use crate::browser::storage;
@@ -69,12 +69,12 @@ async fn run() -> Result<String, DbError> {
             .collect();
         writes.push(batch);
     }
-    let started = now_ms();
+    let started = monotonic();
     let mut written = 0;
     for batch in &writes {
         written += rounds::write(&database, batch).await?;
     }
-    let write_s = (now_ms() - started) / 1000.0;
+    let write_s = (monotonic().as_ms() - started.as_ms()) / 1000.0;
     database.close();
     settle().await;
     let after = storage::estimate().await.map(|(used, _)| used);
@@ -87,7 +87,7 @@ async fn run() -> Result<String, DbError> {
     seed(&database, SERVERS, now).await?;
     let mut times = Vec::new();
     for _ in 0..LOAD_RUNS {
-        let started = now_ms();
+        let started = monotonic();
         let (loaded, _) = rounds::load(&database, now).await?;
         for server in &loaded {
             let _ = server.monitor.days(now, 90);
@@ -95,7 +95,7 @@ async fn run() -> Result<String, DbError> {
                 let _ = server.monitor.uptime(now, span);
             }
         }
-        times.push(now_ms() - started);
+        times.push(monotonic().as_ms() - started.as_ms());
     }
     times.sort_by(f64::total_cmp);
     database.close();

@@ -4,7 +4,7 @@
 
 use mcp_status_core::report::{ServerInfo, ToolInfo};
 use mcp_status_core::{Environment, Layer, Outcome, Probe, ProbeConfig, ProbeReport, Target};
-use mcp_status_web::browser::clock::now_ms;
+use mcp_status_web::browser::clock::monotonic;
 use mcp_status_web::browser::probe_driver::run_probe;
 use mcp_status_web::route::Route;
 use mcp_status_web::screens::check::CheckVerdict;
@@ -182,7 +182,7 @@ async fn the_fetch_driver_reports_a_closed_port_as_a_transport_failure() {
     };
     let seen = std::rc::Rc::new(std::cell::Cell::new(0));
     let counter = seen.clone();
-    let report = run_probe(Probe::new(target, config, now_ms()), &move |_| {
+    let report = run_probe(Probe::new(target, config, monotonic()), &move |_| {
         counter.set(counter.get() + 1)
     })
     .await;

@@ -6,7 +6,7 @@
 //! The requests stay web-sys ones: gloo-net's `send` only calls `fetch` when first polled,
 //! and its `RequestBuilder` adds a stray `&` to a URL with a query (gloo issue 498).
 
-use super::clock::now_ms;
+use super::clock::monotonic;
 use futures::future::{select, select_all, Either, LocalBoxFuture};
 use futures::FutureExt;
 use gloo_timers::future::TimeoutFuture;
@@ -160,7 +160,7 @@ pub async fn run_probe(mut probe: Probe, on_progress: &dyn Fn(Progress)) -> Prob
             on_progress(progress_of(&probe));
         }
         let mut started = false;
-        while let Some(transmit) = probe.poll_transmit(now_ms()) {
+        while let Some(transmit) = probe.poll_transmit(monotonic()) {
             open.push(Open::start(transmit));
             started = true;
         }
@@ -177,17 +177,17 @@ pub async fn run_probe(mut probe: Probe, on_progress: &dyn Fn(Progress)) -> Prob
         if probe.is_done() {
             break;
         }
-        let deadline = probe.deadline().unwrap_or_else(now_ms);
-        let wait = (deadline - now_ms()).clamp(0.0, u32::MAX as f64) as u32;
+        let deadline = probe.deadline().unwrap_or_else(monotonic);
+        let wait = u32::try_from(deadline.ms_since(monotonic())).unwrap_or(u32::MAX);
         let timer = TimeoutFuture::new(wait);
         if open.is_empty() {
             timer.await;
-            probe.handle_timeout(now_ms().max(deadline));
+            probe.handle_timeout(monotonic().max(deadline));
             continue;
         }
         let next_event = select_all(open.iter_mut().map(|exchange| &mut exchange.next));
         match select(next_event, timer).await {
-            Either::Right(_) => probe.handle_timeout(now_ms().max(deadline)),
+            Either::Right(_) => probe.handle_timeout(monotonic().max(deadline)),
             Either::Left(((event, index, _), _)) => deliver(&mut probe, &mut open, index, event),
         }
     }
@@ -206,7 +206,7 @@ fn progress_of(probe: &Probe) -> Progress {
 
 fn deliver(probe: &mut Probe, open: &mut Vec<Open>, index: usize, event: Event) {
     let id = open[index].id;
-    let now = now_ms();
+    let now = monotonic();
     match event {
         Event::Head(head, reader) => {
             open[index].reader = reader;

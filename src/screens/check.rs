@@ -7,7 +7,7 @@
 //! what the screen shows.
 
 use crate::browser::clipboard::copy_to_clipboard;
-use crate::browser::clock::now_ms;
+use crate::browser::clock::monotonic;
 use crate::browser::frame::after_then_next_frame;
 use crate::browser::location::{href_of, navigate};
 use crate::browser::probe_driver::{run_probe, Progress};
@@ -67,7 +67,7 @@ pub fn QuickCheck() -> impl IntoView {
             timeout_ms: run.timeout_s.map(|s| u64::from(s) * 1000),
             ..ProbeConfig::default()
         };
-        let probe = Probe::new(run.target.clone(), config, now_ms());
+        let probe = Probe::new(run.target.clone(), config, monotonic());
         let generation = run.generation;
         async move {
             let report = run_probe(probe, &|progress| painter.show(progress)).await;

@@ -143,7 +143,7 @@ async fn probe(url: &str, timeout_ms: Option<u64>) -> ProbeReport {
     };
     match Target::parse(url) {
         Ok(target) => {
-            probe_driver::run_probe(Probe::new(target, config, clock::now_ms()), &|_| {}).await
+            probe_driver::run_probe(Probe::new(target, config, clock::monotonic()), &|_| {}).await
         }
         // Monitors are checked when added; a stored one damaged since fails, it does not stop
         // the round.

@@ -66,8 +66,7 @@ pub async fn run(args: CheckArgs) -> ExitCode {
         environment: Environment::Native,
         ..defaults
     };
-    // The driver's clock counts from zero when it starts, as the probe's does here.
-    let probe = Probe::new(target, config, 0.0);
+    let probe = Probe::new(target, config, driver::now());
     let report = driver::run_probe(&driver::client(), probe).await;
     let summary = CheckSummary::from(&report);
     if args.json {

@@ -3,10 +3,12 @@
 //! feeds them to the probe in arrival order and enforces the probe's deadline. Nothing here
 //! decides a verdict.
 
+use mcp_status_core::time::Monotonic;
 use mcp_status_core::{
     ExchangeId, HttpRequest, Method, Probe, ProbeReport, ResponseHead, Transmit, TransportError,
 };
 use std::collections::HashMap;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -26,10 +28,14 @@ pub fn client() -> reqwest::Client {
         .expect("a client with static settings builds")
 }
 
-/// Runs `probe` to the end and returns its verdict.
+/// The process's monotonic clock, as the probe reads it (from the first reading on).
+pub fn now() -> Monotonic {
+    static ORIGIN: OnceLock<Instant> = OnceLock::new();
+    Monotonic::from_ms(ORIGIN.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0)
+}
+
+/// Runs `probe` (started at [`now`]) to the end and returns its verdict.
 pub async fn run_probe(client: &reqwest::Client, mut probe: Probe) -> ProbeReport {
-    let clock = Instant::now();
-    let now = move || clock.elapsed().as_secs_f64() * 1000.0;
     let (sender, mut events) = mpsc::unbounded_channel::<(ExchangeId, Event)>();
     let mut tasks: HashMap<ExchangeId, JoinHandle<()>> = HashMap::new();
     loop {
@@ -52,7 +58,7 @@ pub async fn run_probe(client: &reqwest::Client, mut probe: Probe) -> ProbeRepor
             break;
         }
         let deadline = probe.deadline().unwrap_or_else(now);
-        let wait = Duration::from_secs_f64(((deadline - now()) / 1000.0).max(0.0));
+        let wait = Duration::from_millis(deadline.ms_since(now()));
         tokio::select! {
             Some((id, event)) = events.recv() => match event {
                 Event::Head(head) => probe.handle_response(id, head, now()),

@@ -38,6 +38,7 @@ pub mod status;
 pub mod summary;
 pub mod target;
 pub mod text;
+pub mod time;
 pub mod view;
 
 pub use http::{FetchMode, HttpRequest, Method, ResponseHead, TransportError};

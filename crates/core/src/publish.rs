@@ -46,7 +46,7 @@ pub fn file_stem(server: &str) -> String {
 
 /// `YYYY-MM` of `at` (UTC): the month file a probe goes to.
 pub fn month_of(at: Millis) -> String {
-    format_time(at)[..7].to_owned()
+    crate::time::format_utc(at, "%Y-%m")
 }
 
 /// Where a server's probes of `month` are, relative to the data folder.
@@ -93,7 +93,7 @@ pub fn summary(servers: &[Published], now: Millis) -> Value {
                 .iter()
                 .map(|(start, u)| {
                     let mut day = uptime(u);
-                    day["day"] = json!(format_time(*start)[..10]);
+                    day["day"] = json!(crate::time::utc_day(*start));
                     day
                 })
                 .collect();

@@ -363,11 +363,7 @@ pub fn percent(ratio: Option<f64>) -> String {
 /// What a day's bar says, to a screen reader and on hover: the date, both uptimes, coverage
 /// and incidents.
 pub fn day_label(start: Millis, day: &Uptime) -> String {
-    use chrono::Datelike;
-    // Not `format("%Y-%m-%d")`: its parser of format strings would come into the page.
-    let date = chrono::DateTime::from_timestamp_millis(start)
-        .map(|t| format!("{}-{:02}-{:02}", t.year(), t.month(), t.day()))
-        .unwrap_or_default();
+    let date = crate::time::utc_day(start);
     if day.slo_uptime.is_none() {
         return format!("{date}: no data");
     }

@@ -3,6 +3,7 @@
 mod support;
 
 use mcp_status_core::report::Transport;
+use mcp_status_core::time::Monotonic;
 use mcp_status_core::{
     Environment, FetchMode, Layer, Method, Outcome, ProbeConfig, Step, StepStatus,
 };
@@ -1018,9 +1019,9 @@ fn the_verdict_is_ready_before_the_session_is_closed() {
     let mut probe = mcp_status_core::Probe::new(
         mcp_status_core::Target::parse(URL).unwrap(),
         config(Environment::Native),
-        0.0,
+        Monotonic::from_ms(0.0),
     );
-    let mut now = 0.0;
+    let mut now = Monotonic::from_ms(0.0);
     let mut decided_before_close = false;
     while let Some(transmit) = probe.poll_transmit(now) {
         let request = transmit.request.clone();
@@ -1037,7 +1038,7 @@ fn the_verdict_is_ready_before_the_session_is_closed() {
         else {
             panic!("scripted answers");
         };
-        now += 1.0;
+        now = now.plus_ms(1);
         probe.handle_response(
             transmit.exchange,
             mcp_status_core::ResponseHead::new(status, headers),

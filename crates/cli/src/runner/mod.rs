@@ -235,7 +235,7 @@ async fn probe(client: &reqwest::Client, server: &ServerConfig) -> mcp_status_co
         ..ProbeConfig::default()
     };
     match Target::parse(&server.url) {
-        Ok(target) => driver::run_probe(client, Probe::new(target, config, 0.0)).await,
+        Ok(target) => driver::run_probe(client, Probe::new(target, config, driver::now())).await,
         // status.json's URLs are checked when it is read: this does not happen.
         Err(error) => mcp_status_core::ProbeReport {
             error: Some(error.to_string()),

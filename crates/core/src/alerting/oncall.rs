@@ -115,30 +115,35 @@ fn digits(text: &str, count: std::ops::RangeInclusive<usize>) -> Option<i32> {
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date; `None` if it is not one.
 pub fn day_of(date: &str) -> Option<i64> {
-    // By hand: chrono's format-string parser would add some 15 KB to the page.
-    let mut parts = date.split('-');
-    let mut number = |digits: usize| -> Option<u32> {
-        let part = parts.next()?;
-        (part.len() == digits && part.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| part.parse().ok())
-            .flatten()
-    };
-    let (year, month, day) = (number(4)?, number(2)?, number(2)?);
-    if parts.next().is_some() {
-        return None;
-    }
-    let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
-    Some(i64::from(chrono::Datelike::num_days_from_ce(&date)) - 719_163)
+    // The shape first: chrono's `%Y` also takes a sign and more digits, `%m` a single one.
+    let shape = date.len() == 10
+        && date.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .ok()
+        .filter(|_| shape)?;
+    Some(
+        date.signed_duration_since(chrono::DateTime::UNIX_EPOCH.date_naive())
+            .num_days(),
+    )
 }
 
 /// Minutes after midnight of `HH:MM`; `None` if it is not a time of day.
 pub fn minute_of(time: &str) -> Option<i64> {
-    // Two digits each: `+9:30` and `-0:30` are five characters too, and Rust's integer parse
-    // takes their signs.
-    let (hours, minutes) = time.split_once(':')?;
-    let (hours, minutes) = (digits(hours, 2..=2)?, digits(minutes, 2..=2)?);
-    ((0..24).contains(&hours) && (0..60).contains(&minutes))
-        .then_some(i64::from(hours * 60 + minutes))
+    // The shape first: chrono also takes `9:30` for `%H:%M`.
+    let shape = time.len() == 5
+        && time.bytes().enumerate().all(|(i, b)| match i {
+            2 => b == b':',
+            _ => b.is_ascii_digit(),
+        });
+    let time = chrono::NaiveTime::parse_from_str(time, "%H:%M")
+        .ok()
+        .filter(|_| shape)?;
+    Some(i64::from(
+        chrono::Timelike::num_seconds_from_midnight(&time) / 60,
+    ))
 }
 
 #[cfg(test)]
@@ -283,5 +288,26 @@ mod tests {
         assert_eq!(minute_of("00:00"), Some(0));
         assert_eq!(minute_of("09:30"), Some(570));
         assert_eq!(gmt_offset("GMT-09:30"), Some(-570));
+    }
+
+    #[test]
+    fn dates_are_four_two_two_digits() {
+        // chrono alone reads `%Y-%m-%d` more freely: a signed or longer year, a one-digit month.
+        for date in [
+            "+2026-11-02",
+            "+026-11-02",
+            "02026-11-02",
+            "2026-1-02",
+            "2026-11-2",
+            "2026-11-02 ",
+            "2026/11/02",
+            "2026-13-01",
+            "",
+        ] {
+            assert_eq!(day_of(date), None, "{date:?}");
+        }
+        assert_eq!(day_of("1970-01-01"), Some(0));
+        assert_eq!(day_of("1969-12-31"), Some(-1));
+        assert_eq!(day_of("2026-11-02"), Some(20_759));
     }
 }

@@ -172,12 +172,7 @@ pub fn format_time(at: Millis) -> String {
 
 /// `2026-11-21 14:16 UTC`: a time for people, to the minute.
 pub fn format_minute(at: Millis) -> String {
-    let iso = format_time(at);
-    format!(
-        "{} {} UTC",
-        iso.get(..10).unwrap_or(""),
-        iso.get(11..16).unwrap_or("")
-    )
+    crate::time::format_utc(at, "%Y-%m-%d %H:%M UTC")
 }
 
 /// The canonical history line of a probe: what the page stores and exports.

@@ -3,7 +3,7 @@
 //! The probe never touches the network. It hands out requests ([`Probe::poll_transmit`]), each
 //! tagged with an [`ExchangeId`], and is told what happened to each: the response head, body
 //! chunks, the end of the body, a transport error, or that its deadline passed. Time comes in
-//! as milliseconds from any monotonic clock. The page's `fetch`, the native client and the unit
+//! as [`Monotonic`] readings of the driver's clock, never the wall clock. The page's `fetch`, the native client and the unit
 //! tests all drive this one machine, so they reach the same verdict for the same bytes.
 //!
 //! Usually one exchange is open at a time. The legacy HTTP+SSE transport keeps its event
@@ -33,6 +33,7 @@ use crate::report::{
 };
 use crate::target::Target;
 use crate::text::clip;
+use crate::time::Monotonic;
 use diagnosis::{step_layer, Failure, ListCap, StatusContext};
 use exchange::{BodyEvent, Exchange, Reading};
 use requests::{Client, Era, Session};
@@ -65,7 +66,7 @@ enum Next {
 struct Active {
     step: Step,
     page: Option<u32>,
-    started: f64,
+    started: Monotonic,
     /// The JSON-RPC id whose response completes the step.
     awaiting: Option<u64>,
     /// The request that started the step.
@@ -90,7 +91,7 @@ pub struct Probe {
     target: Target,
     config: ProbeConfig,
     timeout_ms: u64,
-    started: f64,
+    started: Monotonic,
     next_exchange: u32,
     next_rpc_id: u64,
     exchanges: Vec<Exchange>,
@@ -111,7 +112,7 @@ pub struct Probe {
     /// Computed once the whole list is in (reports are built more than once).
     prints: Option<Fingerprint>,
     /// When the last step that decides the verdict ended; the probe's latency ends here.
-    verdict_end: f64,
+    verdict_end: Monotonic,
     failure: Option<Failure>,
     auth: Option<AuthChallenge>,
     suspect: Option<Suspect>,
@@ -120,7 +121,7 @@ pub struct Probe {
 }
 
 impl Probe {
-    pub fn new(target: Target, config: ProbeConfig, now: f64) -> Probe {
+    pub fn new(target: Target, config: ProbeConfig, now: Monotonic) -> Probe {
         let timeout_ms = config
             .timeout_ms
             .unwrap_or_else(|| Platform::from_host(target.host()).default_timeout_ms());
@@ -154,7 +155,7 @@ impl Probe {
     }
 
     /// The next request to send. `None` while a step is in progress or when the probe is done.
-    pub fn poll_transmit(&mut self, now: f64) -> Option<Transmit> {
+    pub fn poll_transmit(&mut self, now: Monotonic) -> Option<Transmit> {
         if self.active.is_some() {
             return None;
         }
@@ -230,12 +231,12 @@ impl Probe {
     }
 
     /// When the driver must call [`Probe::handle_timeout`] if nothing else happens first.
-    pub fn deadline(&self) -> Option<f64> {
+    pub fn deadline(&self) -> Option<Monotonic> {
         let active = self.active.as_ref()?;
         Some(if is_auxiliary(active.step) {
-            active.started + self.config.aux_timeout_ms as f64
+            active.started.plus_ms(self.config.aux_timeout_ms)
         } else {
-            self.started + self.timeout_ms as f64
+            self.started.plus_ms(self.timeout_ms)
         })
     }
 
@@ -284,7 +285,7 @@ impl Probe {
         closing && (self.failure.is_some() || self.tools_done)
     }
 
-    pub fn handle_response(&mut self, exchange: ExchangeId, head: ResponseHead, now: f64) {
+    pub fn handle_response(&mut self, exchange: ExchangeId, head: ResponseHead, now: Monotonic) {
         let Some(index) = self.index_of(exchange) else {
             return;
         };
@@ -327,7 +328,7 @@ impl Probe {
         self.settle();
     }
 
-    pub fn handle_body(&mut self, exchange: ExchangeId, chunk: &[u8], now: f64) {
+    pub fn handle_body(&mut self, exchange: ExchangeId, chunk: &[u8], now: Monotonic) {
         let Some(index) = self.index_of(exchange) else {
             return;
         };
@@ -346,7 +347,7 @@ impl Probe {
         self.settle();
     }
 
-    pub fn handle_body_end(&mut self, exchange: ExchangeId, now: f64) {
+    pub fn handle_body_end(&mut self, exchange: ExchangeId, now: Monotonic) {
         let Some(index) = self.index_of(exchange) else {
             return;
         };
@@ -358,7 +359,7 @@ impl Probe {
         self.settle();
     }
 
-    pub fn handle_error(&mut self, exchange: ExchangeId, error: TransportError, now: f64) {
+    pub fn handle_error(&mut self, exchange: ExchangeId, error: TransportError, now: Monotonic) {
         let Some(index) = self.index_of(exchange) else {
             return;
         };
@@ -429,7 +430,7 @@ impl Probe {
     }
 
     /// Call when [`Probe::deadline`] has passed; earlier calls are ignored.
-    pub fn handle_timeout(&mut self, now: f64) {
+    pub fn handle_timeout(&mut self, now: Monotonic) {
         let Some(deadline) = self.deadline() else {
             return;
         };
@@ -467,7 +468,7 @@ impl Probe {
         if !self.is_decided() && !self.is_done() {
             return None;
         }
-        let latency_ms = ms(self.verdict_end - self.started);
+        let latency_ms = self.verdict_end.ms_since(self.started);
         let (outcome, layer, error, hint) = match &self.failure {
             Some(f) => (f.outcome, f.layer, Some(f.error.clone()), f.hint.clone()),
             None if latency_ms > self.config.degraded_after_ms => (
@@ -509,7 +510,7 @@ impl Probe {
 
     // ---- responses -------------------------------------------------------------------------
 
-    fn on_rpc_head(&mut self, index: usize, head: &ResponseHead, now: f64) {
+    fn on_rpc_head(&mut self, index: usize, head: &ResponseHead, now: Monotonic) {
         let step = self.exchanges[index].step;
         let status = head.status;
         if !(200..300).contains(&status) {
@@ -556,7 +557,7 @@ impl Probe {
         }
     }
 
-    fn on_stream_head(&mut self, index: usize, head: &ResponseHead, now: f64) {
+    fn on_stream_head(&mut self, index: usize, head: &ResponseHead, now: Monotonic) {
         let is_stream = (200..300).contains(&head.status)
             && head.media_type().as_deref() == Some("text/event-stream");
         if is_stream {
@@ -576,7 +577,7 @@ impl Probe {
         self.conclude(failure);
     }
 
-    fn on_close_head(&mut self, status: u16, now: f64) {
+    fn on_close_head(&mut self, status: u16, now: Monotonic) {
         let (result, note) = match status {
             200..=299 => (StepStatus::Ok, None),
             405 => (
@@ -595,7 +596,7 @@ impl Probe {
         self.finish_step(result, now, note);
     }
 
-    fn on_auth_required(&mut self, head: &ResponseHead, now: f64) {
+    fn on_auth_required(&mut self, head: &ResponseHead, now: Monotonic) {
         let status = head.status;
         let step = self.active.as_ref().map_or(Step::Initialize, |a| a.step);
         let challenge = parse_www_authenticate(status, head.header("www-authenticate"));
@@ -610,7 +611,7 @@ impl Probe {
         };
     }
 
-    fn on_events(&mut self, exchange: ExchangeId, events: Vec<BodyEvent>, now: f64) {
+    fn on_events(&mut self, exchange: ExchangeId, events: Vec<BodyEvent>, now: Monotonic) {
         for event in events {
             // An event after the step settled (the rest of a stream) is for nobody.
             let Some(index) = self.index_of(exchange) else {
@@ -670,7 +671,7 @@ impl Probe {
         }
     }
 
-    fn on_message(&mut self, message: &Value, now: f64) {
+    fn on_message(&mut self, message: &Value, now: Monotonic) {
         let Some(expected) = self.active.as_ref().and_then(|a| a.awaiting) else {
             return;
         };
@@ -691,7 +692,7 @@ impl Probe {
         }
     }
 
-    fn on_reply(&mut self, reply: Reply, now: f64) {
+    fn on_reply(&mut self, reply: Reply, now: Monotonic) {
         let Some(step) = self.active.as_ref().map(|a| a.step) else {
             return;
         };
@@ -753,7 +754,7 @@ impl Probe {
         }
     }
 
-    fn on_tools_page(&mut self, result: &Value, now: f64) {
+    fn on_tools_page(&mut self, result: &Value, now: Monotonic) {
         match jsonrpc::parse_tools_page(result) {
             Err(reason) => {
                 let failure = Failure::failed(crate::report::Layer::Tools, reason, None);
@@ -770,7 +771,7 @@ impl Probe {
     }
 
     /// The body bytes of the whole probe passed `max_total_bytes` while reading `index`.
-    fn over_total(&mut self, index: usize, now: f64) {
+    fn over_total(&mut self, index: usize, now: Monotonic) {
         let step = self.layer_step(self.exchanges[index].step);
         let limit = self.config.max_total_bytes;
         match step {
@@ -783,7 +784,7 @@ impl Probe {
         }
     }
 
-    fn tool_list_too_large(&mut self, cap: ListCap, now: f64) {
+    fn tool_list_too_large(&mut self, cap: ListCap, now: Monotonic) {
         let page = self.active.as_ref().and_then(|a| a.page).unwrap_or(1);
         // An incomplete list is never reported (no tools, no fingerprints): free it now
         // rather than when the probe is dropped.
@@ -792,7 +793,7 @@ impl Probe {
         self.fail_step(now, diagnosis::tool_list_too_large(page, cap));
     }
 
-    fn on_refused(&mut self, step: Step, status: u16, body: &[u8], now: f64) {
+    fn on_refused(&mut self, step: Step, status: u16, body: &[u8], now: Monotonic) {
         if step == Step::Initialize && self.era == Era::Streamable {
             let message = serde_json::from_slice::<Value>(body).ok();
             if message.as_ref().is_some_and(jsonrpc::is_modern_error) {
@@ -811,7 +812,7 @@ impl Probe {
         self.conclude(failure);
     }
 
-    fn switch_to_modern(&mut self, now: f64, why: &str) {
+    fn switch_to_modern(&mut self, now: Monotonic, why: &str) {
         let note = format!(
             "{why}: a stateless {} server",
             jsonrpc::MODERN_PROTOCOL_VERSION
@@ -821,7 +822,7 @@ impl Probe {
         self.next = Some(Next::Discover);
     }
 
-    fn on_endpoint(&mut self, data: &str, now: f64) {
+    fn on_endpoint(&mut self, data: &str, now: Monotonic) {
         if self.era != Era::Streamable {
             return;
         }
@@ -854,7 +855,7 @@ impl Probe {
         }
     }
 
-    fn on_auth_metadata(&mut self, document: &Value, now: f64) {
+    fn on_auth_metadata(&mut self, document: &Value, now: Monotonic) {
         let Some(object) = document.as_object() else {
             return self.auth_metadata_failed("not a JSON object".into(), now);
         };
@@ -883,7 +884,7 @@ impl Probe {
         self.next = self.closing();
     }
 
-    fn auth_metadata_failed(&mut self, why: String, now: f64) {
+    fn auth_metadata_failed(&mut self, why: String, now: Monotonic) {
         let (url, candidates) = match self.active.as_mut() {
             Some(active) => (active.url.clone(), std::mem::take(&mut active.candidates)),
             None => (String::new(), Vec::new()),
@@ -954,12 +955,12 @@ impl Probe {
         self.next = self.closing();
     }
 
-    fn fail_step(&mut self, now: f64, failure: Failure) {
+    fn fail_step(&mut self, now: Monotonic, failure: Failure) {
         self.finish_step(StepStatus::Failed, now, None);
         self.conclude(failure);
     }
 
-    fn finish_step(&mut self, status: StepStatus, now: f64, note: Option<String>) {
+    fn finish_step(&mut self, status: StepStatus, now: Monotonic, note: Option<String>) {
         let Some(active) = self.active.take() else {
             return;
         };
@@ -979,13 +980,13 @@ impl Probe {
             page: active.page,
             status,
             http_status: active.http_status,
-            latency_ms: ms(now - active.started),
+            latency_ms: now.ms_since(active.started),
             note,
         });
     }
 
     /// The legacy event stream ended or broke before the probe was done with it.
-    fn stream_lost(&mut self, why: &str, now: f64) {
+    fn stream_lost(&mut self, why: &str, now: Monotonic) {
         if let Some(stream) = self.stream.take() {
             self.exchanges.retain(|e| e.id != stream);
         }
@@ -1025,13 +1026,13 @@ impl Probe {
     }
 
     /// A CORS GET failed too; the no-cors GET decides between "blocked" and "unreachable".
-    fn reachability_failed(&mut self, now: f64, message: &str) {
+    fn reachability_failed(&mut self, now: Monotonic, message: &str) {
         self.finish_step(StepStatus::Failed, now, Some(clip(message, 120)));
         self.next = Some(Next::NoCorsCheck);
     }
 
     /// Not even an opaque answer: a dead host, or redirects that never end.
-    fn conclude_unreachable(&mut self, now: f64, message: &str) {
+    fn conclude_unreachable(&mut self, now: Monotonic, message: &str) {
         self.finish_step(StepStatus::Failed, now, Some(clip(message, 120)));
         let suspect = self.take_suspect();
         let failure = if suspect.redirected {
@@ -1126,12 +1127,4 @@ fn metadata_candidates(challenge: &AuthChallenge, target: &Target) -> Vec<String
     }
     candidates.push(format!("{origin}/.well-known/oauth-protected-resource"));
     candidates
-}
-
-fn ms(duration: f64) -> u64 {
-    if duration.is_finite() && duration > 0.0 {
-        duration.round() as u64
-    } else {
-        0
-    }
 }

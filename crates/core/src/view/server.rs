@@ -15,7 +15,6 @@
 use super::overview::{condition_label, coverage};
 use crate::fingerprint::{self, DriftKind};
 use crate::monitor::events::{ColdStart, Incident};
-use crate::monitor::history::format_time;
 use crate::monitor::record::{Millis, ProbeRecord, DAY};
 use crate::monitor::review::{classify, ProbeClass};
 use crate::monitor::rollup::Uptime;
@@ -472,11 +471,7 @@ fn tools(snapshots: &[(Millis, Vec<Value>)]) -> Option<Tools> {
 
 /// `2026-11-21 14:16:00 UTC`.
 fn time_of(at: Millis) -> String {
-    let iso = format_time(at);
-    match (iso.get(..10), iso.get(11..19)) {
-        (Some(date), Some(time)) => format!("{date} {time} UTC"),
-        _ => iso,
-    }
+    crate::time::format_utc(at, "%Y-%m-%d %H:%M:%S UTC")
 }
 
 #[cfg(test)]

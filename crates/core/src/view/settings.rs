@@ -1,7 +1,7 @@
 //! Settings: what the history takes in this browser, export and import (the NDJSON format of
 //! docs/formats.md), how long raw probes are kept, and deleting it all.
 
-use crate::monitor::history::{format_time, LineError};
+use crate::monitor::history::LineError;
 use crate::monitor::record::Millis;
 use crate::monitor::store::{Retention, MIN_ROLLUP_DAYS};
 use crate::text::{decimal, without_format};
@@ -50,9 +50,7 @@ pub fn bytes(n: f64) -> String {
 
 /// The exported file's name, dated (UTC) at `now`.
 pub fn export_name(now: Millis) -> String {
-    let time = format_time(now);
-    let day = time.get(..10).unwrap_or(&time);
-    format!("mcp-status-history-{day}.ndjson")
+    format!("mcp-status-history-{}.ndjson", crate::time::utc_day(now))
 }
 
 /// Asked (the browser's own dialog) before everything is deleted.

@@ -4,6 +4,7 @@
 //! the sockets.
 #![allow(dead_code)]
 
+use mcp_status_core::time::Monotonic;
 use mcp_status_core::{
     Environment, ExchangeId, HttpRequest, Probe, ProbeConfig, ProbeReport, ResponseHead, Target,
     TransportError,
@@ -247,13 +248,14 @@ impl Open {
 }
 
 pub fn run(url: &str, config: ProbeConfig, mut server: impl FnMut(&HttpRequest) -> Answer) -> Run {
-    let mut probe = Probe::new(Target::parse(url).unwrap(), config, 0.0);
+    let mut probe = Probe::new(Target::parse(url).unwrap(), config, Monotonic::from_ms(0.0));
+    // The simulated clock, in milliseconds.
     let mut now = 0.0;
     let mut requests = Vec::new();
     let mut chunks_read = 0;
     let mut open: Vec<Open> = Vec::new();
     loop {
-        while let Some(transmit) = probe.poll_transmit(now) {
+        while let Some(transmit) = probe.poll_transmit(Monotonic::from_ms(now)) {
             assert!(requests.len() < 500, "the probe does not stop sending");
             requests.push(transmit.request.clone());
             let mut exchange = Open {
@@ -300,7 +302,10 @@ pub fn run(url: &str, config: ProbeConfig, mut server: impl FnMut(&HttpRequest) 
             break;
         }
         open.retain(|e| probe.wants(e.id));
-        let deadline = probe.deadline().expect("a step in progress has a deadline");
+        let deadline = probe
+            .deadline()
+            .expect("a step in progress has a deadline")
+            .as_ms();
         let next = open
             .iter_mut()
             .enumerate()
@@ -314,12 +319,12 @@ pub fn run(url: &str, config: ProbeConfig, mut server: impl FnMut(&HttpRequest) 
                 exchange.last = now;
                 if let Some((_, error)) = exchange.failure.take() {
                     open.remove(index);
-                    probe.handle_error(id, error, now);
+                    probe.handle_error(id, error, Monotonic::from_ms(now));
                 } else if let Some((_, head)) = exchange.head.take() {
-                    probe.handle_response(id, head, now);
+                    probe.handle_response(id, head, Monotonic::from_ms(now));
                 } else if let Some(chunk) = exchange.peeked.take() {
                     chunks_read += 1;
-                    probe.handle_body(id, &chunk, now);
+                    probe.handle_body(id, &chunk, Monotonic::from_ms(now));
                 } else {
                     let reset = matches!(exchange.end, End::Reset);
                     open.remove(index);
@@ -327,16 +332,16 @@ pub fn run(url: &str, config: ProbeConfig, mut server: impl FnMut(&HttpRequest) 
                         probe.handle_error(
                             id,
                             TransportError::Body("connection reset".into()),
-                            now,
+                            Monotonic::from_ms(now),
                         );
                     } else {
-                        probe.handle_body_end(id, now);
+                        probe.handle_body_end(id, Monotonic::from_ms(now));
                     }
                 }
             }
             _ => {
                 now = deadline.max(now);
-                probe.handle_timeout(now);
+                probe.handle_timeout(Monotonic::from_ms(now));
             }
         }
     }
