@@ -63,9 +63,9 @@ pub async fn run(args: AlertsArgs) -> ExitCode {
             if args.json {
                 let text =
                     serde_json::to_string_pretty(&tested.json()).expect("JSON values serialise");
-                println!("{text}");
+                crate::out::line(&text);
             } else {
-                print!("{}", tested.human());
+                crate::out::print(&tested.human());
             }
             if tested.delivered() {
                 ExitCode::SUCCESS
@@ -141,7 +141,7 @@ async fn test(args: &TestArgs) -> Result<Tested, String> {
         if args.json {
             eprintln!("{line}");
         } else {
-            println!("{line}");
+            crate::out::line(&line);
         }
     };
     // In order: a channel's resolution must not overtake its firing.

@@ -70,12 +70,9 @@ pub async fn run(args: CheckArgs) -> ExitCode {
     let report = driver::run_probe(&driver::client(), probe).await;
     let summary = CheckSummary::from(&report);
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string(&summary).expect("a summary always serialises")
-        );
+        crate::out::line(&serde_json::to_string(&summary).expect("a summary always serialises"));
     } else {
-        print!("{}", human::render(&report));
+        crate::out::print(&human::render(&report));
     }
     match report.outcome {
         Outcome::Ok | Outcome::Degraded | Outcome::AuthRequired => ExitCode::SUCCESS,

@@ -6,6 +6,7 @@ mod deliver;
 mod driver;
 mod files;
 mod human;
+mod out;
 mod replay;
 mod runner;
 mod zone;

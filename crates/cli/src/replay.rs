@@ -38,12 +38,11 @@ pub fn run(args: ReplayArgs) -> ExitCode {
     match replay(&args) {
         Ok(report) => {
             if args.json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).expect("JSON values serialise")
+                crate::out::line(
+                    &serde_json::to_string_pretty(&report).expect("JSON values serialise"),
                 );
             } else {
-                print!("{}", human(&report));
+                crate::out::print(&human(&report));
             }
             ExitCode::SUCCESS
         }

@@ -273,3 +273,20 @@ fn replay_alerts_lists_what_the_policy_would_have_sent() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_command_as_sigpipe_does_not_with_a_panic() {
+    // `mcp-status replay … | head -1`: the reader closes the pipe before the report is written
+    // (here before the command even starts, so the test does not race it).
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let path = fixture("signatures.ndjson");
+    let output = Command::new(env!("CARGO_BIN_EXE_mcp-status"))
+        .args(["replay", path.to_str().unwrap()])
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(141), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}

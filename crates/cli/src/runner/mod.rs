@@ -138,7 +138,7 @@ fn finish(result: Result<Vec<String>, String>) -> ExitCode {
     match result {
         Ok(lines) => {
             for line in lines {
-                println!("{line}");
+                crate::out::line(&line);
             }
             ExitCode::SUCCESS
         }
