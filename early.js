@@ -12,3 +12,6 @@
   });
   window.mcpStatusEarly = early;
 })();
+// A link to another screen than the status (`#/check?url=…`, `#/server/…`): the status
+// prerendered into the page (`mcp-status prerender`) is not what was asked for.
+if (!/^(#\/?)?$/.test(location.hash)) document.documentElement.classList.add("deep-link");

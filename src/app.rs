@@ -3,19 +3,20 @@
 //! check or a form in progress survives a visit elsewhere.
 //!
 //! The app's state is provided here once (`provide_context`): the route (`route::provide`),
-//! the live monitoring state (`state::Live`), the morning review's count.
+//! the live monitoring state (`state::Live`) and the status overview's view of it
+//! (`mcp_status_views::status::Overview`), the morning review's count.
 
-use crate::components::frame::{Notice, SiteFooter, SiteHeader};
 use crate::route::{self, Route};
 use crate::screens::check::QuickCheck;
 use crate::screens::monitors::MyMonitors;
 use crate::screens::settings::Settings;
-use crate::screens::status::StatusScreen;
 use crate::screens::{review::ReviewScreen, server::ServerScreen};
 use crate::state::{Live, Unacknowledged};
 use leptos::prelude::*;
 use mcp_status_core::page::SECTIONS;
 use mcp_status_core::status::Site;
+use mcp_status_views::frame::{Notice, SiteFooter, SiteHeader};
+use mcp_status_views::status::StatusSection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
     let screen = Memo::new(move |_| Screen::of(&route.get()));
     let live = Live::new();
     provide_context(live);
+    provide_context(live.overview());
     live.start();
     let unacknowledged = RwSignal::new(0);
     provide_context(Unacknowledged(unacknowledged));
@@ -69,6 +71,17 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         if let Site::Loaded(site) = &*live.site.read() {
             document().set_title(&site.title);
+        }
+    });
+
+    // The status `mcp-status prerender` wrote into the page stays until the app shows its own:
+    // at once on another screen, else once the site and the summary are read (the stylesheet
+    // hides the app while it is there: `#prerendered ~ *`).
+    Effect::new(move |_| {
+        if screen.get() != Screen::Status || live.settled.get() {
+            if let Some(prerendered) = document().get_element_by_id("prerendered") {
+                prerendered.remove();
+            }
         }
     });
 
@@ -81,9 +94,7 @@ pub fn App() -> impl IntoView {
         />
         <main>
             <Notice notice=live.notice />
-            <section class="status" aria-labelledby="status-title" hidden=move || screen.get() != Screen::Status>
-                <StatusScreen />
-            </section>
+            <StatusSection hidden=Signal::derive(move || screen.get() != Screen::Status) />
             <ServerScreen hidden=Signal::derive(move || screen.get() != Screen::Server) />
             <ReviewScreen hidden=Signal::derive(move || screen.get() != Screen::Review) />
             <section

@@ -2,7 +2,8 @@
 //!
 //! - [`app`]: the status page's app: its frame, state and screens.
 //! - [`api`]: the probe as a JavaScript function, for scripts and benchmarks.
-//! - [`components`]: the pages; they read signals and call the core.
+//! - [`screens`]: one module per screen but the status overview (`mcp_status_views`, drawn
+//!   natively too); they read signals and call the core.
 //! - [`console`]: the on-call console, a page (and wasm) of its own.
 //! - [`browser`]: glue to browser APIs (fetch, location, clipboard, IndexedDB, the DOM).
 //! - [`state`]: the app's state (live monitoring): the user's monitors, probe rounds, stored history.
@@ -13,7 +14,6 @@ pub mod app;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod browser;
-pub mod components;
 pub mod console;
 pub mod route;
 pub mod screens;

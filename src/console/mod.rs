@@ -17,7 +17,6 @@ mod settings;
 mod table;
 
 use crate::browser::{db, leader, site_file, zone};
-use crate::components::frame::{Section, SiteFooter, SiteHeader};
 use crate::state::now;
 use desk::Alerting;
 use idb::Database;
@@ -25,6 +24,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::monitor::record::Millis;
 use mcp_status_core::site::SiteConfig;
+use mcp_status_views::frame::{Section, SiteFooter, SiteHeader};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;

@@ -6,4 +6,3 @@ pub mod monitors;
 pub mod review;
 pub mod server;
 pub mod settings;
-pub mod status;

@@ -25,6 +25,7 @@ use mcp_status_core::monitor::ServerMonitor;
 use mcp_status_core::publish::PublishedServer;
 use mcp_status_core::site::{ServerConfig, SiteConfig};
 use mcp_status_core::status::{self, ServerView, Site, Source};
+use mcp_status_views::status::Overview;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -42,6 +43,8 @@ const TICK_MS: u32 = 1_000;
 /// round's results are stored and drawn in one go on the main thread: ten keep that well under
 /// the 50 ms a task may take before the page feels stuck.
 const ROUND_SIZE: usize = 10;
+/// The relative times of the status overview move on this often.
+const CLOCK: std::time::Duration = std::time::Duration::from_secs(1);
 /// Writes that hit a full disk are retried this many times, each after pruning a day.
 const QUOTA_RETRIES: usize = 5;
 
@@ -68,6 +71,9 @@ pub struct Live {
     /// Whose stored history changed last, in this tab or another: what a view that reads
     /// storage itself (a server's page, the morning review) reads again.
     pub stored: RwSignal<Changed>,
+    /// `status.json` and the runner's summary have been read once (whatever they said): from
+    /// then on the status shows what this page knows, and the prerendered one can go.
+    pub settled: RwSignal<bool>,
     database: StoredValue<Option<Rc<Database>>, LocalStorage>,
     engines: StoredValue<Rc<RefCell<Engines>>, LocalStorage>,
 }
@@ -140,6 +146,7 @@ impl Live {
             prober: RwSignal::new(Prober::Starting),
             notice: RwSignal::new(None),
             stored: RwSignal::new(Changed::All),
+            settled: RwSignal::new(false),
             database: StoredValue::new_local(None),
             engines: StoredValue::new_local(Rc::default()),
         }
@@ -222,6 +229,29 @@ impl Live {
 
     fn storage_failed(&self, error: &DbError) {
         self.notice.set(Some(format!("{error}.")));
+    }
+}
+
+impl Live {
+    /// What the status overview shows, read from this state, with a wall clock moved on every
+    /// second for the relative times ("12 s ago", "in 40 s").
+    pub fn overview(self) -> Overview {
+        let clock = RwSignal::new(now());
+        if let Ok(ticker) = set_interval_with_handle(move || clock.set(now()), CLOCK) {
+            on_cleanup(move || ticker.clear());
+        }
+        // New windows move the clock on: one declared "now" in the console must read "under
+        // way" at once, not "scheduled" until the next tick.
+        Effect::new(move |_| {
+            self.maintenance.track();
+            clock.set(now());
+        });
+        Overview {
+            site: self.site.into(),
+            servers: self.servers.into(),
+            maintenance: self.maintenance.into(),
+            clock: clock.into(),
+        }
     }
 }
 

@@ -30,6 +30,7 @@ impl Live {
                 }
                 summary = text;
             }
+            self.settled.set(true);
             gloo_timers::future::TimeoutFuture::new(PUBLISHED_MS).await;
         }
     }

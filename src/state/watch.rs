@@ -6,7 +6,7 @@ use super::{now, Changed, Live, Watched};
 use leptos::prelude::*;
 use mcp_status_core::monitor::declared::{self, Declared};
 use mcp_status_core::site::ServerConfig;
-use mcp_status_core::status::{Condition, ServerView, Site, Source};
+use mcp_status_core::status::{ServerView, Site, Source};
 use std::collections::BTreeMap;
 
 impl Live {
@@ -105,29 +105,15 @@ impl Live {
         for (index, watched) in engines.watched.values().enumerate() {
             let config = &watched.config;
             let fresh = || {
-                let engine = engines.engines.get(&config.name).map(|(_, e)| e);
-                let last = engines.last.get(&config.name);
-                let source = watched.source.clone();
-                let published = engines.published.get(&config.name);
-                let mut view = ServerView::of(
-                    &config.name,
-                    &config.url,
-                    source,
-                    engine,
-                    last,
-                    published,
+                ServerView::watched(
+                    config,
+                    watched.source.clone(),
+                    engines.engines.get(&config.name).map(|(_, e)| e),
+                    engines.last.get(&config.name),
+                    engines.published.get(&config.name),
+                    Some(engines.next_probe_at(index, watched)),
                     now,
-                );
-                if config.live {
-                    view.cadence_s = Some((config.monitor.cadence / 1_000) as u32);
-                    view.next_probe_at = Some(engines.next_probe_at(index, watched));
-                }
-                view.condition = Condition::of(
-                    view.state,
-                    view.last.as_ref().map(|l| l.outcome),
-                    config.monitor.in_maintenance(now),
-                );
-                view
+                )
             };
             servers.insert(&config.name, view_of(&config.name, &fresh));
         }

@@ -7,6 +7,7 @@ mod driver;
 mod files;
 mod human;
 mod out;
+mod prerender;
 mod replay;
 mod runner;
 mod zone;
@@ -40,6 +41,10 @@ enum Command {
     /// A round without probing: summary.json, the badges and the alerts rebuilt from the
     /// history in DIR as it is (after a merge of two rounds' history).
     Rebuild(runner::RoundArgs),
+    /// Write the published status (DIR/data/summary.json over DIR/status.json) into the built
+    /// site's index.html and 404.html, drawn as the page draws it, so that it shows before
+    /// the page's WebAssembly loads. Without a summary the site is left as built.
+    Prerender(prerender::PrerenderArgs),
     /// Send what a published round claimed (`probe --alerts queue --round ID`) and record it
     /// in the state folder's desk.
     Deliver(runner::DeliverArgs),
@@ -58,5 +63,6 @@ fn main() -> ExitCode {
         Command::Probe(args) => runtime.block_on(runner::run(runner::Work::Probe, args)),
         Command::Rebuild(args) => runtime.block_on(runner::run(runner::Work::Rebuild, args)),
         Command::Deliver(args) => runtime.block_on(runner::deliver(args)),
+        Command::Prerender(args) => prerender::run(args),
     }
 }

@@ -9,7 +9,7 @@ pub use crate::monitor::window::Window;
 use crate::monitor::ServerMonitor;
 use crate::publish::PublishedServer;
 use crate::report::Outcome;
-use crate::site::{SiteConfig, SiteError};
+use crate::site::{ServerConfig, SiteConfig, SiteError};
 use std::sync::Arc;
 
 /// Where a server the page shows comes from.
@@ -126,6 +126,39 @@ impl ServerView {
         }
     }
 
+    /// The view of a server the page watches (one of `status.json`'s, or a monitor of the
+    /// user's): [`ServerView::of`], with the page's cadence and next probe when it probes the
+    /// server live, and its condition under its maintenance windows.
+    pub fn watched(
+        config: &ServerConfig,
+        source: Source,
+        engine: Option<&ServerMonitor>,
+        last: Option<&ProbeRecord>,
+        published: Option<&PublishedServer>,
+        next_probe_at: Option<Millis>,
+        now: Millis,
+    ) -> ServerView {
+        let mut view = ServerView::of(
+            &config.name,
+            &config.url,
+            source,
+            engine,
+            last,
+            published,
+            now,
+        );
+        if config.live {
+            view.cadence_s = Some((config.monitor.cadence / 1_000) as u32);
+            view.next_probe_at = next_probe_at;
+        }
+        view.condition = Condition::of(
+            view.state,
+            view.last.as_ref().map(|l| l.outcome),
+            config.monitor.in_maintenance(now),
+        );
+        view
+    }
+
     /// A server nothing is known about yet.
     pub fn empty(server: &str, url: &str, source: Source, now: Millis) -> ServerView {
         ServerView::of(server, url, source, None, None, None, now)
@@ -134,6 +167,30 @@ impl ServerView {
     pub fn window(&self, window: Window) -> &Uptime {
         &self.windows[Window::ALL.iter().position(|w| *w == window).unwrap_or(0)]
     }
+}
+
+/// What a first visit shows before this browser has probed or stored anything: the site's
+/// servers from the runner's published summary alone. The prerendered status
+/// (`mcp-status prerender`) is drawn from these.
+pub fn published_views(
+    site: &SiteConfig,
+    published: &[PublishedServer],
+    now: Millis,
+) -> Vec<ServerView> {
+    let mut views: Vec<ServerView> = site
+        .servers
+        .iter()
+        .map(|config| {
+            let source = Source::Site {
+                group: config.group.clone(),
+            };
+            let summary = published.iter().find(|p| p.server == config.name);
+            ServerView::watched(config, source, None, None, summary, None, now)
+        })
+        .collect();
+    // In the order of the app's views (by name), which the overview's groups keep.
+    views.sort_by(|a, b| a.server.cmp(&b.server));
+    views
 }
 
 /// `status.json` as the page found it.

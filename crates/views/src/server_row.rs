@@ -2,25 +2,25 @@
 //! of the chosen window, coverage, latency, last and next probe, why the uptimes differ, and
 //! the 90-day bar. What it says is the core's (`view::overview::row`).
 
-use super::day_bar::DayBars;
-use crate::state::Live;
+use crate::day_bar::DayBars;
+use crate::status::Overview;
 use leptos::prelude::*;
-use mcp_status_core::monitor::record::Millis;
 use mcp_status_core::status::Window;
 use mcp_status_core::view::overview;
 
 #[component]
-pub fn ServerRow(server: String, window: Signal<Window>, clock: Signal<Millis>) -> impl IntoView {
-    let live = expect_context::<Live>();
+pub fn ServerRow(server: String, window: Signal<Window>) -> impl IntoView {
+    let shown = expect_context::<Overview>();
     let name = server.clone();
     let view = Memo::new(move |_| {
-        live.servers
+        shown
+            .servers
             .with(|servers| servers.iter().find(|s| s.server == name).cloned())
     });
     let row = Memo::new(move |_| {
         view.with(|view| {
             view.as_ref()
-                .map(|view| overview::row(view, window.get(), clock.get()))
+                .map(|view| overview::row(view, window.get(), shown.clock.get()))
         })
     });
     let days = Memo::new(move |_| view.with(|view| view.as_ref().map(|v| v.days.clone())));

@@ -4,41 +4,57 @@
 //! What it says is the core's (`view::overview`); rows are keyed by server, so a row keeps its
 //! elements (focus, hover) across rounds.
 
-use crate::components::server_row::ServerRow;
-use crate::state::{now, Live};
+use crate::server_row::ServerRow;
 use leptos::prelude::*;
-use mcp_status_core::status::{Site, Window};
+use mcp_status_core::monitor::config::MaintenanceWindow;
+use mcp_status_core::monitor::record::Millis;
+use mcp_status_core::status::{ServerView, Site, Window};
 use mcp_status_core::view::overview::{self, Group};
 
-/// The relative times ("12 s ago", "in 40 s") move on this often.
-const CLOCK: std::time::Duration = std::time::Duration::from_secs(1);
+/// What the overview shows, as signals (provided as context): the page fills them from its
+/// live state, the prerenderer from the runner's summary.
+#[derive(Clone, Copy)]
+pub struct Overview {
+    pub site: Signal<Site>,
+    pub servers: Signal<Vec<ServerView>>,
+    /// Every watched server's maintenance windows.
+    pub maintenance: Signal<Vec<(String, MaintenanceWindow)>>,
+    /// The wall clock the relative times ("12 s ago") are read against.
+    pub clock: Signal<Millis>,
+}
+
+/// The overview's section of the page, hidden while another screen is shown.
+#[component]
+pub fn StatusSection(#[prop(into)] hidden: Signal<bool>) -> impl IntoView {
+    view! {
+        <section class="status" aria-labelledby="status-title" hidden=hidden>
+            <StatusScreen />
+        </section>
+    }
+}
 
 #[component]
 pub fn StatusScreen() -> impl IntoView {
-    let live = expect_context::<Live>();
+    let shown = expect_context::<Overview>();
     let window = RwSignal::new(Window::Day);
-    let clock = RwSignal::new(now());
-    if let Ok(ticker) = set_interval_with_handle(move || clock.set(now()), CLOCK) {
-        on_cleanup(move || ticker.clear());
-    }
-    // New windows move the clock on: one declared "now" in the console must read "under way"
-    // at once, not "scheduled" until the next tick.
-    Effect::new(move |_| {
-        live.maintenance.track();
-        clock.set(now());
-    });
-
     let banner = Memo::new(move |_| {
-        live.site
-            .with(|site| live.servers.with(|servers| overview::banner(site, servers)))
+        shown.site.with(|site| {
+            shown
+                .servers
+                .with(|servers| overview::banner(site, servers))
+        })
     });
     let maintenance = Memo::new(move |_| {
-        live.maintenance
-            .with(|windows| overview::maintenance(windows, clock.get()))
+        shown
+            .maintenance
+            .with(|windows| overview::maintenance(windows, shown.clock.get()))
     });
     let groups = Memo::new(move |_| {
-        live.site
-            .with(|site| live.servers.with(|servers| overview::groups(site, servers)))
+        shown.site.with(|site| {
+            shown
+                .servers
+                .with(|servers| overview::groups(site, servers))
+        })
     });
 
     view! {
@@ -70,7 +86,6 @@ pub fn StatusScreen() -> impl IntoView {
                         group=group
                         groups=groups
                         window=window.into()
-                        clock=clock.into()
                     />
                 </For>
                 <p class="status-links">
@@ -86,10 +101,10 @@ pub fn StatusScreen() -> impl IntoView {
 /// logo were checked when the config was read (http(s) or relative only).
 #[component]
 fn Intro() -> impl IntoView {
-    let live = expect_context::<Live>();
+    let shown = expect_context::<Overview>();
     let title = |text: String| view! { <h1 id="status-title">{text}</h1> };
     move || {
-        let intro = match &*live.site.read() {
+        let intro = match &*shown.site.read() {
             Site::Loaded(site) => {
                 let links = site
                     .links
@@ -151,12 +166,7 @@ fn WindowPicker(window: RwSignal<Window>) -> impl IntoView {
 /// A group's heading and rows. The group is `groups`' entry of the same key: the keyed list
 /// above keeps this section while its members change, so they are read from there.
 #[component]
-fn GroupSection(
-    group: Group,
-    groups: Memo<Vec<Group>>,
-    window: Signal<Window>,
-    clock: Signal<mcp_status_core::monitor::record::Millis>,
-) -> impl IntoView {
+fn GroupSection(group: Group, groups: Memo<Vec<Group>>, window: Signal<Window>) -> impl IntoView {
     let key = group.key.clone();
     let members = Memo::new(move |_| {
         groups.with(|groups| {
@@ -178,7 +188,7 @@ fn GroupSection(
             </Show>
             <ul class="servers">
                 <For each=move || members.get() key=|name| name.clone() let:name>
-                    <ServerRow server=name window=window clock=clock />
+                    <ServerRow server=name window=window />
                 </For>
             </ul>
         </section>

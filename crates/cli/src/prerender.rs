@@ -1,0 +1,150 @@
+//! `mcp-status prerender DIR`: writes the status as the runner last published it
+//! (`DIR/data/summary.json`, over `DIR/status.json`) into the built site's `index.html` and
+//! `404.html`, so that a visitor sees it before the WebAssembly has loaded, and so do link
+//! previews, crawlers and browsers without JavaScript. The same components draw it as the
+//! page does (`mcp-status-views`), rendered to HTML by Leptos; the app takes over when it
+//! has read the same files (it removes `#prerendered`).
+
+use crate::files::read;
+use clap::Args;
+use leptos::prelude::*;
+use mcp_status_core::monitor::record::Millis;
+use mcp_status_core::page::SECTIONS;
+use mcp_status_core::publish::{self, PublishedServer};
+use mcp_status_core::site::SiteConfig;
+use mcp_status_core::status::{self, Site};
+use mcp_status_views::frame::{SiteFooter, SiteHeader};
+use mcp_status_views::status::{Overview, StatusSection};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Where the status goes in the page: between these two markers, right after `<body>`'s
+/// opening tag (a second run replaces what the first wrote).
+const START: &str = "<!--prerendered-->";
+const END: &str = "<!--/prerendered-->";
+
+#[derive(Args)]
+pub struct PrerenderArgs {
+    /// The built site (Trunk's dist/ with the runner's data/ added).
+    dir: PathBuf,
+}
+
+pub fn run(args: PrerenderArgs) -> ExitCode {
+    match prerender(&args.dir, crate::deliver::now()) {
+        Ok(Some(servers)) => {
+            crate::out::line(&format!(
+                "prerendered the status of {servers} servers into index.html and 404.html"
+            ));
+            ExitCode::SUCCESS
+        }
+        // Nothing to draw from: the page stays as built, and says so itself when it loads.
+        Ok(None) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("mcp-status: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The number of servers drawn, or `None` (and a note on stderr) when there is nothing to
+/// draw from: no status.json, or no readable summary. An error only for a site that cannot
+/// be read or written.
+pub fn prerender(dir: &Path, now: Millis) -> Result<Option<usize>, String> {
+    let Some(config) = optional(&dir.join("status.json"))? else {
+        eprintln!("mcp-status: not prerendered: the site has no status.json");
+        return Ok(None);
+    };
+    let site = match SiteConfig::parse_for_page(&config) {
+        Ok(site) => site,
+        Err(error) => {
+            eprintln!("mcp-status: not prerendered: status.json: {error}");
+            return Ok(None);
+        }
+    };
+    let Some(summary) = optional(&dir.join(publish::SUMMARY))? else {
+        eprintln!("mcp-status: not prerendered: nothing published yet (no data/summary.json)");
+        return Ok(None);
+    };
+    let published = match publish::read_summary(&summary) {
+        Ok(published) => published,
+        Err(error) => {
+            eprintln!("mcp-status: not prerendered: {error}");
+            return Ok(None);
+        }
+    };
+    let servers = site.servers.len();
+    let status = render(site, &published, now);
+    for page in ["index.html", "404.html"] {
+        let path = dir.join(page);
+        let html = read(&path)?;
+        let html =
+            insert(&html, &status).ok_or_else(|| format!("{}: no <body>", path.display()))?;
+        std::fs::write(&path, html).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(Some(servers))
+}
+
+/// The file's text, `None` if there is no such file.
+fn optional(path: &Path) -> Result<Option<String>, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(format!("{}: {error}", path.display())),
+    }
+}
+
+/// The page's frame around the status overview, as the app draws it on `#/`.
+pub fn render(site: SiteConfig, published: &[PublishedServer], now: Millis) -> String {
+    let servers = status::published_views(&site, published, now);
+    let maintenance = site
+        .servers
+        .iter()
+        .flat_map(|s| {
+            s.monitor
+                .maintenance
+                .iter()
+                .map(|w| (s.name.clone(), w.clone()))
+        })
+        .collect();
+    let title = site.title.clone();
+    Owner::new().with(|| {
+        provide_context(Overview {
+            site: Signal::stored(Site::Loaded(Arc::new(site))),
+            servers: Signal::stored(servers),
+            maintenance: Signal::stored(maintenance),
+            clock: Signal::stored(now),
+        });
+        let body = view! {
+            <div id="prerendered">
+                <SiteHeader home="#/" sections=&SECTIONS current="status" />
+                <main>
+                    <StatusSection hidden=false />
+                </main>
+                <SiteFooter />
+            </div>
+        };
+        let head = view! { <title>{title}</title> };
+        format!("{}\n{}", head.to_html(), body.to_html())
+    })
+}
+
+/// `html` with `rendered` (the site's title for the head, then the body's status) in place;
+/// `None` without a `<title>` and a `<body>`.
+fn insert(html: &str, rendered: &str) -> Option<String> {
+    let (head, body) = rendered.split_once('\n')?;
+    // What a previous run wrote goes first.
+    let mut html = match (html.find(START), html.find(END)) {
+        (Some(start), Some(end)) if start < end => {
+            format!("{}{}", &html[..start], &html[end + END.len()..])
+        }
+        _ => html.to_owned(),
+    };
+    let body_at = html.find("<body>")? + "<body>".len();
+    html.insert_str(body_at, &format!("{START}{body}{END}"));
+    let title = html.find("<title>")?;
+    let title_end = html[title..].find("</title>")? + title + "</title>".len();
+    html.replace_range(title..title_end, "");
+    html.insert_str(title, head);
+    Some(html)
+}
