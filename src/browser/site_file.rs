@@ -1,7 +1,9 @@
-//! `status.json`, fetched from beside the page. A missing file is a page without published
-//! servers; a broken one is an error the page shows with its place and reason.
+//! Files from beside the page: `status.json` (a missing file is a page without published
+//! servers; a broken one is an error the page shows with its place and reason), the runner's
+//! `summary.json` and its month files.
 
 use gloo_net::http::{Request, Response};
+use mcp_status_core::published;
 use mcp_status_core::site::{SiteConfig, SiteError};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -50,6 +52,25 @@ pub async fn fetch_text(path: &str) -> Result<Option<String>, String> {
     }
     match response.text().await {
         Ok(text) => Ok(Some(text)),
+        Err(_) => Err("could not be read".to_owned()),
+    }
+}
+
+/// A month file of the runner's published history (`published::files`), as bytes: a line
+/// that is not UTF-8 is the reader's to leave out, not the browser's to replace. `Ok(None)`
+/// when nothing is published there (`published::is_published`).
+pub async fn fetch_month_file(path: &str) -> Result<Option<Vec<u8>>, String> {
+    let response = Request::get(path)
+        .cache(RequestCache::NoCache)
+        .send()
+        .await
+        .map_err(|_| "could not be fetched".to_owned())?;
+    let content_type = response.headers().get("content-type");
+    if !published::is_published(response.status(), content_type.as_deref())? {
+        return Ok(None);
+    }
+    match response.binary().await {
+        Ok(bytes) => Ok(Some(bytes)),
         Err(_) => Err("could not be read".to_owned()),
     }
 }

@@ -3,11 +3,16 @@
 //! acknowledge. A server's findings are read again whenever its stored history changed (in
 //! this tab or another), and the acknowledgements whenever a tab saved some, so the count in
 //! the navigation (`Unacknowledged`) stays true in every tab, whatever screen is shown.
+//!
+//! A server the page does not probe (`live: false`) has no stored history: its findings come
+//! from the runner's month files (`Live::published_past`), fetched while the review is shown
+//! and again when the runner publishes a round; the count includes them once they were read.
 
 use crate::browser::channel;
 use crate::browser::db::acknowledged;
 use crate::browser::db::recent::{self, Part};
 use crate::state::{now, Changed, Live, Unacknowledged};
+use futures::future::join_all;
 use leptos::either::Either;
 use leptos::prelude::*;
 use mcp_status_core::monitor::record::DAY;
@@ -95,7 +100,33 @@ pub fn ReviewScreen(#[prop(into)] hidden: Signal<bool>) -> impl IntoView {
         }
     });
 
-    // The servers the status page shows, in its order; the findings of those.
+    // The runner-only servers' findings, kept between reads: a hidden review fetches nothing
+    // and keeps what it found.
+    let published = StoredValue::new(BTreeMap::<String, Vec<Finding>>::new());
+    let from_runner = LocalResource::new(move || {
+        let shown = !hidden.get();
+        let servers = live.runner_only.get();
+        live.published_rounds.track();
+        async move {
+            if !shown {
+                return published.get_value();
+            }
+            let now = now();
+            let reads = servers.into_iter().map(|(name, config)| async move {
+                let past = live
+                    .published_past(name.clone(), config, now - DAY, now)
+                    .await;
+                let found = findings(&name, &past.recent, now);
+                (name, found)
+            });
+            let found: BTreeMap<String, Vec<Finding>> = join_all(reads).await.into_iter().collect();
+            published.set_value(found);
+            published.get_value()
+        }
+    });
+
+    // The servers the status page shows, in its order; the findings of those: the runner's
+    // for the servers the page does not probe, storage's for the others.
     let names = Memo::new(move |_| {
         live.servers
             .with(|servers| servers.iter().map(|s| s.server.clone()).collect::<Vec<_>>())
@@ -105,13 +136,18 @@ pub fn ReviewScreen(#[prop(into)] hidden: Signal<bool>) -> impl IntoView {
             let Some(read) = read else {
                 return Vec::new();
             };
-            names.with(|names| {
-                names
-                    .iter()
-                    .filter_map(|name| read.found.get(name))
-                    .flatten()
-                    .cloned()
-                    .collect::<Vec<_>>()
+            from_runner.with(|runner| {
+                names.with(|names| {
+                    names
+                        .iter()
+                        .filter_map(|name| {
+                            let runner = runner.as_ref().and_then(|r| r.get(name));
+                            runner.or_else(|| read.found.get(name))
+                        })
+                        .flatten()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
             })
         })
     });
@@ -180,7 +216,9 @@ pub fn ReviewScreen(#[prop(into)] hidden: Signal<bool>) -> impl IntoView {
             }>
                 // Read under the Transition, which shows its fallback until the first read is
                 // done (and, unlike Suspense, not again at each read after a round).
-                <Show when=move || read.with(Option::is_some)>
+                <Show when=move || {
+                    read.with(Option::is_some) && from_runner.with(Option::is_some)
+                }>
                     <p class="review-summary" data-open=move || open.get().to_string()>
                         {summary}
                     </p>

@@ -1,7 +1,9 @@
 //! A server's page (`#/server/NAME`): what the engine says about it (condition, uptimes),
 //! which changes with every round, and what storage holds of its last day (the hourly latency
 //! chart, the raw probes, incidents, drift, tool lists: `view::server::History`), read when
-//! the server is shown and again whenever its stored history changes.
+//! the server is shown and again whenever its stored history changes. A server the page does
+//! not probe (`live: false`) has no stored history: its probes and incidents are the runner's,
+//! from its month files (`Live::published_past`), read again when the runner publishes.
 
 use crate::browser::db::recent::{self, Part};
 use crate::route::{use_route, Route};
@@ -42,14 +44,31 @@ pub fn ServerScreen(#[prop(into)] hidden: Signal<bool>) -> impl IntoView {
             changes.update(|n| *n += 1);
         }
     });
+    // The rules of the server shown when the page does not probe it: its history is the
+    // runner's.
+    let runner_only = Memo::new(move |_| {
+        let name = shown.get()?;
+        live.runner_only.with(|servers| servers.get(&name).cloned())
+    });
     // A LocalResource reads one at a time: a change during a read starts the next read after
     // it, so an earlier read never lands after a later one.
     let stored = LocalResource::new(move || {
         let name = shown.get();
-        changes.track();
+        let runner_only = runner_only.get();
+        match runner_only {
+            Some(_) => live.published_rounds.track(),
+            None => changes.track(),
+        }
         async move {
             let name = name?;
             let now = now();
+            if let Some(config) = runner_only {
+                let past = live
+                    .published_past(name.clone(), config, now - DAY, now)
+                    .await;
+                let history = History::of(&past.hours, &past.recent, now);
+                return Some(Arc::new((name, history)));
+            }
             let mut recent = Recent::default();
             if let Some(database) = live.database() {
                 let names = std::slice::from_ref(&name);

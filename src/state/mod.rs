@@ -4,8 +4,10 @@
 //!
 //! The app provides `Live` as context; its signals are what the screens read. Behind them:
 //! `watch` (what is watched, each server's view), `storage` (reads and writes of the
-//! history), `prober` (the probe rounds), `published` (the runner's summary).
+//! history), `prober` (the probe rounds), `published` (the runner's summary), `months` (the
+//! runner's month files, for the servers the page does not probe).
 
+mod months;
 mod prober;
 mod published;
 mod storage;
@@ -17,7 +19,7 @@ use crate::browser::{channel, site_file};
 use idb::Database;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mcp_status_core::monitor::config::MaintenanceWindow;
+use mcp_status_core::monitor::config::{MaintenanceWindow, MonitorConfig};
 use mcp_status_core::monitor::record::{Millis, ProbeRecord};
 use mcp_status_core::monitor::rollup::Uptime;
 use mcp_status_core::monitor::store;
@@ -74,6 +76,12 @@ pub struct Live {
     /// `status.json` and the runner's summary have been read once (whatever they said): from
     /// then on the status shows what this page knows, and the prerendered one can go.
     pub settled: RwSignal<bool>,
+    /// The site's servers the page does not probe (`live: false`), with their rules: their
+    /// pages and the morning review read the runner's month files (`months`).
+    pub runner_only: RwSignal<BTreeMap<String, MonitorConfig>>,
+    /// How many new `summary.json`s were read: the runner published a round, so a screen
+    /// showing its month files reads them again.
+    pub published_rounds: RwSignal<u64>,
     database: StoredValue<Option<Rc<Database>>, LocalStorage>,
     engines: StoredValue<Rc<RefCell<Engines>>, LocalStorage>,
 }
@@ -147,6 +155,8 @@ impl Live {
             notice: RwSignal::new(None),
             stored: RwSignal::new(Changed::All),
             settled: RwSignal::new(false),
+            runner_only: RwSignal::new(BTreeMap::new()),
+            published_rounds: RwSignal::new(0),
             database: StoredValue::new_local(None),
             engines: StoredValue::new_local(Rc::default()),
         }

@@ -23,6 +23,7 @@ impl Live {
                         engines.borrow_mut().published =
                             servers.into_iter().map(|s| (s.server.clone(), s)).collect();
                         self.refresh_views();
+                        self.published_rounds.update(|n| *n += 1);
                     }
                     Err(error) => self.notice.set(Some(format!(
                         "The published history cannot be read: {error}."

@@ -45,6 +45,7 @@ impl Live {
             engines.watched.insert(monitor.server, watched);
         }
         let mut maintenance = Vec::new();
+        let mut runner_only = BTreeMap::new();
         for watched in engines.watched.values_mut() {
             let config = &mut watched.config;
             config.monitor = declared::with_declared(&config.monitor, &config.name, windows);
@@ -56,8 +57,18 @@ impl Live {
                     .iter()
                     .map(|w| (name.clone(), w.clone())),
             );
+            if !config.live {
+                runner_only.insert(name.clone(), config.monitor.clone());
+            }
         }
         self.maintenance.set(maintenance);
+        // Set only when it changed: screens read month files again when it does.
+        if self
+            .runner_only
+            .with_untracked(|before| *before != runner_only)
+        {
+            self.runner_only.set(runner_only);
+        }
     }
 
     /// One view per server the page knows: the site's servers, the user's monitors, and

@@ -14,6 +14,8 @@
 //! - [`alerting`]: alert delivery and on-call: routing, escalation, payloads, rotations.
 //! - [`monitor`]: the monitoring engine: hysteresis, cold starts, drift, incidents, alerts,
 //!   uptimes and SLO burn, from a stream of probes.
+//! - [`publish`]: what the scheduled runner publishes (month files, `summary.json`);
+//!   [`published`]: its month files read back by a page and replayed through the engine.
 //!
 //! This crate must build for wasm32 and native alike: no web, runtime or clock dependencies.
 //! Time comes in from the caller as milliseconds.
@@ -31,6 +33,7 @@ pub mod page;
 pub mod platform;
 pub mod probe;
 pub mod publish;
+pub mod published;
 pub mod report;
 pub mod site;
 pub mod sse;
