@@ -75,11 +75,15 @@ pub fn prerender(dir: &Path, now: Millis) -> Result<Option<usize>, String> {
     };
     let servers = site.servers.len();
     let status = render(site, &published, now);
+    // Both pages read and drawn before either is written: a failure leaves the site whole.
+    let mut pages = Vec::new();
     for page in ["index.html", "404.html"] {
         let path = dir.join(page);
-        let html = read(&path)?;
-        let html =
-            insert(&html, &status).ok_or_else(|| format!("{}: no <body>", path.display()))?;
+        let html = insert(&read(&path)?, &status)
+            .ok_or_else(|| format!("{}: no <title> and <body> to write into", path.display()))?;
+        pages.push((path, html));
+    }
+    for (path, html) in pages {
         std::fs::write(&path, html).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(Some(servers))
