@@ -19,6 +19,11 @@
 //       CORS preflights, which Chromium's emulation does not throttle), first visit, until the
 //       verdict shows (`[data-outcome]`, which must be `ok`).
 //
+// The site is assembled as the Pages build assembles it: the build, status.json, the runner's
+// data/, then `mcp-status prerender` writes the published status into index.html (a build
+// whose app cannot take a prerendered status over, an older one to compare with, is served
+// as built).
+//
 // The published data is the real runner's: `target/debug/mcp-status probe` three rounds
 // against our test server (tests/support/misbehaving-server.mjs; 19 servers answering, one
 // failing with HTTP 500). The 20 servers are `"live": false`, so the page shows the runner's
@@ -36,13 +41,14 @@
 //   node bench/load.mjs --http1            (plain HTTP/1.1 instead of HTTP/2 over TLS)
 //   DIST=/some/copy node bench/load.mjs    (another build of the site)
 //   node bench/load.mjs --compare DIR      (also DIR, another build, in the same runs)
+//   node bench/load.mjs --no-prerender     (the pages as Trunk built them: no status in the HTML)
 //
 // The emulated round trip is added to each request, as DevTools and Lighthouse's DevTools
 // throttling do; a real first visit also pays for DNS, TCP and TLS (about 3 round trips).
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:http";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -58,6 +64,9 @@ const option = (name) => {
 const smoke = args.includes("--smoke");
 const RUNS = Number(option("--runs") ?? process.env.RUNS ?? (smoke ? 1 : 7));
 const WATERFALL = args.includes("--waterfall") || Boolean(process.env.WATERFALL);
+// The status is prerendered into the page as the Pages build does (`mcp-status prerender`),
+// unless `--no-prerender` (the page as Trunk built it, for before/after figures).
+const NO_PRERENDER = args.includes("--no-prerender");
 // The build measured, and with --compare DIR a second one measured in the same runs (the
 // machine's speed drifts: two builds are compared fairly only side by side).
 const DISTS = [path.resolve(process.env.DIST ?? distDir), ...(option("--compare") ? [path.resolve(option("--compare"))] : [])];
@@ -96,10 +105,8 @@ const binary = path.join(repoRoot, "target/debug/mcp-status");
 
 /** The runner's published data for 20 servers of our test server, `"live": false`. */
 async function publishedData(root) {
-  if (!existsSync(binary)) {
-    console.log("building the runner (cargo build -p mcp-status) …");
-    await run("cargo", ["build", "-q", "-p", "mcp-status"], { cwd: repoRoot });
-  }
+  // Built (or found up to date) every time: a binary older than the code may lack `prerender`.
+  await run("cargo", ["build", "-q", "-p", "mcp-status"], { cwd: repoRoot });
   const testServer = await startMisbehavingServer();
   const statusJson = {
     servers: Array.from({ length: SERVERS }, (_, i) => ({
@@ -121,6 +128,26 @@ async function publishedData(root) {
   const states = Object.fromEntries(summary.servers.map((s) => [s.server, s.state]));
   if (Object.keys(states).length !== SERVERS) throw new Error(`the runner published ${Object.keys(states).length} servers`);
   return { statusJson, data, states };
+}
+
+/**
+ * Whether `dist` is measured prerendered: unless `--no-prerender`, a build whose app takes
+ * over a prerendered status (its stylesheet knows `#prerendered`; older builds do not).
+ */
+async function prerenders(dist) {
+  if (NO_PRERENDER) return false;
+  const styles = (await readdir(dist)).filter((f) => f.endsWith(".css"));
+  for (const file of styles) if ((await readFile(path.join(dist, file), "utf8")).includes("#prerendered")) return true;
+  return false;
+}
+
+/** `dist` as the Pages build assembles it in `site`: status.json, data/, then prerendered. */
+async function prerendered(dist, site, statusJson, data) {
+  await cp(dist, site, { recursive: true });
+  await writeFile(path.join(site, "status.json"), JSON.stringify(statusJson));
+  await cp(data, path.join(site, "data"), { recursive: true });
+  await run(binary, ["prerender", site]);
+  return site;
 }
 
 /**
@@ -296,10 +323,11 @@ try {
   const gauges = [gauge()];
   const { statusJson, data, states } = await publishedData(root);
   const tls = HTTP1 ? undefined : await selfSignedCertificate(root);
-  for (const dist of DISTS) {
+  for (const [index, dist] of DISTS.entries()) {
     const results = {};
     for (const profile of Object.keys(PROFILES)) for (const key of Object.keys(CASES)) results[`${profile}.${key}`] = [];
-    sites.push({ dist, server: await servePages(dist, "/mcp-status/", { statusJson, data, tls }), results });
+    const served = (await prerenders(dist)) ? await prerendered(dist, path.join(root, `site-${index}`), statusJson, data) : dist;
+    sites.push({ dist, server: await servePages(served, "/mcp-status/", { statusJson, data, tls }), results });
   }
   everything = await startEverythingServer();
   const preflight = { ms: 0 };
