@@ -30,7 +30,8 @@ pub async fn load(
 }
 
 /// A file from beside the page, revalidated on every fetch (an edited config, a newly
-/// published history, show at once): `Ok(None)` for a 404.
+/// published history, show at once): `Ok(None)` when it is not there (a 404, or the HTML page
+/// a development server answers for any address: `published::is_published`).
 pub async fn fetch_text(path: &str) -> Result<Option<String>, String> {
     let response = match early(path) {
         Some(answer) => JsFuture::from(answer)
@@ -45,10 +46,9 @@ pub async fn fetch_text(path: &str) -> Result<Option<String>, String> {
             .ok(),
     }
     .ok_or("could not be fetched")?;
-    match response.status() {
-        404 => return Ok(None),
-        200 => {}
-        status => return Err(format!("the server answered HTTP {status}")),
+    let content_type = response.headers().get("content-type");
+    if !published::is_published(response.status(), content_type.as_deref())? {
+        return Ok(None);
     }
     match response.text().await {
         Ok(text) => Ok(Some(text)),

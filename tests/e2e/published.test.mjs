@@ -78,4 +78,33 @@ describe("published history on the status page", () => {
       await site.close();
     }
   });
+
+  test("a development server's HTML answer means nothing published, silently", async () => {
+    // `trunk serve` answers every unknown address with the page: 200, text/html.
+    const site = await serveStatic(distDir, "/mcp-status/", {
+      statusJson: { servers: [{ name: "search", url: everything.url, live: false }] },
+    });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    const asPage = (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: "<!DOCTYPE html><html></html>" });
+    await page.route("**/data/summary.json", asPage);
+    try {
+      await page.goto(site.url);
+      await page.locator('[data-server="search"]').waitFor();
+      // The summary was read (the prerendered status would go now), and nothing is said.
+      await page.waitForTimeout(1500);
+      assert.equal(await page.locator(".notice").count(), 0, await page.locator("main").innerText());
+      // The same for status.json: a page without one, showing the user's own monitors.
+      await page.route("**/status.json", asPage);
+      await page.reload();
+      await page.locator(".intro .lede", { hasText: "This page has no status.json" }).waitFor({ timeout: 10000 });
+      assert.equal(await page.locator(".notice, .config-error").count(), 0);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      await site.close();
+    }
+  });
 });

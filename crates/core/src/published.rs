@@ -51,9 +51,10 @@ pub fn files(server: &str, from: Millis, to: Millis) -> Vec<String> {
         .collect()
 }
 
-/// Whether an answer to a month file's request holds the file: `Ok(false)` when nothing is
-/// published there (404, or a 200 with an HTML page: a development server's answer for any
-/// address it does not know), an error for any other status.
+/// Whether an answer to the request of a JSON or NDJSON file beside the page (`status.json`,
+/// `summary.json`, a month file) holds the file: `Ok(false)` when nothing is there (404, or a
+/// 200 with an HTML page: a development server's answer for any address it does not know,
+/// `trunk serve`'s included), an error for any other status.
 pub fn is_published(status: u16, content_type: Option<&str>) -> Result<bool, String> {
     let html = content_type.is_some_and(|t| t.trim_start().starts_with("text/html"));
     match status {
