@@ -33,6 +33,33 @@ pub async fn load(
 /// published history, show at once): `Ok(None)` when it is not there (a 404, or the HTML page
 /// a development server answers for any address: `published::is_published`).
 pub async fn fetch_text(path: &str) -> Result<Option<String>, String> {
+    let Some(response) = answer(path).await? else {
+        return Ok(None);
+    };
+    response
+        .text()
+        .await
+        .map(Some)
+        .map_err(|_| "could not be read".to_owned())
+}
+
+/// A month file of the runner's published history (`published::files`), as bytes: a line
+/// that is not UTF-8 is the reader's to leave out, not the browser's to replace. `Ok(None)`
+/// when nothing is published there.
+pub async fn fetch_month_file(path: &str) -> Result<Option<Vec<u8>>, String> {
+    let Some(response) = answer(path).await? else {
+        return Ok(None);
+    };
+    response
+        .binary()
+        .await
+        .map(Some)
+        .map_err(|_| "could not be read".to_owned())
+}
+
+/// The answer for `path` (the one `early.js` asked for, if it did), `None` when the file is
+/// not there.
+async fn answer(path: &str) -> Result<Option<Response>, String> {
     let response = match early(path) {
         Some(answer) => JsFuture::from(answer)
             .await
@@ -47,32 +74,7 @@ pub async fn fetch_text(path: &str) -> Result<Option<String>, String> {
     }
     .ok_or("could not be fetched")?;
     let content_type = response.headers().get("content-type");
-    if !published::is_published(response.status(), content_type.as_deref())? {
-        return Ok(None);
-    }
-    match response.text().await {
-        Ok(text) => Ok(Some(text)),
-        Err(_) => Err("could not be read".to_owned()),
-    }
-}
-
-/// A month file of the runner's published history (`published::files`), as bytes: a line
-/// that is not UTF-8 is the reader's to leave out, not the browser's to replace. `Ok(None)`
-/// when nothing is published there (`published::is_published`).
-pub async fn fetch_month_file(path: &str) -> Result<Option<Vec<u8>>, String> {
-    let response = Request::get(path)
-        .cache(RequestCache::NoCache)
-        .send()
-        .await
-        .map_err(|_| "could not be fetched".to_owned())?;
-    let content_type = response.headers().get("content-type");
-    if !published::is_published(response.status(), content_type.as_deref())? {
-        return Ok(None);
-    }
-    match response.binary().await {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(_) => Err("could not be read".to_owned()),
-    }
+    Ok(published::is_published(response.status(), content_type.as_deref())?.then_some(response))
 }
 
 /// The answer `early.js` requested for `path` while the page loaded, taken once: later reads

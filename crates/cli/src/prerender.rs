@@ -32,69 +32,69 @@ pub struct PrerenderArgs {
 
 pub fn run(args: PrerenderArgs) -> ExitCode {
     match prerender(&args.dir, crate::deliver::now()) {
-        Ok(Some(servers)) => {
+        Ok(servers) => {
             crate::out::line(&format!(
                 "prerendered the status of {servers} servers into index.html and 404.html"
             ));
             ExitCode::SUCCESS
         }
-        // Nothing to draw from: the page stays as built, and says so itself when it loads.
-        Ok(None) => ExitCode::SUCCESS,
-        Err(message) => {
+        // The pages stay as built, and say so themselves when they load.
+        Err(NotDrawn::NothingToDraw(why)) => {
+            eprintln!("mcp-status: not prerendered: {why}");
+            ExitCode::SUCCESS
+        }
+        Err(NotDrawn::Failed(message)) => {
             eprintln!("mcp-status: {message}");
             ExitCode::from(1)
         }
     }
 }
 
-/// The number of servers drawn, or `None` (and a note on stderr) when there is nothing to
-/// draw from: no status.json, or no readable summary. An error only for a site that cannot
-/// be read or written.
-pub fn prerender(dir: &Path, now: Millis) -> Result<Option<usize>, String> {
-    let Some(config) = optional(&dir.join("status.json"))? else {
-        eprintln!("mcp-status: not prerendered: the site has no status.json");
-        return Ok(None);
-    };
-    let site = match SiteConfig::parse_for_page(&config) {
-        Ok(site) => site,
-        Err(error) => {
-            eprintln!("mcp-status: not prerendered: status.json: {error}");
-            return Ok(None);
-        }
-    };
-    let Some(summary) = optional(&dir.join(publish::SUMMARY))? else {
-        eprintln!("mcp-status: not prerendered: nothing published yet (no data/summary.json)");
-        return Ok(None);
-    };
-    let published = match publish::read_summary(&summary) {
-        Ok(published) => published,
-        Err(error) => {
-            eprintln!("mcp-status: not prerendered: {error}");
-            return Ok(None);
-        }
-    };
+/// Why the status was not drawn into the pages.
+pub enum NotDrawn {
+    /// No status.json, or no readable summary: the pages stay as built.
+    NothingToDraw(String),
+    /// A page cannot be read or written (nothing was written).
+    Failed(String),
+}
+
+/// Draws the status into both pages; the number of servers drawn.
+pub fn prerender(dir: &Path, now: Millis) -> Result<usize, NotDrawn> {
+    let nothing = NotDrawn::NothingToDraw;
+    let config = optional(&dir.join("status.json"))?
+        .ok_or_else(|| nothing("the site has no status.json".into()))?;
+    let site = SiteConfig::parse_for_page(&config)
+        .map_err(|error| nothing(format!("status.json: {error}")))?;
+    let summary = optional(&dir.join(publish::SUMMARY))?
+        .ok_or_else(|| nothing("nothing published yet (no data/summary.json)".into()))?;
+    let published = publish::read_summary(&summary).map_err(nothing)?;
     let servers = site.servers.len();
     let status = render(site, &published, now);
     // Both pages read and drawn before either is written: a failure leaves the site whole.
     let mut pages = Vec::new();
     for page in ["index.html", "404.html"] {
         let path = dir.join(page);
-        let html = insert(&read(&path)?, &status)
-            .ok_or_else(|| format!("{}: no <title> and <body> to write into", path.display()))?;
+        let html = insert(&read(&path).map_err(NotDrawn::Failed)?, &status).ok_or_else(|| {
+            NotDrawn::Failed(format!(
+                "{}: no <title> and <body> to write into",
+                path.display()
+            ))
+        })?;
         pages.push((path, html));
     }
     for (path, html) in pages {
-        std::fs::write(&path, html).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(&path, html)
+            .map_err(|e| NotDrawn::Failed(format!("{}: {e}", path.display())))?;
     }
-    Ok(Some(servers))
+    Ok(servers)
 }
 
 /// The file's text, `None` if there is no such file.
-fn optional(path: &Path) -> Result<Option<String>, String> {
+fn optional(path: &Path) -> Result<Option<String>, NotDrawn> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(Some(text)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(format!("{}: {error}", path.display())),
+        Err(error) => Err(NotDrawn::Failed(format!("{}: {error}", path.display()))),
     }
 }
 
