@@ -3,7 +3,7 @@
 //! preset to start from. Channel URLs and keys can name an environment variable
 //! (`url_env`, `routing_key_env`) instead of being written in the published file.
 
-use super::fields::{Choice, Link, Object, OneOf, Text, Whole};
+use super::fields::{Choice, Object, OneOf, SafeLink, Text, Whole};
 use super::{fail, quoted, SiteError};
 use crate::alerting::config::{
     team_channels, AlertingConfig, Channel, ChannelKind, Notify, Secret, Step, TeamSize,
@@ -32,7 +32,7 @@ pub(super) struct RawAlerting {
     reminder_every_min: Option<Whole<0, MAX_MINUTES>>,
     on_call: Option<Object<RawOnCall>>,
     access_to_verify: Option<Vec<Text<200>>>,
-    status_page_url: Option<Link>,
+    status_page_url: Option<SafeLink>,
 }
 
 /// A channel: which fields it needs depends on its kind (`channel`).
@@ -241,7 +241,7 @@ pub(super) fn alerting(raw: RawAlerting) -> Result<AlertingSite, SiteError> {
     Ok(AlertingSite {
         config,
         channels,
-        status_page_url: raw.status_page_url.map(|Link(url)| url),
+        status_page_url: raw.status_page_url.map(|SafeLink(url)| url),
     })
 }
 

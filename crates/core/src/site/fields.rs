@@ -102,13 +102,13 @@ impl<'de> Deserialize<'de> for Fraction {
 /// A URL the page links to or loads: http(s), or relative to the page. Never a
 /// `javascript:` or `data:` URL, whatever the config says.
 #[derive(Debug)]
-pub(super) struct Link(pub String);
+pub(super) struct SafeLink(pub String);
 
-impl<'de> Deserialize<'de> for Link {
+impl<'de> Deserialize<'de> for SafeLink {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let Text(url) = Text::<2_000>::deserialize(deserializer)?;
         match safe_url(&url) {
-            true => Ok(Link(url)),
+            true => Ok(SafeLink(url)),
             false => Err(de::Error::invalid_value(
                 Unexpected::Str(&url),
                 &"an http(s) URL or a path relative to the page",

@@ -9,12 +9,9 @@
 //! types below, checked for what relates one value to another (unique names, a group that
 //! exists, a timeout the platform allows, a window that ends after it starts).
 
-use crate::monitor::config::{MaintenanceWindow, MonitorConfig, MAX_MAINTENANCE};
-use crate::monitor::record::{MINUTE, SECOND};
+use crate::monitor::config::MonitorConfig;
 use crate::monitor::store::LocalMonitor;
-use crate::platform::{Platform, MAX_TIMEOUT_S};
-use crate::target::Target;
-use fields::{Choice, Fraction, Link as Url, Object, OneOf, Text, Time, Whole};
+use fields::{Object, SafeLink, Text};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
 use std::fmt;
@@ -22,6 +19,7 @@ use std::fmt;
 mod alerting;
 mod fields;
 mod read;
+mod servers;
 
 pub use alerting::AlertingSite;
 
@@ -31,7 +29,6 @@ pub const MAX_CADENCE_S: u32 = 86_400;
 /// Long enough for any real name, short enough that a page cannot be flooded.
 const MAX_TEXT: usize = 200;
 const MAX_DESCRIPTION: usize = 2_000;
-const MAX_URL: usize = 2_000;
 const MAX_SERVERS: usize = 200;
 
 pub const DEFAULT_TITLE: &str = "MCP server status";
@@ -121,10 +118,10 @@ struct RawSite<A> {
     _schema: Option<IgnoredAny>,
     title: Option<Text<MAX_TEXT>>,
     description: Option<Text<MAX_DESCRIPTION>>,
-    logo: Option<Url>,
+    logo: Option<SafeLink>,
     links: Option<Vec<Object<RawLink>>>,
     groups: Option<Vec<Object<RawGroup>>>,
-    servers: Option<Vec<Object<RawServer>>>,
+    servers: Option<Vec<Object<servers::RawServer>>>,
     alerting: Option<A>,
 }
 
@@ -132,7 +129,7 @@ struct RawSite<A> {
 #[serde(deny_unknown_fields)]
 struct RawLink {
     title: Text<MAX_TEXT>,
-    url: Url,
+    url: SafeLink,
 }
 
 #[derive(Deserialize)]
@@ -140,42 +137,6 @@ struct RawLink {
 struct RawGroup {
     name: Text<MAX_TEXT>,
     description: Option<Text<MAX_DESCRIPTION>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawServer {
-    name: Text<MAX_TEXT>,
-    url: Text<MAX_URL>,
-    group: Option<Text<MAX_TEXT>>,
-    platform: Option<OneOf<Platform>>,
-    cadence_s: Option<Whole<MIN_CADENCE_S, MAX_CADENCE_S>>,
-    /// The platform's own lower bound is checked after reading (`server_config`).
-    timeout_s: Option<Whole<1, MAX_TIMEOUT_S>>,
-    slo_target: Option<Fraction>,
-    latency_threshold_ms: Option<Whole<1, 600_000>>,
-    failures_to_down: Option<Whole<1, 100>>,
-    passes_to_up: Option<Whole<1, 100>>,
-    flap_quiet_min: Option<Whole<0, 1_440>>,
-    maintenance: Option<Vec<Object<RawWindow>>>,
-    live: Option<bool>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawWindow {
-    start: Time,
-    end: Time,
-}
-
-impl Choice for Platform {
-    const CHOICES: &'static [(&'static str, Platform)] = &[
-        ("render", Platform::Render),
-        ("railway", Platform::Railway),
-        ("fly", Platform::Fly),
-        ("vercel", Platform::Vercel),
-        ("other", Platform::Other),
-    ];
 }
 
 impl SiteConfig {
@@ -222,7 +183,7 @@ impl SiteConfig {
         let mut servers: Vec<ServerConfig> = Vec::new();
         for (index, Object(raw)) in raw_servers.into_iter().enumerate() {
             let path = format!("servers[{index}]");
-            let server = server_config(raw, &path, &groups)?;
+            let server = servers::server_config(raw, &path, &groups)?;
             if let Some(first) = servers.iter().position(|s| s.name == server.name) {
                 return fail(
                     format!("{path}.name"),
@@ -236,7 +197,7 @@ impl SiteConfig {
                 .title
                 .map_or_else(|| DEFAULT_TITLE.to_owned(), |Text(title)| title),
             description: site.description.map(|Text(text)| text),
-            logo: site.logo.map(|Url(url)| url),
+            logo: site.logo.map(|SafeLink(url)| url),
             links: links
                 .map(|Object(link)| Link {
                     title: link.title.0,
@@ -271,97 +232,13 @@ impl ServerConfig {
     }
 }
 
-/// The server at `path` (`servers[2]`), checked against the site's groups.
-fn server_config(raw: RawServer, path: &str, groups: &[Group]) -> Result<ServerConfig, SiteError> {
-    let target = match Target::parse(&raw.url.0) {
-        Ok(target) => target,
-        Err(e) => return fail(format!("{path}.url"), e.to_string()),
-    };
-    let group = raw.group.map(|Text(group)| group);
-    if let Some(group) = &group {
-        if !groups.iter().any(|g| &g.name == group) {
-            let known: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
-            let reason = match known.is_empty() {
-                true => "there is no `groups` list to name it in".to_owned(),
-                false => format!("not one of the groups ({})", known.join(", ")),
-            };
-            return fail(format!("{path}.group"), reason);
-        }
-    }
-    let platform = raw.platform.map(|OneOf(platform)| platform);
-    let effective = platform.unwrap_or_else(|| Platform::from_host(target.host()));
-    let timeouts = effective.timeout_range_s();
-    let timeout_s = raw.timeout_s.map(|Whole(s)| s);
-    if let Some(s) = timeout_s.filter(|s| !timeouts.contains(s)) {
-        return fail(
-            format!("{path}.timeout_s"),
-            format!(
-                "expected a whole number from {} to {} ({}: a cold start takes up to 30 s), \
-                 found {s}",
-                timeouts.start(),
-                timeouts.end(),
-                effective.as_str()
-            ),
-        );
-    }
-    let maintenance = raw
-        .maintenance
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-        .map(|(index, Object(raw))| window(raw, &format!("{path}.maintenance[{index}]")))
-        .collect::<Result<_, SiteError>>()?;
-    let defaults = MonitorConfig::default();
-    let count = |value: Option<Whole<1, 100>>, default| value.map_or(default, |Whole(n)| n);
-    let monitor = MonitorConfig {
-        failures_to_down: count(raw.failures_to_down, defaults.failures_to_down),
-        passes_to_up: count(raw.passes_to_up, defaults.passes_to_up),
-        flap_quiet: raw
-            .flap_quiet_min
-            .map_or(defaults.flap_quiet, |Whole(m)| i64::from(m) * MINUTE),
-        cadence: i64::from(raw.cadence_s.map_or(60, |Whole(s)| s)) * SECOND,
-        platform,
-        slo_target: raw
-            .slo_target
-            .map_or(defaults.slo_target, |Fraction(target)| target),
-        latency_threshold_ms: raw
-            .latency_threshold_ms
-            .map_or(defaults.latency_threshold_ms, |Whole(ms)| ms),
-        maintenance,
-        ..defaults
-    };
-    Ok(ServerConfig {
-        name: raw.name.0,
-        url: target.to_string(),
-        group,
-        timeout_ms: timeout_s.map(|s| u64::from(s) * 1_000),
-        live: raw.live.unwrap_or(true),
-        monitor,
-    })
-}
-
-/// The maintenance window at `path`: it ends after it starts, within the 4-hour limit.
-fn window(raw: RawWindow, path: &str) -> Result<MaintenanceWindow, SiteError> {
-    let (Time(start), Time(end)) = (raw.start, raw.end);
-    if end <= start {
-        return fail(format!("{path}.end"), "the window ends before it starts");
-    }
-    if end - start > MAX_MAINTENANCE {
-        return fail(
-            format!("{path}.end"),
-            format!(
-                "the window lasts {} minutes, longer than the 4-hour limit: split the work, or \
-                 let the alert fire (a deploy that takes this long is worth one)",
-                (end - start) / MINUTE
-            ),
-        );
-    }
-    Ok(MaintenanceWindow { start, end })
-}
-
 #[cfg(test)]
 mod tests {
+    use super::fields::Choice;
+    use super::servers::{RawServer, RawWindow};
     use super::*;
+    use crate::monitor::record::{MINUTE, SECOND};
+    use crate::platform::Platform;
     use crate::text::is_format;
     use serde_json::Value;
 
