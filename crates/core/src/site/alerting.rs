@@ -3,63 +3,136 @@
 //! preset to start from. Channel URLs and keys can name an environment variable
 //! (`url_env`, `routing_key_env`) instead of being written in the published file.
 
-use super::reader::{Node, Object};
-use super::SiteError;
+use super::fields::{Choice, Object, OneOf, SafeLink, Text, Whole};
+use super::{fail, quoted, SiteError};
 use crate::alerting::config::{
     team_channels, AlertingConfig, Channel, ChannelKind, Notify, Secret, Step, TeamSize,
     PAGERDUTY_EVENTS_URL, PUSH,
 };
 use crate::alerting::oncall::{day_of, minute_of, Person, Rotation};
 use crate::monitor::record::MINUTE;
+use serde::Deserialize;
 
-pub(super) const ALERTING_FIELDS: &[&str] = &[
-    "team_size",
-    "channels",
-    "routes",
-    "escalation",
-    "p2_to_p1_after_min",
-    "reminder_every_min",
-    "on_call",
-    "access_to_verify",
-    "status_page_url",
-];
-pub(super) const CHANNEL_FIELDS: &[&str] = &[
-    "id",
-    "kind",
-    "url",
-    "url_env",
-    "topic",
-    "routing_key",
-    "routing_key_env",
-];
-pub(super) const ROUTE_FIELDS: &[&str] = &["P1", "P2", "P3"];
-pub(super) const STEP_FIELDS: &[&str] = &["after_min", "notify", "channels"];
-pub(super) const ON_CALL_FIELDS: &[&str] = &[
-    "people",
-    "manager",
-    "first_day",
-    "handoff_time",
-    "time_zone",
-];
-pub(super) const PERSON_FIELDS: &[&str] = &["name", "notify"];
-pub(super) const KINDS: &[&str] = &[
-    "browser",
-    "webhook",
-    "slack",
-    "discord",
-    "ntfy",
-    "pagerduty",
-];
-const TEAM_SIZES: &[&str] = &["solo", "two", "five_or_more"];
-const NOTIFY: &[&str] = &[
-    "channels",
-    "primary",
-    "secondary",
-    "manager",
-    "process_failure",
-];
 /// A day: longer waits are not escalation.
 const MAX_MINUTES: u32 = 1_440;
+const MAX_ID: usize = 60;
+
+/// A list of channel ids.
+type References = Option<Vec<Text<MAX_ID>>>;
+
+/// The section as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAlerting {
+    team_size: Option<OneOf<TeamSize>>,
+    channels: Option<Vec<Object<RawChannel>>>,
+    routes: Option<Object<RawRoutes>>,
+    escalation: Option<Vec<Object<RawStep>>>,
+    p2_to_p1_after_min: Option<Whole<1, MAX_MINUTES>>,
+    reminder_every_min: Option<Whole<0, MAX_MINUTES>>,
+    on_call: Option<Object<RawOnCall>>,
+    access_to_verify: Option<Vec<Text<200>>>,
+    status_page_url: Option<SafeLink>,
+}
+
+/// A channel: which fields it needs depends on its kind (`channel`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawChannel {
+    id: Text<MAX_ID>,
+    kind: OneOf<Kind>,
+    url: Option<Text<2_000>>,
+    url_env: Option<Text<100>>,
+    topic: Option<Text<64>>,
+    routing_key: Option<Text<200>>,
+    routing_key_env: Option<Text<100>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRoutes {
+    #[serde(rename = "P1")]
+    p1: References,
+    #[serde(rename = "P2")]
+    p2: References,
+    #[serde(rename = "P3")]
+    p3: References,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawStep {
+    after_min: Whole<0, MAX_MINUTES>,
+    notify: OneOf<Whom>,
+    channels: References,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawOnCall {
+    people: Option<Vec<Object<RawPerson>>>,
+    manager: Option<Object<RawPerson>>,
+    first_day: Text<10>,
+    handoff_time: Option<Text<5>>,
+    time_zone: Option<Text<64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPerson {
+    name: Text<100>,
+    notify: References,
+}
+
+impl Choice for TeamSize {
+    const CHOICES: &'static [(&'static str, TeamSize)] = &[
+        ("solo", TeamSize::Solo),
+        ("two", TeamSize::Two),
+        ("five_or_more", TeamSize::FiveOrMore),
+    ];
+}
+
+/// A channel's `kind`.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Kind {
+    Browser,
+    Webhook,
+    Slack,
+    Discord,
+    Ntfy,
+    PagerDuty,
+}
+
+impl Choice for Kind {
+    const CHOICES: &'static [(&'static str, Kind)] = &[
+        ("browser", Kind::Browser),
+        ("webhook", Kind::Webhook),
+        ("slack", Kind::Slack),
+        ("discord", Kind::Discord),
+        ("ntfy", Kind::Ntfy),
+        ("pagerduty", Kind::PagerDuty),
+    ];
+}
+
+/// Whom an escalation step tells (`notify`); `Channels` names them in `channels`.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Whom {
+    Channels,
+    Primary,
+    Secondary,
+    Manager,
+    ProcessFailure,
+}
+
+impl Choice for Whom {
+    const CHOICES: &'static [(&'static str, Whom)] = &[
+        ("channels", Whom::Channels),
+        ("primary", Whom::Primary),
+        ("secondary", Whom::Secondary),
+        ("manager", Whom::Manager),
+        ("process_failure", Whom::ProcessFailure),
+    ];
+}
 
 /// The section as read: the policy, and the channels whose secrets the runner looks up.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,66 +167,66 @@ impl AlertingSite {
     }
 }
 
-pub(super) fn alerting(node: &Node) -> Result<AlertingSite, SiteError> {
-    let object = node.object(ALERTING_FIELDS)?;
+/// The section, checked: channel ids unique and every reference to one defined.
+pub(super) fn alerting(raw: RawAlerting) -> Result<AlertingSite, SiteError> {
     let mut channels = vec![(PUSH.to_owned(), ChannelKind::Browser)];
-    for item in object.list("channels")? {
-        let (id, kind) = channel(&item)?;
+    let raw_channels = raw.channels.unwrap_or_default().into_iter();
+    for (index, Object(item)) in raw_channels.enumerate() {
+        let path = format!("alerting.channels[{index}]");
+        let (id, kind) = channel(item, &path)?;
         if id == PUSH {
             channels.retain(|(known, _)| known != PUSH);
         } else if channels.iter().any(|(known, _)| *known == id) {
-            return item.at("id").fail("another channel has this id");
+            return fail(format!("{path}.id"), "another channel has this id");
         }
         channels.push((id, kind));
     }
     let ids: Vec<String> = channels.iter().map(|(id, _)| id.clone()).collect();
     let (chat, pager) = team_channels(channels.iter().map(|(id, kind)| (id.as_str(), kind)));
     let mut config = AlertingConfig::default();
-    if let Some(size) = one_of(&object, "team_size", TEAM_SIZES)? {
-        let size = match size {
-            "solo" => TeamSize::Solo,
-            "two" => TeamSize::Two,
-            _ => TeamSize::FiveOrMore,
-        };
+    if let Some(OneOf(size)) = raw.team_size {
         config = config.preset(size, chat, pager);
     }
-    if let Some(routes) = object.field("routes") {
-        let routes = routes.object(ROUTE_FIELDS)?;
-        for (index, severity) in ROUTE_FIELDS.iter().enumerate() {
-            if routes.field(severity).is_some() {
-                config.routes[index] = references(&routes, severity, &ids)?;
+    if let Some(Object(routes)) = raw.routes {
+        let given = [("P1", routes.p1), ("P2", routes.p2), ("P3", routes.p3)];
+        for (index, (severity, list)) in given.into_iter().enumerate() {
+            if let Some(list) = list {
+                let path = format!("alerting.routes.{severity}");
+                config.routes[index] = references(Some(list), &path, &ids)?;
             }
         }
     }
-    if object.field("escalation").is_some() {
+    if let Some(steps) = raw.escalation {
         config.escalation = Vec::new();
-        for item in object.list("escalation")? {
-            config.escalation.push(step(&item, &ids)?);
-        }
-        let waits: Vec<_> = config.escalation.iter().map(|s| s.after).collect();
-        if waits.windows(2).any(|w| w[0] > w[1]) {
-            return object
-                .node_at("escalation")
-                .fail("steps in the order they happen (after_min growing)");
+        for (index, Object(item)) in steps.into_iter().enumerate() {
+            let path = format!("alerting.escalation[{index}]");
+            let step = step(item, &path, &ids)?;
+            if let Some(before) = config.escalation.last().filter(|s| s.after > step.after) {
+                return fail(
+                    format!("{path}.after_min"),
+                    format!(
+                        "steps in the order they happen (after_min growing): the step before \
+                         comes after {} minutes, this one after {}",
+                        before.after / MINUTE,
+                        step.after / MINUTE
+                    ),
+                );
+            }
+            config.escalation.push(step);
         }
     }
-    if let Some(minutes) = object.whole("p2_to_p1_after_min", 1, MAX_MINUTES)? {
+    if let Some(Whole(minutes)) = raw.p2_to_p1_after_min {
         config.p2_to_p1_after = Some(i64::from(minutes) * MINUTE);
     }
-    if let Some(minutes) = object.whole("reminder_every_min", 0, MAX_MINUTES)? {
+    if let Some(Whole(minutes)) = raw.reminder_every_min {
         config.reminder_every = (minutes > 0).then_some(i64::from(minutes) * MINUTE);
     }
-    if let Some(on_call) = object.field("on_call") {
-        config.rotation = Some(rotation(&on_call, &ids)?);
+    if let Some(Object(on_call)) = raw.on_call {
+        config.rotation = Some(rotation(on_call, "alerting.on_call", &ids)?);
     }
-    for item in object.list("access_to_verify")? {
-        match item.value.as_str().map(str::trim) {
-            Some(text) if !text.is_empty() && text.chars().count() <= 200 => {
-                config.access_to_verify.push(text.to_owned())
-            }
-            _ => return item.fail("a short text (up to 200 characters)"),
-        }
-    }
+    config.access_to_verify = (raw.access_to_verify.unwrap_or_default().into_iter())
+        .map(|Text(text)| text)
+        .collect();
     // Channels that need no secret are ready as they are (`resolve` adds the others).
     config.channels = channels
         .iter()
@@ -168,114 +241,151 @@ pub(super) fn alerting(node: &Node) -> Result<AlertingSite, SiteError> {
     Ok(AlertingSite {
         config,
         channels,
-        status_page_url: object.link("status_page_url")?,
+        status_page_url: raw.status_page_url.map(|SafeLink(url)| url),
     })
 }
 
-fn channel(node: &Node) -> Result<(String, ChannelKind<Secret>), SiteError> {
-    let object = node.object(CHANNEL_FIELDS)?;
-    let id = object.required_text("id", 60)?;
-    let kind = match one_of(&object, "kind", KINDS)? {
-        Some(kind) => kind,
-        None => return node.at("kind").fail("required"),
+/// The channel at `path`, with the fields its kind needs.
+fn channel(raw: RawChannel, path: &str) -> Result<(String, ChannelKind<Secret>), SiteError> {
+    let text = |field: Option<Text<2_000>>| field.map(|Text(text)| text);
+    let env = |field: Option<Text<100>>| field.map(|Text(text)| text);
+    let (url, url_env) = (text(raw.url), env(raw.url_env));
+    let posts_to = |url, url_env| match secret(url, url_env, path, "url", "url_env")? {
+        Secret::Given(url) => web_url(url, &format!("{path}.url")).map(Secret::Given),
+        from_env => Ok(from_env),
     };
-    let url = || secret(&object, "url", "url_env");
-    let kind = match kind {
-        "browser" => ChannelKind::Browser,
-        "webhook" => ChannelKind::Webhook { url: url()? },
-        "slack" => ChannelKind::Slack { url: url()? },
-        "discord" => ChannelKind::Discord { url: url()? },
-        "ntfy" => ChannelKind::Ntfy {
-            url: url()?,
-            topic: object.required_text("topic", 64)?,
+    let kind = match raw.kind.0 {
+        Kind::Browser => ChannelKind::Browser,
+        Kind::Webhook => ChannelKind::Webhook {
+            url: posts_to(url, url_env)?,
         },
-        _ => ChannelKind::PagerDuty {
-            routing_key: secret(&object, "routing_key", "routing_key_env")?,
-            url: match object.text("url", 2_000)? {
-                Some(_) => web_url(&object, "url")?,
+        Kind::Slack => ChannelKind::Slack {
+            url: posts_to(url, url_env)?,
+        },
+        Kind::Discord => ChannelKind::Discord {
+            url: posts_to(url, url_env)?,
+        },
+        Kind::Ntfy => ChannelKind::Ntfy {
+            url: posts_to(url, url_env)?,
+            topic: match raw.topic {
+                Some(Text(topic)) => topic,
+                None => return fail(format!("{path}.topic"), "required"),
+            },
+        },
+        Kind::PagerDuty => ChannelKind::PagerDuty {
+            routing_key: secret(
+                raw.routing_key.map(|Text(key)| key),
+                env(raw.routing_key_env),
+                path,
+                "routing_key",
+                "routing_key_env",
+            )?,
+            url: match url {
+                Some(url) => web_url(url, &format!("{path}.url"))?,
                 None => PAGERDUTY_EVENTS_URL.to_owned(),
             },
         },
     };
-    Ok((id, kind))
+    Ok((raw.id.0, kind))
 }
 
-/// `key` written out, or `env_key` naming the variable that holds it: exactly one of them.
-fn secret(object: &Object, key: &str, env_key: &str) -> Result<Secret, SiteError> {
-    match (object.field(key).is_some(), object.text(env_key, 100)?) {
-        (true, None) if key == "url" => Ok(Secret::Given(web_url(object, key)?)),
-        (true, None) => Ok(Secret::Given(object.required_text(key, 200)?)),
-        (false, Some(name)) => Ok(Secret::Env(name)),
-        (true, Some(_)) => object
-            .node_at(env_key)
-            .fail(&format!("either `{key}` or `{env_key}`, not both")),
-        (false, None) => object.node_at(key).fail(&format!(
-            "required (or `{env_key}`: an environment variable that holds it)"
-        )),
+/// `key` written out (`given`), or `env_key` naming the variable that holds it (`env`):
+/// exactly one of them.
+fn secret(
+    given: Option<String>,
+    env: Option<String>,
+    path: &str,
+    key: &str,
+    env_key: &str,
+) -> Result<Secret, SiteError> {
+    match (given, env) {
+        (Some(given), None) => Ok(Secret::Given(given)),
+        (None, Some(name)) => Ok(Secret::Env(name)),
+        (Some(_), Some(_)) => fail(
+            format!("{path}.{env_key}"),
+            format!("either `{key}` or `{env_key}`, not both"),
+        ),
+        (None, None) => fail(
+            format!("{path}.{key}"),
+            format!("required (or `{env_key}`: an environment variable that holds it)"),
+        ),
     }
 }
 
 /// An absolute http(s) URL: where a driver posts.
-fn web_url(object: &Object, key: &str) -> Result<String, SiteError> {
-    let url = object.required_text(key, 2_000)?;
+fn web_url(url: String, path: &str) -> Result<String, SiteError> {
     if url.starts_with("https://") || url.starts_with("http://") {
         Ok(url)
     } else {
-        object.node_at(key).fail("an http(s) URL")
+        fail(
+            path.to_owned(),
+            format!("expected an http(s) URL, found {}", quoted(&url)),
+        )
     }
 }
 
-fn step(node: &Node, ids: &[String]) -> Result<Step, SiteError> {
-    let object = node.object(STEP_FIELDS)?;
-    let after = match object.whole("after_min", 0, MAX_MINUTES)? {
-        Some(minutes) => i64::from(minutes) * MINUTE,
-        None => return node.at("after_min").fail("required"),
+fn step(raw: RawStep, path: &str, ids: &[String]) -> Result<Step, SiteError> {
+    let notify = match raw.notify.0 {
+        Whom::Channels => {
+            Notify::Channels(references(raw.channels, &format!("{path}.channels"), ids)?)
+        }
+        Whom::Primary => Notify::Primary,
+        Whom::Secondary => Notify::Secondary,
+        Whom::Manager => Notify::Manager,
+        Whom::ProcessFailure => Notify::ProcessFailure,
     };
-    let notify = match one_of(&object, "notify", NOTIFY)? {
-        Some("channels") => Notify::Channels(references(&object, "channels", ids)?),
-        Some("primary") => Notify::Primary,
-        Some("secondary") => Notify::Secondary,
-        Some("manager") => Notify::Manager,
-        Some(_) => Notify::ProcessFailure,
-        None => return node.at("notify").fail("required"),
-    };
-    Ok(Step { after, notify })
+    Ok(Step {
+        after: i64::from(raw.after_min.0) * MINUTE,
+        notify,
+    })
 }
 
-fn rotation(node: &Node, ids: &[String]) -> Result<Rotation, SiteError> {
-    let object = node.object(ON_CALL_FIELDS)?;
-    let mut people = Vec::new();
-    for item in object.list("people")? {
-        people.push(person(&item, ids)?);
-    }
+fn rotation(raw: RawOnCall, path: &str, ids: &[String]) -> Result<Rotation, SiteError> {
+    let people = (raw.people.unwrap_or_default().into_iter().enumerate())
+        .map(|(index, Object(item))| person(item, &format!("{path}.people[{index}]"), ids))
+        .collect::<Result<Vec<_>, _>>()?;
     if people.is_empty() {
-        return node.at("people").fail("at least one person");
+        return fail(format!("{path}.people"), "at least one person");
     }
-    let first_day = object.required_text("first_day", 10)?;
-    let first_day = match day_of(&first_day) {
-        Some(day) => day,
-        None => return node.at("first_day").fail("a date as YYYY-MM-DD"),
+    let Text(first_day) = raw.first_day;
+    let Some(first_day) = day_of(&first_day) else {
+        return fail(
+            format!("{path}.first_day"),
+            format!(
+                "expected a date as YYYY-MM-DD, found {}",
+                quoted(&first_day)
+            ),
+        );
     };
-    let handoff_minute = match object.text("handoff_time", 5)? {
-        Some(time) => match minute_of(&time) {
+    let handoff_minute = match raw.handoff_time {
+        Some(Text(time)) => match minute_of(&time) {
             Some(minute) => minute,
-            None => return node.at("handoff_time").fail("a time of day as HH:MM"),
+            None => {
+                return fail(
+                    format!("{path}.handoff_time"),
+                    format!("expected a time of day as HH:MM, found {}", quoted(&time)),
+                )
+            }
         },
         None => 9 * 60,
     };
-    let time_zone = object
-        .text("time_zone", 64)?
-        .unwrap_or_else(|| "UTC".into());
+    let time_zone = raw
+        .time_zone
+        .map_or_else(|| "UTC".into(), |Text(zone)| zone);
     let zone_like = time_zone
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c));
     if !zone_like {
-        return node
-            .at("time_zone")
-            .fail("an IANA time zone such as Europe/Berlin");
+        return fail(
+            format!("{path}.time_zone"),
+            format!(
+                "expected an IANA time zone such as Europe/Berlin, found {}",
+                quoted(&time_zone)
+            ),
+        );
     }
-    let manager = match object.field("manager") {
-        Some(manager) => Some(person(&manager, ids)?),
+    let manager = match raw.manager {
+        Some(Object(manager)) => Some(person(manager, &format!("{path}.manager"), ids)?),
         None => None,
     };
     Ok(Rotation {
@@ -287,44 +397,30 @@ fn rotation(node: &Node, ids: &[String]) -> Result<Rotation, SiteError> {
     })
 }
 
-fn person(node: &Node, ids: &[String]) -> Result<Person, SiteError> {
-    let object = node.object(PERSON_FIELDS)?;
+fn person(raw: RawPerson, path: &str, ids: &[String]) -> Result<Person, SiteError> {
     Ok(Person {
-        name: object.required_text("name", 100)?,
-        notify: references(&object, "notify", ids)?,
+        name: raw.name.0,
+        notify: references(raw.notify, &format!("{path}.notify"), ids)?,
     })
 }
 
-/// A list of channel ids, each one defined.
-fn references(object: &Object, key: &str, ids: &[String]) -> Result<Vec<String>, SiteError> {
+/// The list of channel ids at `path`, each one defined (none when absent).
+fn references(list: References, path: &str, ids: &[String]) -> Result<Vec<String>, SiteError> {
     let mut out = Vec::new();
-    for item in object.list(key)? {
-        match item.value.as_str() {
-            Some(id) if ids.iter().any(|known| known == id) => out.push(id.to_owned()),
-            Some(_) => {
-                return item.fail(&format!("not a channel id (channels: {})", ids.join(", ")))
-            }
-            None => return item.fail("a channel id"),
+    for (index, Text(id)) in list.unwrap_or_default().into_iter().enumerate() {
+        if !ids.contains(&id) {
+            return fail(
+                format!("{path}[{index}]"),
+                format!(
+                    "not a channel id (channels: {}), found {}",
+                    ids.join(", "),
+                    quoted(&id)
+                ),
+            );
         }
+        out.push(id);
     }
     Ok(out)
-}
-
-/// A text field that must be one of `allowed`.
-fn one_of<'k>(
-    object: &Object,
-    key: &str,
-    allowed: &[&'k str],
-) -> Result<Option<&'k str>, SiteError> {
-    let Some(text) = object.text(key, 40)? else {
-        return Ok(None);
-    };
-    match allowed.iter().find(|a| **a == text) {
-        Some(found) => Ok(Some(found)),
-        None => object
-            .node_at(key)
-            .fail(&format!("one of {}", allowed.join(", "))),
-    }
 }
 
 #[cfg(test)]
@@ -409,34 +505,66 @@ mod tests {
     fn mistakes_are_named_by_their_place() {
         let cases = [
             (r#"{"channels": [{"id": "x", "kind": "sms"}]}"#,
-             "alerting.channels[0].kind: one of browser, webhook, slack, discord, ntfy, pagerduty, found \"sms\""),
+             "alerting.channels[0].kind: expected one of browser, webhook, slack, discord, ntfy, pagerduty, found \"sms\""),
+            (r#"{"channels": [{"id": "x"}]}"#,
+             "alerting.channels[0].kind: required"),
             (r#"{"channels": [{"id": "x", "kind": "slack"}]}"#,
-             "alerting.channels[0].url: required (or `url_env`: an environment variable that holds it), found nothing"),
+             "alerting.channels[0].url: required (or `url_env`: an environment variable that holds it)"),
             (r#"{"channels": [{"id": "x", "kind": "slack", "url": "https://a.example", "url_env": "A"}]}"#,
-             "alerting.channels[0].url_env: either `url` or `url_env`, not both, found \"A\""),
+             "alerting.channels[0].url_env: either `url` or `url_env`, not both"),
             (r#"{"channels": [{"id": "x", "kind": "webhook", "url": "ftp://a.example"}]}"#,
-             "alerting.channels[0].url: an http(s) URL, found \"ftp://a.example\""),
+             "alerting.channels[0].url: expected an http(s) URL, found \"ftp://a.example\""),
+            (r#"{"channels": [{"id": "x", "kind": "pagerduty", "routing_key": "k", "url": "a"}]}"#,
+             "alerting.channels[0].url: expected an http(s) URL, found \"a\""),
             (r#"{"channels": [{"id": "x", "kind": "ntfy", "url": "https://n.example"}]}"#,
              "alerting.channels[0].topic: required"),
+            (r#"{"channels": [{"id": "x", "kind": "ntfy", "topik": "t"}]}"#,
+             "alerting.channels[0].topik: unknown field (did you mean `topic`?)"),
+            (r#"{"channels": {"id": "x"}}"#,
+             "alerting.channels: expected a list, found an object"),
             (r#"{"routes": {"P1": ["pager"]}}"#,
              "alerting.routes.P1[0]: not a channel id (channels: push), found \"pager\""),
+            (r#"{"routes": {"P4": []}}"#,
+             "alerting.routes.P4: unknown field (did you mean `P1`?)"),
             (r#"{"escalation": [{"after_min": 15, "notify": "secondary"}, {"after_min": 5, "notify": "primary"}]}"#,
-             "alerting.escalation: steps in the order they happen (after_min growing), found a list"),
+             "alerting.escalation[1].after_min: steps in the order they happen (after_min growing): the step before comes after 15 minutes, this one after 5"),
+            (r#"{"escalation": [{"after_min": 15, "notify": "channels", "channels": ["nope"]}]}"#,
+             "alerting.escalation[0].channels[0]: not a channel id (channels: push), found \"nope\""),
+            (r#"{"escalation": [{"notify": "primary"}]}"#,
+             "alerting.escalation[0].after_min: required"),
+            (r#"{"p2_to_p1_after_min": 0}"#,
+             "alerting.p2_to_p1_after_min: expected a whole number from 1 to 1440, found 0"),
+            (r#"{"on_call": {"people": [], "first_day": "2026-11-02"}}"#,
+             "alerting.on_call.people: at least one person"),
             (r#"{"on_call": {"people": [{"name": "A"}], "first_day": "2026-13-01"}}"#,
-             "alerting.on_call.first_day: a date as YYYY-MM-DD, found \"2026-13-01\""),
+             "alerting.on_call.first_day: expected a date as YYYY-MM-DD, found \"2026-13-01\""),
+            (r#"{"on_call": {"people": [{"name": "A"}], "first_day": "2026-11-02", "handoff_time": "9am"}}"#,
+             "alerting.on_call.handoff_time: expected a time of day as HH:MM, found \"9am\""),
             (r#"{"on_call": {"people": [{"name": "A"}], "first_day": "2026-11-02", "time_zone": "Berlin time"}}"#,
-             "alerting.on_call.time_zone: an IANA time zone such as Europe/Berlin, found \"Berlin time\""),
+             "alerting.on_call.time_zone: expected an IANA time zone such as Europe/Berlin, found \"Berlin time\""),
+            (r#"{"on_call": {"people": [{"name": "A"}], "first_day": "2026-11-02", "manager": {"nam": "C"}}}"#,
+             "alerting.on_call.manager.nam: unknown field (did you mean `name`?)"),
+            (r#"{"on_call": {"people": [{"name": "A", "notify": ["x"]}], "first_day": "2026-11-02"}}"#,
+             "alerting.on_call.people[0].notify[0]: not a channel id (channels: push), found \"x\""),
             (r#"{"team_sise": "two"}"#,
              "alerting.team_sise: unknown field (did you mean `team_size`?)"),
+            (r#"{"team_size": 2}"#,
+             "alerting.team_size: expected one of solo, two, five_or_more, found 2"),
+            (r#"{"access_to_verify": ["ok", ""]}"#,
+             "alerting.access_to_verify[1]: expected a non-empty string of at most 200 characters, found \"\""),
             (r#"{"channels": [{"id": "a", "kind": "browser"}, {"id": "a", "kind": "browser"}]}"#,
-             "alerting.channels[1].id: another channel has this id, found \"a\""),
+             "alerting.channels[1].id: another channel has this id"),
+            (r#"[]"#, "alerting: expected an object, found a list"),
         ];
         for (section, expected) in cases {
-            let error = read(section).unwrap_err();
-            assert!(
-                error.starts_with(expected),
-                "{section}\n  got:      {error}\n  expected: {expected}"
-            );
+            assert_eq!(read(section).unwrap_err(), expected, "{section}");
         }
+    }
+
+    #[test]
+    fn words_of_a_closed_set_are_read_as_text_is() {
+        let site = read(r#"{"team_size": " two\u200b", "channels": [{"id": "c", "kind": "ntfy\u202e", "url": "https://n.example", "topic": "t"}]}"#).unwrap();
+        assert_eq!(site.config.escalation.len(), 2, "the two-person preset");
+        assert!(matches!(site.channels[1].1, ChannelKind::Ntfy { .. }));
     }
 }

@@ -3,22 +3,23 @@
 //! its exact place (`servers[2].cadence_s`) and a reason a person can act on. The schema for
 //! editors is `status.schema.json`; this module is what decides.
 //!
-//! The document is walked as a `serde_json::Value` rather than derived: a derive names the
-//! line and column of a wrong type, not the field, and the page already links the `Value`
-//! reader.
+//! It is read in two steps: serde's derived readers take the text into raw structs whose
+//! values each carry their own rule (`fields.rs`: a text's length, a number's range, a URL's
+//! scheme), with errors named by their path (`read.rs`); then the raw structs become the
+//! types below, checked for what relates one value to another (unique names, a group that
+//! exists, a timeout the platform allows, a window that ends after it starts).
 
-use crate::monitor::config::{MaintenanceWindow, MonitorConfig, MAX_MAINTENANCE};
-use crate::monitor::history::parse_time;
-use crate::monitor::record::{MINUTE, SECOND};
+use crate::monitor::config::MonitorConfig;
 use crate::monitor::store::LocalMonitor;
-use crate::platform::Platform;
-use crate::target::Target;
-use reader::Node;
-use serde_json::Value;
+use fields::{Object, SafeLink, Text};
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::Deserialize;
 use std::fmt;
 
 mod alerting;
-mod reader;
+mod fields;
+mod read;
+mod servers;
 
 pub use alerting::AlertingSite;
 
@@ -95,112 +96,119 @@ impl fmt::Display for SiteError {
 
 impl std::error::Error for SiteError {}
 
-const SITE_FIELDS: &[&str] = &[
-    "$schema",
-    "title",
-    "description",
-    "logo",
-    "links",
-    "groups",
-    "servers",
-    "alerting",
-];
-const LINK_FIELDS: &[&str] = &["title", "url"];
-const GROUP_FIELDS: &[&str] = &["name", "description"];
-const SERVER_FIELDS: &[&str] = &[
-    "name",
-    "url",
-    "group",
-    "platform",
-    "cadence_s",
-    "timeout_s",
-    "slo_target",
-    "latency_threshold_ms",
-    "failures_to_down",
-    "passes_to_up",
-    "flap_quiet_min",
-    "maintenance",
-    "live",
-];
-const WINDOW_FIELDS: &[&str] = &["start", "end"];
+/// A mistake found after reading, at `path`.
+fn fail<T>(path: String, reason: impl Into<String>) -> Result<T, SiteError> {
+    Err(SiteError {
+        path,
+        reason: reason.into(),
+    })
+}
 
-/// How the `alerting` section is read, when it is.
-type AlertingReader = fn(&Node) -> Result<alerting::AlertingSite, SiteError>;
+/// A text as an error quotes it: short, on one line.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", crate::text::clip(text, 40))
+}
+
+/// The document as written. `null` counts as absent; a list may be absent (none).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite<A> {
+    /// The schema, for editors' completion: not read.
+    #[serde(rename = "$schema")]
+    _schema: Option<IgnoredAny>,
+    title: Option<Text<MAX_TEXT>>,
+    description: Option<Text<MAX_DESCRIPTION>>,
+    logo: Option<SafeLink>,
+    links: Option<Vec<Object<RawLink>>>,
+    groups: Option<Vec<Object<RawGroup>>>,
+    servers: Option<Vec<Object<servers::RawServer>>>,
+    alerting: Option<A>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLink {
+    title: Text<MAX_TEXT>,
+    url: SafeLink,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    name: Text<MAX_TEXT>,
+    description: Option<Text<MAX_DESCRIPTION>>,
+}
 
 impl SiteConfig {
     /// The whole file: the command line and the on-call console.
     pub fn parse(text: &str) -> Result<SiteConfig, SiteError> {
-        SiteConfig::read(text, Some(alerting::alerting))
+        SiteConfig::read(text, |Object(raw)| alerting::alerting(raw).map(Some))
     }
 
     /// What the status page uses: the `alerting` section is left unread (`alerting` is
     /// `None`; the console and the command line check it), and its reader stays out of the
     /// status page's wasm.
     pub fn parse_for_page(text: &str) -> Result<SiteConfig, SiteError> {
-        SiteConfig::read(text, None)
+        SiteConfig::read(text, |_: IgnoredAny| Ok(None))
     }
 
-    fn read(text: &str, read_alerting: Option<AlertingReader>) -> Result<SiteConfig, SiteError> {
-        let document: Value = serde_json::from_slice(text.as_bytes()).map_err(|e| SiteError {
-            path: format!("line {}, column {}", e.line(), e.column()),
-            reason: format!("not valid JSON ({})", syntax_reason(&e)),
-        })?;
-        let site = Node::root(&document).object(SITE_FIELDS)?;
-        let links = site
-            .list("links")?
-            .iter()
-            .map(|node| {
-                let link = node.object(LINK_FIELDS)?;
-                Ok(Link {
-                    title: link.required_text("title", MAX_TEXT)?,
-                    url: link.link("url")?.unwrap_or_default(),
-                })
-            })
-            .collect::<Result<_, SiteError>>()?;
+    /// `A` is how the `alerting` section is read, `alerting` what it becomes.
+    fn read<A: DeserializeOwned>(
+        text: &str,
+        alerting: impl FnOnce(A) -> Result<Option<AlertingSite>, SiteError>,
+    ) -> Result<SiteConfig, SiteError> {
+        let Object(site) = read::read::<Object<RawSite<A>>>(text)?;
+        let links = site.links.unwrap_or_default().into_iter();
         let groups: Vec<Group> = site
-            .list("groups")?
-            .iter()
-            .map(|node| {
-                let group = node.object(GROUP_FIELDS)?;
-                Ok(Group {
-                    name: group.required_text("name", MAX_TEXT)?,
-                    description: group.text("description", MAX_DESCRIPTION)?,
-                })
+            .groups
+            .unwrap_or_default()
+            .into_iter()
+            .map(|Object(group)| Group {
+                name: group.name.0,
+                description: group.description.map(|Text(text)| text),
             })
-            .collect::<Result<_, SiteError>>()?;
-        let server_nodes = site.list("servers")?;
-        if server_nodes.len() > MAX_SERVERS {
-            return site.field_error("servers", format!("more than {MAX_SERVERS} servers"));
+            .collect();
+        for (index, group) in groups.iter().enumerate() {
+            if let Some(first) = groups[..index].iter().position(|g| g.name == group.name) {
+                return fail(
+                    format!("groups[{index}].name"),
+                    format!("another group (groups[{first}]) already has this name"),
+                );
+            }
+        }
+        let raw_servers = site.servers.unwrap_or_default();
+        if raw_servers.len() > MAX_SERVERS {
+            return fail("servers".into(), format!("more than {MAX_SERVERS} servers"));
         }
         let mut servers: Vec<ServerConfig> = Vec::new();
-        for node in &server_nodes {
-            let server = server_config(node, &groups)?;
-            if servers.iter().any(|s| s.name == server.name) {
-                return node.at("name").fail("another server already has this name");
+        for (index, Object(raw)) in raw_servers.into_iter().enumerate() {
+            let path = format!("servers[{index}]");
+            let server = servers::server_config(raw, &path, &groups)?;
+            if let Some(first) = servers.iter().position(|s| s.name == server.name) {
+                return fail(
+                    format!("{path}.name"),
+                    format!("another server (servers[{first}]) already has this name"),
+                );
             }
             servers.push(server);
         }
-        for (index, group) in groups.iter().enumerate() {
-            if groups[..index].iter().any(|g| g.name == group.name) {
-                return Node::root(&document)
-                    .at("groups")
-                    .index(index)
-                    .at("name")
-                    .fail("another group already has this name");
-            }
-        }
         Ok(SiteConfig {
             title: site
-                .text("title", MAX_TEXT)?
-                .unwrap_or_else(|| DEFAULT_TITLE.to_owned()),
-            description: site.text("description", MAX_DESCRIPTION)?,
-            logo: site.link("logo")?,
-            links,
+                .title
+                .map_or_else(|| DEFAULT_TITLE.to_owned(), |Text(title)| title),
+            description: site.description.map(|Text(text)| text),
+            logo: site.logo.map(|SafeLink(url)| url),
+            links: links
+                .map(|Object(link)| Link {
+                    title: link.title.0,
+                    url: link.url.0,
+                })
+                .collect(),
             groups,
             servers,
-            alerting: match (site.field("alerting"), read_alerting) {
-                (Some(node), Some(read)) => Some(read(&node)?),
-                _ => None,
+            alerting: match site.alerting {
+                Some(section) => alerting(section)?,
+                None => None,
             },
         })
     }
@@ -224,120 +232,15 @@ impl ServerConfig {
     }
 }
 
-fn server_config(node: &Node, groups: &[Group]) -> Result<ServerConfig, SiteError> {
-    let server = node.object(SERVER_FIELDS)?;
-    let name = server.required_text("name", MAX_TEXT)?;
-    let url_text = server.required_text("url", 2_000)?;
-    let target = Target::parse(&url_text).or_else(|e| server.field_error("url", e.to_string()))?;
-    let group = server.text("group", MAX_TEXT)?;
-    if let Some(group) = &group {
-        if !groups.iter().any(|g| &g.name == group) {
-            let known: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
-            let reason = match known.is_empty() {
-                true => "there is no `groups` list to name it in".to_owned(),
-                false => format!("not one of the groups ({})", known.join(", ")),
-            };
-            return server.field_error("group", reason);
-        }
-    }
-    let platform = match server.text("platform", MAX_TEXT)? {
-        None => None,
-        Some(name) => match Platform::from_name(&name) {
-            Some(platform) => Some(platform),
-            None => {
-                return server.field_error(
-                    "platform",
-                    "one of render, railway, fly, vercel or other".to_owned(),
-                )
-            }
-        },
-    };
-    let effective = platform.unwrap_or_else(|| Platform::from_host(target.host()));
-    let cadence_s = server
-        .whole("cadence_s", MIN_CADENCE_S, MAX_CADENCE_S)?
-        .unwrap_or(60);
-    let timeouts = effective.timeout_range_s();
-    let timeout_s = server.whole("timeout_s", *timeouts.start(), *timeouts.end())?;
-    let defaults = MonitorConfig::default();
-    let slo_target = match server.field("slo_target") {
-        None => defaults.slo_target,
-        Some(field) => match field.value.as_f64() {
-            Some(target) if target > 0.0 && target < 1.0 => target,
-            _ => return field.fail("a fraction between 0 and 1, e.g. 0.995 for 99.5 %"),
-        },
-    };
-    let maintenance = server
-        .list("maintenance")?
-        .iter()
-        .map(window)
-        .collect::<Result<_, SiteError>>()?;
-    let count = |key, default| Ok(server.whole(key, 1, 100)?.unwrap_or(default));
-    let monitor = MonitorConfig {
-        failures_to_down: count("failures_to_down", defaults.failures_to_down)?,
-        passes_to_up: count("passes_to_up", defaults.passes_to_up)?,
-        flap_quiet: server
-            .whole("flap_quiet_min", 0, 24 * 60)?
-            .map_or(defaults.flap_quiet, |m| i64::from(m) * MINUTE),
-        cadence: i64::from(cadence_s) * SECOND,
-        platform,
-        slo_target,
-        latency_threshold_ms: server
-            .whole("latency_threshold_ms", 1, 600_000)?
-            .unwrap_or(defaults.latency_threshold_ms),
-        maintenance,
-        ..defaults
-    };
-    Ok(ServerConfig {
-        name,
-        url: target.to_string(),
-        group,
-        timeout_ms: timeout_s.map(|s| u64::from(s) * 1_000),
-        live: server.flag("live")?.unwrap_or(true),
-        monitor,
-    })
-}
-
-fn window(node: &Node) -> Result<MaintenanceWindow, SiteError> {
-    let window = node.object(WINDOW_FIELDS)?;
-    let time = |key: &str| {
-        let text = window.required_text(key, 100)?;
-        parse_time(&text).or_else(|_| {
-            window.field_error(
-                key,
-                "an RFC 3339 time, e.g. 2026-11-21T14:00:00Z".to_owned(),
-            )
-        })
-    };
-    let (start, end) = (time("start")?, time("end")?);
-    if end <= start {
-        return window.field_error("end", "the window ends before it starts".to_owned());
-    }
-    if end - start > MAX_MAINTENANCE {
-        return window.field_error(
-            "end",
-            format!(
-                "the window lasts {} minutes, longer than the 4-hour limit: split the work, or \
-                 let the alert fire (a deploy that takes this long is worth one)",
-                (end - start) / MINUTE
-            ),
-        );
-    }
-    Ok(MaintenanceWindow { start, end })
-}
-
-/// serde_json's message without its own " at line X column Y" (the path says it).
-fn syntax_reason(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    match message.find(" at line ") {
-        Some(cut) => message[..cut].to_owned(),
-        None => message,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::reader::{closest, edits};
+    use super::fields::Choice;
+    use super::servers::{RawServer, RawWindow};
     use super::*;
+    use crate::monitor::record::{MINUTE, SECOND};
+    use crate::platform::Platform;
+    use crate::text::is_format;
+    use serde_json::Value;
 
     fn error_of(text: &str) -> SiteError {
         SiteConfig::parse(text).unwrap_err()
@@ -485,6 +388,119 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_of_mistake_is_named_by_its_path() {
+        let server =
+            |fields: &str| format!(r#"{{"servers":[{{"name":"a","url":"http://a/"{fields}}}]}}"#);
+        let window = |start: &str, end: &str| {
+            server(&format!(
+                r#","maintenance":[{{"start":"{start}","end":"{end}"}}]"#
+            ))
+        };
+        let cases = [
+            // Unknown fields, with the closest known one or the list of them.
+            (r#"{"titel":"x"}"#.to_owned(), "titel: unknown field (did you mean `title`?)"),
+            (r#"{"banana":1}"#.to_owned(),
+             "banana: unknown field (known fields: $schema, title, description, logo, links, groups, servers, alerting)"),
+            (server(r#","cadense_s":60"#), "servers[0].cadense_s: unknown field (did you mean `cadence_s`?)"),
+            (r#"{"links":[{"title":"t","url":"u","urll":1}]}"#.to_owned(),
+             "links[0].urll: unknown field (did you mean `url`?)"),
+            (server(r#","maintenance":[{"stop":"x"}]"#),
+             "servers[0].maintenance[0].stop: unknown field (known fields: start, end)"),
+            // Missing and repeated fields.
+            (r#"{"servers":[{"name":"a"}]}"#.to_owned(), "servers[0].url: required"),
+            (r#"{"groups":[{}]}"#.to_owned(), "groups[0].name: required"),
+            (r#"{"title":"a","title":"b"}"#.to_owned(), "title: given twice (a field appears once)"),
+            // Wrong types.
+            (r#"{"title":5}"#.to_owned(),
+             "title: expected a non-empty string of at most 200 characters, found 5"),
+            (server(r#","live":"yes""#), "servers[0].live: expected true or false, found \"yes\""),
+            (server(r#","cadence_s":60.5"#),
+             "servers[0].cadence_s: expected a whole number from 15 to 86400, found 60.5"),
+            (server(r#","maintenance":{}"#), "servers[0].maintenance: expected a list, found an object"),
+            (r#"{"servers":[null]}"#.to_owned(), "servers[0]: expected an object, found nothing"),
+            (r#"{"servers":[["a","http://a/"]]}"#.to_owned(), "servers[0]: expected an object, found a list"),
+            // Values out of their range or set.
+            (server(r#","cadence_s":-1"#),
+             "servers[0].cadence_s: expected a whole number from 15 to 86400, found -1"),
+            (server(r#","failures_to_down":0"#),
+             "servers[0].failures_to_down: expected a whole number from 1 to 100, found 0"),
+            (server(r#","slo_target":1"#),
+             "servers[0].slo_target: expected a fraction between 0 and 1, e.g. 0.995 for 99.5 %, found 1"),
+            (server(r#","platform":"heroku""#),
+             "servers[0].platform: expected one of render, railway, fly, vercel, other, found \"heroku\""),
+            (r#"{"logo":"javascript:alert(1)"}"#.to_owned(),
+             "logo: expected an http(s) URL or a path relative to the page, found \"javascript:alert(1)\""),
+            (format!(r#"{{"title":"{}"}}"#, "x".repeat(201)),
+             "title: expected a non-empty string of at most 200 characters, found \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…\""),
+            (window("11:00", "2026-11-21T10:00:00Z"),
+             "servers[0].maintenance[0].start: expected an RFC 3339 time, e.g. 2026-11-21T14:00:00Z, found \"11:00\""),
+            // What relates one value to another.
+            (window("2026-11-21T11:00:00Z", "2026-11-21T10:00:00Z"),
+             "servers[0].maintenance[0].end: the window ends before it starts"),
+            (r#"{"servers":[{"name":"a","url":"https://a.onrender.com/","timeout_s":5}]}"#.to_owned(),
+             "servers[0].timeout_s: expected a whole number from 15 to 120 (render: a cold start takes up to 30 s), found 5"),
+            (r#"{"servers":[{"name":"a","url":"http://a/"},{"name":"b","url":"http://b/"},{"name":"a","url":"http://c/"}]}"#.to_owned(),
+             "servers[2].name: another server (servers[0]) already has this name"),
+            (r#"{"groups":[{"name":"P"},{"name":"P"}]}"#.to_owned(),
+             "groups[1].name: another group (groups[0]) already has this name"),
+            (server(r#","group":"P""#), "servers[0].group: there is no `groups` list to name it in"),
+            (format!(r#"{{"servers":[{}]}}"#, vec![r#"{"name":"a","url":"http://a/"}"#; 201].join(",")),
+             "servers: more than 200 servers"),
+            // Not JSON.
+            ("{} x".to_owned(), "line 1, column 4: not valid JSON (trailing characters)"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(error_of(&text).to_string(), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_page_leaves_the_alerting_section_unread() {
+        let text = r#"{"servers":[],"alerting":{"team_sise":[1,{"x":null}]}}"#;
+        assert_eq!(SiteConfig::parse_for_page(text).unwrap().alerting, None);
+        assert_eq!(
+            error_of(text).to_string(),
+            "alerting.team_sise: unknown field (did you mean `team_size`?)"
+        );
+    }
+
+    #[test]
+    fn a_hostile_document_is_refused_without_a_panic_and_in_few_words() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let long = "\u{202E}".repeat(100_000);
+        let texts = [
+            format!(r#"{{"alerting":{deep}}}"#),
+            format!(r#"{{"servers":[{{"name":"a","url":"http://a/","live":{deep}}}]}}"#),
+            format!(r#"{{"{long}":1}}"#),
+            format!(r#"{{"title":"{long}{}"}}"#, "x".repeat(100_000)),
+            format!(
+                r#"{{"servers":[{{"name":"a","url":"http://a/{}"}}]}}"#,
+                "a".repeat(100_000)
+            ),
+            format!(r#"{{"servers":[{}]}}"#, vec!["{}"; 100_000].join(",")),
+            r#"{"servers":[{"name":"a","url":"http://a/","cadence_s":1e400}]}"#.to_owned(),
+            r#"{"servers":[{"name":"a","url":"http://a/","cadence_s":18446744073709551616}]}"#
+                .to_owned(),
+            r#"{"title":"\ud800"}"#.to_owned(),
+            "\u{feff}{}".to_owned(),
+            String::new(),
+        ];
+        let short = |error: SiteError| {
+            let error = error.to_string();
+            assert!(error.chars().count() < 400, "{error}");
+            assert!(!error.chars().any(is_format), "{error}");
+        };
+        for text in &texts {
+            let start: String = text.chars().take(80).collect();
+            short(SiteConfig::parse(text).expect_err(&start));
+            // The page skips the alerting section, however deep, without reading it.
+            if let Err(error) = SiteConfig::parse_for_page(text) {
+                short(error);
+            }
+        }
+    }
+
+    #[test]
     fn links_may_be_relative_or_http() {
         for url in [
             "docs/",
@@ -498,15 +514,112 @@ mod tests {
         }
     }
 
+    /// Debug escapes format characters (`\u{202e}`): none may be left in what was read.
+    fn assert_no_format(debug: &str) {
+        assert!(
+            !debug.contains("\\u{202e}") && !debug.contains("\\u{200b}"),
+            "{debug}"
+        );
+    }
+
     #[test]
-    fn typo_hints_only_when_close() {
-        assert_eq!(closest("titel", SITE_FIELDS), Some("title"));
-        assert_eq!(closest("banana", SITE_FIELDS), None);
-        assert_eq!(edits("kitten", "sitting"), 3);
+    fn text_is_read_without_format_characters() {
+        let json = serde_json::json!({
+            "title": "Acme\u{202E}txt.exe\u{200B}",
+            "description": "Our\u{200B} servers\u{202E}",
+            "links": [{"title": "\u{202E}Docs", "url": "https://acme.example/\u{200B}docs"}],
+            "groups": [{"name": "Prod\u{200B}uction\u{202E}", "description": "what\u{202E} users hit"}],
+            "servers": [
+                {"name": "\u{202E}search\u{200B}", "url": "https://search.acme.example/mcp",
+                 "group": "Production"},
+                {"name": "files", "url": "https://files.acme.example/mcp",
+                 "group": "Pro\u{200B}duction", "platform": "fly\u{200B}"},
+            ],
+        });
+        let site = SiteConfig::parse(&json.to_string()).expect("the site parses");
+        assert_eq!(site.title, "Acmetxt.exe");
+        assert_eq!(site.description.as_deref(), Some("Our servers"));
+        assert_eq!(site.links[0].title, "Docs");
+        assert_eq!(site.links[0].url, "https://acme.example/docs");
+        assert_eq!(site.groups[0].name, "Production");
+        assert_eq!(
+            site.groups[0].description.as_deref(),
+            Some("what users hit")
+        );
+        assert_eq!(site.servers[0].name, "search");
+        // Names are compared as they are shown: the group matches without its invisible part.
+        assert_eq!(site.servers[0].group.as_deref(), Some("Production"));
+        assert_eq!(site.servers[1].group.as_deref(), Some("Production"));
+        assert_no_format(&format!("{site:?}"));
+    }
+
+    #[test]
+    fn invisible_characters_neither_make_a_name_nor_tell_two_apart() {
+        let error = |json: serde_json::Value| SiteConfig::parse(&json.to_string()).unwrap_err();
+        let nothing = error(serde_json::json!({
+            "servers": [{"name": "\u{200B}\u{202E} ", "url": "http://a/"}],
+        }));
+        assert_eq!(nothing.path, "servers[0].name");
+        assert!(nothing.reason.contains("non-empty"), "{nothing}");
+        let twice = error(serde_json::json!({
+            "servers": [
+                {"name": "api", "url": "http://a/"},
+                {"name": "a\u{200B}pi", "url": "http://b/"},
+            ],
+        }));
+        assert_eq!(twice.path, "servers[1].name");
+        assert!(twice.reason.contains("already has this name"), "{twice}");
+        // The limit counts what is seen.
+        let long = format!("{}{}", "n".repeat(200), "\u{200B}".repeat(50));
+        let site = serde_json::json!({"servers": [{"name": long, "url": "http://a/"}]});
+        assert!(SiteConfig::parse(&site.to_string()).is_ok());
+        // An unknown field's name is quoted in the error: they are written out there.
+        let unknown = error(serde_json::json!({"servers": [{"ti\u{202E}tle": "x"}]}));
+        assert_eq!(unknown.path, "servers[0].ti\\u{202e}tle");
+        assert!(!unknown.to_string().chars().any(is_format), "{unknown}");
+    }
+
+    /// The fields serde's derived reader of `T` knows: what it hands `deserialize_struct`.
+    fn fields_of<T: DeserializeOwned>() -> Vec<String> {
+        use serde::de::{self, Visitor};
+        struct Fields<'a>(&'a mut Vec<String>);
+        impl<'de> de::Deserializer<'de> for Fields<'_> {
+            type Error = de::value::Error;
+            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+                Err(de::Error::custom("not a struct"))
+            }
+            fn deserialize_struct<V: Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, Self::Error> {
+                self.0.extend(fields.iter().map(|f| f.to_string()));
+                Err(de::Error::custom("fields taken"))
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+                byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+                identifier ignored_any
+            }
+        }
+        let mut fields = Vec::new();
+        assert!(T::deserialize(Fields(&mut fields)).is_err());
+        fields.sort();
+        fields
+    }
+
+    /// The words of a closed set, in order.
+    fn words<T: Choice>() -> Value {
+        T::CHOICES.iter().map(|(word, _)| *word).collect()
     }
 
     #[test]
     fn the_json_schema_names_exactly_the_fields_read_here() {
+        use crate::alerting::config::TeamSize;
+        use alerting::{
+            Kind, RawAlerting, RawChannel, RawOnCall, RawPerson, RawRoutes, RawStep, Whom,
+        };
         let schema: Value =
             serde_json::from_str(include_str!("../../../../status.schema.json")).unwrap();
         let keys = |object: &Value| -> Vec<String> {
@@ -519,42 +632,37 @@ mod tests {
             keys.sort();
             keys
         };
-        let sorted = |fields: &[&str]| -> Vec<String> {
-            let mut fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
-            fields.sort();
-            fields
-        };
         let items = |name: &str| schema["properties"][name]["items"].clone();
-        assert_eq!(keys(&schema), sorted(SITE_FIELDS));
-        assert_eq!(keys(&items("servers")), sorted(SERVER_FIELDS));
-        assert_eq!(keys(&items("links")), sorted(LINK_FIELDS));
-        assert_eq!(keys(&items("groups")), sorted(GROUP_FIELDS));
+        assert_eq!(keys(&schema), fields_of::<RawSite<IgnoredAny>>());
+        assert_eq!(keys(&items("servers")), fields_of::<RawServer>());
+        assert_eq!(keys(&items("links")), fields_of::<RawLink>());
+        assert_eq!(keys(&items("groups")), fields_of::<RawGroup>());
         assert_eq!(
             keys(&items("servers")["properties"]["maintenance"]["items"]),
-            sorted(WINDOW_FIELDS)
+            fields_of::<RawWindow>()
         );
         let section = &schema["properties"]["alerting"];
         let part = |name: &str| section["properties"][name].clone();
-        assert_eq!(keys(section), sorted(alerting::ALERTING_FIELDS));
-        assert_eq!(
-            keys(&part("channels")["items"]),
-            sorted(alerting::CHANNEL_FIELDS)
-        );
-        assert_eq!(keys(&part("routes")), sorted(alerting::ROUTE_FIELDS));
-        assert_eq!(
-            keys(&part("escalation")["items"]),
-            sorted(alerting::STEP_FIELDS)
-        );
-        assert_eq!(keys(&part("on_call")), sorted(alerting::ON_CALL_FIELDS));
+        assert_eq!(keys(section), fields_of::<RawAlerting>());
+        assert_eq!(keys(&part("channels")["items"]), fields_of::<RawChannel>());
+        assert_eq!(keys(&part("routes")), fields_of::<RawRoutes>());
+        assert_eq!(keys(&part("escalation")["items"]), fields_of::<RawStep>());
+        assert_eq!(keys(&part("on_call")), fields_of::<RawOnCall>());
         assert_eq!(
             keys(&part("on_call")["properties"]["manager"]),
-            sorted(alerting::PERSON_FIELDS)
+            fields_of::<RawPerson>()
         );
         assert_eq!(
             part("channels")["items"]["properties"]["kind"]["enum"],
-            serde_json::json!(alerting::KINDS)
+            words::<Kind>()
+        );
+        assert_eq!(part("team_size")["enum"], words::<TeamSize>());
+        assert_eq!(
+            part("escalation")["items"]["properties"]["notify"]["enum"],
+            words::<Whom>()
         );
         let server = &items("servers")["properties"];
+        assert_eq!(server["platform"]["enum"], words::<Platform>());
         assert_eq!(server["cadence_s"]["minimum"], MIN_CADENCE_S);
         assert_eq!(server["cadence_s"]["maximum"], MAX_CADENCE_S);
         assert_eq!(
