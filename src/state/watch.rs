@@ -5,7 +5,7 @@
 use super::{now, Changed, Live, Watched};
 use leptos::prelude::*;
 use mcp_status_core::monitor::declared::{self, Declared};
-use mcp_status_core::site::ServerConfig;
+use mcp_status_core::site::{RunnerConfig, ServerConfig};
 use mcp_status_core::status::{ServerView, Site, Source};
 use std::collections::BTreeMap;
 
@@ -46,6 +46,10 @@ impl Live {
         }
         let mut maintenance = Vec::new();
         let mut runner_only = BTreeMap::new();
+        let runner = match &site {
+            Site::Loaded(site) => site.runner,
+            _ => RunnerConfig::default(),
+        };
         for watched in engines.watched.values_mut() {
             let config = &mut watched.config;
             config.monitor = declared::with_declared(&config.monitor, &config.name, windows);
@@ -58,7 +62,7 @@ impl Live {
                     .map(|w| (name.clone(), w.clone())),
             );
             if !config.live {
-                runner_only.insert(name.clone(), config.monitor.clone());
+                runner_only.insert(name.clone(), runner.rules(&config.monitor));
             }
         }
         self.maintenance.set(maintenance);

@@ -24,6 +24,11 @@ pub struct ReplayArgs {
     /// Print one JSON object instead of a report.
     #[arg(long)]
     json: bool,
+    /// The history is the scheduled runner's (its published month files): every server is
+    /// judged at the config's `runner.cadence_s` (5 minutes by default), as the runner judges
+    /// it, instead of at the server's own `cadence_s`.
+    #[arg(long)]
+    runner: bool,
     /// Also list every notice the config's alerting policy would have sent (its defaults
     /// without an `alerting` section), the clock ticking every minute.
     #[arg(long)]
@@ -70,9 +75,19 @@ fn replay(args: &ReplayArgs) -> Result<Value, String> {
             args.file.display()
         )
     })?;
-    let config_for = |server: &str| match site.as_ref().and_then(|s| s.server(server)) {
-        Some(server) => Ok(server.monitor.clone()),
-        None => Ok(MonitorConfig::default()),
+    let config_for = |server: &str| {
+        let monitor = site
+            .as_ref()
+            .and_then(|s| s.server(server))
+            .map_or_else(MonitorConfig::default, |s| s.monitor.clone());
+        Ok(match args.runner {
+            true => site
+                .as_ref()
+                .map(|s| s.runner)
+                .unwrap_or_default()
+                .rules(&monitor),
+            false => monitor,
+        })
     };
     let monitors = replay::replay(&history.entries, config_for)?;
     let notices = match args.alerts {

@@ -171,7 +171,7 @@ fn three_runs_publish_the_history_confirm_the_outage_and_alert_once() {
         .arg(&history)
         .arg("--config")
         .arg(&config)
-        .arg("--json")
+        .args(["--json", "--runner"])
         .output()
         .unwrap();
     let replayed: Value = serde_json::from_slice(&replayed.stdout).unwrap();

@@ -175,11 +175,10 @@ async fn round(site: &SiteConfig, work: Work, args: &RoundArgs) -> Result<Vec<St
 
     let (entries, skipped) = history::read(site, data)?;
     out.extend(skipped);
+    // Every server is judged at the runner's cadence: it probes each once a round.
     let config_for = |name: &str| {
-        Ok(site
-            .server(name)
-            .map(|s| s.monitor.clone())
-            .unwrap_or_default())
+        let monitor = site.server(name).map(|s| s.monitor.clone());
+        Ok(site.runner.rules(&monitor.unwrap_or_default()))
     };
     let replayed = replay::replay(&entries, config_for)?;
 

@@ -171,15 +171,19 @@ impl BurnTracker {
         match self.limits {
             Some((cached, limits)) if cached == key => limits,
             _ => {
+                // How many probes a window holds at the cadence.
+                let holds = |window: usize| {
+                    let (ring, length) = WINDOWS[window];
+                    (RINGS[ring].0 * length * MINUTE / cadence.max(1)) as u64
+                };
                 let limits = BurnRule::ALL.map(|rule| {
-                    let (long, _, factor) = rule.spec();
-                    let (ring, length) = WINDOWS[long];
-                    let minutes = RINGS[ring].0 * length;
-                    let expected = (minutes * MINUTE / cadence.max(1)) as u64 / 12;
+                    let (long, short, factor) = rule.spec();
                     Limit {
                         rate_ppb: (factor * budget * PPB as f64).round() as u64,
-                        short_samples: u64::from(min_samples),
-                        long_samples: u64::from(min_samples).max(expected),
+                        // A short window asks no more probes than it can hold: at the
+                        // runner's 5 minutes the 5-minute window holds one.
+                        short_samples: u64::from(min_samples).min(holds(short).max(1)),
+                        long_samples: u64::from(min_samples).max(holds(long) / 12),
                     }
                 });
                 self.limits = Some((key, limits));
@@ -253,6 +257,7 @@ impl BurnTracker {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::monitor::record::HOUR;
 
     const BUDGET: f64 = 0.005;
 
@@ -316,6 +321,32 @@ mod tests {
         assert!(fired.is_empty(), "{fired:?}");
         fired.extend(tracker.record(4 * MINUTE, true, BUDGET, 5, MINUTE));
         assert!(fired.contains(&BurnChange::Fired(BurnRule::Fast)));
+    }
+
+    #[test]
+    fn five_minutes_of_failure_fire_the_fast_rule_at_the_runners_cadence_as_at_a_minutes() {
+        // An hour of passing probes, then failures until the fast rule fires: the minutes of
+        // failure it takes, at a cadence of `every`.
+        let minutes_to_fire = |every: Millis| {
+            let mut tracker = BurnTracker::default();
+            let mut at = 0;
+            while at < HOUR {
+                assert!(tracker.record(at, false, BUDGET, 5, every).is_empty());
+                at += every;
+            }
+            let start = at;
+            while !tracker
+                .record(at, true, BUDGET, 5, every)
+                .contains(&BurnChange::Fired(BurnRule::Fast))
+            {
+                at += every;
+                assert!(at < start + HOUR, "never fired at {every} ms");
+            }
+            (at + every - start) / MINUTE
+        };
+        assert_eq!(minutes_to_fire(MINUTE), 5);
+        // The runner's rounds: the 5-minute window holds one, and one is enough.
+        assert_eq!(minutes_to_fire(5 * MINUTE), 5);
     }
 
     #[test]

@@ -37,7 +37,8 @@ pub struct MonitorConfig {
     pub slo_target: f64,
     /// A passing probe slower than this is degraded; p95 above it is a P3 event.
     pub latency_threshold_ms: u32,
-    /// Burn-rate alerts need at least this many probes in each of their windows.
+    /// Burn-rate alerts need at least this many probes in each of their windows (a short
+    /// window: no more than it holds at the cadence).
     pub min_burn_samples: u32,
     pub maintenance: Vec<MaintenanceWindow>,
 }

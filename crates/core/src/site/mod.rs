@@ -10,8 +10,9 @@
 //! exists, a timeout the platform allows, a window that ends after it starts).
 
 use crate::monitor::config::MonitorConfig;
+use crate::monitor::record::{Millis, SECOND};
 use crate::monitor::store::LocalMonitor;
-use fields::{Object, SafeLink, Text};
+use fields::{Object, SafeLink, Text, Whole};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
 use std::fmt;
@@ -26,6 +27,8 @@ pub use alerting::AlertingSite;
 /// Probing faster than this is not polite to the servers watched (spec section 9).
 pub const MIN_CADENCE_S: u32 = 15;
 pub const MAX_CADENCE_S: u32 = 86_400;
+/// The scheduled runner's rounds by default: the Runner workflow's cron (`*/5 * * * *`).
+pub const DEFAULT_RUNNER_CADENCE_S: u32 = 300;
 /// Long enough for any real name, short enough that a page cannot be flooded.
 const MAX_TEXT: usize = 200;
 const MAX_DESCRIPTION: usize = 2_000;
@@ -45,6 +48,36 @@ pub struct SiteConfig {
     pub servers: Vec<ServerConfig>,
     /// Who hears about alerts, and when (the `alerting` section); `None` without one.
     pub alerting: Option<AlertingSite>,
+    /// The scheduled runner (the `runner` section).
+    pub runner: RunnerConfig,
+}
+
+/// The scheduled runner, as `status.json`'s `runner` section describes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunnerConfig {
+    /// How often it probes every server: what the probes it publishes are judged by (a
+    /// probe's result holds for two of these), whatever a server's own `cadence_s` says of
+    /// the page's probes. Must agree with the schedule that runs it.
+    pub cadence: Millis,
+}
+
+impl RunnerConfig {
+    /// The rules the runner's published probes of a server are judged by: the server's own
+    /// (`monitor`), at the runner's cadence (it probes every server once a round).
+    pub fn rules(&self, monitor: &MonitorConfig) -> MonitorConfig {
+        MonitorConfig {
+            cadence: self.cadence,
+            ..monitor.clone()
+        }
+    }
+}
+
+impl Default for RunnerConfig {
+    fn default() -> Self {
+        RunnerConfig {
+            cadence: Millis::from(DEFAULT_RUNNER_CADENCE_S) * SECOND,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -123,6 +156,13 @@ struct RawSite<A> {
     groups: Option<Vec<Object<RawGroup>>>,
     servers: Option<Vec<Object<servers::RawServer>>>,
     alerting: Option<A>,
+    runner: Option<Object<RawRunner>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRunner {
+    cadence_s: Option<Whole<MIN_CADENCE_S, MAX_CADENCE_S>>,
 }
 
 #[derive(Deserialize)]
@@ -209,6 +249,12 @@ impl SiteConfig {
             alerting: match site.alerting {
                 Some(section) => alerting(section)?,
                 None => None,
+            },
+            runner: match site.runner.and_then(|Object(runner)| runner.cadence_s) {
+                Some(Whole(seconds)) => RunnerConfig {
+                    cadence: Millis::from(seconds) * SECOND,
+                },
+                None => RunnerConfig::default(),
             },
         })
     }
@@ -400,7 +446,7 @@ mod tests {
             // Unknown fields, with the closest known one or the list of them.
             (r#"{"titel":"x"}"#.to_owned(), "titel: unknown field (did you mean `title`?)"),
             (r#"{"banana":1}"#.to_owned(),
-             "banana: unknown field (known fields: $schema, title, description, logo, links, groups, servers, alerting)"),
+             "banana: unknown field (known fields: $schema, title, description, logo, links, groups, servers, alerting, runner)"),
             (server(r#","cadense_s":60"#), "servers[0].cadense_s: unknown field (did you mean `cadence_s`?)"),
             (r#"{"links":[{"title":"t","url":"u","urll":1}]}"#.to_owned(),
              "links[0].urll: unknown field (did you mean `url`?)"),
@@ -665,6 +711,12 @@ mod tests {
         assert_eq!(server["platform"]["enum"], words::<Platform>());
         assert_eq!(server["cadence_s"]["minimum"], MIN_CADENCE_S);
         assert_eq!(server["cadence_s"]["maximum"], MAX_CADENCE_S);
+        let runner = &schema["properties"]["runner"];
+        assert_eq!(keys(runner), fields_of::<RawRunner>());
+        assert_eq!(
+            runner["properties"]["cadence_s"]["default"],
+            DEFAULT_RUNNER_CADENCE_S
+        );
         assert_eq!(
             server["timeout_s"]["maximum"],
             crate::platform::MAX_TIMEOUT_S
