@@ -25,7 +25,7 @@ use mcp_status_core::monitor::rollup::Uptime;
 use mcp_status_core::monitor::store;
 use mcp_status_core::monitor::ServerMonitor;
 use mcp_status_core::publish::PublishedServer;
-use mcp_status_core::site::{ServerConfig, SiteConfig};
+use mcp_status_core::site::{RunnerConfig, ServerConfig, SiteConfig};
 use mcp_status_core::status::{self, ServerView, Site, Source};
 use mcp_status_views::status::Overview;
 use std::cell::RefCell;
@@ -117,6 +117,11 @@ struct Engines {
     last: BTreeMap<String, ProbeRecord>,
     /// The scheduled runner's published history (`data/summary.json`), by server.
     published: BTreeMap<String, PublishedServer>,
+    /// When the runner wrote it, and whether it was read at all yet (found or not).
+    published_at: Option<Millis>,
+    published_read: bool,
+    /// The site's runner (how long its summary stays fresh).
+    runner: RunnerConfig,
     probing: bool,
     /// When storage was last read (`reload`).
     loaded_at: Millis,
@@ -134,6 +139,15 @@ struct Watched {
 
 impl Engines {
     /// The first probe of a server waits for its jitter after the page opened.
+    /// Whether this page probes `watched` now (`Live::probes_here`): an `auto` server only
+    /// once the summary was read and it is not fresh or does not have the server.
+    fn probes_here(&self, watched: &Watched, now: Millis) -> bool {
+        let name = &watched.config.name;
+        let fresh = !self.published_read
+            || (self.runner.is_fresh(self.published_at, now) && self.published.contains_key(name));
+        watched.config.live.probes_here(fresh)
+    }
+
     fn next_probe_at(&self, index: usize, watched: &Watched) -> Millis {
         let cadence = watched.config.monitor.cadence;
         let last = self

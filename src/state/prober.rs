@@ -56,7 +56,9 @@ impl Live {
             .watched
             .values()
             .enumerate()
-            .filter(|(index, w)| w.config.live && engines.next_probe_at(*index, w) <= now)
+            .filter(|(index, w)| {
+                engines.probes_here(w, now) && engines.next_probe_at(*index, w) <= now
+            })
             .map(|(_, w)| w.config.clone())
             .take(ROUND_SIZE)
             .collect()

@@ -14,21 +14,42 @@ impl Live {
         let mut summary = String::new();
         loop {
             let fetched = site_file::fetch_text(publish::SUMMARY).await;
+            // From the first answer on (a summary or none), `auto` servers are probed here or
+            // not by what it says (`Engines::probes_here`).
+            let first = {
+                let engines = self.engines.get_value();
+                let mut engines = engines.borrow_mut();
+                !std::mem::replace(&mut engines.published_read, true)
+            };
             // Unchanged since the last read (no round published since): the views stand.
             let fresh = fetched.ok().flatten().filter(|text| *text != summary);
-            if let Some(text) = fresh {
-                match publish::read_summary(&text) {
-                    Ok(servers) => {
-                        let engines = self.engines.get_value();
-                        engines.borrow_mut().published =
-                            servers.into_iter().map(|s| (s.server.clone(), s)).collect();
-                        self.refresh_views();
-                        self.published_rounds.update(|n| *n += 1);
-                    }
-                    Err(error) => self.notice.set(Some(format!(
-                        "The published history cannot be read: {error}."
-                    ))),
+            let read = match fresh.as_deref().map(publish::read_summary) {
+                Some(Ok(read)) => {
+                    let engines = self.engines.get_value();
+                    let mut engines = engines.borrow_mut();
+                    engines.published = read
+                        .servers
+                        .into_iter()
+                        .map(|s| (s.server.clone(), s))
+                        .collect();
+                    engines.published_at = read.generated_at;
+                    true
                 }
+                Some(Err(error)) => {
+                    self.notice.set(Some(format!(
+                        "The published history cannot be read: {error}."
+                    )));
+                    false
+                }
+                None => false,
+            };
+            if read || first {
+                self.refresh_views();
+            }
+            if read {
+                self.published_rounds.update(|n| *n += 1);
+            }
+            if let Some(text) = fresh {
                 summary = text;
             }
             self.settled.set(true);

@@ -22,6 +22,10 @@ impl Live {
         let engines = self.engines.get_value();
         let mut engines = engines.borrow_mut();
         engines.watched = BTreeMap::new();
+        engines.runner = match &site {
+            Site::Loaded(site) => site.runner,
+            _ => RunnerConfig::default(),
+        };
         if let Site::Loaded(site) = &site {
             for server in &site.servers {
                 let source = Source::Site {
@@ -45,11 +49,6 @@ impl Live {
             engines.watched.insert(monitor.server, watched);
         }
         let mut maintenance = Vec::new();
-        let mut runner_only = BTreeMap::new();
-        let runner = match &site {
-            Site::Loaded(site) => site.runner,
-            _ => RunnerConfig::default(),
-        };
         for watched in engines.watched.values_mut() {
             let config = &mut watched.config;
             config.monitor = declared::with_declared(&config.monitor, &config.name, windows);
@@ -61,18 +60,8 @@ impl Live {
                     .iter()
                     .map(|w| (name.clone(), w.clone())),
             );
-            if !config.live {
-                runner_only.insert(name.clone(), runner.rules(&config.monitor));
-            }
         }
         self.maintenance.set(maintenance);
-        // Set only when it changed: screens read month files again when it does.
-        if self
-            .runner_only
-            .with_untracked(|before| *before != runner_only)
-        {
-            self.runner_only.set(runner_only);
-        }
     }
 
     /// One view per server the page knows: the site's servers, the user's monitors, and
@@ -117,8 +106,15 @@ impl Live {
             };
             servers.insert(server, view_of(server, &fresh));
         }
+        // What the runner alone probes now: those servers' pages and the review read its
+        // month files.
+        let mut runner_only = BTreeMap::new();
         for (index, watched) in engines.watched.values().enumerate() {
             let config = &watched.config;
+            let here = engines.probes_here(watched, now);
+            if !here {
+                runner_only.insert(config.name.clone(), engines.runner.rules(&config.monitor));
+            }
             let fresh = || {
                 ServerView::watched(
                     config,
@@ -126,12 +122,19 @@ impl Live {
                     engines.engines.get(&config.name).map(|(_, e)| e),
                     engines.last.get(&config.name),
                     engines.published.get(&config.name),
-                    Some(engines.next_probe_at(index, watched)),
+                    here.then(|| engines.next_probe_at(index, watched)),
                     now,
                 )
             };
             servers.insert(&config.name, view_of(&config.name, &fresh));
         }
         self.servers.set(servers.into_values().collect());
+        // Set only when it changed: screens read month files again when it does.
+        if self
+            .runner_only
+            .with_untracked(|before| *before != runner_only)
+        {
+            self.runner_only.set(runner_only);
+        }
     }
 }

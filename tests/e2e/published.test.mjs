@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -105,6 +105,70 @@ describe("published history on the status page", () => {
     } finally {
       await context.close();
       await site.close();
+    }
+  });
+
+  test("one probe per cadence however many visit: a fresh summary is shown, not probed again", async () => {
+    // `live` left at its default, "auto"; the runner has just published two rounds.
+    const probed = testServer.url("/ok?n=41");
+    const statusJson = { servers: [{ name: "api", url: probed, cadence_s: 15 }] };
+    const dir = await mkdtemp(path.join(root, "auto-"));
+    const config = path.join(dir, "status.json");
+    await writeFile(config, JSON.stringify(statusJson));
+    const data = path.join(dir, "data");
+    for (let round = 0; round < 2; round += 1) await run(binary, ["probe", "--config", config, "--data", data]);
+    const visit = async (site, { visitors, tabs = 1, wait }) => {
+      const contexts = await Promise.all(Array.from({ length: visitors }, () => browser.newContext()));
+      const byTab = [];
+      try {
+        for (const context of contexts) {
+          for (let tab = 0; tab < tabs; tab += 1) {
+            const page = await context.newPage();
+            const seen = { probes: 0 };
+            byTab.push(seen);
+            page.on("request", (r) => {
+              if (r.url().startsWith(probed)) seen.probes += 1;
+            });
+            await page.goto(site.url);
+            await page.locator('[data-server="api"][data-condition="operational"]').waitFor({ timeout: 15000 });
+          }
+        }
+        await wait(byTab);
+      } finally {
+        await Promise.all(contexts.map((c) => c.close()));
+      }
+      return byTab.map((t) => t.probes);
+    };
+
+    const fresh = await serveStatic(distDir, "/mcp-status/", { statusJson, data });
+    try {
+      // Past the first probe's jitter (at most 5 s) and a cadence.
+      const probes = await visit(fresh, { visitors: 3, wait: () => new Promise((r) => setTimeout(r, 16000)) });
+      assert.deepEqual(probes, [0, 0, 0], "three visitors of a fresh summary probe nothing");
+    } finally {
+      await fresh.close();
+    }
+
+    // The same summary, an hour old: the runner has stopped. Each visitor's browser probes,
+    // one tab of it.
+    const summaryPath = path.join(data, "summary.json");
+    const summary = JSON.parse(await readFile(summaryPath, "utf8"));
+    summary.generated_at = new Date(Date.now() - 3600_000).toISOString();
+    await writeFile(summaryPath, JSON.stringify(summary));
+    const stale = await serveStatic(distDir, "/mcp-status/", { statusJson, data });
+    try {
+      const probes = await visit(stale, {
+        visitors: 1,
+        tabs: 2,
+        wait: async (byTab) => {
+          const until = Date.now() + 15000;
+          while (byTab.every((t) => t.probes === 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+          await new Promise((r) => setTimeout(r, 1000));
+        },
+      });
+      assert.equal(probes.filter((n) => n > 0).length, 1, `one tab probes: ${probes}`);
+    } finally {
+      await stale.close();
     }
   });
 });

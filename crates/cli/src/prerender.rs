@@ -69,7 +69,7 @@ pub fn prerender(dir: &Path, now: Millis) -> Result<usize, NotDrawn> {
         .ok_or_else(|| nothing("nothing published yet (no data/summary.json)".into()))?;
     let published = publish::read_summary(&summary).map_err(nothing)?;
     let servers = site.servers.len();
-    let status = render(site, &published, now);
+    let status = render(site, &published.servers, now);
     // Both pages read and drawn before either is written: a failure leaves the site whole.
     let mut pages = Vec::new();
     for page in ["index.html", "404.html"] {

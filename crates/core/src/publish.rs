@@ -147,10 +147,19 @@ pub struct PublishedServer {
     pub days: Vec<(Millis, Uptime)>,
 }
 
-/// A `summary.json` read back: the servers it has; an error for a document that is not one,
-/// or of another version. A server entry that does not read is left out, not the whole
-/// summary: one damaged entry must not hide every server's published state.
-pub fn read_summary(text: &str) -> Result<Vec<PublishedServer>, String> {
+/// A `summary.json` read back.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Summary {
+    /// When the runner wrote it; `None` if it does not say (or not as a time).
+    pub generated_at: Option<Millis>,
+    pub servers: Vec<PublishedServer>,
+}
+
+/// A `summary.json` read back: when it was written and the servers it has; an error for a
+/// document that is not one, or of another version. A server entry that does not read is
+/// left out, not the whole summary: one damaged entry must not hide every server's
+/// published state.
+pub fn read_summary(text: &str) -> Result<Summary, String> {
     let document: SummaryFile = crate::json::read(text).map_err(|error| match error {
         crate::json::Error::Syntax(_) => "summary.json is not valid JSON".to_owned(),
         crate::json::Error::Data { .. } => format!("summary.json is not a summary: {error}"),
@@ -159,11 +168,16 @@ pub fn read_summary(text: &str) -> Result<Vec<PublishedServer>, String> {
         return Err(format!("summary.json is not of version {VERSION}"));
     }
     let servers = document.servers.ok_or("summary.json has no servers")?;
-    Ok(servers
-        .into_iter()
-        .filter_map(|entry| serde_json::from_value::<ServerEntry>(entry).ok())
-        .map(ServerEntry::published)
-        .collect())
+    Ok(Summary {
+        generated_at: document
+            .generated_at
+            .and_then(|at| crate::monitor::history::parse_time(&at).ok()),
+        servers: servers
+            .into_iter()
+            .filter_map(|entry| serde_json::from_value::<ServerEntry>(entry).ok())
+            .map(ServerEntry::published)
+            .collect(),
+    })
 }
 
 /// What `read_summary` reads of the document: the version first, so that another version is
@@ -171,6 +185,7 @@ pub fn read_summary(text: &str) -> Result<Vec<PublishedServer>, String> {
 #[derive(Deserialize)]
 struct SummaryFile {
     version: Option<u64>,
+    generated_at: Option<String>,
     servers: Option<Vec<Value>>,
 }
 
@@ -315,6 +330,8 @@ mod tests {
         }];
         let text = summary(&published, now).to_string();
         let read = read_summary(&text).unwrap();
+        assert_eq!(read.generated_at, Some(now));
+        let read = read.servers;
         assert_eq!(read.len(), 1);
         let api = &read[0];
         assert_eq!(api.server, "api <b>");
@@ -348,6 +365,8 @@ mod tests {
              "days": [{"day": "2026-11-21", "wall_clock_uptime": 1, "slo_uptime": 1, "coverage": 0.25, "probes": 3}]}
         ]}"#;
         let read = read_summary(text).unwrap();
+        assert_eq!(read.generated_at, None, "the document does not say");
+        let read = read.servers;
         assert_eq!(read.len(), 1, "{read:?}");
         let api = &read[0];
         assert_eq!(api.state, State::Confirming { failures: 2 });

@@ -127,8 +127,9 @@ impl ServerView {
     }
 
     /// The view of a server the page watches (one of `status.json`'s, or a monitor of the
-    /// user's): [`ServerView::of`], with the page's cadence and next probe when it probes the
-    /// server live, and its condition under its maintenance windows.
+    /// user's): [`ServerView::of`], with the page's cadence and its next probe when this page
+    /// probes it (`next_probe_at`; `None`: it does not), and its condition under its
+    /// maintenance windows.
     pub fn watched(
         config: &ServerConfig,
         source: Source,
@@ -147,9 +148,9 @@ impl ServerView {
             published,
             now,
         );
-        if config.live {
+        if let Some(next) = next_probe_at {
             view.cadence_s = Some((config.monitor.cadence / 1_000) as u32);
-            view.next_probe_at = next_probe_at;
+            view.next_probe_at = Some(next);
         }
         view.condition = Condition::of(
             view.state,

@@ -29,6 +29,9 @@ pub const MIN_CADENCE_S: u32 = 15;
 pub const MAX_CADENCE_S: u32 = 86_400;
 /// The scheduled runner's rounds by default: the Runner workflow's cron (`*/5 * * * *`).
 pub const DEFAULT_RUNNER_CADENCE_S: u32 = 300;
+/// A published summary is fresh for this many of the runner's cadences: GitHub starts
+/// scheduled runs late when it is busy, and a round takes a while to reach Pages.
+const FRESH_CADENCES: i64 = 3;
 /// Long enough for any real name, short enough that a page cannot be flooded.
 const MAX_TEXT: usize = 200;
 const MAX_DESCRIPTION: usize = 2_000;
@@ -52,6 +55,32 @@ pub struct SiteConfig {
     pub runner: RunnerConfig,
 }
 
+/// Whether visitors' browsers probe a server (`live`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Live {
+    /// Only when the runner has published nothing fresh about it: a status page shared
+    /// widely still makes one probe per server and cadence, the runner's, whatever the number
+    /// of visitors (`"auto"`, the default).
+    #[default]
+    Auto,
+    /// Always, from every visitor's browser (one tab of each): `"always"`, or `true`.
+    Always,
+    /// Never: the page shows the runner's published history only (`"never"`, or `false`).
+    Never,
+}
+
+impl Live {
+    /// Whether this browser probes the server now; `published_fresh`: the runner's summary is
+    /// fresh (`RunnerConfig::is_fresh`) and has the server.
+    pub fn probes_here(self, published_fresh: bool) -> bool {
+        match self {
+            Live::Auto => !published_fresh,
+            Live::Always => true,
+            Live::Never => false,
+        }
+    }
+}
+
 /// The scheduled runner, as `status.json`'s `runner` section describes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunnerConfig {
@@ -62,6 +91,12 @@ pub struct RunnerConfig {
 }
 
 impl RunnerConfig {
+    /// Whether a summary the runner wrote at `generated_at` still says how things are at
+    /// `now`: within three of its cadences (a summary that does not say when is not).
+    pub fn is_fresh(&self, generated_at: Option<Millis>, now: Millis) -> bool {
+        generated_at.is_some_and(|at| now - at <= FRESH_CADENCES * self.cadence)
+    }
+
     /// The rules the runner's published probes of a server are judged by: the server's own
     /// (`monitor`), at the runner's cadence (it probes every server once a round).
     pub fn rules(&self, monitor: &MonitorConfig) -> MonitorConfig {
@@ -101,9 +136,8 @@ pub struct ServerConfig {
     pub group: Option<String>,
     /// `None`: the platform's default (spec section 3).
     pub timeout_ms: Option<u64>,
-    /// Whether visitors' browsers probe the server. `false`: the page shows published
-    /// history only.
-    pub live: bool,
+    /// Whether visitors' browsers probe the server.
+    pub live: Live,
     /// Cadence, platform, thresholds, SLO target, latency threshold, maintenance windows.
     pub monitor: MonitorConfig,
 }
@@ -272,7 +306,8 @@ impl ServerConfig {
             url: monitor.url.clone(),
             group: None,
             timeout_ms: None,
-            live: true,
+            // The user's own: nobody else probes it.
+            live: Live::Always,
             monitor: monitor.config(),
         }
     }
@@ -303,7 +338,7 @@ mod tests {
         assert_eq!(server.monitor.cadence, MINUTE);
         assert_eq!(server.monitor.platform, Some(Platform::Render));
         assert_eq!(server.monitor.failures_to_down, 3);
-        assert!(server.live);
+        assert_eq!(server.live, Live::Auto);
         assert_eq!(server.timeout_ms, None);
     }
 
@@ -335,7 +370,7 @@ mod tests {
         let server = &site.servers[0];
         assert_eq!(server.group.as_deref(), Some("Production"));
         assert_eq!(server.timeout_ms, Some(20_000));
-        assert!(!server.live);
+        assert_eq!(server.live, Live::Never, "false: never");
         let monitor = &server.monitor;
         assert_eq!(monitor.cadence, 300 * SECOND);
         assert_eq!(monitor.slo_target, 0.999);
@@ -459,7 +494,7 @@ mod tests {
             // Wrong types.
             (r#"{"title":5}"#.to_owned(),
              "title: expected a non-empty string of at most 200 characters, found 5"),
-            (server(r#","live":"yes""#), "servers[0].live: expected true or false, found \"yes\""),
+            (server(r#","live":"yes""#), "servers[0].live: expected auto, always or never (or true: always, false: never), found \"yes\""),
             (server(r#","cadence_s":60.5"#),
              "servers[0].cadence_s: expected a whole number from 15 to 86400, found 60.5"),
             (server(r#","maintenance":{}"#), "servers[0].maintenance: expected a list, found an object"),
@@ -709,6 +744,7 @@ mod tests {
         );
         let server = &items("servers")["properties"];
         assert_eq!(server["platform"]["enum"], words::<Platform>());
+        assert_eq!(server["live"]["oneOf"][0]["enum"], words::<Live>());
         assert_eq!(server["cadence_s"]["minimum"], MIN_CADENCE_S);
         assert_eq!(server["cadence_s"]["maximum"], MAX_CADENCE_S);
         let runner = &schema["properties"]["runner"];
@@ -721,6 +757,56 @@ mod tests {
             server["timeout_s"]["maximum"],
             crate::platform::MAX_TIMEOUT_S
         );
+    }
+
+    #[test]
+    fn live_is_a_choice_and_the_old_booleans_still_read() {
+        let live = |value: &str| {
+            let text =
+                format!(r#"{{"servers":[{{"name":"a","url":"https://a.example/mcp"{value}}}]}}"#);
+            SiteConfig::parse(&text).map(|site| site.servers[0].live)
+        };
+        assert_eq!(live(""), Ok(Live::Auto));
+        assert_eq!(live(r#","live":"auto""#), Ok(Live::Auto));
+        assert_eq!(live(r#","live":"always""#), Ok(Live::Always));
+        assert_eq!(live(r#","live":"never""#), Ok(Live::Never));
+        assert_eq!(live(r#","live":true"#), Ok(Live::Always));
+        assert_eq!(live(r#","live":false"#), Ok(Live::Never));
+        assert_eq!(
+            live(r#","live":3"#).unwrap_err().to_string(),
+            "servers[0].live: expected auto, always or never (or true: always, false: never), found 3"
+        );
+    }
+
+    #[test]
+    fn auto_servers_are_probed_by_browsers_only_while_nothing_fresh_is_published() {
+        let runner = RunnerConfig::default();
+        let now = 1_795_219_200_000;
+        let minutes_ago = |m: i64| Some(now - m * 60 * SECOND);
+        // Within three rounds of 5 minutes: fresh; GitHub starts scheduled runs late.
+        assert!(runner.is_fresh(minutes_ago(14), now));
+        assert!(runner.is_fresh(minutes_ago(15), now));
+        assert!(!runner.is_fresh(minutes_ago(16), now));
+        assert!(
+            !runner.is_fresh(None, now),
+            "a summary that does not say when"
+        );
+        let slow = RunnerConfig {
+            cadence: 3_600 * SECOND,
+        };
+        assert!(slow.is_fresh(minutes_ago(120), now));
+        for (live, fresh, stale) in [
+            (Live::Auto, false, true),
+            (Live::Always, true, true),
+            (Live::Never, false, false),
+        ] {
+            assert_eq!(
+                live.probes_here(true),
+                fresh,
+                "{live:?} with a fresh summary"
+            );
+            assert_eq!(live.probes_here(false), stale, "{live:?} without one");
+        }
     }
 
     #[test]

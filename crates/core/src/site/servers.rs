@@ -3,7 +3,7 @@
 //! its maintenance windows).
 
 use super::fields::{Choice, Fraction, Object, OneOf, Text, Time, Whole};
-use super::{fail, Group, ServerConfig, SiteError, MAX_CADENCE_S, MAX_TEXT, MIN_CADENCE_S};
+use super::{fail, Group, Live, ServerConfig, SiteError, MAX_CADENCE_S, MAX_TEXT, MIN_CADENCE_S};
 use crate::monitor::config::{MaintenanceWindow, MonitorConfig, MAX_MAINTENANCE};
 use crate::monitor::record::{MINUTE, SECOND};
 use crate::platform::{Platform, MAX_TIMEOUT_S};
@@ -28,7 +28,40 @@ pub(super) struct RawServer {
     passes_to_up: Option<Whole<1, 100>>,
     flap_quiet_min: Option<Whole<0, 1_440>>,
     maintenance: Option<Vec<Object<RawWindow>>>,
-    live: Option<bool>,
+    live: Option<RawLive>,
+}
+
+/// `live`: one of its words, or a boolean as before there were words (`true`: always).
+pub(super) struct RawLive(Live);
+
+impl Choice for Live {
+    const CHOICES: &'static [(&'static str, Live)] = &[
+        ("auto", Live::Auto),
+        ("always", Live::Always),
+        ("never", Live::Never),
+    ];
+}
+
+impl<'de> Deserialize<'de> for RawLive {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{self, Unexpected, Visitor};
+        struct Expect;
+        impl Visitor<'_> for Expect {
+            type Value = RawLive;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("auto, always or never (or true: always, false: never)")
+            }
+            fn visit_bool<E: de::Error>(self, live: bool) -> Result<RawLive, E> {
+                Ok(RawLive(if live { Live::Always } else { Live::Never }))
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<RawLive, E> {
+                OneOf::<Live>::deserialize(de::value::StrDeserializer::<E>::new(text))
+                    .map(|OneOf(live)| RawLive(live))
+                    .map_err(|_| E::invalid_value(Unexpected::Str(text), &self))
+            }
+        }
+        deserializer.deserialize_any(Expect)
+    }
 }
 
 #[derive(Deserialize)]
@@ -116,7 +149,7 @@ pub(super) fn server_config(
         url: target.to_string(),
         group,
         timeout_ms: timeout_s.map(|s| u64::from(s) * 1_000),
-        live: raw.live.unwrap_or(true),
+        live: raw.live.map_or(Live::Auto, |RawLive(live)| live),
         monitor,
     })
 }
