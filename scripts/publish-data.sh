@@ -26,8 +26,9 @@
 #
 # Environment: MCP_STATUS (the binary, default `mcp-status` on PATH), CONFIG (default
 # status.json, relative to where it is run), REMOTE (default origin), BRANCH, PUSH_ATTEMPTS
-# (default 6), and for prepare and deliver the alerting section's secrets (`url_env`,
-# `routing_key_env`).
+# (default 6), for prepare ACKNOWLEDGE (open alerts to acknowledge first: all, a server's
+# name or an alert's key; the Runner workflow's input) and ACKNOWLEDGED_BY, and for prepare and
+# deliver the alerting section's secrets (`url_env`, `routing_key_env`).
 set -euo pipefail
 
 branch=${BRANCH:-mcp-status-data}
@@ -71,7 +72,11 @@ prepare() {
   (
     cd "$dir"
     printf '# Two rounds append to the same month file: keep both sets of lines.\n*.ndjson merge=union\n' > .gitattributes
-    "$binary" probe --config "$config" --data data --state runner --alerts queue --round "$round"
+    acknowledge=()
+    if [ -n "${ACKNOWLEDGE:-}" ]; then
+      acknowledge=(--acknowledge "$ACKNOWLEDGE" --by "${ACKNOWLEDGED_BY:-the Runner workflow}")
+    fi
+    "$binary" probe --config "$config" --data data --state runner --alerts queue --round "$round" "${acknowledge[@]}"
     "${as_runner[@]}" add -A
     "${as_runner[@]}" commit -qm "Probe round $round" -m "Round: $round"
   )

@@ -16,6 +16,13 @@ pub fn name(name: &str) -> String {
     CURRENT.with(|current| current.get_or_init(read).name(name))
 }
 
+/// Where the scheduled runner's alerts are acknowledged, for a site on GitHub Pages: its
+/// repository's Runner workflow (`deployment::runner_workflow`).
+pub fn runner_workflow() -> Option<String> {
+    let host = web_sys::window()?.location().hostname().ok()?;
+    CURRENT.with(|current| deployment::runner_workflow(&host, current.get_or_init(read)))
+}
+
 /// The page's host when other sites are served from its origin and can read its storage.
 pub fn shared_origin() -> Option<String> {
     let host = web_sys::window()?.location().hostname().ok()?;

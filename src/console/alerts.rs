@@ -36,6 +36,16 @@ pub fn Alerts() -> impl IntoView {
             <Show when=move || open.with(Vec::is_empty)>
                 <p class="none">"No open alerts."</p>
             </Show>
+            {crate::browser::deployment::runner_workflow()
+                .map(|href| {
+                    view! {
+                        <p class="runner-acknowledge">
+                            "Alerts the scheduled runner sent (with no browser open) are acknowledged in its workflow, from any phone: "
+                            <a href=href>"Actions → Runner → Run workflow"</a>
+                            ", acknowledge: all (or a server's name). The next round stops their escalation and tells everyone told."
+                        </p>
+                    }
+                })}
             <For each=move || open.get() key=|alert| alert.key.clone() let:alert>
                 <Open alert=current(open, alert, |a| &a.key) />
             </For>

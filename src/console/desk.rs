@@ -473,6 +473,8 @@ impl Alerting {
             .and_then(|href| Some(format!("{}/", href.rsplit_once("/console/")?.0)));
         Links {
             status_page: published.or(here),
+            // This console's alerts are acknowledged in it.
+            acknowledge: None,
         }
     }
 }

@@ -156,7 +156,7 @@ describe("deployments sharing an origin", () => {
     await context.close();
   });
 
-  test("the console warns before a secret is entered on a github.io host", async () => {
+  test("the console warns before a secret is entered on a github.io host, and links to the runner's acknowledgement", async () => {
     const served = await serve([{ prefix: "/a/", statusJson: { servers: [] } }]);
     // acme.github.io resolves to the static server: the page's host is a GitHub Pages one.
     const mapped = await launchBrowser([`--host-resolver-rules=MAP acme.github.io 127.0.0.1`]);
@@ -170,6 +170,9 @@ describe("deployments sharing an origin", () => {
     assert.match(text, /custom domain/);
     assert.match(text, /Actions secrets/);
     assert.equal(await page.locator("#channel-url").getAttribute("aria-describedby"), "shared-origin");
+    // Where the runner's alerts are acknowledged: the repository's Runner workflow.
+    const runner = page.locator(".runner-acknowledge a");
+    assert.equal(await runner.getAttribute("href"), "https://github.com/acme/a/actions/workflows/runner.yml");
     await mapped.close();
   });
 });

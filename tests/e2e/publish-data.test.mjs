@@ -180,6 +180,13 @@ done
       r = await tryRound(dir, env);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(fired(), 1, "not sent again");
+      // Acknowledged through the Runner workflow's input (its env): the next round takes it,
+      // publishes it, and everyone told hears who.
+      r = await tryRound(dir, { ...env, ACKNOWLEDGE: "api", ACKNOWLEDGED_BY: "ana" });
+      assert.equal(r.code, 0, r.stderr);
+      const acknowledged = hook.bodies.filter((b) => b.event === "acknowledged");
+      assert.equal(acknowledged.length, 1, JSON.stringify(hook.bodies));
+      assert.equal(acknowledged[0].acknowledged.by, "ana");
 
       // The server recovers; the round is published and sends the recovery, but its record
       // of that is refused.

@@ -98,6 +98,7 @@ async fn test(args: &TestArgs) -> Result<Tested, String> {
     let (config, missing) = section.resolve(&|name| std::env::var(name).ok());
     let links = Links {
         status_page: section.status_page_url.clone(),
+        acknowledge: crate::runner::acknowledge_link(),
     };
     let wanted = |id: &str| args.channel.as_deref().is_none_or(|only| only == id);
     if let Some(only) = &args.channel {

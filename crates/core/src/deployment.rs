@@ -97,6 +97,29 @@ pub fn shares_origin(host: &str) -> bool {
     })
 }
 
+/// The Runner workflow (`.github/workflows/runner.yml`) of the repository a GitHub Pages
+/// deployment at `host` is published from — `https://<owner>.github.io/<repo>/` is
+/// github.com/<owner>/<repo>, the root of `<owner>.github.io` the repository of that name —
+/// where the runner's alerts are acknowledged ("Run workflow"); `None` elsewhere (a custom
+/// domain names no repository).
+pub fn runner_workflow(host: &str, deployment: &Deployment) -> Option<String> {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let owner = host.strip_suffix(".github.io")?;
+    let repository = match deployment.base.trim_matches('/').split('/').next() {
+        Some("") | None => host.as_str(),
+        Some(first) => first,
+    };
+    let name = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    };
+    (name(owner) && !owner.contains('.') && name(repository)).then(|| {
+        format!("https://github.com/{owner}/{repository}/actions/workflows/runner.yml")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +251,26 @@ mod tests {
         ] {
             assert!(!shares_origin(host), "{host}");
         }
+    }
+
+    #[test]
+    fn the_runner_workflow_of_a_github_pages_site_is_its_repositorys() {
+        let at = |host: &str, base: &str| runner_workflow(host, &Deployment::at(base));
+        assert_eq!(
+            at("acme.github.io", "/status/").as_deref(),
+            Some("https://github.com/acme/status/actions/workflows/runner.yml")
+        );
+        assert_eq!(
+            at("Acme.GitHub.io.", "/status/deep/").as_deref(),
+            Some("https://github.com/acme/status/actions/workflows/runner.yml")
+        );
+        assert_eq!(
+            at("acme.github.io", "/").as_deref(),
+            Some("https://github.com/acme/acme.github.io/actions/workflows/runner.yml")
+        );
+        assert_eq!(at("status.acme.example", "/status/"), None, "a custom domain");
+        assert_eq!(at("a.b.github.io", "/status/"), None);
+        assert_eq!(at("acme.gitlab.io", "/status/"), None);
+        assert_eq!(at("acme.github.io", "/st%22atus/"), None);
     }
 }

@@ -20,6 +20,7 @@ use mcp_status_core::monitor::history::Entry;
 use mcp_status_core::monitor::record::{Millis, ProbeRecord};
 use mcp_status_core::monitor::replay::Replayed;
 use mcp_status_core::site::SiteConfig;
+use mcp_status_core::text::clip;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -62,6 +63,7 @@ impl Policy {
             missing,
             links: Links {
                 status_page: section.and_then(|s| s.status_page_url.clone()),
+                acknowledge: super::acknowledge_link(),
             },
             zone,
         })
@@ -80,6 +82,41 @@ impl Policy {
             })
             .collect()
     }
+}
+
+/// Acknowledges the open alerts nobody acknowledged yet that `what` names — `all`, a
+/// server's name, or an alert's key — as `by`, at `now`; what to print. An acknowledgement
+/// comes from a person who saw a notice: from a phone, through the Runner workflow's
+/// `acknowledge` input (the link in every runner notice), read by the next round.
+pub fn acknowledge(
+    desk: &mut Desk,
+    policy: &Policy,
+    what: &str,
+    by: &str,
+    now: Millis,
+) -> Vec<String> {
+    let what = what.trim();
+    let by = clip(by, 100);
+    let keys: Vec<String> = desk
+        .dispatcher
+        .pages
+        .iter()
+        .filter(|p| p.is_open() && p.acknowledged.is_none())
+        .filter(|p| what == "all" || p.server == what || p.key == what)
+        .map(|p| p.key.clone())
+        .collect();
+    if keys.is_empty() {
+        return vec![format!(
+            "acknowledge {}: no open alert waits for an acknowledgement",
+            clip(what, 100)
+        )];
+    }
+    keys.into_iter()
+        .map(|key| {
+            desk.acknowledge(&policy.config, &key, &by, now);
+            format!("acknowledged {key} (by {by})")
+        })
+        .collect()
 }
 
 /// The desk in the state folder, and what to print about reading it.

@@ -70,6 +70,14 @@ pub struct RoundArgs {
     /// The round's name, for `--alerts queue` and `deliver`.
     #[arg(long, required_if_eq("alerts", "queue"))]
     round: Option<String>,
+    /// Acknowledge open alerts before the round goes on (their escalation stops; everyone
+    /// told hears who): `all`, a server's name, or an alert's key as its notices show it.
+    /// Empty: none (the Runner workflow's `acknowledge` input, left blank).
+    #[arg(long, value_name = "WHAT")]
+    acknowledge: Option<String>,
+    /// Who acknowledges (the Runner workflow passes whoever ran it).
+    #[arg(long, value_name = "NAME", default_value = "the runner's workflow")]
+    by: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -89,6 +97,22 @@ pub struct DeliverArgs {
     /// The round whose claims to send.
     #[arg(long)]
     round: String,
+}
+
+/// Where a person acknowledges the runner's alerts, for the links in its notices: the Runner
+/// workflow's page, when the runner runs in GitHub Actions (which names the repository in
+/// every step's environment); `None` elsewhere (acknowledge with `probe --acknowledge`).
+pub fn acknowledge_link() -> Option<String> {
+    let server = std::env::var("GITHUB_SERVER_URL").ok()?;
+    let repository = std::env::var("GITHUB_REPOSITORY").ok()?;
+    let safe = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./:".contains(c))
+    };
+    (safe(&server) && safe(&repository) && server.starts_with("https://"))
+        .then(|| format!("{server}/{repository}/actions/workflows/runner.yml"))
 }
 
 /// Whether a round probes, or only rebuilds what it publishes from the history as it is.
@@ -187,6 +211,11 @@ async fn round(site: &SiteConfig, work: Work, args: &RoundArgs) -> Result<Vec<St
     let (mut kept, opened) = Kept::open(&state, round_at)?;
     out.extend(opened);
     let desk = &mut kept.desk;
+    if let Some(what) = args.acknowledge.as_deref().filter(|w| !w.trim().is_empty()) {
+        out.extend(alerting::acknowledge(
+            desk, &policy, what, &args.by, round_at,
+        ));
+    }
     out.extend(alerting::take(
         desk, site, &policy, &replayed, &entries, round_at,
     ));

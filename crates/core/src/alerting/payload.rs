@@ -19,9 +19,30 @@ use serde_json::{json, Value};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Links {
     pub status_page: Option<String>,
+    /// Where a person acknowledges an alert the scheduled runner sent: its workflow's page,
+    /// "Run workflow" with `acknowledge` set (`None`: not sent by a runner there).
+    pub acknowledge: Option<String>,
 }
 
+/// What a notice asking for an acknowledgement says about where to give it.
+const ACKNOWLEDGE_HOW: &str = "Run workflow, acknowledge: all";
+
 impl Links {
+    /// The acknowledgement link, for a notice of an alert nobody acknowledged yet.
+    fn acknowledge_for(&self, notice: &Notice) -> Option<&str> {
+        let waiting = notice.page.is_open()
+            && notice.page.acknowledged.is_none()
+            && matches!(
+                notice.kind,
+                NoticeKind::Fired
+                    | NoticeKind::Escalated
+                    | NoticeKind::RaisedToP1
+                    | NoticeKind::Worsened
+                    | NoticeKind::Reminder
+            );
+        self.acknowledge.as_deref().filter(|_| waiting)
+    }
+
     fn server_page(&self, server: &str) -> Option<String> {
         let base = self.status_page.as_deref()?;
         let base = base.split('#').next().unwrap_or(base);
@@ -53,6 +74,7 @@ pub fn outgoing(notice: &Notice, channel: &Channel, links: &Links) -> Outgoing {
         })
     };
     let server_page = links.server_page(&notice.page.server);
+    let acknowledge = links.acknowledge_for(notice);
     match &channel.kind {
         ChannelKind::Browser => Outgoing::Browser {
             title: title(notice, Markup::Plain),
@@ -66,8 +88,11 @@ pub fn outgoing(notice: &Notice, channel: &Channel, links: &Links) -> Outgoing {
             let link = server_page
                 .map(|href| format!(" <{}|Server page>", slack_escape(&href)))
                 .unwrap_or_default();
+            let acknowledge = acknowledge
+                .map(|href| format!("\n<{}|Acknowledge>: {ACKNOWLEDGE_HOW}", slack_escape(href)))
+                .unwrap_or_default();
             let text = format!(
-                "*{}*\n{}{link}",
+                "*{}*\n{}{link}{acknowledge}",
                 title(notice, Markup::Slack),
                 body(notice, Markup::Slack)
             );
@@ -77,8 +102,11 @@ pub fn outgoing(notice: &Notice, channel: &Channel, links: &Links) -> Outgoing {
             let link = server_page
                 .map(|href| format!("\n{href}"))
                 .unwrap_or_default();
+            let acknowledge = acknowledge
+                .map(|href| format!("\nAcknowledge: {href} ({ACKNOWLEDGE_HOW})"))
+                .unwrap_or_default();
             let text = format!(
-                "**{}**\n{}{link}",
+                "**{}**\n{}{link}{acknowledge}",
                 title(notice, Markup::Discord),
                 body(notice, Markup::Discord)
             );
@@ -107,6 +135,10 @@ pub fn outgoing(notice: &Notice, channel: &Channel, links: &Links) -> Outgoing {
             });
             if let Some(href) = server_page {
                 message["click"] = Value::String(href);
+            }
+            if let Some(href) = acknowledge {
+                message["actions"] =
+                    json!([{ "action": "view", "label": "Acknowledge", "url": href }]);
             }
             post(url, message)
         }
@@ -262,6 +294,7 @@ pub fn webhook(notice: &Notice, links: &Links) -> Value {
         "links": {
             "status_page": links.status_page,
             "server_page": links.server_page(&page.server),
+            "acknowledge": links.acknowledge_for(notice),
         },
     })
 }
@@ -294,8 +327,21 @@ fn pagerduty(notice: &Notice, routing_key: &str, links: &Links) -> Value {
             "component": page.summary.layer.map(|l| l.as_str()),
             "custom_details": webhook(notice, links),
         });
-        if let Some(href) = links.server_page(&page.server) {
-            event["links"] = json!([{ "href": href, "text": "Server page" }]);
+        // PagerDuty's own acknowledgement stays there: the runner's is a link away.
+        let links: Vec<Value> = [
+            links
+                .server_page(&page.server)
+                .map(|href| (href, "Server page")),
+            links
+                .acknowledge_for(notice)
+                .map(|href| (href.to_owned(), "Acknowledge in mcp-status (runner)")),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|(href, text)| json!({ "href": href, "text": text }))
+        .collect();
+        if !links.is_empty() {
+            event["links"] = Value::Array(links);
         }
     }
     event
@@ -411,6 +457,7 @@ mod tests {
     fn links() -> Links {
         Links {
             status_page: Some("https://status.example/#/".into()),
+            acknowledge: Some("https://github.com/acme/status/actions/workflows/runner.yml".into()),
         }
     }
 
@@ -453,9 +500,69 @@ mod tests {
             body["links"]["server_page"],
             "https://status.example/#/server/api%20%3Cscript%3E"
         );
+        assert_eq!(
+            body["links"]["acknowledge"],
+            "https://github.com/acme/status/actions/workflows/runner.yml"
+        );
         let (_, acked) = sent(&notices[1], hook);
         assert_eq!(acked["event"], "acknowledged");
         assert_eq!(acked["acknowledged"]["by"], "ana");
+        assert_eq!(
+            acked["links"]["acknowledge"],
+            Value::Null,
+            "nothing left to acknowledge"
+        );
+    }
+
+    #[test]
+    fn a_notice_waiting_for_an_acknowledgement_links_to_where_it_is_given() {
+        let notices = notices();
+        let ack = "https://github.com/acme/status/actions/workflows/runner.yml";
+        let slack = ChannelKind::Slack {
+            url: "https://hooks.slack.example/T".into(),
+        };
+        let discord = ChannelKind::Discord {
+            url: "https://discord.example/api/webhooks/1".into(),
+        };
+        let ntfy = ChannelKind::Ntfy {
+            url: "https://ntfy.example".into(),
+            topic: "oncall".into(),
+        };
+        let pagerduty = ChannelKind::PagerDuty {
+            routing_key: "k".into(),
+            url: "https://events.pagerduty.example/v2/enqueue".into(),
+        };
+        let (_, fired) = sent(&notices[0], slack.clone());
+        assert!(
+            fired["text"].as_str().unwrap().ends_with(&format!(
+                "\n<{ack}|Acknowledge>: Run workflow, acknowledge: all"
+            )),
+            "{fired}"
+        );
+        let (_, fired) = sent(&notices[0], discord.clone());
+        assert!(fired["content"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("Acknowledge: {ack} (")));
+        let (_, fired) = sent(&notices[0], ntfy.clone());
+        assert_eq!(fired["actions"][0]["url"], ack);
+        let (_, fired) = sent(&notices[0], pagerduty);
+        assert_eq!(fired["links"][1]["href"], ack);
+        // Once acknowledged, and once over, nothing asks for it.
+        for notice in &notices[1..] {
+            let (_, told) = sent(notice, slack.clone());
+            assert!(
+                !told["text"].as_str().unwrap().contains("Acknowledge>"),
+                "{told}"
+            );
+            let (_, told) = sent(notice, discord.clone());
+            assert!(
+                !told["content"].as_str().unwrap().contains("Acknowledge:"),
+                "{told}"
+            );
+            let (_, told) = sent(notice, ntfy.clone());
+            assert_eq!(told.get("actions"), None);
+        }
     }
 
     #[test]
@@ -532,9 +639,13 @@ mod tests {
         }
     }
 
-    /// Slack's text without our link to the server's page, which must end it.
+    /// Slack's text without our links, to the server's page and to acknowledge, which must
+    /// end it.
     fn slack_text(notice: &Notice) -> String {
         let text = chat(notice, slack())["text"].as_str().unwrap().to_owned();
+        let acknowledge = links().acknowledge.unwrap();
+        let acknowledge = format!("\n<{acknowledge}|Acknowledge>: {ACKNOWLEDGE_HOW}");
+        let text = text.strip_suffix(&acknowledge).unwrap_or(&text);
         let href = links().server_page(&notice.page.server).unwrap();
         let link = format!(" <{}|Server page>", slack_escape(&href));
         text.strip_suffix(&link)
@@ -571,11 +682,15 @@ mod tests {
             .replace("&amp;", "&")
     }
 
-    /// Discord's content without our link, which must end it.
+    /// Discord's content without our links (to the server's page, to acknowledge), which
+    /// must end it.
     fn discord_content(notice: &Notice) -> String {
         let body = chat(notice, discord());
         assert_eq!(body["allowed_mentions"], json!({ "parse": [] }));
         let content = body["content"].as_str().unwrap().to_owned();
+        let acknowledge = links().acknowledge.unwrap();
+        let acknowledge = format!(" Acknowledge: {acknowledge} ({ACKNOWLEDGE_HOW})");
+        let content = content.strip_suffix(&acknowledge).unwrap_or(&content);
         let href = links().server_page(&notice.page.server).unwrap();
         content
             .strip_suffix(&format!(" {href}"))
