@@ -115,9 +115,8 @@ pub fn runner_workflow(host: &str, deployment: &Deployment) -> Option<String> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
     };
-    (name(owner) && !owner.contains('.') && name(repository)).then(|| {
-        format!("https://github.com/{owner}/{repository}/actions/workflows/runner.yml")
-    })
+    (name(owner) && !owner.contains('.') && name(repository))
+        .then(|| format!("https://github.com/{owner}/{repository}/actions/workflows/runner.yml"))
 }
 
 #[cfg(test)]
@@ -268,7 +267,11 @@ mod tests {
             at("acme.github.io", "/").as_deref(),
             Some("https://github.com/acme/acme.github.io/actions/workflows/runner.yml")
         );
-        assert_eq!(at("status.acme.example", "/status/"), None, "a custom domain");
+        assert_eq!(
+            at("status.acme.example", "/status/"),
+            None,
+            "a custom domain"
+        );
         assert_eq!(at("a.b.github.io", "/status/"), None);
         assert_eq!(at("acme.gitlab.io", "/status/"), None);
         assert_eq!(at("acme.github.io", "/st%22atus/"), None);
