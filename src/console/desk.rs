@@ -25,7 +25,7 @@ use mcp_status_core::alerting::payload::{outgoing, Links, Outgoing};
 use mcp_status_core::monitor::declared::{self, Declared};
 use mcp_status_core::monitor::record::Millis;
 use mcp_status_core::monitor::store;
-use mcp_status_core::site::SiteConfig;
+use mcp_status_core::site::{LeftToRunner, SiteConfig};
 use mcp_status_core::view::desk::{Role, WHO_FIRST};
 use mcp_status_core::FetchMode;
 use std::cell::Cell;
@@ -74,12 +74,13 @@ fn save(
     }
 }
 
-/// `status.json`'s policy as this page can run it, worked out once: the channels that need
-/// the runner's secrets are left to it (`sent_elsewhere`), and listed with their variables.
+/// `status.json`'s policy as this page can run it, worked out once: the channels left to
+/// the runner (`AlertingSite::console_policy`: those that need its secrets, and all of them
+/// when it publishes) are `sent_elsewhere`, and listed with why.
 #[derive(Clone, PartialEq)]
 struct Published {
     config: AlertingConfig,
-    runner_only: Vec<(String, String)>,
+    runner_only: Vec<(String, LeftToRunner)>,
 }
 
 /// The console's alerting state, as signals for its views.
@@ -135,8 +136,8 @@ impl Alerting {
         }
     }
 
-    /// Channels `status.json` names whose secret only the runner has: (id, variable).
-    pub fn runner_only(&self) -> Vec<(String, String)> {
+    /// Channels `status.json` names that the runner sends, not this console: (id, why).
+    pub fn runner_only(&self) -> Vec<(String, LeftToRunner)> {
         self.published
             .with(|p| p.as_ref().map(|p| p.runner_only.clone()))
             .unwrap_or_default()
@@ -158,9 +159,12 @@ impl Alerting {
 
     /// Reads what is kept, and takes part in choosing the tab that dispatches.
     pub async fn start(self, site: Option<Arc<SiteConfig>>, database: Option<Rc<Database>>) {
+        let runner_publishes = match &site {
+            Some(site) => runner_publishes(site).await,
+            None => false,
+        };
         let published = site.as_ref().and_then(|s| s.alerting.as_ref()).map(|a| {
-            let (mut config, runner_only) = a.resolve(&|_| None);
-            config.sent_elsewhere = runner_only.iter().map(|(id, _)| id.clone()).collect();
+            let (config, runner_only) = a.console_policy(runner_publishes);
             Published {
                 config,
                 runner_only,
@@ -477,4 +481,15 @@ impl Alerting {
             acknowledge: None,
         }
     }
+}
+
+/// Whether a scheduled runner publishes for this site: its summary, beside the status page,
+/// is fresh (`RunnerConfig::is_fresh`). Then status.json's channels are the runner's to send.
+async fn runner_publishes(site: &SiteConfig) -> bool {
+    let path = format!("../{}", mcp_status_core::publish::SUMMARY);
+    let Ok(Some(text)) = crate::browser::site_file::fetch_text(&path).await else {
+        return false;
+    };
+    mcp_status_core::publish::read_summary(&text)
+        .is_ok_and(|summary| site.runner.is_fresh(summary.generated_at, now()))
 }

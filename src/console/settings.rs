@@ -139,12 +139,12 @@ fn Routing() -> impl IntoView {
             <For
                 each=move || runner_only.get()
                 key=|(id, _)| id.clone()
-                children=|(id, variable)| {
+                children=|(id, why)| {
                     view! {
                         <tr class="runner-only">
                             <th scope="row">{id.clone()}</th>
                             <td colspan="5" class="muted">
-                                {view::runner_only(&variable)}
+                                {view::left_to_runner(&why)}
                             </td>
                         </tr>
                     }

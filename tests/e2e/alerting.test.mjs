@@ -5,6 +5,9 @@
 // declared in the console shows on the status page.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { createServer } from "node:http";
 import { distDir, freePort, launchBrowser, serveStatic } from "./harness.mjs";
 import { startMisbehavingServer } from "../support/misbehaving-server.mjs";
@@ -234,6 +237,41 @@ describe("alerting in the console", () => {
     await console_.locator('.alert[data-severity="P1"]').waitFor({ timeout: 25000 });
     assert.deepEqual(errors, []);
     await context.close();
+  });
+
+  test("with a runner publishing, status.json's channels are the runner's to send, not the console's", async () => {
+    const statusJson = {
+      servers: [],
+      alerting: { channels: [{ id: "hook", kind: "webhook", url: "https://hooks.example/x" }], routes: { P1: ["push", "hook"] } },
+    };
+    const routing = async (data) => {
+      const site = await serveStatic(distDir, "/mcp-status/", { statusJson, data });
+      sites.push(site);
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${site.url}console/`);
+      await page.locator(".routing tbody tr").first().waitFor({ timeout: 10000 });
+      await page.locator("#desk-role", { hasText: "This tab sends the alerts" }).waitFor({ timeout: 10000 });
+      const leftToRunner = await page.locator(".routing .runner-only").allInnerTexts();
+      const all = await page.locator(".routing tbody th").allInnerTexts();
+      await context.close();
+      return { leftToRunner, all };
+    };
+    // No runner: this console sends the file's webhook itself.
+    const alone = await routing(undefined);
+    assert.deepEqual(alone.leftToRunner, []);
+    assert.ok(alone.all.some((id) => id.startsWith("hook")), JSON.stringify(alone));
+    // A runner published a moment ago: the webhook is its alone (one sender a channel).
+    const data = await mkdtemp(path.join(os.tmpdir(), "mcp-status-runner-publishes-"));
+    try {
+      await writeFile(path.join(data, "summary.json"), JSON.stringify({ version: 1, generated_at: new Date().toISOString(), servers: [] }));
+      const { leftToRunner, all } = await routing(data);
+      assert.equal(leftToRunner.length, 1, JSON.stringify(leftToRunner));
+      assert.match(leftToRunner[0], /^hook\s+Sent by the scheduled runner/);
+      assert.equal(all.filter((id) => id.startsWith("hook")).length, 1, "listed once, as the runner's");
+    } finally {
+      await rm(data, { recursive: true, force: true });
+    }
   });
 
   test("this browser's channels, routing and presets are kept, and checked", async () => {

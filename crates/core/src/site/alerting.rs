@@ -144,7 +144,47 @@ pub struct AlertingSite {
     pub status_page_url: Option<String>,
 }
 
+/// Why the on-call console leaves one of `status.json`'s channels to the scheduled runner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeftToRunner {
+    /// Its secret is in the runner's environment (this variable), not in the browser's.
+    Secret(String),
+    /// A runner publishes for this site: the file's channels are its to send, so that each
+    /// channel has exactly one sender.
+    RunnerPublishes,
+}
+
 impl AlertingSite {
+    /// The policy as the on-call console runs it, and the channels it leaves to the runner:
+    /// those whose secret only the runner has and, when a runner publishes
+    /// (`runner_publishes`: its summary is fresh), every one but the browser's own
+    /// notifications. They leave the policy's channels and are marked `sent_elsewhere`:
+    /// routes that name them are the runner's to follow.
+    pub fn console_policy(
+        &self,
+        runner_publishes: bool,
+    ) -> (AlertingConfig, Vec<(String, LeftToRunner)>) {
+        let (mut config, missing) = self.resolve(&|_| None);
+        let mut left: Vec<(String, LeftToRunner)> = missing
+            .into_iter()
+            .map(|(id, variable)| (id, LeftToRunner::Secret(variable)))
+            .collect();
+        if runner_publishes {
+            left.extend(
+                config
+                    .channels
+                    .iter()
+                    .filter(|c| c.kind != ChannelKind::Browser)
+                    .map(|c| (c.id.clone(), LeftToRunner::RunnerPublishes)),
+            );
+        }
+        config.sent_elsewhere = left.iter().map(|(id, _)| id.clone()).collect();
+        config
+            .channels
+            .retain(|c| !config.sent_elsewhere.contains(&c.id));
+        (config, left)
+    }
+
     /// The policy with every channel whose secrets `env` has; the others, with the variable
     /// each one misses, are left out and listed.
     pub fn resolve(

@@ -22,7 +22,7 @@ mod fields;
 mod read;
 mod servers;
 
-pub use alerting::AlertingSite;
+pub use alerting::{AlertingSite, LeftToRunner};
 
 /// Probing faster than this is not polite to the servers watched (spec section 9).
 pub const MIN_CADENCE_S: u32 = 15;
@@ -807,6 +807,39 @@ mod tests {
             );
             assert_eq!(live.probes_here(false), stale, "{live:?} without one");
         }
+    }
+
+    #[test]
+    fn each_channel_has_one_sender_the_runner_when_it_publishes() {
+        let site = SiteConfig::parse(
+            r#"{"alerting": {
+              "channels": [
+                {"id": "hook", "kind": "webhook", "url": "https://hooks.example/x"},
+                {"id": "pd", "kind": "pagerduty", "routing_key_env": "PD_KEY"}
+              ],
+              "routes": {"P1": ["push", "hook", "pd"]}
+            }}"#,
+        )
+        .unwrap();
+        let section = site.alerting.unwrap();
+        let ids = |left: &[(String, LeftToRunner)]| -> Vec<String> {
+            left.iter().map(|(id, _)| id.clone()).collect()
+        };
+        // No runner publishing: the console sends what it can, the runner what needs its
+        // secrets.
+        let (config, left) = section.console_policy(false);
+        assert_eq!(
+            left,
+            vec![("pd".to_owned(), LeftToRunner::Secret("PD_KEY".into()))]
+        );
+        assert_eq!(config.sent_elsewhere, ["pd"]);
+        // A runner publishes: every channel of the file is its, but the browser's notifications.
+        let (config, left) = section.console_policy(true);
+        assert_eq!(ids(&left), ["pd", "hook"]);
+        assert_eq!(left[1].1, LeftToRunner::RunnerPublishes);
+        assert_eq!(config.sent_elsewhere, ["pd", "hook"]);
+        let channels: Vec<&str> = config.channels.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(channels, ["push"], "notifications stay");
     }
 
     #[test]

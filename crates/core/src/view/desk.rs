@@ -20,6 +20,7 @@ use crate::monitor::declared::Declared;
 use crate::monitor::events::Severity;
 use crate::monitor::history::format_minute;
 use crate::monitor::record::{Millis, MINUTE};
+use crate::site::LeftToRunner;
 use crate::status::duration;
 use crate::text::without_format;
 
@@ -456,11 +457,17 @@ pub fn channels(config: &AlertingConfig, local: &LocalAlerting) -> Vec<ChannelRo
         .collect()
 }
 
-/// What the routing says of a published channel whose secret only the runner has.
-pub fn runner_only(variable: &str) -> String {
-    without_format(format!(
-        "Sent by the runner only: its secret is in the runner's environment (${variable})."
-    ))
+/// What the routing says of a published channel this console leaves to the runner.
+pub fn left_to_runner(why: &LeftToRunner) -> String {
+    without_format(match why {
+        LeftToRunner::Secret(variable) => format!(
+            "Sent by the runner only: its secret is in the runner's environment (${variable})."
+        ),
+        LeftToRunner::RunnerPublishes => "Sent by the scheduled runner: it publishes for this \
+            site, so this console sends only this browser's own channels and notifications \
+            (one sender a channel)."
+            .to_owned(),
+    })
 }
 
 /// The escalation policy in words.
@@ -640,7 +647,7 @@ mod tests {
             (ops.kind, ops.place.as_str(), ops.origin),
             ("Slack", "https://hooks.example/x", Origin::Local)
         );
-        assert!(runner_only("PD_KEY").ends_with("($PD_KEY)."));
+        assert!(left_to_runner(&LeftToRunner::Secret("PD_KEY".into())).ends_with("($PD_KEY)."));
         let policy = policy(&config);
         assert!(
             policy.steps[0].starts_with("After 5 min without an acknowledgement"),
@@ -836,7 +843,7 @@ mod tests {
             ["After 5 min without an acknowledgement: channels ops."]
         );
         assert_no_format(&format!("{policy:?}"));
-        assert_no_format(&runner_only(&laced("PD_KEY")));
+        assert_no_format(&left_to_runner(&LeftToRunner::Secret(laced("PD_KEY"))));
         assert_no_format(&shared_origin_warning(&laced("acme.github.io")));
     }
 
