@@ -22,6 +22,15 @@ pub fn Maintenance() -> impl IntoView {
             .with(|declared| view::windows(declared, now))
     });
     let servers = Memo::new(move |_| alerting.servers());
+    // What the scheduled runner needs of them: it reads status.json, not this browser.
+    let for_runner = Memo::new(move |_| {
+        let now = clock.get();
+        servers.with(|servers| {
+            alerting
+                .declared
+                .with(|declared| declared::for_status_json(declared, servers, now))
+        })
+    });
     let server = RwSignal::new(String::new());
     let start = RwSignal::new(String::new());
     let minutes = RwSignal::new("60".to_owned());
@@ -65,6 +74,18 @@ pub fn Maintenance() -> impl IntoView {
                         <Window line=current(lines, line, |l| &l.id) />
                     </For>
                 </ul>
+            </Show>
+            <Show when=move || for_runner.with(|lines| !lines.is_empty())>
+                <div class="for-runner">
+                    <h3>"For the scheduled runner"</h3>
+                    <p class="muted">
+                        "The runner reads status.json, not this browser: add these to each server's entry in status.json (its \"maintenance\" list), and it mutes its alerts and leaves the time out of the SLO uptime it publishes too."
+                    </p>
+                    <For each=move || for_runner.get() key=|line| line.clone() let:line>
+                        <p class="for-runner-server">{line.0}</p>
+                        <pre class="for-runner-json">{line.1}</pre>
+                    </For>
+                </div>
             </Show>
             <form class="window-form" on:submit=declare>
                 <p class="field">

@@ -217,6 +217,12 @@ describe("alerting in the console", () => {
     await console_.locator("form.window-form button").click();
     await console_.locator(".declared-windows li", { hasText: "api: under way until" }).waitFor({ timeout: 5000 });
     assert.match(await console_.locator(".declared-windows li").innerText(), /— Deploy <b>v2<\/b>/);
+    // For the runner, which reads status.json: the window as that file's entry, to paste.
+    assert.equal(await console_.locator(".for-runner-server").innerText(), "api");
+    const entry = await console_.locator(".for-runner-json").innerText();
+    const windows = JSON.parse(`{${entry}}`).maintenance;
+    assert.equal(windows.length, 1, entry);
+    assert.equal(Date.parse(windows[0].end) - Date.parse(windows[0].start), 30 * 60_000);
 
     // The status page reads it at once: the banner, the list under it, the server's row.
     const banner = statusPage.locator(".banner");

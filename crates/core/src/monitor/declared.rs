@@ -56,6 +56,36 @@ impl Declared {
     }
 }
 
+/// The windows declared here that are not over at `now`, for the scheduled runner, which
+/// reads `status.json` and no browser's storage: per server of `servers` (the site's), its
+/// `"maintenance"` entries as they go into `status.json` (a window for every server is in each).
+/// Pasted there, the runner mutes its alerts and leaves the time out of its SLO uptime.
+pub fn for_status_json(
+    declared: &[Declared],
+    servers: &[String],
+    now: Millis,
+) -> Vec<(String, String)> {
+    servers
+        .iter()
+        .filter_map(|server| {
+            let windows: Vec<serde_json::Value> = declared
+                .iter()
+                .filter(|d| d.applies_to(server) && d.window.end > now)
+                .map(|d| {
+                    serde_json::json!({
+                        "start": crate::monitor::history::format_time(d.window.start),
+                        "end": crate::monitor::history::format_time(d.window.end),
+                    })
+                })
+                .collect();
+            (!windows.is_empty()).then(|| {
+                let entries = serde_json::to_string(&windows).expect("JSON values serialise");
+                (server.clone(), format!("\"maintenance\": {entries}"))
+            })
+        })
+        .collect()
+}
+
 /// `config` with the windows declared for `server` added (past ones too: SLO uptime of the
 /// days they cover is rebuilt from the same config).
 pub fn with_declared(config: &MonitorConfig, server: &str, declared: &[Declared]) -> MonitorConfig {
@@ -239,5 +269,35 @@ mod tests {
         let mut declared = read;
         prune(&mut declared, NOW + HOUR + KEPT);
         assert!(declared.is_empty());
+    }
+
+    #[test]
+    fn windows_not_over_go_to_status_json_for_the_runner_per_server() {
+        let servers = ["api".to_owned(), "search \"x\"".to_owned()];
+        let every = Declared::new(None, NOW, 60, NOW, "ana", "deploy").unwrap();
+        let api = Declared::new(Some("api".into()), NOW + HOUR, 30, NOW, "ana", "db").unwrap();
+        let over = Declared {
+            window: MaintenanceWindow {
+                start: NOW - 2 * HOUR,
+                end: NOW - HOUR,
+            },
+            ..api.clone()
+        };
+        let out = for_status_json(&[every, api, over], &servers, NOW);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].0, "api");
+        assert_eq!(
+            out[0].1,
+            r#""maintenance": [{"end":"2026-11-21T01:00:00.000Z","start":"2026-11-21T00:00:00.000Z"},{"end":"2026-11-21T01:30:00.000Z","start":"2026-11-21T01:00:00.000Z"}]"#
+        );
+        // Read back by status.json's own reader: it is what the runner will read.
+        let site = format!(
+            r#"{{"servers": [{{"name": "api", "url": "https://api.example/mcp", {}}}]}}"#,
+            out[0].1
+        );
+        let site = crate::site::SiteConfig::parse(&site).unwrap();
+        assert_eq!(site.servers[0].monitor.maintenance.len(), 2);
+        assert_eq!(out[1].0, "search \"x\"");
+        assert!(for_status_json(&[], &servers, NOW).is_empty());
     }
 }
