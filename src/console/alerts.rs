@@ -5,6 +5,7 @@ use super::desk::Alerting;
 use super::table::Table;
 use super::{current, text_of, Clock, Zones};
 use leptos::prelude::*;
+use mcp_status_core::alerting::targets::Responders;
 use mcp_status_core::view::desk::{self as view, OpenAlert, PastAlert};
 
 #[component]
@@ -13,12 +14,14 @@ pub fn Alerts() -> impl IntoView {
     let Clock(clock) = expect_context();
     let zones = expect_context::<Zones>();
     let alerts = Memo::new(move |_| {
-        let zone = alerting.config.with(|c| c.time_zone().to_owned());
+        let (zone, responders) = alerting
+            .config
+            .with(|c| (c.time_zone().to_owned(), Responders::of(c)));
         let offset = zones.offset(&zone);
         let now = clock.get();
         alerting
             .desk
-            .with(|desk| view::alerts(&desk.dispatcher.pages, now, &offset))
+            .with(|desk| view::alerts(&desk.dispatcher.pages, now, &offset, responders))
     });
     let open = Memo::new(move |_| alerts.with(|a| a.open.clone()));
     let past = Memo::new(move |_| alerts.with(|a| a.past.clone()));

@@ -1,6 +1,9 @@
-//! Acknowledgement targets against what happened (spec section 6): a P1 within 5 minutes, a
-//! P2 within 30, a P3 by the end of the next business day in the rotation's zone.
+//! Acknowledgement targets against what happened (spec section 6): with someone on call, a P1
+//! within 5 minutes and a P2 within 30 at any hour; a solo author, who has no pager, within 15
+//! (a P2: 30) in business hours and 60 after them; a P3 by the end of the next business day.
+//! Business hours are Monday to Friday, 09:00 to 18:00, in the rotation's zone.
 
+use super::config::AlertingConfig;
 use super::dispatch::Page;
 use super::oncall::{to_utc, Offset};
 use crate::monitor::events::Severity;
@@ -38,13 +41,49 @@ impl Verdict {
     }
 }
 
-/// When an alert of `severity` fired at `at` must be acknowledged by.
-pub fn due(severity: Severity, at: Millis, offset: Offset) -> Millis {
-    match severity {
-        Severity::P1 => at + 5 * MINUTE,
-        Severity::P2 => at + 30 * MINUTE,
-        Severity::P3 => end_of_next_business_day(at, offset),
+/// Who answers the alerts, which sets how fast they can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Responders {
+    /// A rotation: someone is on call at any hour.
+    OnCall,
+    /// A solo author: no 24/7 pager (spec section 8), a realistic answer is slower, more so
+    /// after hours.
+    Solo,
+}
+
+impl Responders {
+    /// A policy with a rotation has someone on call; one without is a solo author's.
+    pub fn of(config: &AlertingConfig) -> Responders {
+        match config.rotation {
+            Some(_) => Responders::OnCall,
+            None => Responders::Solo,
+        }
     }
+}
+
+/// Business hours: Monday to Friday, from 09:00 to 18:00 local time.
+const BUSINESS_HOURS: std::ops::Range<i64> = 9 * 60..18 * 60;
+
+/// When an alert of `severity` fired at `at` must be acknowledged by.
+pub fn due(severity: Severity, at: Millis, offset: Offset, responders: Responders) -> Millis {
+    let business = is_business_hours(at, offset);
+    let minutes = match (severity, responders) {
+        (Severity::P3, _) => return end_of_next_business_day(at, offset),
+        (Severity::P1, Responders::OnCall) => 5,
+        (Severity::P2, Responders::OnCall) => 30,
+        (Severity::P1, Responders::Solo) if business => 15,
+        (Severity::P2, Responders::Solo) if business => 30,
+        (_, Responders::Solo) => 60,
+    };
+    at + minutes * MINUTE
+}
+
+/// Whether `at` is in business hours in the zone of `offset`.
+fn is_business_hours(at: Millis, offset: Offset) -> bool {
+    let local = at + i64::from(offset(at)) * MINUTE;
+    // 1970-01-01 was a Thursday: day + 3 counts from a Monday.
+    let weekday = (local.div_euclid(DAY) + 3).rem_euclid(7) < 5;
+    weekday && BUSINESS_HOURS.contains(&(local.rem_euclid(DAY) / MINUTE))
 }
 
 /// Local midnight at the end of the first Monday-to-Friday day after `at`'s local day.
@@ -59,11 +98,16 @@ fn end_of_next_business_day(at: Millis, offset: Offset) -> Millis {
 }
 
 /// Every alert's acknowledgement against its target, at `now`.
-pub fn results<'a>(pages: &'a [Page], now: Millis, offset: Offset) -> Vec<AckResult<'a>> {
+pub fn results<'a>(
+    pages: &'a [Page],
+    now: Millis,
+    offset: Offset,
+    responders: Responders,
+) -> Vec<AckResult<'a>> {
     pages
         .iter()
         .map(|page| {
-            let due = due(page.fired_severity, page.opened_at, offset);
+            let due = due(page.fired_severity, page.opened_at, offset, responders);
             let answered = page
                 .acknowledged
                 .as_ref()
@@ -114,17 +158,51 @@ mod tests {
     #[test]
     fn a_p3_on_friday_is_due_by_the_end_of_monday_local_time() {
         let berlin = |_| 60;
-        let due = due(Severity::P3, FRIDAY + 15 * 60 * MINUTE, &berlin);
+        let due = due(
+            Severity::P3,
+            FRIDAY + 15 * 60 * MINUTE,
+            &berlin,
+            Responders::OnCall,
+        );
         // Monday 2026-11-23 24:00 at UTC+1 is 23:00 UTC.
         assert_eq!(due, FRIDAY + 3 * DAY + 23 * 60 * MINUTE);
         assert_eq!(
-            super::due(Severity::P1, FRIDAY, &berlin),
+            super::due(Severity::P1, FRIDAY, &berlin, Responders::OnCall),
             FRIDAY + 5 * MINUTE
         );
         assert_eq!(
-            super::due(Severity::P2, FRIDAY, &berlin),
+            super::due(Severity::P2, FRIDAY, &berlin, Responders::OnCall),
             FRIDAY + 30 * MINUTE
         );
+    }
+
+    #[test]
+    fn a_solo_author_answers_within_15_minutes_in_business_hours_and_an_hour_after() {
+        let berlin = |_| 60;
+        let solo = |severity, at| super::due(severity, at, &berlin, Responders::Solo) - at;
+        // FRIDAY is 2026-11-20 00:00 UTC: 01:00 in Berlin, after hours.
+        let friday_at = |hour: i64| FRIDAY + (hour - 1) * 60 * MINUTE; // Berlin's hour
+        assert_eq!(solo(Severity::P1, friday_at(1)), 60 * MINUTE);
+        assert_eq!(solo(Severity::P1, friday_at(9)), 15 * MINUTE);
+        assert_eq!(solo(Severity::P2, friday_at(9)), 30 * MINUTE);
+        assert_eq!(
+            solo(Severity::P1, friday_at(17)),
+            15 * MINUTE,
+            "17:59 is still in"
+        );
+        assert_eq!(
+            solo(Severity::P1, friday_at(18)),
+            60 * MINUTE,
+            "18:00 is after"
+        );
+        assert_eq!(solo(Severity::P2, friday_at(20)), 60 * MINUTE);
+        // Saturday at noon is no business hour; whoever is on call answers at any hour.
+        let saturday_noon = friday_at(12) + DAY;
+        assert_eq!(solo(Severity::P1, saturday_noon), 60 * MINUTE);
+        let on_call = super::due(Severity::P1, saturday_noon, &berlin, Responders::OnCall);
+        assert_eq!(on_call - saturday_noon, 5 * MINUTE);
+        // Whether someone is on call is the policy's rotation.
+        assert_eq!(Responders::of(&AlertingConfig::default()), Responders::Solo);
     }
 
     #[test]
@@ -139,7 +217,7 @@ mod tests {
         let closed = fired(&mut dispatcher, Severity::P2, 5, FRIDAY);
         dispatcher.resolve(&closed, "cy", FRIDAY + 20 * MINUTE);
         let now = FRIDAY + 20 * MINUTE;
-        let results = results(&dispatcher.pages, now, &|_| 0);
+        let results = results(&dispatcher.pages, now, &|_| 0, Responders::OnCall);
         let verdicts: Vec<(Verdict, Option<Millis>)> = results
             .iter()
             .map(|r| (r.verdict, r.took.map(|t| t / MINUTE)))

@@ -14,7 +14,7 @@ use crate::alerting::desk::Sending;
 use crate::alerting::dispatch::Page;
 use crate::alerting::local::LocalAlerting;
 use crate::alerting::oncall::Offset;
-use crate::alerting::targets::{results, AckResult, Verdict};
+use crate::alerting::targets::{results, AckResult, Responders, Verdict};
 use crate::monitor::config::MAX_MAINTENANCE;
 use crate::monitor::declared::Declared;
 use crate::monitor::events::Severity;
@@ -107,9 +107,9 @@ pub struct PastAlert {
     pub closed: String,
 }
 
-pub fn alerts(pages: &[Page], now: Millis, offset: Offset) -> Alerts {
+pub fn alerts(pages: &[Page], now: Millis, offset: Offset, responders: Responders) -> Alerts {
     let mut alerts = Alerts::default();
-    for result in results(pages, now, offset).iter().rev() {
+    for result in results(pages, now, offset, responders).iter().rev() {
         let page = result.page;
         match &page.closed {
             None => alerts.open.push(open_alert(result)),
@@ -575,7 +575,12 @@ mod tests {
     fn open_alerts_can_be_acknowledged_and_the_week_s_show_their_targets() {
         let config = AlertingConfig::default();
         let desk = desk(&config);
-        let alerts = alerts(&desk.dispatcher.pages, T0 + 10 * MINUTE, &utc);
+        let alerts = alerts(
+            &desk.dispatcher.pages,
+            T0 + 10 * MINUTE,
+            &utc,
+            Responders::OnCall,
+        );
         assert_eq!(alerts.open.len(), 1, "one open alert");
         let open = &alerts.open[0];
         assert_eq!(open.key, "api <i>|downtime|1");
@@ -750,7 +755,12 @@ mod tests {
         desk.acknowledge(&config, &second, &laced("Ana"), T0 + 3 * MINUTE);
         desk.resolve(&config, &second, &laced("Ana"), T0 + 4 * MINUTE);
 
-        let mut alerts = alerts(&desk.dispatcher.pages, T0 + 10 * MINUTE, &utc);
+        let mut alerts = alerts(
+            &desk.dispatcher.pages,
+            T0 + 10 * MINUTE,
+            &utc,
+            Responders::OnCall,
+        );
         let open = &alerts.open[0];
         // The key names the alert as stored: acknowledging and resolving go by it.
         assert_eq!(open.key, first);
