@@ -3,7 +3,7 @@
 //! (a P2: 30) in business hours and 60 after them; a P3 by the end of the next business day.
 //! Business hours are Monday to Friday, 09:00 to 18:00, in the rotation's zone.
 
-use super::config::AlertingConfig;
+use super::config::{AlertingConfig, ChannelKind};
 use super::dispatch::Page;
 use super::oncall::{to_utc, Offset};
 use crate::monitor::events::Severity;
@@ -52,11 +52,16 @@ pub enum Responders {
 }
 
 impl Responders {
-    /// A policy with a rotation has someone on call; one without is a solo author's.
+    /// A policy with a rotation or a paging tool (PagerDuty) has someone on call; one with
+    /// neither is a solo author's (the `solo` preset).
     pub fn of(config: &AlertingConfig) -> Responders {
-        match config.rotation {
-            Some(_) => Responders::OnCall,
-            None => Responders::Solo,
+        let pager = config
+            .channels
+            .iter()
+            .any(|c| matches!(c.kind, ChannelKind::PagerDuty { .. }));
+        match config.rotation.is_some() || pager {
+            true => Responders::OnCall,
+            false => Responders::Solo,
         }
     }
 }
@@ -201,8 +206,17 @@ mod tests {
         assert_eq!(solo(Severity::P1, saturday_noon), 60 * MINUTE);
         let on_call = super::due(Severity::P1, saturday_noon, &berlin, Responders::OnCall);
         assert_eq!(on_call - saturday_noon, 5 * MINUTE);
-        // Whether someone is on call is the policy's rotation.
-        assert_eq!(Responders::of(&AlertingConfig::default()), Responders::Solo);
+        // Whether someone is on call: a rotation, or a paging tool.
+        let mut config = AlertingConfig::default();
+        assert_eq!(Responders::of(&config), Responders::Solo);
+        config.channels.push(super::super::config::Channel {
+            id: "pd".into(),
+            kind: ChannelKind::PagerDuty {
+                routing_key: "k".into(),
+                url: "https://events.pagerduty.example".into(),
+            },
+        });
+        assert_eq!(Responders::of(&config), Responders::OnCall);
     }
 
     #[test]
