@@ -5,18 +5,11 @@
 mod support;
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use support::{receiver, TestServer};
 
 const WORKFLOW: &str = "https://github.com/acme/status/actions/workflows/runner.yml";
-
-fn folder(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mcp-status-ack-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// A round as GitHub Actions runs it (the repository in the environment); its stdout.
 fn round(config: &Path, data: &Path, extra: &[&str]) -> String {
@@ -43,7 +36,7 @@ fn round(config: &Path, data: &Path, extra: &[&str]) -> String {
 fn an_alert_is_acknowledged_from_the_workflow_and_everyone_told_hears_who() {
     let server = TestServer::start(&["misbehaving"]);
     let (hooks, seen) = receiver();
-    let dir = folder("ack");
+    let dir = support::folder("ack", "ack");
     let config = dir.join("status.json");
     let site = serde_json::json!({
         "servers": [{ "name": "my api", "url": format!("{}/status-500", server.url) }],

@@ -2,20 +2,13 @@
 //! default, the Runner workflow's cron), not at a server's own `cadence_s` (the page's, a
 //! minute by default): rounds 5 minutes apart cover the whole day.
 
+mod support;
+
 use mcp_status_core::publish::{history_path, month_of};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 const MINUTE: i64 = 60_000;
-
-fn folder(test: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("mcp-status-coverage-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// A day and an hour of passing rounds `every` apart up to now (the simulated clock of the
 /// rounds), published as the runner writes them, then `mcp-status rebuild` with `config`: the
@@ -46,18 +39,7 @@ fn day_of_rounds(dir: &Path, config: Value, every: i64) -> Value {
     }
     let status = dir.join("status.json");
     std::fs::write(&status, config.to_string()).unwrap();
-    let rebuilt = Command::new(env!("CARGO_BIN_EXE_mcp-status"))
-        .args(["rebuild", "--config"])
-        .arg(&status)
-        .arg("--data")
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(
-        rebuilt.status.success(),
-        "{}",
-        String::from_utf8_lossy(&rebuilt.stderr)
-    );
+    support::rebuild(&status, &data);
     let summary: Value =
         serde_json::from_str(&std::fs::read_to_string(data.join("summary.json")).unwrap()).unwrap();
     summary["servers"][0]["uptime"]["24h"].clone()
@@ -69,7 +51,7 @@ fn rounds_five_minutes_apart_cover_the_whole_day() {
     // The server's own cadence is the page's (a minute by default): the runner's rounds are
     // judged at the runner's.
     let day = day_of_rounds(
-        &folder("default"),
+        &support::folder("coverage", "default"),
         json!({ "servers": [server] }),
         5 * MINUTE,
     );
@@ -81,7 +63,9 @@ fn rounds_five_minutes_apart_cover_the_whole_day() {
     // A runner said to run every minute whose rounds come every 5: a probe holds for two
     // minutes of each five, and the summary says so.
     let config = json!({ "servers": [server], "runner": { "cadence_s": 60 } });
-    let day = day_of_rounds(&folder("claimed"), config, 5 * MINUTE);
+    let day = day_of_rounds(&support::folder("coverage", "claimed"), config, 5 * MINUTE);
+    // About 40 %: the window is counted in whole hours, so where in its hour the day ends
+    // moves the figure by a few points.
     let coverage = day["coverage"].as_f64().unwrap();
-    assert!((coverage - 0.4).abs() < 0.01, "{day}");
+    assert!((0.38..0.45).contains(&coverage), "{day}");
 }

@@ -5,16 +5,8 @@
 mod support;
 
 use serde_json::Value;
-use std::path::PathBuf;
 use std::process::Command;
 use support::{receiver, TestServer};
-
-fn folder(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mcp-status-maint-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 #[test]
 fn a_window_in_status_json_mutes_the_runner_and_costs_no_slo_uptime() {
@@ -31,7 +23,7 @@ fn a_window_in_status_json_mutes_the_runner_and_costs_no_slo_uptime() {
     };
     let window =
         serde_json::json!({ "start": at(now - 10 * 60_000), "end": at(now + 50 * 60_000) });
-    let dir = folder("window");
+    let dir = support::folder("maint", "window");
     let config = dir.join("status.json");
     let site = serde_json::json!({
         "servers": [{

@@ -2,6 +2,8 @@
 //! the page draws it; server and config text only ever as text; the site left as built when
 //! there is nothing to draw from; a second run replacing the first.
 
+mod support;
+
 use mcp_status_core::publish::{history_path, month_of};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -11,12 +13,7 @@ const PAGE: &str = "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><titl
 const HOSTILE: &str = "api <img src=x onerror=alert(1)> & co";
 
 fn site(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "mcp-status-prerender-{}-{test}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = support::folder("prerender", test);
     for page in ["index.html", "404.html"] {
         std::fs::write(dir.join(page), PAGE).unwrap();
     }
@@ -59,18 +56,7 @@ fn publish(dir: &Path) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, lines).unwrap();
     }
-    let rebuilt = Command::new(env!("CARGO_BIN_EXE_mcp-status"))
-        .args(["rebuild", "--config"])
-        .arg(dir.join("status.json"))
-        .arg("--data")
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(
-        rebuilt.status.success(),
-        "{}",
-        String::from_utf8_lossy(&rebuilt.stderr)
-    );
+    support::rebuild(&dir.join("status.json"), &data);
 }
 
 fn prerender(dir: &Path) -> Output {

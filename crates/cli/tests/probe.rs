@@ -11,13 +11,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use support::{receiver, TestServer};
 
-fn folder(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mcp-status-probe-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn write_config(dir: &Path, config: &Value) -> PathBuf {
     let path = dir.join("status.json");
     std::fs::write(&path, config.to_string()).unwrap();
@@ -67,7 +60,7 @@ fn month_file(data: &Path, stem: &str) -> PathBuf {
 fn three_runs_publish_the_history_confirm_the_outage_and_alert_once() {
     let server = TestServer::start(&["misbehaving"]);
     let (hooks, seen) = receiver();
-    let dir = folder("outage");
+    let dir = support::folder("probe", "outage");
     let config = write_config(
         &dir,
         &serde_json::json!({
@@ -208,7 +201,7 @@ fn three_runs_publish_the_history_confirm_the_outage_and_alert_once() {
 #[test]
 fn overlapping_runs_take_turns_and_leave_every_line_whole() {
     let server = TestServer::start(&["misbehaving"]);
-    let dir = folder("overlap");
+    let dir = support::folder("probe", "overlap");
     let servers: Vec<Value> = (0..4)
         .map(|i| serde_json::json!({ "name": format!("s{i}"), "url": format!("{}/ok?tag={i}", server.url) }))
         .collect();
@@ -244,7 +237,7 @@ fn overlapping_runs_take_turns_and_leave_every_line_whole() {
 #[test]
 fn a_damaged_alerting_desk_is_kept_aside_and_the_round_goes_on() {
     let server = TestServer::start(&["misbehaving"]);
-    let dir = folder("damaged");
+    let dir = support::folder("probe", "damaged");
     let config = write_config(
         &dir,
         &serde_json::json!({ "servers": [{ "name": "api", "url": format!("{}/ok", server.url) }] }),
@@ -283,7 +276,7 @@ fn a_damaged_alerting_desk_is_kept_aside_and_the_round_goes_on() {
 #[test]
 fn damaged_month_files_are_read_around_their_bad_lines_and_the_round_goes_on() {
     let server = TestServer::start(&["misbehaving"]);
-    let dir = folder("damaged-history");
+    let dir = support::folder("probe", "damaged-history");
     let config = write_config(
         &dir,
         &serde_json::json!({ "servers": [{ "name": "api", "url": format!("{}/ok", server.url) }] }),
@@ -326,7 +319,7 @@ fn damaged_month_files_are_read_around_their_bad_lines_and_the_round_goes_on() {
 
 #[test]
 fn an_unknown_time_zone_is_refused_before_anything_is_probed_or_written() {
-    let dir = folder("zone");
+    let dir = support::folder("probe", "zone");
     let config = write_config(
         &dir,
         &serde_json::json!({
@@ -350,7 +343,7 @@ fn an_unknown_time_zone_is_refused_before_anything_is_probed_or_written() {
 
 #[test]
 fn a_bad_config_is_refused_and_nothing_is_written() {
-    let dir = folder("bad");
+    let dir = support::folder("probe", "bad");
     let config = write_config(
         &dir,
         &serde_json::json!({ "servers": [{ "name": "x", "url": "ftp://x" }] }),

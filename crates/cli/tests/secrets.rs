@@ -14,14 +14,6 @@ use std::process::{Command, Stdio};
 /// Markers inside each secret: a webhook URL, a Slack URL, a PagerDuty routing key.
 const MARKERS: [&str; 3] = ["S3CRET-HOOK-7f1d", "S3CRET-SLACK-94ce", "S3CRET-PD-0b2a"];
 
-fn folder(test: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("mcp-status-secrets-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// A loopback port nothing listens on (bound, then let go).
 fn closed_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -105,7 +97,7 @@ fn markers_in(text: &str) -> Vec<&'static str> {
 
 #[test]
 fn runner_rounds_with_unreachable_channels_write_and_print_no_secret() {
-    let dir = folder("runner");
+    let dir = support::folder("secrets", "runner");
     let config = dir.join("status.json");
     let server = format!("http://127.0.0.1:{}/mcp", closed_port());
     std::fs::write(
@@ -203,7 +195,7 @@ fn runner_rounds_with_unreachable_channels_write_and_print_no_secret() {
 
 #[test]
 fn alerts_test_shows_each_attempt_as_it_happens_and_ends_within_its_bound() {
-    let dir = folder("alerts-test");
+    let dir = support::folder("secrets", "alerts-test");
     let config = dir.join("status.json");
     let mut channels = channels();
     channels.as_array_mut().unwrap().push(serde_json::json!(

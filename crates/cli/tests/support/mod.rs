@@ -11,6 +11,29 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+/// A fresh folder for `test` of the `suite` of tests, in the system's temporary folder.
+pub fn folder(suite: &str, test: &str) -> PathBuf {
+    let name = format!("mcp-status-{suite}-{}-{test}", std::process::id());
+    let dir = std::env::temp_dir().join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `mcp-status rebuild`: summary.json and the badges from the history in `data`, as `config`
+/// says; it must succeed.
+pub fn rebuild(config: &std::path::Path, data: &std::path::Path) {
+    let rebuilt = Command::new(env!("CARGO_BIN_EXE_mcp-status"))
+        .args(["rebuild", "--config"])
+        .arg(config)
+        .arg("--data")
+        .arg(data)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&rebuilt.stderr);
+    assert!(rebuilt.status.success(), "{stderr}");
+}
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
