@@ -24,7 +24,8 @@ fn config(receiver: &str, test: &str) -> PathBuf {
                 { "id": "chat", "kind": "slack", "url_env": "MCP_STATUS_TEST_SLACK" },
                 { "id": "ops", "kind": "discord", "url": format!("{receiver}/discord") },
                 { "id": "phone", "kind": "ntfy", "url": format!("{receiver}/ntfy"), "topic": "oncall" },
-                { "id": "pd", "kind": "pagerduty", "routing_key_env": "MCP_STATUS_TEST_PD", "url": format!("{receiver}/pd") }
+                { "id": "pd", "kind": "pagerduty", "routing_key_env": "MCP_STATUS_TEST_PD", "url": format!("{receiver}/pd") },
+                { "id": "og", "kind": "opsgenie", "api_key_env": "MCP_STATUS_TEST_OG", "url": format!("{receiver}/og") }
             ],
             "status_page_url": "https://status.example/"
         }
@@ -63,6 +64,7 @@ fn a_test_alert_reaches_every_channel_in_its_format_and_a_failing_one_is_retried
     let env = [
         ("MCP_STATUS_TEST_SLACK", format!("{url}/slack")),
         ("MCP_STATUS_TEST_PD", "R0UT1NG".to_owned()),
+        ("MCP_STATUS_TEST_OG", "G3N13".to_owned()),
     ];
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (code, report, stderr) = alerts(&["--config", path.to_str().unwrap()], &env);
@@ -112,6 +114,24 @@ fn a_test_alert_reaches_every_channel_in_its_format_and_a_failing_one_is_retried
     assert_eq!(pd[0]["dedup_key"], pd[1]["dedup_key"]);
     assert_eq!(pd[0]["routing_key"], "R0UT1NG");
     assert_eq!(pd[0]["payload"]["severity"], "critical");
+
+    // Opsgenie's Alert API: created, then closed, under the one alias (percent-encoded in
+    // the path: it holds the server's name).
+    let log = seen.lock().unwrap().clone();
+    let og: Vec<&(String, Value, Instant)> = log
+        .iter()
+        .filter(|(p, _, _)| p.starts_with("/og/"))
+        .collect();
+    assert_eq!(og.len(), 2, "{og:?}");
+    assert_eq!(og[0].0, "/og/v2/alerts");
+    let alias = og[0].1["alias"].as_str().unwrap();
+    assert!(alias.starts_with("mcp-status test|"), "{alias}");
+    assert!(
+        og[1].0.ends_with("/close?identifierType=alias")
+            && og[1].0.starts_with("/og/v2/alerts/mcp-status%20test%7C"),
+        "{}",
+        og[1].0
+    );
 
     // Slack (its URL from the environment), Discord, ntfy.
     assert!(bodies(&seen, "/slack")[0]["text"]

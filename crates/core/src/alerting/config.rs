@@ -30,6 +30,9 @@ pub enum ChannelKind<S = String> {
     Ntfy { url: S, topic: String },
     /// PagerDuty Events API v2: trigger, acknowledge and resolve, one dedup key an alert.
     PagerDuty { routing_key: S, url: String },
+    /// Opsgenie's Alert API: create, acknowledge and close, one alias an alert; `url` is the
+    /// API's base (`https://api.eu.opsgenie.com` for the EU instance).
+    Opsgenie { api_key: S, url: String },
 }
 
 /// A URL or key as `status.json` gives it: written out, or the name of an environment
@@ -50,7 +53,9 @@ pub fn team_channels<'a, S: 'a>(
     for (id, kind) in channels {
         match kind {
             ChannelKind::Slack { .. } | ChannelKind::Discord { .. } => chat = chat.or(Some(id)),
-            ChannelKind::PagerDuty { .. } => pager = pager.or(Some(id)),
+            ChannelKind::PagerDuty { .. } | ChannelKind::Opsgenie { .. } => {
+                pager = pager.or(Some(id))
+            }
             _ => {}
         }
     }
@@ -78,12 +83,18 @@ impl ChannelKind<Secret> {
                 routing_key: get(routing_key)?,
                 url: url.clone(),
             },
+            ChannelKind::Opsgenie { api_key, url } => ChannelKind::Opsgenie {
+                api_key: get(api_key)?,
+                url: url.clone(),
+            },
         })
     }
 }
 
 /// The Events API v2 endpoint; a config may name another (a proxy, a test receiver).
 pub const PAGERDUTY_EVENTS_URL: &str = "https://events.pagerduty.com/v2/enqueue";
+/// Opsgenie's API (its US instance); a config may name another (the EU's, a test receiver).
+pub const OPSGENIE_API_URL: &str = "https://api.opsgenie.com";
 
 /// Whom an escalation step tells.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -145,6 +145,61 @@ pub fn outgoing(notice: &Notice, channel: &Channel, links: &Links) -> Outgoing {
         ChannelKind::PagerDuty { routing_key, url } => {
             post(url, pagerduty(notice, routing_key, links))
         }
+        ChannelKind::Opsgenie { api_key, url } => {
+            let (url, body) = opsgenie(notice, url, links);
+            Outgoing::Http(HttpRequest {
+                method: Method::Post,
+                url,
+                headers: vec![
+                    ("content-type".into(), "application/json".into()),
+                    ("authorization".into(), format!("GenieKey {api_key}")),
+                ],
+                body: Some(body.to_string()),
+                mode: FetchMode::Cors,
+            })
+        }
+    }
+}
+
+/// Opsgenie's Alert API: where to POST, and what. The alert's key is the alias, so that
+/// the later notices update the one alert (a second create of an open alias is counted, not
+/// added), acknowledge it and close it there.
+fn opsgenie(notice: &Notice, base: &str, links: &Links) -> (String, Value) {
+    let page = &notice.page;
+    // The alias as one path segment: it holds the server's name.
+    let alias = crate::page::encode_segment(&page.key);
+    let base = base.trim_end_matches('/');
+    let note = clip(&body(notice, Markup::Plain), 25_000);
+    match notice.kind {
+        NoticeKind::Acknowledged => (
+            format!("{base}/v2/alerts/{alias}/acknowledge?identifierType=alias"),
+            json!({
+                "source": "mcp-status",
+                "user": page.acknowledged.as_ref().map(|m| clip(&m.by, 100)),
+                "note": note,
+            }),
+        ),
+        NoticeKind::Resolved | NoticeKind::Recovered => (
+            format!("{base}/v2/alerts/{alias}/close?identifierType=alias"),
+            json!({ "source": "mcp-status", "note": note }),
+        ),
+        _ => (
+            format!("{base}/v2/alerts"),
+            json!({
+                // Shown as plain text in Opsgenie; its limits, in characters.
+                "message": clip(&title(notice, Markup::Plain), 130),
+                "alias": clip(&page.key, 512),
+                "description": clip(&body(notice, Markup::Plain), 15_000),
+                "priority": page.severity.as_str(),
+                "source": "mcp-status",
+                "entity": clip(&page.server, 512),
+                "tags": [notice.kind.as_str()],
+                "details": {
+                    "server_page": links.server_page(&page.server).unwrap_or_default(),
+                    "acknowledge": links.acknowledge_for(notice).unwrap_or_default(),
+                },
+            }),
+        ),
     }
 }
 
@@ -929,6 +984,53 @@ mod tests {
             events[1].get("payload").is_none(),
             "acknowledge carries none"
         );
+    }
+
+    #[test]
+    fn opsgenie_creates_acknowledges_and_closes_one_alias() {
+        let opsgenie = ChannelKind::Opsgenie {
+            api_key: "G3N13".into(),
+            url: "https://api.eu.opsgenie.example/".into(),
+        };
+        let channel = Channel {
+            id: "og".into(),
+            kind: opsgenie,
+        };
+        let requests: Vec<HttpRequest> = notices()
+            .iter()
+            .map(|n| match outgoing(n, &channel, &links()) {
+                Outgoing::Http(request) => request,
+                Outgoing::Browser { .. } => panic!("an http channel"),
+            })
+            .collect();
+        // The alias holds the server's name: one path segment, percent-encoded.
+        let alias = "api%20%3Cscript%3E%7Cdowntime%7C4";
+        let urls: Vec<&str> = requests.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://api.eu.opsgenie.example/v2/alerts".to_owned(),
+                format!("https://api.eu.opsgenie.example/v2/alerts/{alias}/acknowledge?identifierType=alias"),
+                format!("https://api.eu.opsgenie.example/v2/alerts/{alias}/close?identifierType=alias"),
+            ]
+        );
+        assert!(requests
+            .iter()
+            .all(|r| r.header("authorization") == Some("GenieKey G3N13")));
+        let body = |r: &HttpRequest| -> Value {
+            serde_json::from_str(r.body.as_deref().unwrap()).unwrap()
+        };
+        let created = body(&requests[0]);
+        assert_eq!(created["alias"], "api <script>|downtime|4");
+        assert_eq!(created["priority"], "P1");
+        assert_eq!(created["entity"], "api <script>");
+        assert!(created["message"].as_str().unwrap().chars().count() <= 130);
+        assert_eq!(
+            created["details"]["acknowledge"],
+            "https://github.com/acme/status/actions/workflows/runner.yml"
+        );
+        assert_eq!(body(&requests[1])["user"], "ana");
+        assert_eq!(body(&requests[2])["source"], "mcp-status");
     }
 
     #[test]

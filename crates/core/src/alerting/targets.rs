@@ -55,10 +55,12 @@ impl Responders {
     /// A policy with a rotation or a paging tool (PagerDuty) has someone on call; one with
     /// neither is a solo author's (the `solo` preset).
     pub fn of(config: &AlertingConfig) -> Responders {
-        let pager = config
-            .channels
-            .iter()
-            .any(|c| matches!(c.kind, ChannelKind::PagerDuty { .. }));
+        let pager = config.channels.iter().any(|c| {
+            matches!(
+                c.kind,
+                ChannelKind::PagerDuty { .. } | ChannelKind::Opsgenie { .. }
+            )
+        });
         match config.rotation.is_some() || pager {
             true => Responders::OnCall,
             false => Responders::Solo,

@@ -7,7 +7,7 @@ use super::fields::{Choice, Object, OneOf, SafeLink, Text, Whole};
 use super::{fail, quoted, SiteError};
 use crate::alerting::config::{
     team_channels, AlertingConfig, Channel, ChannelKind, Notify, Secret, Step, TeamSize,
-    PAGERDUTY_EVENTS_URL, PUSH,
+    OPSGENIE_API_URL, PAGERDUTY_EVENTS_URL, PUSH,
 };
 use crate::alerting::oncall::{day_of, minute_of, Person, Rotation};
 use crate::monitor::record::MINUTE;
@@ -46,6 +46,8 @@ pub(super) struct RawChannel {
     topic: Option<Text<64>>,
     routing_key: Option<Text<200>>,
     routing_key_env: Option<Text<100>>,
+    api_key: Option<Text<200>>,
+    api_key_env: Option<Text<100>>,
 }
 
 #[derive(Deserialize)]
@@ -101,6 +103,7 @@ pub(super) enum Kind {
     Discord,
     Ntfy,
     PagerDuty,
+    Opsgenie,
 }
 
 impl Choice for Kind {
@@ -111,6 +114,7 @@ impl Choice for Kind {
         ("discord", Kind::Discord),
         ("ntfy", Kind::Ntfy),
         ("pagerduty", Kind::PagerDuty),
+        ("opsgenie", Kind::Opsgenie),
     ];
 }
 
@@ -152,6 +156,9 @@ pub enum LeftToRunner {
     /// A runner publishes for this site: the file's channels are its to send, so that each
     /// channel has exactly one sender.
     RunnerPublishes,
+    /// Its API does not answer pages (Opsgenie's needs an `Authorization` header, which no
+    /// browser sends across origins without the API's CORS consent).
+    NotFromBrowsers,
 }
 
 impl AlertingSite {
@@ -169,12 +176,20 @@ impl AlertingSite {
             .into_iter()
             .map(|(id, variable)| (id, LeftToRunner::Secret(variable)))
             .collect();
+        left.extend(
+            config
+                .channels
+                .iter()
+                .filter(|c| matches!(c.kind, ChannelKind::Opsgenie { .. }))
+                .map(|c| (c.id.clone(), LeftToRunner::NotFromBrowsers)),
+        );
         if runner_publishes {
             left.extend(
                 config
                     .channels
                     .iter()
                     .filter(|c| c.kind != ChannelKind::Browser)
+                    .filter(|c| !matches!(c.kind, ChannelKind::Opsgenie { .. }))
                     .map(|c| (c.id.clone(), LeftToRunner::RunnerPublishes)),
             );
         }
@@ -323,6 +338,19 @@ fn channel(raw: RawChannel, path: &str) -> Result<(String, ChannelKind<Secret>),
             url: match url {
                 Some(url) => web_url(url, &format!("{path}.url"))?,
                 None => PAGERDUTY_EVENTS_URL.to_owned(),
+            },
+        },
+        Kind::Opsgenie => ChannelKind::Opsgenie {
+            api_key: secret(
+                raw.api_key.map(|Text(key)| key),
+                env(raw.api_key_env),
+                path,
+                "api_key",
+                "api_key_env",
+            )?,
+            url: match url {
+                Some(url) => web_url(url, &format!("{path}.url"))?,
+                None => OPSGENIE_API_URL.to_owned(),
             },
         },
     };
@@ -545,7 +573,7 @@ mod tests {
     fn mistakes_are_named_by_their_place() {
         let cases = [
             (r#"{"channels": [{"id": "x", "kind": "sms"}]}"#,
-             "alerting.channels[0].kind: expected one of browser, webhook, slack, discord, ntfy, pagerduty, found \"sms\""),
+             "alerting.channels[0].kind: expected one of browser, webhook, slack, discord, ntfy, pagerduty, opsgenie, found \"sms\""),
             (r#"{"channels": [{"id": "x"}]}"#,
              "alerting.channels[0].kind: required"),
             (r#"{"channels": [{"id": "x", "kind": "slack"}]}"#,

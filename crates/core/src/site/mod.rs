@@ -815,9 +815,10 @@ mod tests {
             r#"{"alerting": {
               "channels": [
                 {"id": "hook", "kind": "webhook", "url": "https://hooks.example/x"},
-                {"id": "pd", "kind": "pagerduty", "routing_key_env": "PD_KEY"}
+                {"id": "pd", "kind": "pagerduty", "routing_key_env": "PD_KEY"},
+                {"id": "og", "kind": "opsgenie", "api_key": "written-out"}
               ],
-              "routes": {"P1": ["push", "hook", "pd"]}
+              "routes": {"P1": ["push", "hook", "pd", "og"]}
             }}"#,
         )
         .unwrap();
@@ -825,19 +826,22 @@ mod tests {
         let ids = |left: &[(String, LeftToRunner)]| -> Vec<String> {
             left.iter().map(|(id, _)| id.clone()).collect()
         };
-        // No runner publishing: the console sends what it can, the runner what needs its
-        // secrets.
+        // No runner publishing: the console sends what it can; the runner what needs its
+        // secrets, and Opsgenie, whose API does not answer browsers.
         let (config, left) = section.console_policy(false);
         assert_eq!(
             left,
-            vec![("pd".to_owned(), LeftToRunner::Secret("PD_KEY".into()))]
+            vec![
+                ("pd".to_owned(), LeftToRunner::Secret("PD_KEY".into())),
+                ("og".to_owned(), LeftToRunner::NotFromBrowsers),
+            ]
         );
-        assert_eq!(config.sent_elsewhere, ["pd"]);
+        assert_eq!(config.sent_elsewhere, ["pd", "og"]);
         // A runner publishes: every channel of the file is its, but the browser's notifications.
         let (config, left) = section.console_policy(true);
-        assert_eq!(ids(&left), ["pd", "hook"]);
-        assert_eq!(left[1].1, LeftToRunner::RunnerPublishes);
-        assert_eq!(config.sent_elsewhere, ["pd", "hook"]);
+        assert_eq!(ids(&left), ["pd", "og", "hook"]);
+        assert_eq!(left[2].1, LeftToRunner::RunnerPublishes);
+        assert_eq!(config.sent_elsewhere, ["pd", "og", "hook"]);
         let channels: Vec<&str> = config.channels.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(channels, ["push"], "notifications stay");
     }

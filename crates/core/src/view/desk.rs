@@ -437,6 +437,7 @@ pub fn channels(config: &AlertingConfig, local: &LocalAlerting) -> Vec<ChannelRo
                 ChannelKind::Discord { url } => ("Discord", url.clone()),
                 ChannelKind::Ntfy { url, topic } => ("ntfy", format!("{url} · {topic}")),
                 ChannelKind::PagerDuty { url, .. } => ("PagerDuty", url.clone()),
+                ChannelKind::Opsgenie { url, .. } => ("Opsgenie", url.clone()),
             };
             let origin = if local.channels.iter().any(|c| c.id == *id) {
                 Origin::Local
@@ -467,6 +468,9 @@ pub fn left_to_runner(why: &LeftToRunner) -> String {
             site, so this console sends only this browser's own channels and notifications \
             (one sender a channel)."
             .to_owned(),
+        LeftToRunner::NotFromBrowsers => {
+            "Sent by the runner only: Opsgenie's API does not answer browsers.".to_owned()
+        }
     })
 }
 
