@@ -68,14 +68,18 @@ pub fn for_status_json(
     servers
         .iter()
         .filter_map(|server| {
-            let windows: Vec<serde_json::Value> = declared
+            // Fields in the order people read them (`json!` would sort them).
+            #[derive(Serialize)]
+            struct Entry {
+                start: String,
+                end: String,
+            }
+            let windows: Vec<Entry> = declared
                 .iter()
                 .filter(|d| d.applies_to(server) && d.window.end > now)
-                .map(|d| {
-                    serde_json::json!({
-                        "start": crate::monitor::history::format_time(d.window.start),
-                        "end": crate::monitor::history::format_time(d.window.end),
-                    })
+                .map(|d| Entry {
+                    start: crate::monitor::history::format_time(d.window.start),
+                    end: crate::monitor::history::format_time(d.window.end),
                 })
                 .collect();
             (!windows.is_empty()).then(|| {
@@ -288,7 +292,7 @@ mod tests {
         assert_eq!(out[0].0, "api");
         assert_eq!(
             out[0].1,
-            r#""maintenance": [{"end":"2026-11-21T01:00:00.000Z","start":"2026-11-21T00:00:00.000Z"},{"end":"2026-11-21T01:30:00.000Z","start":"2026-11-21T01:00:00.000Z"}]"#
+            r#""maintenance": [{"start":"2026-11-21T00:00:00.000Z","end":"2026-11-21T01:00:00.000Z"},{"start":"2026-11-21T01:00:00.000Z","end":"2026-11-21T01:30:00.000Z"}]"#
         );
         // Read back by status.json's own reader: it is what the runner will read.
         let site = format!(
