@@ -4,7 +4,7 @@
 //! this tab or another), and the acknowledgements whenever a tab saved some, so the count in
 //! the navigation (`Unacknowledged`) stays true in every tab, whatever screen is shown.
 //!
-//! A server the page does not probe (`live: false`) has no stored history: its findings come
+//! A server the page does not probe (`live` never, or auto under a fresh summary) has no stored history: its findings come
 //! from the runner's month files (`Live::published_past`), fetched while the review is shown
 //! and again when the runner publishes a round; the count includes them once they were read.
 

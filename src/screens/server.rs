@@ -2,7 +2,7 @@
 //! which changes with every round, and what storage holds of its last day (the hourly latency
 //! chart, the raw probes, incidents, drift, tool lists: `view::server::History`), read when
 //! the server is shown and again whenever its stored history changes. A server the page does
-//! not probe (`live: false`) has no stored history: its probes and incidents are the runner's,
+//! not probe (`live` never, or auto under a fresh summary) has no stored history: its probes and incidents are the runner's,
 //! from its month files (`Live::published_past`), read again when the runner publishes.
 
 use crate::browser::db::recent::{self, Part};

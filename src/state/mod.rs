@@ -76,7 +76,7 @@ pub struct Live {
     /// `status.json` and the runner's summary have been read once (whatever they said): from
     /// then on the status shows what this page knows, and the prerendered one can go.
     pub settled: RwSignal<bool>,
-    /// The site's servers the page does not probe (`live: false`), with their rules: their
+    /// The site's servers the page does not probe (`live` never, or auto while the runner's summary is fresh), with their rules: their
     /// pages and the morning review read the runner's month files (`months`).
     pub runner_only: RwSignal<BTreeMap<String, MonitorConfig>>,
     /// How many new `summary.json`s were read: the runner published a round, so a screen

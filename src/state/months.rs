@@ -1,4 +1,4 @@
-//! The runner's month files, for the servers the page does not probe (`live: false`): their
+//! The runner's month files, for the servers the page does not probe (`live` never, or auto under a fresh summary): their
 //! pages and the morning review show the runner's probes and incidents, replayed through the
 //! same engine as the page's own (`core::published`).
 

@@ -1,5 +1,5 @@
 //! The runner's month files read back by a page (docs/formats.md, "Published history"): a
-//! server the page does not probe itself (`live: false`) has no history in the browser, so
+//! server the page does not probe itself (`live` never, or auto under a fresh summary) has no history in the browser, so
 //! its page and the morning review read the runner's. This module decides which files a
 //! screen needs, what an answer for one means, and what they hold: their probes replayed
 //! through the monitoring engine (`monitor::replay`, the runner's own replay), as the same
