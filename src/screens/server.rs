@@ -154,6 +154,18 @@ fn Head(summary: Memo<Option<Summary>>) -> impl IntoView {
                 {field(|s| format!(" {}", s.word))}
             </p>
             <p class="url">{field(|s| s.url.clone())}</p>
+            // The page may not probe this server itself (the runner's summary is fresh, or
+            // `live` is never): a visitor can still ask, once, from this browser.
+            <p class="check-now">
+                <a href=move || {
+                    summary
+                        .with(|s| {
+                            s.as_ref()
+                                .map(|s| Route::Check { url: s.url.clone(), timeout_s: None }.to_hash())
+                        })
+                        .unwrap_or_default()
+                }>"Check it now from this browser"</a>
+            </p>
         </div>
     }
 }

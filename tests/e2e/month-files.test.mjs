@@ -155,6 +155,12 @@ describe("a live: false server's published month files", () => {
         [],
         "the page probes neither server",
       );
+      // Unless the visitor asks: "check it now" is the quick check of the server's URL.
+      await page.goto(`${site.url}#/server/api`);
+      await detail.locator(".check-now a").click();
+      await page.locator("[data-outcome]").waitFor({ timeout: 20000 });
+      assert.match(decodeURIComponent(page.url()), /#\/check\?url=http:\/\/127\.0\.0\.1:9\/mcp/);
+      assert.ok(requested.some((url) => url.startsWith("http://127.0.0.1:9/")), "asked, it probes");
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
