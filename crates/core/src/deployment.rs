@@ -109,14 +109,27 @@ pub fn runner_workflow(host: &str, deployment: &Deployment) -> Option<String> {
         Some("") | None => host.as_str(),
         Some(first) => first,
     };
+    runner_workflow_of("https://github.com", owner, repository)
+}
+
+/// The Runner workflow's page of `owner`/`repository` on the GitHub at `server` (an https
+/// origin: github.com, or a GitHub Enterprise host, as Actions names it in
+/// `GITHUB_SERVER_URL`); `None` for names GitHub would not give.
+pub fn runner_workflow_of(server: &str, owner: &str, repository: &str) -> Option<String> {
     let name = |part: &str| {
         !part.is_empty()
             && part
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
     };
-    (name(owner) && !owner.contains('.') && name(repository))
-        .then(|| format!("https://github.com/{owner}/{repository}/actions/workflows/runner.yml"))
+    let origin = server.strip_prefix("https://").is_some_and(|host| {
+        !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-.:".contains(c))
+    });
+    (origin && name(owner) && !owner.contains('.') && name(repository))
+        .then(|| format!("{server}/{owner}/{repository}/actions/workflows/runner.yml"))
 }
 
 #[cfg(test)]
@@ -275,5 +288,22 @@ mod tests {
         assert_eq!(at("a.b.github.io", "/status/"), None);
         assert_eq!(at("acme.gitlab.io", "/status/"), None);
         assert_eq!(at("acme.github.io", "/st%22atus/"), None);
+        // As GitHub Actions names the repository of a run, Enterprise hosts included.
+        assert_eq!(
+            runner_workflow_of("https://git.acme.example", "ops", "status").as_deref(),
+            Some("https://git.acme.example/ops/status/actions/workflows/runner.yml")
+        );
+        assert_eq!(
+            runner_workflow_of("http://github.com", "acme", "status"),
+            None
+        );
+        assert_eq!(
+            runner_workflow_of("https://github.com/x?", "acme", "status"),
+            None
+        );
+        assert_eq!(
+            runner_workflow_of("https://github.com", "acme", "st/atus"),
+            None
+        );
     }
 }

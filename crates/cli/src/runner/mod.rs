@@ -105,14 +105,8 @@ pub struct DeliverArgs {
 pub fn acknowledge_link() -> Option<String> {
     let server = std::env::var("GITHUB_SERVER_URL").ok()?;
     let repository = std::env::var("GITHUB_REPOSITORY").ok()?;
-    let safe = |part: &str| {
-        !part.is_empty()
-            && part
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_./:".contains(c))
-    };
-    (safe(&server) && safe(&repository) && server.starts_with("https://"))
-        .then(|| format!("{server}/{repository}/actions/workflows/runner.yml"))
+    let (owner, repository) = repository.split_once('/')?;
+    mcp_status_core::deployment::runner_workflow_of(&server, owner, repository)
 }
 
 /// Whether a round probes, or only rebuilds what it publishes from the history as it is.
