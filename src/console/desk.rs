@@ -17,11 +17,11 @@ use idb::Database;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_status_core::alerting::config::AlertingConfig;
-use mcp_status_core::alerting::delivery::Outcome;
+use mcp_status_core::alerting::delivery::{Failure, Outcome};
 use mcp_status_core::alerting::desk::{Desk, Read};
 use mcp_status_core::alerting::dispatch::OnCall;
 use mcp_status_core::alerting::local::LocalAlerting;
-use mcp_status_core::alerting::payload::{outgoing, Links, Outgoing};
+use mcp_status_core::alerting::payload::{message, Links, Outgoing};
 use mcp_status_core::monitor::declared::{self, Declared};
 use mcp_status_core::monitor::record::Millis;
 use mcp_status_core::monitor::store;
@@ -372,7 +372,7 @@ impl Alerting {
         let paused = self.paused(now);
         let on_call = OnCall::of(&config, now, &offset);
         self.desk
-            .update(|desk| desk.tick(&config, now, &|server| paused(server), on_call));
+            .update(|desk| desk.tick(&config, now, &|server| paused(server), on_call, &offset));
         self.deliver(&config).await;
         if self.desk.with_untracked(|desk| !desk.same_as(&before)) {
             self.save_desk().await;
@@ -428,15 +428,14 @@ impl Alerting {
     async fn deliver(&self, config: &AlertingConfig) {
         let now = now();
         let links = self.links();
-        let due: Vec<(usize, Outgoing)> = self.desk.with_untracked(|desk| {
+        let due: Vec<(usize, Option<Outgoing>)> = self.desk.with_untracked(|desk| {
             desk.due(now)
                 .into_iter()
                 .filter_map(|index| {
                     let sending = &desk.deliveries[index];
-                    let notice = sending.notice.as_ref()?;
                     let channel = config.channel(&sending.delivery.channel)?;
-                    let mut outgoing = outgoing(notice, channel, &links);
-                    if let Outgoing::Http(request) = &mut outgoing {
+                    let mut outgoing = message(sending.message.as_ref()?, channel, &links);
+                    if let Some(Outgoing::Http(request)) = &mut outgoing {
                         if desk.blind.contains(&channel.id) {
                             request.mode = FetchMode::NoCors;
                         }
@@ -449,9 +448,15 @@ impl Alerting {
             return;
         }
         let attempts = due.into_iter().map(|(index, outgoing)| async move {
+            let failed = |error| Outcome::Failed { error };
             let outcome = match outgoing {
-                Outgoing::Http(request) => send::send(&request).await,
-                Outgoing::Browser { title, body, tag } => notify::show(&title, &body, &tag).await,
+                Some(Outgoing::Http(request)) => send::send(&request).await,
+                Some(Outgoing::Browser { title, body, tag }) => {
+                    notify::show(&title, &body, &tag).await
+                }
+                // The console leaves email to the runner (`LeftToRunner::NotFromBrowsers`).
+                Some(Outgoing::Email(_)) => failed(Failure::NeedsRunner),
+                None => failed(Failure::NotForPager),
             };
             (index, outcome)
         });

@@ -8,7 +8,7 @@ use crate::deliver::{deliver_all, now, Bound};
 use crate::zone::{offset_minutes, zone_of};
 use clap::{Args, Subcommand};
 use mcp_status_core::alerting::config::{AlertingConfig, ChannelKind};
-use mcp_status_core::alerting::delivery::{Delivery, Outcome, Status};
+use mcp_status_core::alerting::delivery::{Delivery, Status};
 use mcp_status_core::alerting::dispatch::{Dispatcher, OnCall, Summary};
 use mcp_status_core::alerting::payload::{outgoing, Links};
 use mcp_status_core::alerting::replay::{self, People};
@@ -248,17 +248,7 @@ fn attempt_line(delivery: &Delivery) -> String {
 
 fn last_outcome(delivery: &Delivery) -> String {
     let last = delivery.attempts.last();
-    last.map(|a| outcome_text(&a.outcome)).unwrap_or_default()
-}
-
-fn outcome_text(outcome: &Outcome) -> String {
-    match outcome {
-        Outcome::Answered { status } => format!("HTTP {status}"),
-        Outcome::Failed { error } => error.describe(),
-        Outcome::Unseen => "result not visible".to_owned(),
-        Outcome::Unrecorded => "answer not recorded".to_owned(),
-        Outcome::Shown => "shown".to_owned(),
-    }
+    last.map(|a| a.outcome.describe()).unwrap_or_default()
 }
 
 /// The notices `mcp-status replay --alerts` lists: the site's alerting policy (or the

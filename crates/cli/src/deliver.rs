@@ -1,6 +1,6 @@
-//! Sends notices' requests with the native client: each delivery attempted with the core's
-//! timeout and retried on the core's schedule (`alerting::delivery`) until it is delivered or
-//! given up. Nothing here decides whether to retry.
+//! Sends notices with the native clients (HTTP here, email in `mail`): each delivery attempted
+//! with the core's timeout and retried on the core's schedule (`alerting::delivery`) until it
+//! is delivered or given up. Nothing here decides whether to retry.
 //!
 //! A failed attempt is recorded as its kind (`Failure`: DNS, refused, TLS, timeout…), never
 //! as the HTTP library's text: that text names the URL, and a webhook's URL is its secret.
@@ -91,8 +91,20 @@ pub fn now() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// One attempt.
-pub async fn attempt(client: &reqwest::Client, request: &HttpRequest) -> Outcome {
+/// One attempt at delivering `outgoing`.
+pub async fn attempt(client: &reqwest::Client, outgoing: &Outgoing) -> Outcome {
+    match outgoing {
+        Outgoing::Http(request) => post(client, request).await,
+        Outgoing::Email(mail) => crate::mail::send(mail).await,
+        // Only an open page can show one.
+        Outgoing::Browser { .. } => Outcome::Failed {
+            error: Failure::NeedsPage,
+        },
+    }
+}
+
+/// One HTTP request.
+async fn post(client: &reqwest::Client, request: &HttpRequest) -> Outcome {
     let builder = crate::driver::build(client, request);
     match builder
         .timeout(Duration::from_millis(TIMEOUT as u64))
@@ -153,23 +165,12 @@ async fn deliver(
     bound: Bound,
     tell: &tokio::sync::mpsc::UnboundedSender<Delivery>,
 ) -> Delivery {
-    let Outgoing::Http(request) = outgoing else {
-        // A browser notification: only an open page can show one.
-        delivery.record(
-            now(),
-            Outcome::Failed {
-                error: Failure::NeedsPage,
-            },
-        );
-        let _ = tell.send(delivery.clone());
-        return delivery;
-    };
     while delivery.is_due(delivery.next_at) && delivery.next_at < bound.until {
         let wait = delivery.next_at - now();
         if wait > 0 {
             tokio::time::sleep(Duration::from_millis(wait as u64)).await;
         }
-        let outcome = attempt(client, request).await;
+        let outcome = attempt(client, outgoing).await;
         delivery.record(now(), outcome);
         let _ = tell.send(delivery.clone());
     }

@@ -6,6 +6,7 @@ mod deliver;
 mod driver;
 mod files;
 mod human;
+mod mail;
 mod out;
 mod prerender;
 mod replay;

@@ -15,7 +15,7 @@ use mcp_status_core::alerting::config::{AlertingConfig, ChannelKind};
 use mcp_status_core::alerting::delivery::{Failure, Outcome, Status};
 use mcp_status_core::alerting::desk::{Desk, Read};
 use mcp_status_core::alerting::dispatch::OnCall;
-use mcp_status_core::alerting::payload::{outgoing, Links, Outgoing};
+use mcp_status_core::alerting::payload::{message, Links};
 use mcp_status_core::monitor::history::Entry;
 use mcp_status_core::monitor::record::{Millis, ProbeRecord};
 use mcp_status_core::monitor::replay::Replayed;
@@ -218,7 +218,8 @@ pub fn take(
         site.server(server)
             .is_some_and(|s| s.monitor.in_maintenance(round_at))
     };
-    desk.tick(&policy.config, round_at, &paused, on_call);
+    let offset = |at| offset_minutes(policy.zone, at);
+    desk.tick(&policy.config, round_at, &paused, on_call, &offset);
     out.extend(policy.missing_lines());
     out
 }
@@ -249,11 +250,11 @@ pub async fn send_claimed(desk: &mut Desk, policy: &Policy, round: &str) -> Vec<
         for index in claimed {
             let sending = &desk.deliveries[index];
             let channel = policy.config.channel(&sending.delivery.channel);
-            let outcome = match (&sending.notice, channel) {
-                (Some(notice), Some(channel)) => match outgoing(notice, channel, &policy.links) {
-                    Outgoing::Http(request) => attempt(&client, &request).await,
-                    Outgoing::Browser { .. } => Outcome::Failed {
-                        error: Failure::NeedsPage,
+            let outcome = match (&sending.message, channel) {
+                (Some(m), Some(channel)) => match message(m, channel, &policy.links) {
+                    Some(outgoing) => attempt(&client, &outgoing).await,
+                    None => Outcome::Failed {
+                        error: Failure::NotForPager,
                     },
                 },
                 // Claimed, then its channel left the config (or its secret the environment).

@@ -33,6 +33,56 @@ pub enum ChannelKind<S = String> {
     /// Opsgenie's Alert API: create, acknowledge and close, one alias an alert; `url` is the
     /// API's base (`https://api.eu.opsgenie.com` for the EU instance).
     Opsgenie { api_key: S, url: String },
+    /// Email over SMTP, sent by the scheduled runner (no browser speaks SMTP). The login, when
+    /// the server asks for one, comes from the runner's environment.
+    Email {
+        smtp: Smtp,
+        from: String,
+        to: Vec<String>,
+        login: Option<Login<S>>,
+    },
+}
+
+/// Where and how mail is handed over: always encrypted, so that the login and the notices
+/// never cross the network in the clear.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpTls {
+    /// A plain connection upgraded by STARTTLS before anything else is said; a server that
+    /// does not offer it is not sent to (the submission port, 587).
+    StartTls,
+    /// TLS from the first byte (SMTPS, port 465).
+    Implicit,
+}
+
+impl SmtpTls {
+    /// The port each is served on by convention.
+    pub fn default_port(self) -> u16 {
+        match self {
+            SmtpTls::StartTls => 587,
+            SmtpTls::Implicit => 465,
+        }
+    }
+}
+
+/// An SMTP login. Never printed: its `Debug` shows neither part.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Login<S = String> {
+    pub username: S,
+    pub password: S,
+}
+
+impl<S> std::fmt::Debug for Login<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Login { .. }")
+    }
 }
 
 /// A URL or key as `status.json` gives it: written out, or the name of an environment
@@ -53,9 +103,7 @@ pub fn team_channels<'a, S: 'a>(
     for (id, kind) in channels {
         match kind {
             ChannelKind::Slack { .. } | ChannelKind::Discord { .. } => chat = chat.or(Some(id)),
-            ChannelKind::PagerDuty { .. } | ChannelKind::Opsgenie { .. } => {
-                pager = pager.or(Some(id))
-            }
+            kind if kind.pages() => pager = pager.or(Some(id)),
             _ => {}
         }
     }
@@ -87,6 +135,23 @@ impl ChannelKind<Secret> {
                 api_key: get(api_key)?,
                 url: url.clone(),
             },
+            ChannelKind::Email {
+                smtp,
+                from,
+                to,
+                login,
+            } => ChannelKind::Email {
+                smtp: smtp.clone(),
+                from: from.clone(),
+                to: to.clone(),
+                login: match login {
+                    Some(login) => Some(Login {
+                        username: get(&login.username)?,
+                        password: get(&login.password)?,
+                    }),
+                    None => None,
+                },
+            },
         })
     }
 }
@@ -95,6 +160,25 @@ impl ChannelKind<Secret> {
 pub const PAGERDUTY_EVENTS_URL: &str = "https://events.pagerduty.com/v2/enqueue";
 /// Opsgenie's API (its US instance); a config may name another (the EU's, a test receiver).
 pub const OPSGENIE_API_URL: &str = "https://api.opsgenie.com";
+
+impl<S> ChannelKind<S> {
+    /// Only the scheduled runner can send it: the browser has no SMTP, and Opsgenie's API
+    /// takes an `Authorization` header no browser sends across origins without its consent.
+    pub fn runner_only(&self) -> bool {
+        matches!(
+            self,
+            ChannelKind::Opsgenie { .. } | ChannelKind::Email { .. }
+        )
+    }
+
+    /// A paging tool: it opens incidents, which a P3 digest must never do.
+    pub fn pages(&self) -> bool {
+        matches!(
+            self,
+            ChannelKind::PagerDuty { .. } | ChannelKind::Opsgenie { .. }
+        )
+    }
+}
 
 /// Whom an escalation step tells.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -40,6 +40,15 @@ pub enum Failure {
     NotShown,
     /// A browser notification, from the runner: only an open page can show one.
     NeedsPage,
+    /// Email, or Opsgenie, from a page: only the scheduled runner sends them.
+    NeedsRunner,
+    /// The P3 digest on a paging tool's channel: a P3 pages nobody.
+    NotForPager,
+    /// An SMTP server that offers no STARTTLS (which is required: the login and the notices
+    /// never go in the clear), or no login mechanism the runner speaks.
+    SmtpUnsupported,
+    /// An email address the message cannot be built with.
+    Address,
     /// Recorded by an older version, whose text is not kept.
     #[serde(other)]
     Unknown,
@@ -80,6 +89,16 @@ impl Failure {
             }
             Failure::NotShown => "the browser did not show the notification".into(),
             Failure::NeedsPage => "a browser notification: only an open page can show it".into(),
+            Failure::NeedsRunner => {
+                "email and Opsgenie are sent by the scheduled runner, not by a page".into()
+            }
+            Failure::NotForPager => "a paging tool never gets the P3 digest".into(),
+            Failure::SmtpUnsupported => {
+                "SMTP: the server offers no STARTTLS, or no login the runner speaks (check \
+                 smtp_tls and smtp_port; nothing was sent in the clear)"
+                    .into()
+            }
+            Failure::Address => "an email address the message cannot carry (check from, to)".into(),
             Failure::Unknown => "failed (recorded by an older version)".into(),
         }
     }
@@ -100,6 +119,9 @@ pub enum Outcome {
     Unseen,
     /// Shown by the browser (a notification).
     Shown,
+    /// An SMTP server's reply to the message: 2xx accepted, 4xx try again later, 5xx refused
+    /// (535: the login).
+    Mailed { code: u16 },
     /// Claimed by a runner round that was to send it once its round was published, and whose
     /// record of the attempt never landed (`Desk::settle_stale_claims`): it may have been
     /// sent. Not sent again — a second page for one alert is worse than a log line that says
@@ -108,11 +130,30 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// What came back, in a few words.
+    pub fn describe(&self) -> String {
+        match self {
+            Outcome::Answered { status } => format!("HTTP {status}"),
+            Outcome::Failed { error } => error.describe(),
+            Outcome::Unseen => "sent as no-cors".to_owned(),
+            Outcome::Unrecorded => "answer not recorded".to_owned(),
+            Outcome::Shown => "shown".to_owned(),
+            Outcome::Mailed { code: 535 } => {
+                "SMTP 535: the server refused the login (check the username and password)".into()
+            }
+            Outcome::Mailed { code } if (200..300).contains(code) => {
+                format!("SMTP {code}: accepted")
+            }
+            Outcome::Mailed { code } => format!("SMTP {code}"),
+        }
+    }
+
     /// Worth another attempt: no answer, a server error, or "too many requests".
     fn retry(&self) -> bool {
         match self {
             Outcome::Failed { .. } => true,
             Outcome::Answered { status } => *status >= 500 || *status == 429 || *status == 408,
+            Outcome::Mailed { code } => (400..500).contains(code),
             // Sent once: sending again blind could repeat it.
             Outcome::Unseen | Outcome::Shown | Outcome::Unrecorded => false,
         }
@@ -186,6 +227,7 @@ impl Delivery {
         let retry = outcome.retry();
         self.status = match &outcome {
             Outcome::Answered { status } if (200..300).contains(status) => Status::Delivered,
+            Outcome::Mailed { code } if (200..300).contains(code) => Status::Delivered,
             Outcome::Shown => Status::Delivered,
             Outcome::Unseen => Status::Sent,
             Outcome::Unrecorded => Status::Unrecorded,
@@ -233,6 +275,9 @@ mod tests {
             (Outcome::Answered { status: 400 }, Status::GaveUp),
             (Outcome::Unseen, Status::Sent),
             (Outcome::Shown, Status::Delivered),
+            (Outcome::Mailed { code: 250 }, Status::Delivered),
+            (Outcome::Mailed { code: 550 }, Status::GaveUp),
+            (Outcome::Mailed { code: 535 }, Status::GaveUp),
         ];
         for (outcome, status) in cases {
             let mut delivery = Delivery::new("k", "fired", "c", 0);
@@ -249,6 +294,13 @@ mod tests {
         assert_eq!((flaky.status, flaky.next_at), (Status::Pending, 2_000));
         flaky.record(2_000, Outcome::Answered { status: 200 });
         assert_eq!(flaky.status, Status::Delivered);
+        // An SMTP server's "try again later" (greylisting, a full queue) is retried.
+        let mut greylisted = Delivery::new("k", "digest", "mail", 0);
+        greylisted.record(0, Outcome::Mailed { code: 451 });
+        assert_eq!(
+            (greylisted.status, greylisted.next_at),
+            (Status::Pending, 2_000)
+        );
     }
 
     #[test]

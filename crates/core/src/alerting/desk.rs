@@ -5,8 +5,11 @@
 
 use super::config::AlertingConfig;
 use super::delivery::{Delivery, Failure, Outcome, Status};
+use super::digest::Digest;
 use super::dispatch::{key_of, Dispatcher, Notice, OnCall, Summary, KEPT};
-use crate::monitor::events::{Alert, AlertKind, AlertReason, Incident, MAX_EVIDENCE};
+use super::oncall::Offset;
+use super::targets::last_business_morning;
+use crate::monitor::events::{Alert, AlertKind, AlertReason, Incident, Severity, MAX_EVIDENCE};
 use crate::monitor::record::{Health, Millis, ProbeRecord, MINUTE};
 use serde::{Deserialize, Serialize};
 
@@ -21,12 +24,22 @@ pub const LOG_SIZE: usize = 300;
 /// finish within a minute, and rounds come every 5.
 pub const STALE_CLAIM: Millis = 10 * MINUTE;
 
-/// One notice on one channel.
+/// What a delivery carries: a notice about one alert, or a morning's P3 digest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Message {
+    Notice(Box<Notice>),
+    Digest(Digest),
+}
+
+/// One message on one channel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sending {
     pub delivery: Delivery,
-    /// What to send, while there is something left to send.
-    pub notice: Option<Notice>,
+    /// What to send, while there is something left to send (`notice`: as older versions
+    /// kept it, when only notices were sent).
+    #[serde(alias = "notice")]
+    pub message: Option<Message>,
     /// The runner round that will send it once that round is published, until it records the
     /// attempt: nobody else sends it meanwhile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,6 +65,9 @@ pub struct Desk {
     /// hid its answer, would post it twice).
     #[serde(default)]
     pub blind: Vec<String>,
+    /// The business morning the last P3 digest was for (`digest`).
+    #[serde(default)]
+    pub digest_through: Option<Millis>,
 }
 
 impl Desk {
@@ -62,6 +78,7 @@ impl Desk {
             && self.deliveries == other.deliveries
             && self.read_until == other.read_until
             && self.blind == other.blind
+            && self.digest_through == other.digest_through
     }
 }
 
@@ -150,34 +167,69 @@ impl Desk {
         }
     }
 
-    /// The dispatcher's clock (`Dispatcher::tick`); the log is pruned.
+    /// The dispatcher's clock (`Dispatcher::tick`) and, past a business morning in the
+    /// rotation's zone (`offset`), that morning's P3 digest; the log is pruned.
     pub fn tick(
         &mut self,
         config: &AlertingConfig,
         now: Millis,
         paused: &dyn Fn(&str) -> bool,
         on_call: OnCall,
+        offset: Offset,
     ) {
         let notices = self.dispatcher.tick(config, now, paused, on_call);
         self.queue(config, notices, now);
+        self.digest(config, last_business_morning(now, offset), now);
         // A channel removed since its delivery was queued: given up, and said.
         for sending in &mut self.deliveries {
-            if sending.notice.is_some() && config.channel(&sending.delivery.channel).is_none() {
+            if sending.message.is_some() && config.channel(&sending.delivery.channel).is_none() {
                 let error = Failure::ChannelGone;
                 sending.delivery.record(now, Outcome::Failed { error });
                 sending.delivery.status = Status::GaveUp;
-                sending.notice = None;
+                sending.message = None;
             }
         }
         self.deliveries
-            .retain(|s| s.notice.is_some() || now - s.delivery.created_at < KEPT);
+            .retain(|s| s.message.is_some() || now - s.delivery.created_at < KEPT);
         let extra = self.deliveries.len().saturating_sub(LOG_SIZE);
         let mut finished = 0;
         self.deliveries.retain(|s| {
-            let drop = s.notice.is_none() && finished < extra;
-            finished += usize::from(s.notice.is_none());
+            let drop = s.message.is_none() && finished < extra;
+            finished += usize::from(s.message.is_none());
             !drop
         });
+    }
+
+    /// Once per business morning, the digest of the P3s since the last one, to the P3
+    /// route's channels but the paging tools (a P3 never pages anyone). A desk that never
+    /// made one starts counting from this morning.
+    fn digest(&mut self, config: &AlertingConfig, morning: Millis, now: Millis) {
+        let since = match self.digest_through {
+            Some(through) if through < morning => through,
+            Some(_) => return,
+            None => {
+                self.digest_through = Some(morning);
+                return;
+            }
+        };
+        self.digest_through = Some(morning);
+        let Some(digest) = Digest::of(&self.dispatcher.pages, since, morning) else {
+            return;
+        };
+        let channels = config.route(Severity::P3).iter().filter(|id| {
+            !config.sent_elsewhere.contains(id)
+                && config.channel(id).is_none_or(|c| !c.kind.pages())
+        });
+        let key = digest.key();
+        let channels: Vec<String> = channels.cloned().collect();
+        self.push(
+            config,
+            &key,
+            "digest",
+            &channels,
+            Message::Digest(digest),
+            now,
+        );
     }
 
     /// `by` acknowledged the alert `key`; false when it is not open and unacknowledged.
@@ -263,35 +315,59 @@ impl Desk {
             sending.delivery.record(now, outcome);
             sending.claim = None;
             if sending.delivery.status != Status::Pending {
-                sending.notice = None;
+                sending.message = None;
             }
         }
     }
 
-    /// One delivery per channel of each notice; a channel the config does not have is
-    /// recorded as failed at once, so that a routing mistake shows in the log. Channels
-    /// another sender delivers (`AlertingConfig::sent_elsewhere`) are left to it.
+    /// One delivery per channel of each notice. Channels another sender delivers
+    /// (`AlertingConfig::sent_elsewhere`) are left to it; a P3's notices wait for the
+    /// morning's digest.
     fn queue(&mut self, config: &AlertingConfig, notices: Vec<Notice>, now: Millis) {
         for notice in notices {
-            let here = notice
-                .channels
-                .iter()
-                .filter(|c| !config.sent_elsewhere.contains(c));
-            for channel in here {
-                let kind = notice.kind.as_str();
-                let mut delivery = Delivery::new(&notice.page.key, kind, channel, now);
-                let known = config.channel(channel).is_some();
-                if !known {
-                    let error = Failure::UnknownChannel;
-                    delivery.record(now, Outcome::Failed { error });
-                    delivery.status = Status::GaveUp;
-                }
-                self.deliveries.push(Sending {
-                    delivery,
-                    claim: None,
-                    notice: known.then(|| notice.clone()),
-                });
+            if notice.page.severity == Severity::P3 {
+                continue;
             }
+            let channels: Vec<String> = (notice.channels.iter())
+                .filter(|c| !config.sent_elsewhere.contains(c))
+                .cloned()
+                .collect();
+            let (key, kind) = (notice.page.key.clone(), notice.kind.as_str());
+            self.push(
+                config,
+                &key,
+                kind,
+                &channels,
+                Message::Notice(Box::new(notice)),
+                now,
+            );
+        }
+    }
+
+    /// `message` on each of `channels`; a channel the config does not have is recorded as
+    /// failed at once, so that a routing mistake shows in the log.
+    fn push(
+        &mut self,
+        config: &AlertingConfig,
+        key: &str,
+        kind: &str,
+        channels: &[String],
+        message: Message,
+        now: Millis,
+    ) {
+        for channel in channels {
+            let mut delivery = Delivery::new(key, kind, channel, now);
+            let known = config.channel(channel).is_some();
+            if !known {
+                let error = Failure::UnknownChannel;
+                delivery.record(now, Outcome::Failed { error });
+                delivery.status = Status::GaveUp;
+            }
+            self.deliveries.push(Sending {
+                delivery,
+                claim: None,
+                message: known.then(|| message.clone()),
+            });
         }
     }
 }
@@ -301,6 +377,7 @@ mod tests {
     use super::*;
     use crate::alerting::config::{Channel, ChannelKind, PUSH};
     use crate::monitor::events::{AlertReason, Severity};
+    use crate::monitor::record::DAY;
 
     const T0: Millis = 1_795_219_200_000;
 
@@ -363,7 +440,7 @@ mod tests {
         assert_eq!(desk.settle_stale_claims(T0 + MINUTE + STALE_CLAIM), [0]);
         let settled = &desk.deliveries[0];
         assert_eq!(settled.delivery.status, Status::Unrecorded);
-        assert!(settled.claim.is_none() && settled.notice.is_none());
+        assert!(settled.claim.is_none() && settled.message.is_none());
         assert_eq!(desk.due(T0 + HOUR_LATER), [1]);
         // A desk written before claims existed reads without them.
         let mut old = serde_json::to_value(&desk).unwrap();
@@ -405,10 +482,10 @@ mod tests {
         desk.record(0, T0 + 2 * MINUTE, Outcome::Shown);
         desk.record(1, T0 + 2 * MINUTE, Outcome::Answered { status: 503 });
         assert_eq!(
-            desk.deliveries[0].notice, None,
+            desk.deliveries[0].message, None,
             "done: nothing left to send"
         );
-        assert!(desk.deliveries[1].notice.is_some(), "kept for the retry");
+        assert!(desk.deliveries[1].message.is_some(), "kept for the retry");
         assert_eq!(desk.due(T0 + 2 * MINUTE + 2_000), [1]);
     }
 
@@ -499,15 +576,15 @@ mod tests {
         // The push channel goes away before its delivery was made.
         config.channels.retain(|c| c.id != PUSH);
         let before = desk.clone();
-        desk.tick(&config, T0 + 2, &|_| false, OnCall::default());
+        desk.tick(&config, T0 + 2, &|_| false, OnCall::default(), &|_| 0);
         assert!(!desk.same_as(&before));
         let gone = &desk.deliveries[0];
         assert_eq!(
-            (gone.delivery.status, gone.notice.is_none()),
+            (gone.delivery.status, gone.message.is_none()),
             (Status::GaveUp, true)
         );
         let before = desk.clone();
-        desk.tick(&config, T0 + 2_000, &|_| false, OnCall::default());
+        desk.tick(&config, T0 + 2_000, &|_| false, OnCall::default(), &|_| 0);
         assert!(
             desk.same_as(&before),
             "a tick with nothing to do changes nothing kept"
@@ -515,7 +592,7 @@ mod tests {
         // A receiver that answered blind is remembered.
         desk.deliveries.push(Sending {
             delivery: Delivery::new("k", "fired", "chat", T0),
-            notice: None,
+            message: None,
             claim: None,
         });
         desk.record(1, T0 + 3_000, Outcome::Unseen);
@@ -559,17 +636,17 @@ mod tests {
             if i > 0 {
                 delivery.record(T0, Outcome::Answered { status: 200 });
             }
-            let notice = (i == 0).then(sample_notice);
+            let message = (i == 0).then(|| Message::Notice(Box::new(sample_notice())));
             desk.deliveries.push(Sending {
                 delivery,
-                notice,
+                message,
                 claim: None,
             });
         }
-        desk.tick(&config, T0, &|_| false, OnCall::default());
+        desk.tick(&config, T0, &|_| false, OnCall::default(), &|_| 0);
         assert_eq!(desk.deliveries.len(), LOG_SIZE);
-        assert!(desk.deliveries[0].notice.is_some(), "pending stays");
-        desk.tick(&config, T0 + KEPT, &|_| false, OnCall::default());
+        assert!(desk.deliveries[0].message.is_some(), "pending stays");
+        desk.tick(&config, T0 + KEPT, &|_| false, OnCall::default(), &|_| 0);
         assert_eq!(
             desk.deliveries.len(),
             1,
@@ -630,6 +707,103 @@ mod tests {
         );
     }
 
+    #[test]
+    fn p3s_wait_for_one_digest_each_business_morning_and_never_page() {
+        let mut config = config();
+        config.channels.push(Channel {
+            id: "pd".into(),
+            kind: ChannelKind::PagerDuty {
+                routing_key: "key".into(),
+                url: "http://127.0.0.1:9/pd".into(),
+            },
+        });
+        config.routes[2] = vec!["hook".into(), "pd".into()];
+        let berlin = |_| 60;
+        let hour = 60 * MINUTE;
+        // T0 is a Saturday, 00:00 UTC; Friday 15:00 in Berlin is 14:00 UTC.
+        let friday = T0 - DAY;
+        let tick = |desk: &mut Desk, at: Millis| {
+            desk.tick(&config, at, &|_| false, OnCall::default(), &berlin)
+        };
+        let mut desk = Desk::default();
+        tick(&mut desk, friday + 13 * hour);
+        assert_eq!(
+            desk.digest_through,
+            Some(friday + 8 * hour),
+            "counts from this morning"
+        );
+        let slow = |at: Millis| {
+            let alert = Alert {
+                at,
+                kind: AlertKind::Fire,
+                severity: Severity::P3,
+                reason: AlertReason::Latency { p95_ms: 2_300 },
+            };
+            Read {
+                server: "api".into(),
+                summary: Summary::of(&alert, None, "up"),
+                alert,
+            }
+        };
+        desk.take(&config, Vec::new(), friday + 13 * hour, OnCall::default());
+        desk.take(
+            &config,
+            vec![slow(friday + 14 * hour)],
+            friday + 14 * hour,
+            OnCall::default(),
+        );
+        // All weekend: nothing sent, the P3 is open.
+        for at in (0..64).map(|h| friday + 14 * hour + h * hour) {
+            tick(&mut desk, at);
+        }
+        assert!(desk.deliveries.is_empty(), "{:?}", desk.deliveries);
+        // Monday 09:00 in Berlin: one digest, on the P3 route's chat, not its pager.
+        let monday_morning = friday + 3 * DAY + 8 * hour;
+        tick(&mut desk, monday_morning);
+        assert_eq!(desk.deliveries.len(), 1, "{:?}", desk.deliveries);
+        let sending = &desk.deliveries[0];
+        assert_eq!(
+            (
+                sending.delivery.channel.as_str(),
+                sending.delivery.notice.as_str()
+            ),
+            ("hook", "digest")
+        );
+        let Some(Message::Digest(digest)) = &sending.message else {
+            panic!("a digest, not {:?}", sending.message);
+        };
+        assert_eq!(
+            (digest.since, digest.through),
+            (friday + 8 * hour, monday_morning)
+        );
+        assert_eq!(digest.items.len(), 1);
+        assert_eq!(digest.items[0].state, super::super::digest::ItemState::Open);
+        assert!(
+            digest.items[0].what.contains("2300 ms"),
+            "{}",
+            digest.items[0].what
+        );
+        // Once a morning: later ticks add nothing; Tuesday lists it again while it is open.
+        tick(&mut desk, monday_morning + hour);
+        assert_eq!(desk.deliveries.len(), 1);
+        tick(&mut desk, monday_morning + DAY);
+        assert_eq!(desk.deliveries.len(), 2);
+        // A desk kept by an older version, when a delivery carried a `notice`, still reads.
+        let old = serde_json::to_string(&desk.deliveries[0])
+            .unwrap()
+            .replace("\"message\"", "\"notice\"");
+        let read: Sending = serde_json::from_str(&old).unwrap();
+        assert_eq!(read, desk.deliveries[0]);
+        let notice = Sending {
+            message: Some(Message::Notice(Box::new(sample_notice()))),
+            ..desk.deliveries[0].clone()
+        };
+        let old = serde_json::to_string(&notice)
+            .unwrap()
+            .replace("\"message\"", "\"notice\"");
+        assert_eq!(serde_json::from_str::<Sending>(&old).unwrap(), notice);
+    }
+
     fn sample_notice() -> Notice {
         let config = config();
         let mut desk = Desk::default();
@@ -640,6 +814,9 @@ mod tests {
             T0 + 1,
             OnCall::default(),
         );
-        desk.deliveries[0].notice.clone().unwrap()
+        match desk.deliveries[0].message.clone() {
+            Some(Message::Notice(notice)) => *notice,
+            other => panic!("a notice, not {other:?}"),
+        }
     }
 }

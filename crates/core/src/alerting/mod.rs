@@ -5,7 +5,8 @@
 //!
 //! - [`config`]: channels, routing per severity, the escalation policy, team-size presets.
 //! - [`dispatch`]: the state machine from alerts, acknowledgements and time to notices.
-//! - [`payload`]: each notice as a webhook, Slack, Discord, ntfy or PagerDuty request.
+//! - [`payload`]: each notice as a webhook, Slack, Discord, ntfy, PagerDuty or Opsgenie
+//!   request, or an email; [`digest`]: the P3s of a business morning, in one message.
 //! - [`delivery`]: attempts, timeouts, retries with backoff, recorded results.
 //! - [`desk`]: a page's dispatcher and deliveries, kept between visits; [`local`]: a
 //!   browser's own channels and routing, over the published policy.
@@ -16,6 +17,7 @@
 pub mod config;
 pub mod delivery;
 pub mod desk;
+pub mod digest;
 pub mod dispatch;
 pub mod handoff;
 pub mod local;

@@ -3,7 +3,7 @@
 //! (a P2: 30) in business hours and 60 after them; a P3 by the end of the next business day.
 //! Business hours are Monday to Friday, 09:00 to 18:00, in the rotation's zone.
 
-use super::config::{AlertingConfig, ChannelKind};
+use super::config::AlertingConfig;
 use super::dispatch::Page;
 use super::oncall::{to_utc, Offset};
 use crate::monitor::events::Severity;
@@ -55,12 +55,7 @@ impl Responders {
     /// A policy with a rotation or a paging tool (PagerDuty) has someone on call; one with
     /// neither is a solo author's (the `solo` preset).
     pub fn of(config: &AlertingConfig) -> Responders {
-        let pager = config.channels.iter().any(|c| {
-            matches!(
-                c.kind,
-                ChannelKind::PagerDuty { .. } | ChannelKind::Opsgenie { .. }
-            )
-        });
+        let pager = config.channels.iter().any(|c| c.kind.pages());
         match config.rotation.is_some() || pager {
             true => Responders::OnCall,
             false => Responders::Solo,
@@ -85,23 +80,39 @@ pub fn due(severity: Severity, at: Millis, offset: Offset, responders: Responder
     at + minutes * MINUTE
 }
 
+/// Whether a local day (days since 1970-01-01) is Monday to Friday.
+fn is_weekday(day: i64) -> bool {
+    // 1970-01-01 was a Thursday: day + 3 counts from a Monday.
+    (day + 3).rem_euclid(7) < 5
+}
+
 /// Whether `at` is in business hours in the zone of `offset`.
 fn is_business_hours(at: Millis, offset: Offset) -> bool {
     let local = at + i64::from(offset(at)) * MINUTE;
-    // 1970-01-01 was a Thursday: day + 3 counts from a Monday.
-    let weekday = (local.div_euclid(DAY) + 3).rem_euclid(7) < 5;
-    weekday && BUSINESS_HOURS.contains(&(local.rem_euclid(DAY) / MINUTE))
+    is_weekday(local.div_euclid(DAY)) && BUSINESS_HOURS.contains(&(local.rem_euclid(DAY) / MINUTE))
 }
 
 /// Local midnight at the end of the first Monday-to-Friday day after `at`'s local day.
 fn end_of_next_business_day(at: Millis, offset: Offset) -> Millis {
     let local_day = (at + i64::from(offset(at)) * MINUTE).div_euclid(DAY);
     let mut day = local_day + 1;
-    // 1970-01-01 was a Thursday: day + 3 counts from a Monday.
-    while (day + 3).rem_euclid(7) >= 5 {
+    while !is_weekday(day) {
         day += 1;
     }
     to_utc((day + 1) * DAY, offset)
+}
+
+/// The latest start of business hours (a weekday's 09:00 in the zone of `offset`) at or
+/// before `at`: the morning the P3 digest is for (`digest`).
+pub fn last_business_morning(at: Millis, offset: Offset) -> Millis {
+    let mut day = (at + i64::from(offset(at)) * MINUTE).div_euclid(DAY);
+    loop {
+        let morning = to_utc(day * DAY + BUSINESS_HOURS.start * MINUTE, offset);
+        if is_weekday(day) && morning <= at {
+            return morning;
+        }
+        day -= 1;
+    }
 }
 
 /// Every alert's acknowledgement against its target, at `now`.
@@ -141,7 +152,7 @@ pub fn results<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::alerting::config::AlertingConfig;
+    use crate::alerting::config::ChannelKind;
     use crate::alerting::dispatch::{Dispatcher, OnCall, Summary};
     use crate::monitor::events::{Alert, AlertKind, AlertReason};
 
@@ -160,6 +171,42 @@ mod tests {
             .page
             .key
             .clone()
+    }
+
+    #[test]
+    fn the_digest_morning_is_the_last_weekday_nine_oclock_local_time() {
+        let berlin = |_| 60;
+        let hour = 60 * MINUTE;
+        // 09:00 in Berlin is 08:00 UTC.
+        let friday_morning = FRIDAY + 8 * hour;
+        assert_eq!(
+            last_business_morning(friday_morning, &berlin),
+            friday_morning
+        );
+        assert_eq!(
+            last_business_morning(friday_morning - 1, &berlin),
+            friday_morning - DAY,
+            "a minute before nine is still Thursday's"
+        );
+        // All weekend, and Monday until nine, it is Friday's; then Monday's.
+        for at in [
+            FRIDAY + 23 * hour,
+            FRIDAY + 2 * DAY,
+            FRIDAY + 3 * DAY + 7 * hour,
+        ] {
+            assert_eq!(last_business_morning(at, &berlin), friday_morning);
+        }
+        let monday_morning = friday_morning + 3 * DAY;
+        assert_eq!(
+            last_business_morning(monday_morning, &berlin),
+            monday_morning
+        );
+        // In New York (UTC-5) Friday's 09:00 is 14:00 UTC.
+        let new_york = |_| -300;
+        assert_eq!(
+            last_business_morning(FRIDAY + 15 * hour, &new_york),
+            FRIDAY + 14 * hour
+        );
     }
 
     #[test]

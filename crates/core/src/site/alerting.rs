@@ -6,8 +6,8 @@
 use super::fields::{Choice, Object, OneOf, SafeLink, Text, Whole};
 use super::{fail, quoted, SiteError};
 use crate::alerting::config::{
-    team_channels, AlertingConfig, Channel, ChannelKind, Notify, Secret, Step, TeamSize,
-    OPSGENIE_API_URL, PAGERDUTY_EVENTS_URL, PUSH,
+    team_channels, AlertingConfig, Channel, ChannelKind, Login, Notify, Secret, Smtp, SmtpTls,
+    Step, TeamSize, OPSGENIE_API_URL, PAGERDUTY_EVENTS_URL, PUSH,
 };
 use crate::alerting::oncall::{day_of, minute_of, Person, Rotation};
 use crate::monitor::record::MINUTE;
@@ -48,7 +48,20 @@ pub(super) struct RawChannel {
     routing_key_env: Option<Text<100>>,
     api_key: Option<Text<200>>,
     api_key_env: Option<Text<100>>,
+    to: Option<Vec<Text<MAX_ADDRESS>>>,
+    from: Option<Text<MAX_ADDRESS>>,
+    smtp_host: Option<Text<253>>,
+    smtp_port: Option<Whole<1, 65_535>>,
+    smtp_tls: Option<OneOf<SmtpTls>>,
+    username: Option<Text<200>>,
+    username_env: Option<Text<100>>,
+    /// Read only to refuse it: a password is never written in the published file.
+    password: Option<serde::de::IgnoredAny>,
+    password_env: Option<Text<100>>,
 }
+
+/// RFC 5321's limit on a mailbox's length.
+const MAX_ADDRESS: usize = 254;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -104,6 +117,12 @@ pub(super) enum Kind {
     Ntfy,
     PagerDuty,
     Opsgenie,
+    Email,
+}
+
+impl Choice for SmtpTls {
+    const CHOICES: &'static [(&'static str, SmtpTls)] =
+        &[("starttls", SmtpTls::StartTls), ("tls", SmtpTls::Implicit)];
 }
 
 impl Choice for Kind {
@@ -115,6 +134,7 @@ impl Choice for Kind {
         ("ntfy", Kind::Ntfy),
         ("pagerduty", Kind::PagerDuty),
         ("opsgenie", Kind::Opsgenie),
+        ("email", Kind::Email),
     ];
 }
 
@@ -156,8 +176,9 @@ pub enum LeftToRunner {
     /// A runner publishes for this site: the file's channels are its to send, so that each
     /// channel has exactly one sender.
     RunnerPublishes,
-    /// Its API does not answer pages (Opsgenie's needs an `Authorization` header, which no
-    /// browser sends across origins without the API's CORS consent).
+    /// Browsers cannot send it: email (no SMTP in a browser), or an API that does not
+    /// answer pages (Opsgenie's needs an `Authorization` header, which no browser sends across
+    /// origins without the API's CORS consent).
     NotFromBrowsers,
 }
 
@@ -177,19 +198,18 @@ impl AlertingSite {
             .map(|(id, variable)| (id, LeftToRunner::Secret(variable)))
             .collect();
         left.extend(
-            config
-                .channels
+            self.channels
                 .iter()
-                .filter(|c| matches!(c.kind, ChannelKind::Opsgenie { .. }))
-                .map(|c| (c.id.clone(), LeftToRunner::NotFromBrowsers)),
+                .filter(|(id, kind)| kind.runner_only() && !left.iter().any(|(l, _)| l == id))
+                .map(|(id, _)| (id.clone(), LeftToRunner::NotFromBrowsers))
+                .collect::<Vec<_>>(),
         );
         if runner_publishes {
             left.extend(
                 config
                     .channels
                     .iter()
-                    .filter(|c| c.kind != ChannelKind::Browser)
-                    .filter(|c| !matches!(c.kind, ChannelKind::Opsgenie { .. }))
+                    .filter(|c| c.kind != ChannelKind::Browser && !c.kind.runner_only())
                     .map(|c| (c.id.clone(), LeftToRunner::RunnerPublishes)),
             );
         }
@@ -301,10 +321,10 @@ pub(super) fn alerting(raw: RawAlerting) -> Result<AlertingSite, SiteError> {
 }
 
 /// The channel at `path`, with the fields its kind needs.
-fn channel(raw: RawChannel, path: &str) -> Result<(String, ChannelKind<Secret>), SiteError> {
+fn channel(mut raw: RawChannel, path: &str) -> Result<(String, ChannelKind<Secret>), SiteError> {
     let text = |field: Option<Text<2_000>>| field.map(|Text(text)| text);
     let env = |field: Option<Text<100>>| field.map(|Text(text)| text);
-    let (url, url_env) = (text(raw.url), env(raw.url_env));
+    let (url, url_env) = (text(raw.url.take()), env(raw.url_env.take()));
     let posts_to = |url, url_env| match secret(url, url_env, path, "url", "url_env")? {
         Secret::Given(url) => web_url(url, &format!("{path}.url")).map(Secret::Given),
         from_env => Ok(from_env),
@@ -353,8 +373,91 @@ fn channel(raw: RawChannel, path: &str) -> Result<(String, ChannelKind<Secret>),
                 None => OPSGENIE_API_URL.to_owned(),
             },
         },
+        Kind::Email => email(&mut raw, path)?,
     };
     Ok((raw.id.0, kind))
+}
+
+/// An email channel: the server, the addresses, and the login from the environment.
+fn email(raw: &mut RawChannel, path: &str) -> Result<ChannelKind<Secret>, SiteError> {
+    let Some(Text(host)) = raw.smtp_host.take() else {
+        return fail(
+            format!("{path}.smtp_host"),
+            "required: the SMTP server's host name",
+        );
+    };
+    let tls = raw.smtp_tls.map_or(SmtpTls::StartTls, |OneOf(tls)| tls);
+    let port = match raw.smtp_port {
+        Some(Whole(port)) => port as u16,
+        None => tls.default_port(),
+    };
+    let Some(Text(from)) = raw.from.take() else {
+        return fail(format!("{path}.from"), "required: the sender's address");
+    };
+    address(&from, &format!("{path}.from"))?;
+    let to: Vec<String> = (raw.to.take().unwrap_or_default().into_iter())
+        .map(|Text(t)| t)
+        .collect();
+    if to.is_empty() {
+        return fail(format!("{path}.to"), "at least one address");
+    }
+    for (index, to) in to.iter().enumerate() {
+        address(to, &format!("{path}.to[{index}]"))?;
+    }
+    if raw.password.is_some() {
+        return fail(
+            format!("{path}.password"),
+            "status.json is published: name the environment variable that holds it in \
+             `password_env`",
+        );
+    }
+    let username = raw.username.take().map(|Text(name)| name);
+    let username_env = raw.username_env.take().map(|Text(name)| name);
+    let login = match (
+        username.is_some() || username_env.is_some(),
+        raw.password_env.take(),
+    ) {
+        (false, None) => None,
+        (true, Some(Text(password))) => Some(Login {
+            username: secret(username, username_env, path, "username", "username_env")?,
+            password: Secret::Env(password),
+        }),
+        (false, Some(_)) => {
+            return fail(
+                format!("{path}.username"),
+                "required with `password_env` (or `username_env`)",
+            )
+        }
+        (true, None) => {
+            return fail(
+                format!("{path}.password_env"),
+                "required with a username: the environment variable that holds the password",
+            )
+        }
+    };
+    Ok(ChannelKind::Email {
+        smtp: Smtp { host, port, tls },
+        from,
+        to,
+        login,
+    })
+}
+
+/// A plain address, `local@domain`: no display name, space or angle bracket, which the
+/// message's headers are built from.
+fn address(text: &str, path: &str) -> Result<(), SiteError> {
+    let plain =
+        !text.contains(|c: char| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c));
+    match text.split_once('@') {
+        Some((local, domain)) if plain && !local.is_empty() && domain.contains('.') => Ok(()),
+        _ => fail(
+            path.to_owned(),
+            format!(
+                "expected an email address (name@example.com), found {}",
+                quoted(text)
+            ),
+        ),
+    }
 }
 
 /// `key` written out (`given`), or `env_key` naming the variable that holds it (`env`):
@@ -553,6 +656,62 @@ mod tests {
     }
 
     #[test]
+    fn an_email_channel_takes_its_login_from_the_environment_and_is_the_runners() {
+        let site = read(
+            r#"{"channels": [
+                {"id": "mail", "kind": "email", "smtp_host": "smtp.example", "from": "status@acme.example",
+                 "to": ["oncall@acme.example", "cto@acme.example"], "username": "status@acme.example",
+                 "password_env": "SMTP_PASSWORD"},
+                {"id": "relay", "kind": "email", "smtp_host": "relay.internal", "smtp_tls": "tls",
+                 "from": "status@acme.example", "to": ["ops@acme.example"]}
+            ], "routes": {"P3": ["mail"]}}"#,
+        )
+        .unwrap();
+        let env = |name: &str| (name == "SMTP_PASSWORD").then(|| "hunter2".to_owned());
+        let (config, missing) = site.resolve(&env);
+        assert!(missing.is_empty(), "{missing:?}");
+        assert_eq!(
+            config.channel("mail").unwrap().kind,
+            ChannelKind::Email {
+                smtp: Smtp {
+                    host: "smtp.example".into(),
+                    port: 587,
+                    tls: SmtpTls::StartTls
+                },
+                from: "status@acme.example".into(),
+                to: vec!["oncall@acme.example".into(), "cto@acme.example".into()],
+                login: Some(Login {
+                    username: "status@acme.example".into(),
+                    password: "hunter2".into()
+                }),
+            }
+        );
+        let ChannelKind::Email { smtp, login, .. } = &config.channel("relay").unwrap().kind else {
+            panic!("an email channel");
+        };
+        assert_eq!(
+            (smtp.port, smtp.tls, login),
+            (465, SmtpTls::Implicit, &None)
+        );
+        // Without the variable the runner names it; the console leaves both to the runner.
+        let (_, missing) = site.resolve(&|_| None);
+        assert_eq!(missing, [("mail".to_owned(), "SMTP_PASSWORD".to_owned())]);
+        let (console, left) = site.console_policy(false);
+        assert_eq!(
+            left,
+            [
+                (
+                    "mail".to_owned(),
+                    LeftToRunner::Secret("SMTP_PASSWORD".into())
+                ),
+                ("relay".to_owned(), LeftToRunner::NotFromBrowsers)
+            ]
+        );
+        assert!(console.channel("relay").is_none());
+        assert_eq!(console.sent_elsewhere, ["mail", "relay"]);
+    }
+
+    #[test]
     fn secrets_come_from_the_runners_environment() {
         let site = read(TEAM).unwrap();
         let env =
@@ -573,7 +732,19 @@ mod tests {
     fn mistakes_are_named_by_their_place() {
         let cases = [
             (r#"{"channels": [{"id": "x", "kind": "sms"}]}"#,
-             "alerting.channels[0].kind: expected one of browser, webhook, slack, discord, ntfy, pagerduty, opsgenie, found \"sms\""),
+             "alerting.channels[0].kind: expected one of browser, webhook, slack, discord, ntfy, pagerduty, opsgenie, email, found \"sms\""),
+            (r#"{"channels": [{"id": "m", "kind": "email", "to": ["a@b.example"], "from": "s@b.example"}]}"#,
+             "alerting.channels[0].smtp_host: required: the SMTP server's host name"),
+            (r#"{"channels": [{"id": "m", "kind": "email", "smtp_host": "smtp.example", "from": "s@b.example"}]}"#,
+             "alerting.channels[0].to: at least one address"),
+            (r#"{"channels": [{"id": "m", "kind": "email", "smtp_host": "smtp.example", "from": "s@b.example", "to": ["x@y.example", "Eve <e@y.example>"]}]}"#,
+             "alerting.channels[0].to[1]: expected an email address (name@example.com), found \"Eve <e@y.example>\""),
+            (r#"{"channels": [{"id": "m", "kind": "email", "smtp_host": "smtp.example", "from": "s@b.example", "to": ["x@y.example"], "username": "s", "password": "hunter2"}]}"#,
+             "alerting.channels[0].password: status.json is published: name the environment variable that holds it in `password_env`"),
+            (r#"{"channels": [{"id": "m", "kind": "email", "smtp_host": "smtp.example", "from": "s@b.example", "to": ["x@y.example"], "username": "s"}]}"#,
+             "alerting.channels[0].password_env: required with a username: the environment variable that holds the password"),
+            (r#"{"channels": [{"id": "m", "kind": "email", "smtp_host": "smtp.example", "from": "s@b.example", "to": ["x@y.example"], "smtp_tls": "none"}]}"#,
+             "alerting.channels[0].smtp_tls: expected one of starttls, tls, found \"none\""),
             (r#"{"channels": [{"id": "x"}]}"#,
              "alerting.channels[0].kind: required"),
             (r#"{"channels": [{"id": "x", "kind": "slack"}]}"#,

@@ -9,7 +9,7 @@
 //! a zero-width space make two names look alike. Keys and ids keep them: they name records.
 
 use crate::alerting::config::{AlertingConfig, ChannelKind, Notify, TeamSize, PUSH};
-use crate::alerting::delivery::{Outcome, Status};
+use crate::alerting::delivery::Status;
 use crate::alerting::desk::Sending;
 use crate::alerting::dispatch::Page;
 use crate::alerting::local::LocalAlerting;
@@ -243,13 +243,7 @@ pub fn deliveries(deliveries: &[Sending]) -> Vec<DeliveryRow> {
         .zip(ids)
         .map(|(sending, id)| {
             let delivery = &sending.delivery;
-            let last = delivery.attempts.last().map(|a| match &a.outcome {
-                Outcome::Answered { status } => format!("HTTP {status}"),
-                Outcome::Failed { error } => error.describe(),
-                Outcome::Unseen => "sent as no-cors".to_owned(),
-                Outcome::Unrecorded => "answer not recorded".to_owned(),
-                Outcome::Shown => "shown".to_owned(),
-            });
+            let last = delivery.attempts.last().map(|a| a.outcome.describe());
             let mut result = delivery.status.as_str().to_owned();
             if let Some(last) = last {
                 result.push_str(&format!(" ({last})"));
@@ -438,6 +432,10 @@ pub fn channels(config: &AlertingConfig, local: &LocalAlerting) -> Vec<ChannelRo
                 ChannelKind::Ntfy { url, topic } => ("ntfy", format!("{url} · {topic}")),
                 ChannelKind::PagerDuty { url, .. } => ("PagerDuty", url.clone()),
                 ChannelKind::Opsgenie { url, .. } => ("Opsgenie", url.clone()),
+                ChannelKind::Email { smtp, to, .. } => (
+                    "email",
+                    format!("{} · {}:{}", to.join(", "), smtp.host, smtp.port),
+                ),
             };
             let origin = if local.channels.iter().any(|c| c.id == *id) {
                 Origin::Local
@@ -545,7 +543,7 @@ pub fn shared_origin_warning(host: &str) -> String {
 mod tests {
     use super::*;
     use crate::alerting::config::Channel;
-    use crate::alerting::delivery::Delivery;
+    use crate::alerting::delivery::{Delivery, Outcome};
     use crate::alerting::desk::{Desk, Read};
     use crate::alerting::dispatch::OnCall;
     use crate::monitor::events::{Alert, AlertKind, AlertReason};
@@ -620,7 +618,7 @@ mod tests {
         for _ in 0..2 {
             desk.deliveries.push(Sending {
                 delivery: blind.clone(),
-                notice: None,
+                message: None,
                 claim: None,
             });
         }
@@ -790,7 +788,7 @@ mod tests {
         blind.record(T0 + 5 * MINUTE, Outcome::Answered { status: 500 });
         desk.deliveries.push(Sending {
             delivery: blind,
-            notice: None,
+            message: None,
             claim: None,
         });
         let mut rows = deliveries(&desk.deliveries);

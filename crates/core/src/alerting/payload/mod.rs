@@ -6,7 +6,10 @@
 //! channel reads markup, made inert for it ([`Markup::quote`]): a server must not be able to
 //! format, link or mention in someone's chat.
 
-use super::config::{Channel, ChannelKind};
+mod digest;
+
+use super::config::{Channel, ChannelKind, Login, Smtp};
+use super::desk::Message;
 use super::dispatch::{Notice, NoticeKind};
 use crate::http::{FetchMode, HttpRequest, Method};
 use crate::monitor::events::Severity;
@@ -60,6 +63,48 @@ pub enum Outgoing {
         body: String,
         tag: String,
     },
+    Email(Mail),
+}
+
+/// A plain-text message for an SMTP server. Subject and text hold no markup, and no
+/// control character but the text's line breaks (`text::clip`): no header can be forged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mail {
+    pub smtp: Smtp,
+    pub login: Option<Login>,
+    pub from: String,
+    pub to: Vec<String>,
+    pub subject: String,
+    pub text: String,
+}
+
+/// The delivery of `message` on `channel`; none for a digest on a paging tool's.
+pub fn message(message: &Message, channel: &Channel, links: &Links) -> Option<Outgoing> {
+    match message {
+        Message::Notice(notice) => Some(outgoing(notice, channel, links)),
+        Message::Digest(d) => digest::outgoing(d, channel, links),
+    }
+}
+
+/// An email channel's address and login.
+struct Mailbox<'a> {
+    smtp: &'a Smtp,
+    login: &'a Option<Login>,
+    from: &'a str,
+    to: &'a [String],
+}
+
+impl Mailbox<'_> {
+    fn mail(&self, subject: String, text: String) -> Outgoing {
+        Outgoing::Email(Mail {
+            smtp: self.smtp.clone(),
+            login: self.login.clone(),
+            from: self.from.to_owned(),
+            to: self.to.to_vec(),
+            subject,
+            text: format!("{text}\n\n-- \nmcp-status\n"),
+        })
+    }
 }
 
 /// The delivery of `notice` on `channel`.
@@ -144,6 +189,27 @@ pub fn outgoing(notice: &Notice, channel: &Channel, links: &Links) -> Outgoing {
         }
         ChannelKind::PagerDuty { routing_key, url } => {
             post(url, pagerduty(notice, routing_key, links))
+        }
+        ChannelKind::Email {
+            smtp,
+            from,
+            to,
+            login,
+        } => {
+            let mut text = body(notice, Markup::Plain);
+            if let Some(href) = server_page {
+                text.push_str(&format!("\n\nServer page: {href}"));
+            }
+            if let Some(href) = acknowledge {
+                text.push_str(&format!("\n\nAcknowledge: {href} ({ACKNOWLEDGE_HOW})"));
+            }
+            let mailbox = Mailbox {
+                smtp,
+                login,
+                from,
+                to,
+            };
+            mailbox.mail(title(notice, Markup::Plain), text)
         }
         ChannelKind::Opsgenie { api_key, url } => {
             let (url, body) = opsgenie(notice, url, links);
@@ -528,7 +594,7 @@ mod tests {
                 let body = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
                 (request.url, body)
             }
-            Outgoing::Browser { .. } => panic!("an http channel"),
+            other => panic!("an http channel, not {other:?}"),
         }
     }
 
@@ -1000,7 +1066,7 @@ mod tests {
             .iter()
             .map(|n| match outgoing(n, &channel, &links()) {
                 Outgoing::Http(request) => request,
-                Outgoing::Browser { .. } => panic!("an http channel"),
+                other => panic!("an http channel, not {other:?}"),
             })
             .collect();
         // The alias holds the server's name: one path segment, percent-encoded.
