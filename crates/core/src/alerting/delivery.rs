@@ -55,6 +55,19 @@ pub enum Failure {
 }
 
 impl Failure {
+    /// Trying again cannot help: the channel cannot be sent from here, or its settings are
+    /// wrong.
+    fn is_lasting(self) -> bool {
+        matches!(
+            self,
+            Failure::NeedsPage
+                | Failure::NeedsRunner
+                | Failure::NotForPager
+                | Failure::SmtpUnsupported
+                | Failure::Address
+        )
+    }
+
     /// What happened and what to check, in a few words.
     pub fn describe(self) -> String {
         match self {
@@ -151,7 +164,7 @@ impl Outcome {
     /// Worth another attempt: no answer, a server error, or "too many requests".
     fn retry(&self) -> bool {
         match self {
-            Outcome::Failed { .. } => true,
+            Outcome::Failed { error } => !error.is_lasting(),
             Outcome::Answered { status } => *status >= 500 || *status == 429 || *status == 408,
             Outcome::Mailed { code } => (400..500).contains(code),
             // Sent once: sending again blind could repeat it.
@@ -294,6 +307,11 @@ mod tests {
         assert_eq!((flaky.status, flaky.next_at), (Status::Pending, 2_000));
         flaky.record(2_000, Outcome::Answered { status: 200 });
         assert_eq!(flaky.status, Status::Delivered);
+        // A server without STARTTLS does not grow one: given up at once.
+        let mut clear = Delivery::new("k", "fired", "mail", 0);
+        let error = Failure::SmtpUnsupported;
+        clear.record(0, Outcome::Failed { error });
+        assert_eq!(clear.status, Status::GaveUp);
         // An SMTP server's "try again later" (greylisting, a full queue) is retried.
         let mut greylisted = Delivery::new("k", "digest", "mail", 0);
         greylisted.record(0, Outcome::Mailed { code: 451 });
