@@ -191,3 +191,127 @@ fn clip_lines(text: &str, max: usize) -> String {
     }
     kept
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alerting::config::{Login, Smtp, SmtpTls};
+
+    const MORNING: i64 = 1_795_248_000_000; // 2026-11-21T08:00:00Z
+
+    fn digest() -> Digest {
+        let item = |server: &str, state| Item {
+            key: format!("{server}|latency"),
+            server: server.to_owned(),
+            what: "p95 latency 2300 ms over the last hour".into(),
+            opened_at: MORNING - 3_600_000,
+            state,
+        };
+        Digest {
+            since: MORNING - 86_400_000,
+            through: MORNING,
+            items: vec![
+                item("<!channel> *api*", ItemState::Open),
+                item(
+                    "@everyone",
+                    ItemState::Recovered {
+                        at: MORNING - 60_000,
+                    },
+                ),
+            ],
+        }
+    }
+
+    fn links() -> Links {
+        Links {
+            status_page: Some("https://status.example/#/".into()),
+            acknowledge: None,
+        }
+    }
+
+    fn body(kind: ChannelKind) -> Value {
+        let channel = Channel {
+            id: "c".into(),
+            kind,
+        };
+        match outgoing(&digest(), &channel, &links()) {
+            Some(Outgoing::Http(request)) => serde_json::from_str(&request.body.unwrap()).unwrap(),
+            other => panic!("an http channel, not {other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_channel_gets_the_digest_with_server_text_inert() {
+        let url = "https://hooks.example/x".to_owned();
+        let slack = body(ChannelKind::Slack { url: url.clone() });
+        let text = slack["text"].as_str().unwrap();
+        assert!(
+            text.starts_with("*P3 digest: 2 alerts, 1 open*\n"),
+            "{text}"
+        );
+        assert!(!text.contains("<!channel>"), "a mention formed: {text}");
+        assert!(text.contains("&lt;!channel&gt;"), "{text}");
+        assert!(
+            text.contains("<https://status.example/#/review|Morning review>"),
+            "{text}"
+        );
+        let discord = body(ChannelKind::Discord { url: url.clone() });
+        assert_eq!(discord["allowed_mentions"]["parse"], json!([]));
+        assert!(!discord["content"]
+            .as_str()
+            .unwrap()
+            .contains("@everyone\u{20}"));
+        let hook = body(ChannelKind::Webhook { url });
+        assert_eq!(hook["event"], "digest");
+        assert_eq!(hook["through"], "2026-11-21T08:00:00.000Z");
+        assert_eq!(
+            hook["items"][0]["server"], "<!channel> *api*",
+            "data as recorded"
+        );
+        assert_eq!(hook["items"][1]["state"], "recovered");
+        assert_eq!(hook["items"][1]["closed_at"], "2026-11-21T07:59:00.000Z");
+    }
+
+    #[test]
+    fn the_email_lists_every_item_and_a_pager_gets_none() {
+        let email = Channel {
+            id: "mail".into(),
+            kind: ChannelKind::Email {
+                smtp: Smtp {
+                    host: "smtp.example".into(),
+                    port: 587,
+                    tls: SmtpTls::StartTls,
+                },
+                from: "status@acme.example".into(),
+                to: vec!["oncall@acme.example".into()],
+                login: Some(Login {
+                    username: "status".into(),
+                    password: "hunter2".into(),
+                }),
+            },
+        };
+        let Some(Outgoing::Email(mail)) = outgoing(&digest(), &email, &links()) else {
+            panic!("an email");
+        };
+        assert_eq!(mail.subject, "P3 digest: 2 alerts, 1 open");
+        assert!(
+            mail.text
+                .starts_with("P3 alerts since 2026-11-20 08:00 UTC"),
+            "{}",
+            mail.text
+        );
+        assert!(mail.text.contains("- @everyone: p95 latency 2300 ms over the last hour (since 2026-11-21 07:00 UTC) — recovered 2026-11-21 07:59 UTC"), "{}", mail.text);
+        assert!(
+            !format!("{mail:?}").contains("hunter2"),
+            "the login is never printed"
+        );
+        let pager = Channel {
+            id: "pd".into(),
+            kind: ChannelKind::PagerDuty {
+                routing_key: "k".into(),
+                url: "https://events.example".into(),
+            },
+        };
+        assert_eq!(outgoing(&digest(), &pager, &links()), None);
+    }
+}
