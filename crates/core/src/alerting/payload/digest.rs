@@ -1,10 +1,9 @@
 //! What the morning's P3 digest looks like on each kind of channel (docs/formats.md, "P3
 //! digest"). Server text is quoted for the channel's markup as in a notice.
 
-use super::{Links, Mailbox, Markup, Outgoing};
+use super::{post, Links, Mailbox, Markup, Outgoing};
 use crate::alerting::config::{Channel, ChannelKind};
 use crate::alerting::digest::{Digest, Item, ItemState};
-use crate::http::{FetchMode, HttpRequest, Method};
 use crate::monitor::history::{format_minute, format_time};
 use serde_json::{json, Value};
 
@@ -14,15 +13,6 @@ const LISTED: usize = 20;
 /// The digest on `channel`; none on a paging tool's (`Desk::digest` never queues one there:
 /// a P3 pages nobody).
 pub(super) fn outgoing(digest: &Digest, channel: &Channel, links: &Links) -> Option<Outgoing> {
-    let post = |url: &str, body: Value| {
-        Outgoing::Http(HttpRequest {
-            method: Method::Post,
-            url: url.to_owned(),
-            headers: vec![("content-type".into(), "application/json".into())],
-            body: Some(body.to_string()),
-            mode: FetchMode::Cors,
-        })
-    };
     let review = links.status_page.as_deref().map(|base| {
         let base = base.split('#').next().unwrap_or(base);
         format!("{base}#/review")

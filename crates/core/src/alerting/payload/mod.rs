@@ -78,6 +78,17 @@ pub struct Mail {
     pub text: String,
 }
 
+/// `body` POSTed as JSON to `url`.
+fn post(url: &str, body: Value) -> Outgoing {
+    Outgoing::Http(HttpRequest {
+        method: Method::Post,
+        url: url.to_owned(),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: Some(body.to_string()),
+        mode: FetchMode::Cors,
+    })
+}
+
 /// The delivery of `message` on `channel`; none for a digest on a paging tool's.
 pub fn message(message: &Message, channel: &Channel, links: &Links) -> Option<Outgoing> {
     match message {
@@ -109,15 +120,6 @@ impl Mailbox<'_> {
 
 /// The delivery of `notice` on `channel`.
 pub fn outgoing(notice: &Notice, channel: &Channel, links: &Links) -> Outgoing {
-    let post = |url: &str, body: Value| {
-        Outgoing::Http(HttpRequest {
-            method: Method::Post,
-            url: url.to_owned(),
-            headers: vec![("content-type".into(), "application/json".into())],
-            body: Some(body.to_string()),
-            mode: FetchMode::Cors,
-        })
-    };
     let server_page = links.server_page(&notice.page.server);
     let acknowledge = links.acknowledge_for(notice);
     match &channel.kind {
