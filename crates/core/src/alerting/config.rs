@@ -33,14 +33,18 @@ pub enum ChannelKind<S = String> {
     /// Opsgenie's Alert API: create, acknowledge and close, one alias an alert; `url` is the
     /// API's base (`https://api.eu.opsgenie.com` for the EU instance).
     Opsgenie { api_key: S, url: String },
-    /// Email over SMTP, sent by the scheduled runner (no browser speaks SMTP). The login, when
-    /// the server asks for one, comes from the runner's environment.
-    Email {
-        smtp: Smtp,
-        from: String,
-        to: Vec<String>,
-        login: Option<Login<S>>,
-    },
+    /// Email over SMTP, sent by the scheduled runner (no browser speaks SMTP).
+    Email(Email<S>),
+}
+
+/// An email channel: where mail is handed over, from whom to whom. The login, when the
+/// server asks for one, comes from the runner's environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email<S = String> {
+    pub smtp: Smtp,
+    pub from: String,
+    pub to: Vec<String>,
+    pub login: Option<Login<S>>,
 }
 
 /// Where and how mail is handed over: always encrypted, so that the login and the notices
@@ -135,23 +139,18 @@ impl ChannelKind<Secret> {
                 api_key: get(api_key)?,
                 url: url.clone(),
             },
-            ChannelKind::Email {
-                smtp,
-                from,
-                to,
-                login,
-            } => ChannelKind::Email {
-                smtp: smtp.clone(),
-                from: from.clone(),
-                to: to.clone(),
-                login: match login {
+            ChannelKind::Email(email) => ChannelKind::Email(Email {
+                smtp: email.smtp.clone(),
+                from: email.from.clone(),
+                to: email.to.clone(),
+                login: match &email.login {
                     Some(login) => Some(Login {
                         username: get(&login.username)?,
                         password: get(&login.password)?,
                     }),
                     None => None,
                 },
-            },
+            }),
         })
     }
 }
@@ -165,10 +164,7 @@ impl<S> ChannelKind<S> {
     /// Only the scheduled runner can send it: the browser has no SMTP, and Opsgenie's API
     /// takes an `Authorization` header no browser sends across origins without its consent.
     pub fn runner_only(&self) -> bool {
-        matches!(
-            self,
-            ChannelKind::Opsgenie { .. } | ChannelKind::Email { .. }
-        )
+        matches!(self, ChannelKind::Opsgenie { .. } | ChannelKind::Email(_))
     }
 
     /// A paging tool: it opens incidents, which a P3 digest must never do.

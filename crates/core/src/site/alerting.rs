@@ -6,8 +6,8 @@
 use super::fields::{Choice, Object, OneOf, SafeLink, Text, Whole};
 use super::{fail, quoted, SiteError};
 use crate::alerting::config::{
-    team_channels, AlertingConfig, Channel, ChannelKind, Login, Notify, Secret, Smtp, SmtpTls,
-    Step, TeamSize, OPSGENIE_API_URL, PAGERDUTY_EVENTS_URL, PUSH,
+    team_channels, AlertingConfig, Channel, ChannelKind, Email, Login, Notify, Secret, Smtp,
+    SmtpTls, Step, TeamSize, OPSGENIE_API_URL, PAGERDUTY_EVENTS_URL, PUSH,
 };
 use crate::alerting::oncall::{day_of, minute_of, Person, Rotation};
 use crate::monitor::record::MINUTE;
@@ -435,12 +435,12 @@ fn email(raw: &mut RawChannel, path: &str) -> Result<ChannelKind<Secret>, SiteEr
             )
         }
     };
-    Ok(ChannelKind::Email {
+    Ok(ChannelKind::Email(Email {
         smtp: Smtp { host, port, tls },
         from,
         to,
         login,
-    })
+    }))
 }
 
 /// A plain address, `local@domain`: no display name, space or angle bracket, which the
@@ -672,7 +672,7 @@ mod tests {
         assert!(missing.is_empty(), "{missing:?}");
         assert_eq!(
             config.channel("mail").unwrap().kind,
-            ChannelKind::Email {
+            ChannelKind::Email(Email {
                 smtp: Smtp {
                     host: "smtp.example".into(),
                     port: 587,
@@ -684,13 +684,13 @@ mod tests {
                     username: "status@acme.example".into(),
                     password: "hunter2".into()
                 }),
-            }
+            })
         );
-        let ChannelKind::Email { smtp, login, .. } = &config.channel("relay").unwrap().kind else {
+        let ChannelKind::Email(relay) = &config.channel("relay").unwrap().kind else {
             panic!("an email channel");
         };
         assert_eq!(
-            (smtp.port, smtp.tls, login),
+            (relay.smtp.port, relay.smtp.tls, &relay.login),
             (465, SmtpTls::Implicit, &None)
         );
         // Without the variable the runner names it; the console leaves both to the runner.

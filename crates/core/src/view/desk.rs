@@ -432,9 +432,14 @@ pub fn channels(config: &AlertingConfig, local: &LocalAlerting) -> Vec<ChannelRo
                 ChannelKind::Ntfy { url, topic } => ("ntfy", format!("{url} · {topic}")),
                 ChannelKind::PagerDuty { url, .. } => ("PagerDuty", url.clone()),
                 ChannelKind::Opsgenie { url, .. } => ("Opsgenie", url.clone()),
-                ChannelKind::Email { smtp, to, .. } => (
+                ChannelKind::Email(email) => (
                     "email",
-                    format!("{} · {}:{}", to.join(", "), smtp.host, smtp.port),
+                    format!(
+                        "{} · {}:{}",
+                        email.to.join(", "),
+                        email.smtp.host,
+                        email.smtp.port
+                    ),
                 ),
             };
             let origin = if local.channels.iter().any(|c| c.id == *id) {

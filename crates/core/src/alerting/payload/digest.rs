@@ -1,7 +1,7 @@
 //! What the morning's P3 digest looks like on each kind of channel (docs/formats.md, "P3
 //! digest"). Server text is quoted for the channel's markup as in a notice.
 
-use super::{post, Links, Mailbox, Markup, Outgoing};
+use super::{post, Links, Markup, Outgoing};
 use crate::alerting::config::{Channel, ChannelKind};
 use crate::alerting::digest::{Digest, Item, ItemState};
 use crate::monitor::history::{format_minute, format_time};
@@ -60,12 +60,7 @@ pub(super) fn outgoing(digest: &Digest, channel: &Channel, links: &Links) -> Opt
             }
             post(url, message)
         }
-        ChannelKind::Email {
-            smtp,
-            from,
-            to,
-            login,
-        } => {
+        ChannelKind::Email(email) => {
             let mut text = format!(
                 "P3 alerts since {}, and those still open:\n\n{}",
                 format_minute(digest.since),
@@ -74,13 +69,7 @@ pub(super) fn outgoing(digest: &Digest, channel: &Channel, links: &Links) -> Opt
             if let Some(href) = review {
                 text.push_str(&format!("\n\nMorning review: {href}"));
             }
-            let mailbox = Mailbox {
-                smtp,
-                login,
-                from,
-                to,
-            };
-            mailbox.mail(title(digest), text)
+            email.mail(title(digest), text)
         }
         ChannelKind::PagerDuty { .. } | ChannelKind::Opsgenie { .. } => return None,
     })
@@ -185,7 +174,7 @@ fn clip_lines(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::alerting::config::{Login, Smtp, SmtpTls};
+    use crate::alerting::config::{Email, Login, Smtp, SmtpTls};
 
     const MORNING: i64 = 1_795_248_000_000; // 2026-11-21T08:00:00Z
 
@@ -266,7 +255,7 @@ mod tests {
     fn the_email_lists_every_item_and_a_pager_gets_none() {
         let email = Channel {
             id: "mail".into(),
-            kind: ChannelKind::Email {
+            kind: ChannelKind::Email(Email {
                 smtp: Smtp {
                     host: "smtp.example".into(),
                     port: 587,
@@ -278,7 +267,7 @@ mod tests {
                     username: "status".into(),
                     password: "hunter2".into(),
                 }),
-            },
+            }),
         };
         let Some(Outgoing::Email(mail)) = outgoing(&digest(), &email, &links()) else {
             panic!("an email");

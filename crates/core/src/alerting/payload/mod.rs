@@ -8,7 +8,7 @@
 
 mod digest;
 
-use super::config::{Channel, ChannelKind, Login, Smtp};
+use super::config::{Channel, ChannelKind, Email, Login, Smtp};
 use super::desk::Message;
 use super::dispatch::{Notice, NoticeKind};
 use crate::http::{FetchMode, HttpRequest, Method};
@@ -97,21 +97,14 @@ pub fn message(message: &Message, channel: &Channel, links: &Links) -> Option<Ou
     }
 }
 
-/// An email channel's address and login.
-struct Mailbox<'a> {
-    smtp: &'a Smtp,
-    login: &'a Option<Login>,
-    from: &'a str,
-    to: &'a [String],
-}
-
-impl Mailbox<'_> {
+impl Email {
+    /// The mail of `subject` and `text` on this channel, signed.
     fn mail(&self, subject: String, text: String) -> Outgoing {
         Outgoing::Email(Mail {
             smtp: self.smtp.clone(),
             login: self.login.clone(),
-            from: self.from.to_owned(),
-            to: self.to.to_vec(),
+            from: self.from.clone(),
+            to: self.to.clone(),
             subject,
             text: format!("{text}\n\n-- \nmcp-status\n"),
         })
@@ -192,12 +185,7 @@ pub fn outgoing(notice: &Notice, channel: &Channel, links: &Links) -> Outgoing {
         ChannelKind::PagerDuty { routing_key, url } => {
             post(url, pagerduty(notice, routing_key, links))
         }
-        ChannelKind::Email {
-            smtp,
-            from,
-            to,
-            login,
-        } => {
+        ChannelKind::Email(email) => {
             let mut text = body(notice, Markup::Plain);
             if let Some(href) = server_page {
                 text.push_str(&format!("\n\nServer page: {href}"));
@@ -205,13 +193,7 @@ pub fn outgoing(notice: &Notice, channel: &Channel, links: &Links) -> Outgoing {
             if let Some(href) = acknowledge {
                 text.push_str(&format!("\n\nAcknowledge: {href} ({ACKNOWLEDGE_HOW})"));
             }
-            let mailbox = Mailbox {
-                smtp,
-                login,
-                from,
-                to,
-            };
-            mailbox.mail(title(notice, Markup::Plain), text)
+            email.mail(title(notice, Markup::Plain), text)
         }
         ChannelKind::Opsgenie { api_key, url } => {
             let (url, body) = opsgenie(notice, url, links);
