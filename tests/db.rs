@@ -1,6 +1,7 @@
 //! History in IndexedDB, in headless Chromium: writes read back through a new connection, an
-//! old database is migrated with nothing lost, imports are all-or-nothing and idempotent, and
-//! export → wipe → import gives the same uptimes; history kept under the origin's shared name
+//! old database is migrated with nothing lost, a migration or an import cut off before its
+//! rebuild is finished by the next open, imports are all-or-nothing and idempotent and refuse
+//! probes from the future, and export → wipe → import gives the same uptimes; history kept under the origin's shared name
 //! is carried into a deployment's own database once, never over its own history.
 #![cfg(target_arch = "wasm32")]
 
@@ -12,6 +13,7 @@ use mcp_status_core::monitor::rollup::Uptime;
 use mcp_status_core::monitor::store::Retention;
 use mcp_status_core::monitor::ServerMonitor;
 use mcp_status_core::{Layer, Outcome};
+use mcp_status_web::browser::db::owed::{self, Owed};
 use mcp_status_web::browser::db::rounds::{self, ServerWrite};
 use mcp_status_web::browser::db::transfer::{self, ImportError};
 use mcp_status_web::browser::db::{self, schema};
@@ -22,6 +24,8 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 const T0: Millis = 1_795_219_200_000; // 2026-11-21T00:00:00Z
+/// When the imports happen: after every probe here.
+const NOW: Millis = T0 + 60 * DAY;
 const URL: &str = "https://demo.onrender.com/mcp";
 
 /// A day and a half at 60 s: an outage of five probes, a cold start after an idle hour.
@@ -192,6 +196,84 @@ async fn a_version_1_database_is_migrated_with_every_record() {
 }
 
 #[wasm_bindgen_test]
+async fn a_migration_cut_off_before_its_rebuild_is_finished_by_the_next_open() {
+    let name = format!("migrate-cut-{}", js_sys::Math::random());
+    let probes = probes();
+    version_1(&name, &probes).await;
+    let now = probes.last().unwrap().at + MINUTE;
+    // The upgrade committed, then the tab closed: nothing rebuilt, all of it owed.
+    let half = db::open_at(&name, schema::VERSION).await.unwrap();
+    assert!(owed::owed(&half).await.unwrap().all);
+    assert!(rounds::load(&half, now).await.unwrap().0.is_empty());
+    half.close();
+
+    let database = db::open(&name).await.unwrap();
+    assert_eq!(
+        loaded_windows(&database, now).await,
+        windows(&replayed(&probes), now)
+    );
+    assert_eq!(owed::owed(&database).await.unwrap(), Owed::default());
+    database.close();
+    db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn an_import_cut_off_before_its_rebuild_is_finished_by_the_next_open() {
+    let name = format!("import-cut-{}", js_sys::Math::random());
+    let database = db::open(&name).await.unwrap();
+    let probes = probes();
+    let now = probes.last().unwrap().at + MINUTE;
+    // The probes and the debt in one transaction, then the tab closed.
+    let report = transfer::store(&database, &ndjson("demo", &probes), BadLines::Refuse, NOW)
+        .await
+        .unwrap();
+    assert_eq!(report.added, probes.len());
+    assert!(rounds::load(&database, now).await.unwrap().0.is_empty());
+    assert_eq!(
+        owed::owed(&database).await.unwrap().servers,
+        ["demo".to_owned()].into()
+    );
+    database.close();
+
+    let database = db::open(&name).await.unwrap();
+    assert_eq!(
+        loaded_windows(&database, now).await,
+        windows(&replayed(&probes), now)
+    );
+    assert_eq!(owed::owed(&database).await.unwrap(), Owed::default());
+    database.close();
+    db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn an_import_refuses_a_probe_from_the_future_and_names_its_line() {
+    let database = fresh("import-future").await;
+    let probes = probes();
+    let future = ProbeRecord {
+        at: 4_070_908_800_000, // 2099-01-01
+        ..probes[0].clone()
+    };
+    let text = ndjson("demo", &probes[..3]) + &ndjson("demo", &[future]);
+    match transfer::import(&database, &text, BadLines::Refuse, NOW).await {
+        Err(ImportError::Invalid(error)) => assert_eq!(
+            error.to_string(),
+            "line 4: dated 2099-01-01T00:00:00.000Z, after now: the clock of the machine that \
+             wrote it, or the file, is wrong"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(transfer::export(&database).await.unwrap(), "");
+    let report = transfer::import(&database, &text, BadLines::Skip, NOW)
+        .await
+        .unwrap();
+    assert_eq!((report.added, report.skipped.len()), (3, 1));
+    // The server goes on: its engine's newest probe is not in 2099.
+    let (loaded, _) = rounds::load(&database, NOW).await.unwrap();
+    assert_eq!(loaded[0].monitor.last_probe_at(), Some(probes[2].at));
+    database.close();
+}
+
+#[wasm_bindgen_test]
 async fn a_file_with_a_bad_line_imports_nothing_unless_bad_lines_are_skipped() {
     let database = fresh("import-bad").await;
     let good = ndjson("demo", &probes()[..10]);
@@ -201,13 +283,13 @@ async fn a_file_with_a_bad_line_imports_nothing_unless_bad_lines_are_skipped() {
         "\n{\"server\": \"demo\", \"at\": \"not a time\"}\n",
         1,
     );
-    match transfer::import(&database, &text, BadLines::Refuse).await {
+    match transfer::import(&database, &text, BadLines::Refuse, NOW).await {
         Err(ImportError::Invalid(error)) => assert_eq!(error.line, 2),
         other => panic!("{other:?}"),
     }
     assert_eq!(transfer::export(&database).await.unwrap(), "");
 
-    let report = transfer::import(&database, &text, BadLines::Skip)
+    let report = transfer::import(&database, &text, BadLines::Skip, NOW)
         .await
         .unwrap();
     assert_eq!(report.added, 10);
@@ -220,13 +302,13 @@ async fn a_file_with_a_bad_line_imports_nothing_unless_bad_lines_are_skipped() {
 async fn importing_the_same_file_twice_adds_nothing() {
     let database = fresh("import-twice").await;
     let text = ndjson("demo", &probes());
-    let first = transfer::import(&database, &text, BadLines::Refuse)
+    let first = transfer::import(&database, &text, BadLines::Refuse, NOW)
         .await
         .unwrap();
     assert_eq!((first.added, first.duplicates), (2_160, 0));
     let now = T0 + 2 * DAY;
     let before = loaded_windows(&database, now).await;
-    let second = transfer::import(&database, &text, BadLines::Refuse)
+    let second = transfer::import(&database, &text, BadLines::Refuse, NOW)
         .await
         .unwrap();
     assert_eq!((second.added, second.duplicates), (0, 2_160));
@@ -250,7 +332,7 @@ async fn export_wipe_import_gives_the_same_uptimes() {
     let exported = transfer::export(&database).await.unwrap();
     retention::wipe(&database).await.unwrap();
     assert_eq!(rounds::load(&database, now).await.unwrap().0.len(), 0);
-    transfer::import(&database, &exported, BadLines::Refuse)
+    transfer::import(&database, &exported, BadLines::Refuse, NOW)
         .await
         .unwrap();
     assert_eq!(loaded_windows(&database, now).await, before);
@@ -323,7 +405,7 @@ async fn the_review_reads_each_servers_failures_and_events_and_the_page_reads_ev
     use recent::Part;
     let (database, probes) = with_demo_history("recent").await;
     let other: Vec<ProbeRecord> = probes[..3].to_vec();
-    transfer::import(&database, &ndjson("other", &other), BadLines::Refuse)
+    transfer::import(&database, &ndjson("other", &other), BadLines::Refuse, NOW)
         .await
         .unwrap();
     let from = T0 + 5 * 60 * MINUTE;
@@ -403,7 +485,7 @@ async fn importing_again_after_raw_probes_were_pruned_keeps_what_only_rollups_kn
     retention::prune(&database, now, retention).await.unwrap();
     assert!(transfer::export(&database).await.unwrap().lines().count() < probes.len());
     let partial: String = ndjson("demo", &probes[..600]);
-    transfer::import(&database, &partial, BadLines::Refuse)
+    transfer::import(&database, &partial, BadLines::Refuse, NOW)
         .await
         .unwrap();
     assert_eq!(loaded_windows(&database, now).await, before);
@@ -537,7 +619,7 @@ async fn history_under_the_legacy_name_is_carried_over_once_and_the_legacy_datab
     let (old, probes) = {
         let old = db::open(&legacy).await.unwrap();
         let probes = probes();
-        transfer::import(&old, &ndjson("demo", &probes), BadLines::Refuse)
+        transfer::import(&old, &ndjson("demo", &probes), BadLines::Refuse, NOW)
             .await
             .unwrap();
         (old, probes)
@@ -560,7 +642,8 @@ async fn history_under_the_legacy_name_is_carried_over_once_and_the_legacy_datab
     // As a tab closed half-way leaves it: created, nothing copied, no mark.
     db::open(&name).await.unwrap().close();
 
-    let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let (database, undone) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let failed = undone.carry_over;
     assert_eq!(failed, None);
     let now = probes.last().unwrap().at + MINUTE;
     assert_eq!(
@@ -583,11 +666,12 @@ async fn history_under_the_legacy_name_is_carried_over_once_and_the_legacy_datab
 
     // Kept, and carried over once: what the legacy database gets later stays there.
     let old = db::open_existing(&legacy).await.unwrap().expect("kept");
-    transfer::import(&old, &ndjson("later", &probes[..3]), BadLines::Refuse)
+    transfer::import(&old, &ndjson("later", &probes[..3]), BadLines::Refuse, NOW)
         .await
         .unwrap();
     old.close();
-    let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let (database, undone) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let failed = undone.carry_over;
     assert_eq!(failed, None);
     assert_eq!(
         transfer::export(&database).await.unwrap(),
@@ -603,7 +687,8 @@ async fn a_version_1_legacy_database_is_migrated_then_carried_over() {
     let (legacy, name) = legacy_and_namespaced("carry-v1");
     let probes = probes();
     version_1(&legacy, &probes).await;
-    let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let (database, undone) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let failed = undone.carry_over;
     assert_eq!(failed, None);
     let now = probes.last().unwrap().at + MINUTE;
     assert_eq!(
@@ -625,7 +710,7 @@ async fn two_tabs_carrying_over_at_once_copy_it_once() {
         db::open_carrying_over(&name, &legacy)
     );
     let (first, second) = (first.unwrap(), second.unwrap());
-    assert_eq!((&first.1, &second.1), (&None, &None));
+    assert_eq!((&first.1.carry_over, &second.1.carry_over), (&None, &None));
     assert_eq!(
         transfer::export(&first.0).await.unwrap(),
         ndjson("demo", &probes)
@@ -639,7 +724,8 @@ async fn two_tabs_carrying_over_at_once_copy_it_once() {
 #[wasm_bindgen_test]
 async fn no_legacy_database_is_created_and_a_deployment_s_own_history_is_never_overwritten() {
     let (legacy, name) = legacy_and_namespaced("carry-none");
-    let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let (database, undone) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let failed = undone.carry_over;
     assert_eq!(failed, None);
     assert!(db::open_existing(&legacy).await.unwrap().is_none());
     assert!(setting(&database, db::legacy::CARRIED).await.is_some());
@@ -650,13 +736,14 @@ async fn no_legacy_database_is_created_and_a_deployment_s_own_history_is_never_o
     // page went on): the legacy history does not replace its own.
     let database = db::open(&name).await.unwrap();
     let mine = ndjson("mine", &probes()[..5]);
-    transfer::import(&database, &mine, BadLines::Refuse)
+    transfer::import(&database, &mine, BadLines::Refuse, NOW)
         .await
         .unwrap();
     database.close();
     let (old, _) = with_demo_history_named(&legacy).await;
     old.close();
-    let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let (database, undone) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let failed = undone.carry_over;
     assert_eq!(failed, None);
     assert_eq!(transfer::export(&database).await.unwrap(), mine);
     assert!(setting(&database, db::legacy::CARRIED).await.is_some());
@@ -669,7 +756,7 @@ async fn no_legacy_database_is_created_and_a_deployment_s_own_history_is_never_o
 async fn with_demo_history_named(name: &str) -> (Database, Vec<ProbeRecord>) {
     let database = db::open(name).await.unwrap();
     let probes = probes();
-    transfer::import(&database, &ndjson("demo", &probes), BadLines::Refuse)
+    transfer::import(&database, &ndjson("demo", &probes), BadLines::Refuse, NOW)
         .await
         .unwrap();
     (database, probes)
@@ -683,20 +770,23 @@ async fn a_legacy_database_that_cannot_be_read_is_tried_again_until_there_is_his
         .await
         .unwrap()
         .close();
-    let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let (database, undone) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let failed = undone.carry_over;
     assert!(failed.is_some());
     assert_eq!(setting(&database, db::legacy::CARRIED).await, None);
     // The page goes on: its own probes are kept, and then nothing is left to carry over.
     let mine = ndjson("mine", &probes()[..5]);
-    transfer::import(&database, &mine, BadLines::Refuse)
+    transfer::import(&database, &mine, BadLines::Refuse, NOW)
         .await
         .unwrap();
     database.close();
-    let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let (database, undone) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let failed = undone.carry_over;
     assert!(failed.is_some(), "said once more");
     assert!(setting(&database, db::legacy::CARRIED).await.is_some());
     database.close();
-    let (database, failed) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let (database, undone) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let failed = undone.carry_over;
     assert_eq!(failed, None);
     assert_eq!(transfer::export(&database).await.unwrap(), mine);
     database.close();

@@ -98,7 +98,7 @@ pub fn Settings() -> impl IntoView {
             async move {
                 let result = match files::read_text(&file).await {
                     Err(reason) => ImportResult::unreadable(reason),
-                    Ok(text) => match transfer::import(&database, &text, bad_lines).await {
+                    Ok(text) => match transfer::import(&database, &text, bad_lines, now()).await {
                         Ok(report) => {
                             live.changed().await;
                             ImportResult::imported(
@@ -110,6 +110,16 @@ pub fn Settings() -> impl IntoView {
                         }
                         Err(ImportError::Invalid(error)) => ImportResult::bad_line(&error),
                         Err(ImportError::Storage(error)) => ImportResult::not_stored(error),
+                        Err(ImportError::Unfinished(report, error)) => {
+                            live.changed().await;
+                            ImportResult::imported(
+                                report.added,
+                                report.duplicates,
+                                &report.servers,
+                                &report.skipped,
+                            )
+                            .unfinished(error)
+                        }
                     },
                 };
                 usage.refetch();

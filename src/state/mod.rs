@@ -198,10 +198,14 @@ impl Live {
             // The runner's summary needs no storage: its states show while storage opens.
             spawn_local(self.follow_published());
             let database = match db::open_page().await {
-                Ok((database, carried)) => {
-                    if let Some(error) = carried {
+                Ok((database, undone)) => {
+                    if let Some(error) = undone.carry_over {
                         self.notice.set(Some(format!(
                             "The history this browser kept before could not be carried over: {error}. New probes are kept."
+                        )));
+                    } else if let Some(error) = undone.rebuild {
+                        self.notice.set(Some(format!(
+                            "Part of the history is not rebuilt yet: {error}. It is tried again when this page next opens; new probes are kept."
                         )));
                     }
                     Rc::new(database)

@@ -12,6 +12,7 @@ pub mod acknowledged;
 pub mod legacy;
 pub mod maintenance;
 pub mod monitors;
+pub mod owed;
 pub mod recent;
 pub mod retention;
 pub mod rounds;
@@ -111,29 +112,43 @@ fn unavailable(error: idb::Error) -> DbError {
 
 /// This deployment's database, with the history kept under `NAME` carried over the first
 /// time (`legacy::carry_over`); and why that failed, if it did: the page works on without it.
-pub async fn open_page() -> Result<(Database, Option<DbError>), DbError> {
+pub async fn open_page() -> Result<(Database, Undone), DbError> {
     open_carrying_over(&deployment::name(NAME), NAME).await
 }
 
+/// What opening left undone: the page works on with what the database holds.
+#[derive(Debug, Default)]
+pub struct Undone {
+    /// The history kept under the legacy name could not be carried over.
+    pub carry_over: Option<DbError>,
+    /// A rebuild owed since an import or an upgrade failed again (`owed::finish`): it is
+    /// tried at every open.
+    pub rebuild: Option<DbError>,
+}
+
 /// Opens `name`, carrying `legacy`'s history into it the first time.
-pub async fn open_carrying_over(
-    name: &str,
-    legacy: &str,
-) -> Result<(Database, Option<DbError>), DbError> {
-    let database = open(name).await?;
-    if name == legacy {
-        return Ok((database, None));
+pub async fn open_carrying_over(name: &str, legacy: &str) -> Result<(Database, Undone), DbError> {
+    let database = open_at(name, schema::VERSION).await?;
+    let mut undone = Undone {
+        rebuild: owed::finish(&database).await.err(),
+        ..Undone::default()
+    };
+    if name != legacy {
+        undone.carry_over = legacy::carry_over(&database, legacy).await.err();
     }
-    let failed = legacy::carry_over(&database, legacy).await.err();
-    Ok((database, failed))
+    Ok((database, undone))
 }
 
-/// Opens the database at the current schema version, migrating an older one.
+/// Opens the database at the current schema version, migrating an older one and finishing
+/// any rebuild an earlier tab left owed.
 pub async fn open(name: &str) -> Result<Database, DbError> {
-    open_at(name, schema::VERSION).await
+    let database = open_at(name, schema::VERSION).await?;
+    owed::finish(&database).await?;
+    Ok(database)
 }
 
-/// Opens the database at `version` (tests create older versions this way).
+/// Opens the database at `version`, upgrading an older one without finishing the rebuilds it
+/// owes (`open` does): tests make older, and half-upgraded, databases this way.
 pub async fn open_at(name: &str, version: u32) -> Result<Database, DbError> {
     match open_with(name, version, true).await? {
         Some(database) => Ok(database),
@@ -145,14 +160,16 @@ pub async fn open_at(name: &str, version: u32) -> Result<Database, DbError> {
 /// Opens the database at the current version if it exists (migrating an older one), without
 /// creating it when it does not: `None`.
 pub async fn open_existing(name: &str) -> Result<Option<Database>, DbError> {
-    open_with(name, schema::VERSION, false).await
+    let Some(database) = open_with(name, schema::VERSION, false).await? else {
+        return Ok(None);
+    };
+    owed::finish(&database).await?;
+    Ok(Some(database))
 }
 
 async fn open_with(name: &str, version: u32, create: bool) -> Result<Option<Database>, DbError> {
     let factory = Factory::new().map_err(unavailable)?;
     let mut request = factory.open(name, Some(version)).map_err(unavailable)?;
-    let upgraded_from = Rc::new(Cell::new(None));
-    let seen = upgraded_from.clone();
     let absent = Rc::new(Cell::new(false));
     let missing = absent.clone();
     request.on_upgrade_needed(move |event| {
@@ -174,7 +191,16 @@ async fn open_with(name: &str, version: u32, create: bool) -> Result<Option<Data
         if let Ok(database) = event.database() {
             schema::create_stores(&database, old, version);
         }
-        seen.set(Some(old));
+        // Version 1 kept only raw probes: what derives from them is owed, written down in
+        // this same transaction, so that a tab closed before the rebuild ends leaves it owed.
+        if old == 1 && version >= 2 {
+            let settings = (event.target().ok())
+                .and_then(|request| request.transaction())
+                .and_then(|tx| tx.object_store(schema::SETTINGS).ok());
+            if let Some(settings) = settings {
+                let _ = owed::owe_all(&settings);
+            }
+        }
     });
     let opened = request.await;
     if absent.get() {
@@ -194,9 +220,6 @@ async fn open_with(name: &str, version: u32, create: bool) -> Result<Option<Data
             database.close();
         }
     });
-    if let Some(old) = upgraded_from.get() {
-        migrate_data(&database, old, version).await?;
-    }
     Ok(Some(database))
 }
 
@@ -204,14 +227,5 @@ async fn open_with(name: &str, version: u32, create: bool) -> Result<Option<Data
 pub async fn delete(name: &str) -> Result<(), DbError> {
     let factory = Factory::new().map_err(unavailable)?;
     factory.delete(name)?.await?;
-    Ok(())
-}
-
-/// After an upgrade from `old`: fills what the new stores derive from the old ones
-/// (`schema`'s steps).
-async fn migrate_data(database: &Database, old: u32, new: u32) -> Result<(), DbError> {
-    if old == 1 && new >= 2 {
-        transfer::rebuild(database, None).await?;
-    }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The stores and their versions. A version only ever adds: each step below creates its stores
-//! when a database older than it is opened, then `db::migrate_data` fills what a step derives from
-//! data that was already there. docs/formats.md describes every store.
+//! when a database older than it is opened, and what a step derives from data that was already
+//! there is owed and rebuilt (`owed`). docs/formats.md describes every store.
 
 use idb::{Database, ObjectStoreParams};
 

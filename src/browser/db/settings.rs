@@ -24,7 +24,9 @@ pub async fn save_setting(database: &Database, key: &str, json: &str) -> Result<
 }
 
 /// The settings keys: how long raw probes are kept, the morning review's acknowledged
-/// findings, and the maintenance windows declared in the console.
+/// findings, the maintenance windows declared in the console, and the rebuilds still owed
+/// (`owed`).
 pub(super) const RETENTION: &str = "retention";
+pub(super) const REBUILD_OWED: &str = "rebuild_owed";
 pub(super) const ACKNOWLEDGED: &str = "acknowledged";
 pub(super) const MAINTENANCE: &str = "maintenance";

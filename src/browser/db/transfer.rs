@@ -4,8 +4,9 @@
 
 use super::access::{arrived, begin, finish, key2, server_range, server_range_before_from};
 use super::monitors::{local_monitors, raw_servers};
-use super::rounds::{engine_record, fill, write, ServerWrite};
-use super::schema::{EVENTS, HISTORY, INCIDENTS, PROBES, ROLLUPS};
+use super::owed;
+use super::rounds::{engine_record, fill, ServerWrite};
+use super::schema::{EVENTS, HISTORY, INCIDENTS, PROBES, ROLLUPS, SETTINGS};
 use super::DbError;
 use idb::{Database, Query, TransactionMode};
 use js_sys::Array;
@@ -40,7 +41,11 @@ pub struct ImportReport {
 pub enum ImportError {
     /// The file has a bad line; nothing was imported.
     Invalid(LineError),
+    /// Storage refused the probes; nothing was imported.
     Storage(DbError),
+    /// The probes are stored, but rebuilding what derives from them failed: it is owed, and
+    /// finished when the database next opens (`owed`).
+    Unfinished(ImportReport, DbError),
 }
 
 impl From<DbError> for ImportError {
@@ -49,15 +54,32 @@ impl From<DbError> for ImportError {
     }
 }
 
-/// Imports a history file: every line is checked before anything is written, the probes are
-/// merged in one transaction, then the servers' engines, rollups, incidents and events are
-/// rebuilt from their raw probes.
+/// Imports a history file going on at `now`: every line is checked before anything is
+/// written (one from the future or from before MCP is a bad line), then the probes are merged
+/// and their servers' rebuild owed in one transaction (`store`), then the engines, rollups,
+/// incidents and events are rebuilt from the raw probes, each server settling its debt.
 pub async fn import(
     database: &Database,
     text: &str,
     bad_lines: BadLines,
+    now: Millis,
 ) -> Result<ImportReport, ImportError> {
-    let history = format::parse(text, bad_lines).map_err(ImportError::Invalid)?;
+    let report = store(database, text, bad_lines, now).await?;
+    match rebuild(database, Some(&report.servers)).await {
+        Ok(()) => Ok(report),
+        Err(error) => Err(ImportError::Unfinished(report, error)),
+    }
+}
+
+/// An import's first half: the probes stored and their servers' rebuild owed, all or nothing.
+/// A tab closed after it leaves the rebuild to the next open.
+pub async fn store(
+    database: &Database,
+    text: &str,
+    bad_lines: BadLines,
+    now: Millis,
+) -> Result<ImportReport, ImportError> {
+    let history = format::parse_import(text, bad_lines, now).map_err(ImportError::Invalid)?;
     let writes: Vec<ServerWrite> = store::lines_by_server(&history.entries)
         .into_iter()
         .map(|(server, lines)| ServerWrite {
@@ -66,9 +88,16 @@ pub async fn import(
             ..ServerWrite::default()
         })
         .collect();
-    let added = write(database, &writes).await?;
-    let servers: Vec<String> = writes.into_iter().map(|w| w.server).collect();
-    rebuild(database, Some(&servers)).await?;
+    let servers: Vec<String> = writes.iter().map(|w| w.server.clone()).collect();
+    let scope: Vec<&str> = HISTORY.iter().copied().chain([SETTINGS]).collect();
+    let (tx, raw) = begin(database, &scope)?;
+    let queued = async {
+        let added = fill(&tx, &writes).await?;
+        owed::owe(&tx, &servers).await?;
+        Ok(added)
+    }
+    .await;
+    let added = finish(tx, &raw, queued).await?;
     Ok(ImportReport {
         added,
         duplicates: history.entries.len() - added,
@@ -109,6 +138,8 @@ pub async fn rebuild(database: &Database, servers: Option<&[String]>) -> Result<
             replay::replay(&entries, |_| Ok::<MonitorConfig, String>(config.clone()))
                 .map_err(DbError::Failed)?;
         let Some(mut result) = replayed.remove(&server) else {
+            // No readable probe: nothing to rebuild, and nothing owed.
+            owed::forgive(database, &server).await?;
             continue;
         };
         let mut write = ServerWrite::of_monitor(&server, &result.url, &result.monitor);
@@ -121,13 +152,15 @@ pub async fn rebuild(database: &Database, servers: Option<&[String]>) -> Result<
 }
 
 /// In one transaction: merges the rebuilt days into the stored ones, replaces incidents and
-/// events within the covered spans, writes the engine. A failure leaves the old records.
+/// events within the covered spans, writes the engine, settles the server's rebuild if it
+/// was owed. A failure leaves the old records, and the debt.
 async fn replace_derived(
     database: &Database,
     covered: &BTreeSet<Millis>,
     mut write: ServerWrite,
 ) -> Result<(), DbError> {
-    let (tx, raw) = begin(database, &HISTORY)?;
+    let scope: Vec<&str> = HISTORY.iter().copied().chain([SETTINGS]).collect();
+    let (tx, raw) = begin(database, &scope)?;
     let server = write.server.clone();
     let queued = async {
         let rollups = tx.object_store(ROLLUPS)?;
@@ -158,8 +191,9 @@ async fn replace_derived(
                 )?)?;
             }
         }
-        fill(&tx, std::slice::from_ref(&write)).await
+        fill(&tx, std::slice::from_ref(&write)).await?;
+        owed::settle(&tx, &server).await
     }
     .await;
-    finish(tx, &raw, queued).await.map(|_| ())
+    finish(tx, &raw, queued).await
 }

@@ -73,6 +73,41 @@ pub fn parse(text: &str, bad_lines: BadLines) -> Result<History, LineError> {
 /// `parse` over a file's bytes as they are: a line that is not UTF-8 (a damaged disk, a torn
 /// write) is a bad line like any other, not a reason to refuse the lines around it.
 pub fn parse_bytes(bytes: &[u8], bad_lines: BadLines) -> Result<History, LineError> {
+    read(bytes, bad_lines, &|_| Ok(()))
+}
+
+/// The first MCP specification (2024-11-05): no MCP server was probed before it.
+pub const MCP_EPOCH: Millis = 1_730_764_800_000;
+/// How far ahead of this machine's clock an imported probe may be (another machine's clock).
+pub const CLOCK_SKEW: Millis = 5 * 60_000;
+
+/// `parse` for an import into a history that goes on at `now`: a probe dated in the future
+/// (its machine's clock was wrong, or the file was made up) would stop that server, whose
+/// engine takes no probe older than its newest; one dated before MCP existed is not one.
+/// Both are bad lines.
+pub fn parse_import(text: &str, bad_lines: BadLines, now: Millis) -> Result<History, LineError> {
+    read(text.as_bytes(), bad_lines, &|at| {
+        if at > now + CLOCK_SKEW {
+            Err(format!(
+                "dated {}, after now: the clock of the machine that wrote it, or the file, is wrong",
+                format_time(at)
+            ))
+        } else if at < MCP_EPOCH {
+            Err(format!(
+                "dated {}, before MCP existed (November 2024)",
+                format_time(at)
+            ))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+fn read(
+    bytes: &[u8],
+    bad_lines: BadLines,
+    dated: &dyn Fn(Millis) -> Result<(), String>,
+) -> Result<History, LineError> {
     let mut history = History::default();
     for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -81,7 +116,8 @@ pub fn parse_bytes(bytes: &[u8], bad_lines: BadLines) -> Result<History, LineErr
         }
         let parsed = std::str::from_utf8(line)
             .map_err(|_| "the line is not valid UTF-8".to_owned())
-            .and_then(parse_line);
+            .and_then(parse_line)
+            .and_then(|entry| dated(entry.probe.at).map(|()| entry));
         match parsed {
             Ok(entry) => history.entries.push(entry),
             Err(reason) => {
@@ -214,6 +250,33 @@ mod tests {
         assert_eq!(history.entries.len(), 2);
         let lines: Vec<_> = history.skipped.iter().map(|e| e.line).collect();
         assert_eq!(lines, [3, 5]);
+    }
+
+    #[test]
+    fn an_import_refuses_probes_from_the_future_and_from_before_mcp() {
+        let now = 1_795_269_600_000 + 60_000; // a minute after GOOD
+        let future = GOOD.replace("2026-11-21T14:00:00Z", "2099-01-01T00:00:00Z");
+        let past = GOOD.replace("2026-11-21T14:00:00Z", "1970-01-01T00:00:00Z");
+        let skewed = GOOD.replace("2026-11-21T14:00:00Z", "2026-11-21T14:04:00Z");
+        let text = format!("{GOOD}\n{future}\n{past}\n{skewed}\n");
+        let error = parse_import(&text, BadLines::Refuse, now).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "line 2: dated 2099-01-01T00:00:00.000Z, after now: the clock of the machine that \
+             wrote it, or the file, is wrong"
+        );
+        let history = parse_import(&text, BadLines::Skip, now).unwrap();
+        assert_eq!(
+            history.entries.len(),
+            2,
+            "a clock a few minutes ahead is taken"
+        );
+        assert_eq!(
+            history.skipped[1].to_string(),
+            "line 3: dated 1970-01-01T00:00:00.000Z, before MCP existed (November 2024)"
+        );
+        // Replaying a file is not importing it: every date is read.
+        assert_eq!(parse(&text, BadLines::Skip).unwrap().entries.len(), 4);
     }
 
     #[test]

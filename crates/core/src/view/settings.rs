@@ -135,6 +135,19 @@ impl ImportResult {
         }
     }
 
+    /// The probes are stored but what derives from them is not rebuilt yet: said, and when
+    /// it will be.
+    pub fn unfinished(self, error: impl Display) -> ImportResult {
+        ImportResult {
+            ok: true,
+            message: without_format(format!(
+                "{} Their uptimes, bars and incidents are not rebuilt yet ({error}): that is \
+                 finished when this page next opens.",
+                self.message
+            )),
+        }
+    }
+
     fn refused(message: String) -> ImportResult {
         ImportResult {
             ok: false,
@@ -206,6 +219,19 @@ mod tests {
             "Imported 5 new probes (2 were already here) for api <b>, web. Skipped 1 bad lines: line 3: unknown server \"x\"."
         );
         assert_eq!(results[3].message, "NotReadableError");
+    }
+
+    #[test]
+    fn an_import_whose_rebuild_failed_says_the_probes_are_in_and_the_rest_follows() {
+        let result =
+            ImportResult::imported(5, 0, &["a".into()], &[]).unfinished("the disk is full");
+        assert!(result.ok, "the probes are stored");
+        assert_eq!(
+            result.message,
+            "Imported 5 new probes (0 were already here) for a. Their uptimes, bars and \
+             incidents are not rebuilt yet (the disk is full): that is finished when this page \
+             next opens."
+        );
     }
 
     #[test]
