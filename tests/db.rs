@@ -26,6 +26,11 @@ wasm_bindgen_test_configure!(run_in_browser);
 const T0: Millis = 1_795_219_200_000; // 2026-11-21T00:00:00Z
 /// When the imports happen: after every probe here.
 const NOW: Millis = T0 + 60 * DAY;
+
+/// No site config: each server replays with the defaults.
+fn no_rules(_: &str) -> Option<MonitorConfig> {
+    None
+}
 const URL: &str = "https://demo.onrender.com/mcp";
 
 /// A day and a half at 60 s: an outage of five probes, a cold start after an idle hour.
@@ -246,6 +251,50 @@ async fn an_import_cut_off_before_its_rebuild_is_finished_by_the_next_open() {
 }
 
 #[wasm_bindgen_test]
+async fn an_import_and_an_upgrade_replay_each_server_with_the_sites_rules() {
+    // The site asks for ten failures before "down": the five-probe outage is none.
+    let patient = MonitorConfig {
+        failures_to_down: 10,
+        ..MonitorConfig::default()
+    };
+    let rules = |server: &str| (server == "demo").then(|| patient.clone());
+    let probes = probes();
+    let now = probes.last().unwrap().at + MINUTE;
+    let mut expected = ServerMonitor::new(patient.clone(), "demo.onrender.com").unwrap();
+    for probe in &probes {
+        expected.ingest(probe);
+    }
+    assert_eq!(windows(&expected, now)[3].incidents, 0);
+
+    let database = fresh("import-rules").await;
+    transfer::import(
+        &database,
+        &ndjson("demo", &probes),
+        BadLines::Refuse,
+        NOW,
+        &rules,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        loaded_windows(&database, now).await,
+        windows(&expected, now)
+    );
+    database.close();
+
+    let name = format!("migrate-rules-{}", js_sys::Math::random());
+    version_1(&name, &probes).await;
+    let (database, undone) = db::open_carrying_over(&name, &name, &rules).await.unwrap();
+    assert!(undone.rebuild.is_none(), "{undone:?}");
+    assert_eq!(
+        loaded_windows(&database, now).await,
+        windows(&expected, now)
+    );
+    database.close();
+    db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
 async fn an_import_refuses_a_probe_from_the_future_and_names_its_line() {
     let database = fresh("import-future").await;
     let probes = probes();
@@ -254,7 +303,7 @@ async fn an_import_refuses_a_probe_from_the_future_and_names_its_line() {
         ..probes[0].clone()
     };
     let text = ndjson("demo", &probes[..3]) + &ndjson("demo", &[future]);
-    match transfer::import(&database, &text, BadLines::Refuse, NOW).await {
+    match transfer::import(&database, &text, BadLines::Refuse, NOW, &no_rules).await {
         Err(ImportError::Invalid(error)) => assert_eq!(
             error.to_string(),
             "line 4: dated 2099-01-01T00:00:00.000Z, after now: the clock of the machine that \
@@ -263,7 +312,7 @@ async fn an_import_refuses_a_probe_from_the_future_and_names_its_line() {
         other => panic!("{other:?}"),
     }
     assert_eq!(transfer::export(&database).await.unwrap(), "");
-    let report = transfer::import(&database, &text, BadLines::Skip, NOW)
+    let report = transfer::import(&database, &text, BadLines::Skip, NOW, &no_rules)
         .await
         .unwrap();
     assert_eq!((report.added, report.skipped.len()), (3, 1));
@@ -283,13 +332,13 @@ async fn a_file_with_a_bad_line_imports_nothing_unless_bad_lines_are_skipped() {
         "\n{\"server\": \"demo\", \"at\": \"not a time\"}\n",
         1,
     );
-    match transfer::import(&database, &text, BadLines::Refuse, NOW).await {
+    match transfer::import(&database, &text, BadLines::Refuse, NOW, &no_rules).await {
         Err(ImportError::Invalid(error)) => assert_eq!(error.line, 2),
         other => panic!("{other:?}"),
     }
     assert_eq!(transfer::export(&database).await.unwrap(), "");
 
-    let report = transfer::import(&database, &text, BadLines::Skip, NOW)
+    let report = transfer::import(&database, &text, BadLines::Skip, NOW, &no_rules)
         .await
         .unwrap();
     assert_eq!(report.added, 10);
@@ -302,13 +351,13 @@ async fn a_file_with_a_bad_line_imports_nothing_unless_bad_lines_are_skipped() {
 async fn importing_the_same_file_twice_adds_nothing() {
     let database = fresh("import-twice").await;
     let text = ndjson("demo", &probes());
-    let first = transfer::import(&database, &text, BadLines::Refuse, NOW)
+    let first = transfer::import(&database, &text, BadLines::Refuse, NOW, &no_rules)
         .await
         .unwrap();
     assert_eq!((first.added, first.duplicates), (2_160, 0));
     let now = T0 + 2 * DAY;
     let before = loaded_windows(&database, now).await;
-    let second = transfer::import(&database, &text, BadLines::Refuse, NOW)
+    let second = transfer::import(&database, &text, BadLines::Refuse, NOW, &no_rules)
         .await
         .unwrap();
     assert_eq!((second.added, second.duplicates), (0, 2_160));
@@ -332,7 +381,7 @@ async fn export_wipe_import_gives_the_same_uptimes() {
     let exported = transfer::export(&database).await.unwrap();
     retention::wipe(&database).await.unwrap();
     assert_eq!(rounds::load(&database, now).await.unwrap().0.len(), 0);
-    transfer::import(&database, &exported, BadLines::Refuse, NOW)
+    transfer::import(&database, &exported, BadLines::Refuse, NOW, &no_rules)
         .await
         .unwrap();
     assert_eq!(loaded_windows(&database, now).await, before);
@@ -405,9 +454,15 @@ async fn the_review_reads_each_servers_failures_and_events_and_the_page_reads_ev
     use recent::Part;
     let (database, probes) = with_demo_history("recent").await;
     let other: Vec<ProbeRecord> = probes[..3].to_vec();
-    transfer::import(&database, &ndjson("other", &other), BadLines::Refuse, NOW)
-        .await
-        .unwrap();
+    transfer::import(
+        &database,
+        &ndjson("other", &other),
+        BadLines::Refuse,
+        NOW,
+        &no_rules,
+    )
+    .await
+    .unwrap();
     let from = T0 + 5 * 60 * MINUTE;
     let servers = ["demo".to_owned(), "other".to_owned(), "nobody".to_owned()];
     let review = recent::recent(&database, &servers, from, Part::Findings)
@@ -485,7 +540,7 @@ async fn importing_again_after_raw_probes_were_pruned_keeps_what_only_rollups_kn
     retention::prune(&database, now, retention).await.unwrap();
     assert!(transfer::export(&database).await.unwrap().lines().count() < probes.len());
     let partial: String = ndjson("demo", &probes[..600]);
-    transfer::import(&database, &partial, BadLines::Refuse, NOW)
+    transfer::import(&database, &partial, BadLines::Refuse, NOW, &no_rules)
         .await
         .unwrap();
     assert_eq!(loaded_windows(&database, now).await, before);
@@ -619,9 +674,15 @@ async fn history_under_the_legacy_name_is_carried_over_once_and_the_legacy_datab
     let (old, probes) = {
         let old = db::open(&legacy).await.unwrap();
         let probes = probes();
-        transfer::import(&old, &ndjson("demo", &probes), BadLines::Refuse, NOW)
-            .await
-            .unwrap();
+        transfer::import(
+            &old,
+            &ndjson("demo", &probes),
+            BadLines::Refuse,
+            NOW,
+            &no_rules,
+        )
+        .await
+        .unwrap();
         (old, probes)
     };
     let retention = Retention {
@@ -642,7 +703,9 @@ async fn history_under_the_legacy_name_is_carried_over_once_and_the_legacy_datab
     // As a tab closed half-way leaves it: created, nothing copied, no mark.
     db::open(&name).await.unwrap().close();
 
-    let (database, undone) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let (database, undone) = db::open_carrying_over(&name, &legacy, &no_rules)
+        .await
+        .unwrap();
     let failed = undone.carry_over;
     assert_eq!(failed, None);
     let now = probes.last().unwrap().at + MINUTE;
@@ -666,11 +729,19 @@ async fn history_under_the_legacy_name_is_carried_over_once_and_the_legacy_datab
 
     // Kept, and carried over once: what the legacy database gets later stays there.
     let old = db::open_existing(&legacy).await.unwrap().expect("kept");
-    transfer::import(&old, &ndjson("later", &probes[..3]), BadLines::Refuse, NOW)
+    transfer::import(
+        &old,
+        &ndjson("later", &probes[..3]),
+        BadLines::Refuse,
+        NOW,
+        &no_rules,
+    )
+    .await
+    .unwrap();
+    old.close();
+    let (database, undone) = db::open_carrying_over(&name, &legacy, &no_rules)
         .await
         .unwrap();
-    old.close();
-    let (database, undone) = db::open_carrying_over(&name, &legacy).await.unwrap();
     let failed = undone.carry_over;
     assert_eq!(failed, None);
     assert_eq!(
@@ -687,7 +758,9 @@ async fn a_version_1_legacy_database_is_migrated_then_carried_over() {
     let (legacy, name) = legacy_and_namespaced("carry-v1");
     let probes = probes();
     version_1(&legacy, &probes).await;
-    let (database, undone) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let (database, undone) = db::open_carrying_over(&name, &legacy, &no_rules)
+        .await
+        .unwrap();
     let failed = undone.carry_over;
     assert_eq!(failed, None);
     let now = probes.last().unwrap().at + MINUTE;
@@ -706,8 +779,8 @@ async fn two_tabs_carrying_over_at_once_copy_it_once() {
     let (old, probes) = with_demo_history_named(&legacy).await;
     old.close();
     let (first, second) = futures::join!(
-        db::open_carrying_over(&name, &legacy),
-        db::open_carrying_over(&name, &legacy)
+        db::open_carrying_over(&name, &legacy, &no_rules),
+        db::open_carrying_over(&name, &legacy, &no_rules)
     );
     let (first, second) = (first.unwrap(), second.unwrap());
     assert_eq!((&first.1.carry_over, &second.1.carry_over), (&None, &None));
@@ -724,7 +797,9 @@ async fn two_tabs_carrying_over_at_once_copy_it_once() {
 #[wasm_bindgen_test]
 async fn no_legacy_database_is_created_and_a_deployment_s_own_history_is_never_overwritten() {
     let (legacy, name) = legacy_and_namespaced("carry-none");
-    let (database, undone) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let (database, undone) = db::open_carrying_over(&name, &legacy, &no_rules)
+        .await
+        .unwrap();
     let failed = undone.carry_over;
     assert_eq!(failed, None);
     assert!(db::open_existing(&legacy).await.unwrap().is_none());
@@ -736,13 +811,15 @@ async fn no_legacy_database_is_created_and_a_deployment_s_own_history_is_never_o
     // page went on): the legacy history does not replace its own.
     let database = db::open(&name).await.unwrap();
     let mine = ndjson("mine", &probes()[..5]);
-    transfer::import(&database, &mine, BadLines::Refuse, NOW)
+    transfer::import(&database, &mine, BadLines::Refuse, NOW, &no_rules)
         .await
         .unwrap();
     database.close();
     let (old, _) = with_demo_history_named(&legacy).await;
     old.close();
-    let (database, undone) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let (database, undone) = db::open_carrying_over(&name, &legacy, &no_rules)
+        .await
+        .unwrap();
     let failed = undone.carry_over;
     assert_eq!(failed, None);
     assert_eq!(transfer::export(&database).await.unwrap(), mine);
@@ -756,9 +833,15 @@ async fn no_legacy_database_is_created_and_a_deployment_s_own_history_is_never_o
 async fn with_demo_history_named(name: &str) -> (Database, Vec<ProbeRecord>) {
     let database = db::open(name).await.unwrap();
     let probes = probes();
-    transfer::import(&database, &ndjson("demo", &probes), BadLines::Refuse, NOW)
-        .await
-        .unwrap();
+    transfer::import(
+        &database,
+        &ndjson("demo", &probes),
+        BadLines::Refuse,
+        NOW,
+        &no_rules,
+    )
+    .await
+    .unwrap();
     (database, probes)
 }
 
@@ -770,22 +853,28 @@ async fn a_legacy_database_that_cannot_be_read_is_tried_again_until_there_is_his
         .await
         .unwrap()
         .close();
-    let (database, undone) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let (database, undone) = db::open_carrying_over(&name, &legacy, &no_rules)
+        .await
+        .unwrap();
     let failed = undone.carry_over;
     assert!(failed.is_some());
     assert_eq!(setting(&database, db::legacy::CARRIED).await, None);
     // The page goes on: its own probes are kept, and then nothing is left to carry over.
     let mine = ndjson("mine", &probes()[..5]);
-    transfer::import(&database, &mine, BadLines::Refuse, NOW)
+    transfer::import(&database, &mine, BadLines::Refuse, NOW, &no_rules)
         .await
         .unwrap();
     database.close();
-    let (database, undone) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let (database, undone) = db::open_carrying_over(&name, &legacy, &no_rules)
+        .await
+        .unwrap();
     let failed = undone.carry_over;
     assert!(failed.is_some(), "said once more");
     assert!(setting(&database, db::legacy::CARRIED).await.is_some());
     database.close();
-    let (database, undone) = db::open_carrying_over(&name, &legacy).await.unwrap();
+    let (database, undone) = db::open_carrying_over(&name, &legacy, &no_rules)
+        .await
+        .unwrap();
     let failed = undone.carry_over;
     assert_eq!(failed, None);
     assert_eq!(transfer::export(&database).await.unwrap(), mine);

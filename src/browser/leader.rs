@@ -1,6 +1,7 @@
 //! One tab at a time for a job across tabs: the tab that holds the job's Web Lock does it (the
 //! prober: `PROBER`; the console's alerting desk: `DISPATCHER`); the others wait in the lock's
-//! queue, and the browser hands the lock to the next one when the holder closes. Without Web
+//! queue, and the browser hands the lock to the next one when the holder closes, or lets it go
+//! (`release`: its database was taken over by a newer version of the page). Without Web
 //! Locks, a lease in localStorage renewed every second stands in. Locks and leases are per
 //! origin: their names are this deployment's (`deployment::name`), so that each status page
 //! on a shared origin has its prober. A lease lives three seconds: one kept under the name
@@ -9,6 +10,7 @@
 use super::deployment;
 use js_sys::{Function, Promise, Reflect};
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -50,6 +52,62 @@ pub async fn is_held(lock: &str) -> Option<bool> {
     }))
 }
 
+thread_local! {
+    /// What lets each lock this tab holds go: the resolver of the promise that keeps a Web
+    /// Lock, or the lease's renewal.
+    static HELD: RefCell<BTreeMap<String, Held>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+enum Held {
+    WebLock(Function),
+    /// The renewal's interval, and this tab's mark in the lease.
+    Lease(i32, String),
+    /// Neither Web Locks nor storage: this tab is alone as far as it can tell.
+    Alone,
+}
+
+/// Whether this tab holds `lock` now. A lease can be lost (a tab frozen past its three
+/// seconds, another taking it over): the holder asks before each job.
+pub fn holds(lock: &str) -> bool {
+    let lock = deployment::name(lock);
+    HELD.with(|held| match held.borrow().get(&lock) {
+        Some(Held::WebLock(_)) | Some(Held::Alone) => true,
+        Some(Held::Lease(_, me)) => {
+            let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+            storage.is_some_and(|storage| {
+                let (owner, until) = lease_of(&storage, &lock);
+                owner == *me && until >= js_sys::Date::now() as i64
+            })
+        }
+        None => false,
+    })
+}
+
+/// Lets `lock` go if this tab holds it (or waits for it): the next tab in line takes it.
+pub fn release(lock: &str) {
+    let lock = deployment::name(lock);
+    let Some(held) = HELD.with(|held| held.borrow_mut().remove(&lock)) else {
+        return;
+    };
+    match held {
+        Held::WebLock(resolve) => {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+        Held::Alone => {}
+        Held::Lease(interval, me) => {
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            window.clear_interval_with_handle(interval);
+            if let Ok(Some(storage)) = window.local_storage() {
+                if lease_of(&storage, &lock).0 == me {
+                    let _ = storage.remove_item(&lock);
+                }
+            }
+        }
+    }
+}
+
 /// How this tab became the prober, for the page to say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Leadership {
@@ -68,10 +126,17 @@ pub fn when_leader(lock: &str, on_lead: impl FnOnce(Leadership) + 'static) {
         .filter(|locks| !locks.is_undefined() && !locks.is_null());
     match locks {
         Some(locks) => {
+            let name = lock.clone();
             let callback = Closure::once_into_js(move |_lock: JsValue| -> Promise {
+                // Settles only when released: the lock is held until the tab goes away.
+                let held = Promise::new(&mut |resolve, _| {
+                    HELD.with(|held| {
+                        held.borrow_mut()
+                            .insert(name.clone(), Held::WebLock(resolve))
+                    });
+                });
                 on_lead(Leadership::WebLock);
-                // Never settles: the lock is held until the tab goes away.
-                Promise::new(&mut |_, _| {})
+                held
             });
             let _ = locks
                 .unchecked_into::<LockManager>()
@@ -85,11 +150,14 @@ pub fn when_leader(lock: &str, on_lead: impl FnOnce(Leadership) + 'static) {
 fn lease(window: web_sys::Window, lock: String, on_lead: impl FnOnce(Leadership) + 'static) {
     let Ok(Some(storage)) = window.local_storage() else {
         // No storage at all: this tab is alone as far as it can tell.
+        HELD.with(|held| held.borrow_mut().insert(lock, Held::Alone));
         on_lead(Leadership::Lease);
         return;
     };
     // Integers, not floats, in the lease: no float formatting or parsing code in the page.
     let me = ((js_sys::Math::random() * 9e15) as u64).to_string();
+    let mark = me.clone();
+    let name = lock.clone();
     let on_lead = Rc::new(RefCell::new(Some(on_lead)));
     let tick = Closure::<dyn Fn()>::new(move || {
         let now = js_sys::Date::now() as i64;
@@ -102,10 +170,12 @@ fn lease(window: web_sys::Window, lock: String, on_lead: impl FnOnce(Leadership)
             }
         }
     });
-    let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+    if let Ok(interval) = window.set_interval_with_callback_and_timeout_and_arguments_0(
         tick.as_ref().unchecked_ref(),
         RENEW_MS,
-    );
+    ) {
+        HELD.with(|held| held.borrow_mut().insert(name, Held::Lease(interval, mark)));
+    }
     (tick.as_ref().unchecked_ref::<Function>())
         .call0(&JsValue::NULL)
         .ok();

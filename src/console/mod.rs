@@ -81,15 +81,18 @@ pub struct Opened {
 async fn open() -> Opened {
     // A history that could not be carried over is the status page's to tell: the console's
     // alerting starts from what this deployment's database holds.
-    let database = db::open_page()
-        .await
-        .map(|(database, _)| Rc::new(database))
-        .map_err(|e| e.to_string());
-    let site = match site_file::load(SITE, SiteConfig::parse).await {
+    let site: Result<Arc<SiteConfig>, String> = match site_file::load(SITE, SiteConfig::parse).await
+    {
         Ok(Some(site)) => Ok(Arc::new(site)),
         Ok(None) => Err("There is no status.json beside the status page.".into()),
         Err(error) => Err(error.to_string()),
     };
+    // A rebuild owed since an import or an upgrade replays each server with its rules.
+    let rules = |server: &str| Some(site.as_ref().ok()?.server(server)?.monitor.clone());
+    let database = db::open_page(&rules)
+        .await
+        .map(|(database, _)| Rc::new(database))
+        .map_err(|e| e.to_string());
     Opened { site, database }
 }
 

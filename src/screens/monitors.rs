@@ -21,6 +21,7 @@ pub fn MyMonitors() -> impl IntoView {
         state::Prober::Starting => Prober::Starting,
         state::Prober::ThisTab(_) => Prober::ThisTab,
         state::Prober::OtherTab => Prober::OtherTab,
+        state::Prober::Replaced => Prober::Replaced,
     });
 
     let name = RwSignal::new(String::new());

@@ -98,29 +98,35 @@ pub fn Settings() -> impl IntoView {
             async move {
                 let result = match files::read_text(&file).await {
                     Err(reason) => ImportResult::unreadable(reason),
-                    Ok(text) => match transfer::import(&database, &text, bad_lines, now()).await {
-                        Ok(report) => {
-                            live.changed().await;
-                            ImportResult::imported(
-                                report.added,
-                                report.duplicates,
-                                &report.servers,
-                                &report.skipped,
-                            )
+                    Ok(text) => {
+                        match transfer::import(&database, &text, bad_lines, now(), &|server| {
+                            live.rules_of(server)
+                        })
+                        .await
+                        {
+                            Ok(report) => {
+                                live.changed().await;
+                                ImportResult::imported(
+                                    report.added,
+                                    report.duplicates,
+                                    &report.servers,
+                                    &report.skipped,
+                                )
+                            }
+                            Err(ImportError::Invalid(error)) => ImportResult::bad_line(&error),
+                            Err(ImportError::Storage(error)) => ImportResult::not_stored(error),
+                            Err(ImportError::Unfinished(report, error)) => {
+                                live.changed().await;
+                                ImportResult::imported(
+                                    report.added,
+                                    report.duplicates,
+                                    &report.servers,
+                                    &report.skipped,
+                                )
+                                .unfinished(error)
+                            }
                         }
-                        Err(ImportError::Invalid(error)) => ImportResult::bad_line(&error),
-                        Err(ImportError::Storage(error)) => ImportResult::not_stored(error),
-                        Err(ImportError::Unfinished(report, error)) => {
-                            live.changed().await;
-                            ImportResult::imported(
-                                report.added,
-                                report.duplicates,
-                                &report.servers,
-                                &report.skipped,
-                            )
-                            .unfinished(error)
-                        }
-                    },
+                    }
                 };
                 usage.refetch();
                 result

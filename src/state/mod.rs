@@ -58,6 +58,9 @@ pub enum Prober {
     ThisTab(Leadership),
     /// Another tab of the page holds the prober's lock.
     OtherTab,
+    /// A newer version of the page, in another tab, took the database over: this tab stores
+    /// nothing more and has let the prober's lock go, until it is reloaded.
+    Replaced,
 }
 
 /// The page's live state: signals for the views, and the engines behind them.
@@ -185,7 +188,9 @@ impl Live {
                 Ok(None) => Site::Missing,
                 Err(error) => Site::Broken(error),
             };
+            // Rebuilds owed since an import or an upgrade replay each server with its rules.
             self.site.set(site);
+            let rules = |server: &str| self.rules_of(server);
             {
                 let engines = self.engines.get_value();
                 let mut engines = engines.borrow_mut();
@@ -197,8 +202,9 @@ impl Live {
             self.refresh_views();
             // The runner's summary needs no storage: its states show while storage opens.
             spawn_local(self.follow_published());
-            let database = match db::open_page().await {
-                Ok((database, undone)) => {
+            let database = match db::open_page(&rules).await {
+                Ok((mut database, undone)) => {
+                    db::when_replaced(&mut database, move || self.replaced());
                     if let Some(error) = undone.carry_over {
                         self.notice.set(Some(format!(
                             "The history this browser kept before could not be carried over: {error}. New probes are kept."
@@ -226,12 +232,34 @@ impl Live {
                     spawn_local(self.reload(Changed::All));
                 }
             });
-            self.prober.set(Prober::OtherTab);
-            leader::when_leader(leader::PROBER, move |how| {
-                self.prober.set(Prober::ThisTab(how));
-                spawn_local(self.probe_forever());
-            });
+            self.wait_to_probe();
         });
+    }
+
+    /// Waits in line for the prober's lock; probes once this tab holds it.
+    pub(super) fn wait_to_probe(self) {
+        self.prober.set(Prober::OtherTab);
+        leader::when_leader(leader::PROBER, move |how| {
+            // Granted after the database was taken over (this tab was waiting in line): the
+            // lock goes on to the next tab at once.
+            if self.prober.get_untracked() == Prober::Replaced {
+                return leader::release(leader::PROBER);
+            }
+            self.prober.set(Prober::ThisTab(how));
+            spawn_local(self.probe_forever());
+        });
+    }
+
+    /// Another tab opened the database at a newer version: this connection was closed, and
+    /// this tab's code no longer matches the stores. It stops probing and lets the lock go,
+    /// so that the newer page probes and stores.
+    fn replaced(self) {
+        self.prober.set(Prober::Replaced);
+        leader::release(leader::PROBER);
+        self.notice.set(Some(
+            "This page was updated in another tab: reload this one to go on keeping history here."
+                .into(),
+        ));
     }
 
     pub fn database(&self) -> Option<Rc<Database>> {
@@ -261,6 +289,14 @@ impl Live {
 }
 
 impl Live {
+    /// `server`'s rules as `status.json` gives them (`None`: not one of its servers).
+    pub fn rules_of(&self, server: &str) -> Option<MonitorConfig> {
+        match &*self.site.read_untracked() {
+            Site::Loaded(site) => Some(site.server(server)?.monitor.clone()),
+            _ => None,
+        }
+    }
+
     /// What the status overview shows, read from this state, with a wall clock moved on every
     /// second for the relative times ("12 s ago", "in 40 s").
     pub fn overview(self) -> Overview {

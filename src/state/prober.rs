@@ -1,7 +1,7 @@
 //! The prober (in the one tab that holds the lock): every tick, the due servers are probed
 //! together, the round is stored in one transaction, and the other tabs are told.
 
-use super::{now, Changed, Live, ROUND, ROUND_SIZE, TICK_MS};
+use super::{now, Changed, Live, Prober, ROUND, ROUND_SIZE, TICK_MS};
 use crate::browser::db::rounds::{self, ServerWrite};
 use crate::browser::{channel, clock, leader, probe_driver};
 use leptos::prelude::*;
@@ -25,6 +25,17 @@ impl Live {
         self.prune().await;
         let mut last_prune = now();
         loop {
+            // The database was taken over (`Live::replaced` let the lock go).
+            if self.prober.get_untracked() == Prober::Replaced {
+                return;
+            }
+            // A lease can be lost (this tab frozen past it): back in line, not probing beside
+            // the tab that took it.
+            if !leader::holds(leader::PROBER) {
+                leader::release(leader::PROBER);
+                self.wait_to_probe();
+                return;
+            }
             // A hidden tab waits (a visitor's background tab must not load the servers), unless
             // this browser runs the on-call console: then it is the team's monitor.
             let watching =

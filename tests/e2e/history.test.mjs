@@ -1,6 +1,7 @@
 // History in the browser, end to end (release site, headless Chromium, the npm reference
 // server on 127.0.0.1): what a monitor probes survives a reload; with two tabs one probes and
-// both show it, and closing it hands over; imports are all-or-nothing; export → delete →
+// both show it, and closing it hands over; a newer page taking the database over makes a tab
+// step aside and let the prober's lock go; imports are all-or-nothing; export → delete →
 // import gives the same numbers; a full disk is survived and said; a new monitor extends the
 // history imported for its server.
 import { after, before, describe, test } from "node:test";
@@ -155,6 +156,44 @@ describe("history in the browser", () => {
     for (let i = 1; i < ats.length; i++) {
       assert.ok(ats[i] - ats[i - 1] >= CADENCE_S * 1000 - 1500, `probes ${i - 1} and ${i} are ${ats[i] - ats[i - 1]} ms apart`);
     }
+    await context.close();
+  });
+
+  test("a newer version of the page taking the database over: this tab steps aside and lets the prober's lock go", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${site.url}#/monitors`);
+    await addMonitor(page, "replaced", everything.url);
+    await page.locator('.prober[data-prober="this-tab"]').waitFor({ state: "attached", timeout: 20000 });
+    const lock = await page.evaluate(async () => (await navigator.locks.query()).held.map((l) => l.name).find((n) => n.includes("prober")));
+    assert.ok(lock, "this tab holds the prober's lock");
+
+    // What a newer page does first: open the database at a higher version. This tab's
+    // connection must step aside (not block the upgrade) and its lock must go.
+    const upgraded = await page.evaluate(async () => {
+      const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith("mcp-status"));
+      const name = names.find((n) => n.includes("@")) ?? names[0];
+      return new Promise((resolve) => {
+        const request = indexedDB.open(name, 3);
+        request.onblocked = () => resolve("blocked");
+        request.onerror = () => resolve(`error: ${request.error}`);
+        request.onsuccess = () => {
+          request.result.close();
+          resolve("upgraded");
+        };
+      });
+    });
+    assert.equal(upgraded, "upgraded");
+    await page.locator('.prober[data-prober="replaced"]').waitFor({ state: "attached", timeout: 5000 });
+    assert.match(await page.locator(".notice").innerText(), /updated in another tab: reload this one/);
+    const free = await page.evaluate(async (name) => {
+      for (let i = 0; i < 50; i++) {
+        if (await navigator.locks.request(name, { ifAvailable: true }, (held) => held !== null)) return true;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return false;
+    }, lock);
+    assert.ok(free, "the prober's lock is free for the next tab");
     await context.close();
   });
 

@@ -25,6 +25,7 @@ use idb::{Database, DatabaseEvent, Event, Factory, Request};
 use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
+use transfer::Rules;
 use wasm_bindgen::JsCast;
 
 /// The page's database at the origin's root; elsewhere its name carries the deployment's
@@ -111,9 +112,10 @@ fn unavailable(error: idb::Error) -> DbError {
 }
 
 /// This deployment's database, with the history kept under `NAME` carried over the first
-/// time (`legacy::carry_over`); and why that failed, if it did: the page works on without it.
-pub async fn open_page() -> Result<(Database, Undone), DbError> {
-    open_carrying_over(&deployment::name(NAME), NAME).await
+/// time (`legacy::carry_over`) and any rebuild owed finished with the site's `rules`; and
+/// what was left undone: the page works on without it.
+pub async fn open_page(rules: Rules<'_>) -> Result<(Database, Undone), DbError> {
+    open_carrying_over(&deployment::name(NAME), NAME, rules).await
 }
 
 /// What opening left undone: the page works on with what the database holds.
@@ -127,10 +129,14 @@ pub struct Undone {
 }
 
 /// Opens `name`, carrying `legacy`'s history into it the first time.
-pub async fn open_carrying_over(name: &str, legacy: &str) -> Result<(Database, Undone), DbError> {
+pub async fn open_carrying_over(
+    name: &str,
+    legacy: &str,
+    rules: Rules<'_>,
+) -> Result<(Database, Undone), DbError> {
     let database = open_at(name, schema::VERSION).await?;
     let mut undone = Undone {
-        rebuild: owed::finish(&database).await.err(),
+        rebuild: owed::finish(&database, rules).await.err(),
         ..Undone::default()
     };
     if name != legacy {
@@ -140,10 +146,10 @@ pub async fn open_carrying_over(name: &str, legacy: &str) -> Result<(Database, U
 }
 
 /// Opens the database at the current schema version, migrating an older one and finishing
-/// any rebuild an earlier tab left owed.
+/// any rebuild an earlier tab left owed (with the defaults' rules, or a monitor's own).
 pub async fn open(name: &str) -> Result<Database, DbError> {
     let database = open_at(name, schema::VERSION).await?;
-    owed::finish(&database).await?;
+    owed::finish(&database, &|_| None).await?;
     Ok(database)
 }
 
@@ -163,7 +169,7 @@ pub async fn open_existing(name: &str) -> Result<Option<Database>, DbError> {
     let Some(database) = open_with(name, schema::VERSION, false).await? else {
         return Ok(None);
     };
-    owed::finish(&database).await?;
+    owed::finish(&database, &|_| None).await?;
     Ok(Some(database))
 }
 
@@ -221,6 +227,20 @@ async fn open_with(name: &str, version: u32, create: bool) -> Result<Option<Data
         }
     });
     Ok(Some(database))
+}
+
+/// Calls `on_replaced` when another tab opens `database` at a newer version (a newer page):
+/// the connection steps aside, closed, rather than block that tab's upgrade.
+pub fn when_replaced(database: &mut Database, on_replaced: impl Fn() + 'static) {
+    database.on_version_change(move |event| {
+        if let Some(database) = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::IdbDatabase>().ok())
+        {
+            database.close();
+        }
+        on_replaced();
+    });
 }
 
 /// Deletes the whole database (tests; "wipe" clears the stores instead).

@@ -8,6 +8,7 @@ use super::access::{commit, put};
 use super::monitors::raw_servers;
 use super::schema::SETTINGS;
 use super::settings::REBUILD_OWED;
+use super::transfer::Rules;
 use super::DbError;
 use idb::{Database, Query, TransactionMode};
 use serde::{Deserialize, Serialize};
@@ -72,9 +73,9 @@ pub async fn owed(database: &Database) -> Result<Owed, DbError> {
     read(&tx.object_store(SETTINGS)?).await
 }
 
-/// Finishes what is owed: "every server" is first written down as the servers there are,
-/// then each is rebuilt and settled on its own.
-pub async fn finish(database: &Database) -> Result<(), DbError> {
+/// Finishes what is owed, with each server's `rules`: "every server" is first written down as
+/// the servers there are, then each is rebuilt and settled on its own.
+pub async fn finish(database: &Database, rules: Rules<'_>) -> Result<(), DbError> {
     let mut owed = owed(database).await?;
     if owed.is_empty() {
         return Ok(());
@@ -87,7 +88,7 @@ pub async fn finish(database: &Database) -> Result<(), DbError> {
         commit(tx).await?;
     }
     let servers: Vec<String> = owed.servers.into_iter().collect();
-    super::transfer::rebuild(database, Some(&servers)).await
+    super::transfer::rebuild(database, Some(&servers), rules).await
 }
 
 async fn read(settings: &idb::ObjectStore) -> Result<Owed, DbError> {

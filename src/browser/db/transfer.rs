@@ -54,6 +54,10 @@ impl From<DbError> for ImportError {
     }
 }
 
+/// Each server's rules as the site's config (`status.json`) gives them now; `None` for a server
+/// it does not name (a user's monitor keeps its own, stored with it).
+pub type Rules<'a> = &'a dyn Fn(&str) -> Option<MonitorConfig>;
+
 /// Imports a history file going on at `now`: every line is checked before anything is
 /// written (one from the future or from before MCP is a bad line), then the probes are merged
 /// and their servers' rebuild owed in one transaction (`store`), then the engines, rollups,
@@ -63,9 +67,10 @@ pub async fn import(
     text: &str,
     bad_lines: BadLines,
     now: Millis,
+    rules: Rules<'_>,
 ) -> Result<ImportReport, ImportError> {
     let report = store(database, text, bad_lines, now).await?;
-    match rebuild(database, Some(&report.servers)).await {
+    match rebuild(database, Some(&report.servers), rules).await {
         Ok(()) => Ok(report),
         Err(error) => Err(ImportError::Unfinished(report, error)),
     }
@@ -106,10 +111,15 @@ pub async fn store(
     })
 }
 
-/// Replays servers' raw probes (all servers when `None`) and replaces what derives from them
-/// where they reach: the hours of rollups their records cover, the incidents and events in
-/// those spans, and the engine. What only rollups still know (raw probes pruned) stays.
-pub async fn rebuild(database: &Database, servers: Option<&[String]>) -> Result<(), DbError> {
+/// Replays servers' raw probes (all servers when `None`) with their rules (`rules`, else a
+/// user's monitor's own, else the defaults) and replaces what derives from them where they
+/// reach: the hours of rollups their records cover, the incidents and events in those spans,
+/// and the engine. What only rollups still know (raw probes pruned) stays.
+pub async fn rebuild(
+    database: &Database,
+    servers: Option<&[String]>,
+    rules: Rules<'_>,
+) -> Result<(), DbError> {
     let servers = match servers {
         Some(servers) => servers.to_vec(),
         None => raw_servers(database).await?,
@@ -130,9 +140,8 @@ pub async fn rebuild(database: &Database, servers: Option<&[String]>) -> Result<
             .collect();
         let texts: Vec<String> = texts.iter().filter_map(JsValue::as_string).collect();
         let (entries, _damaged) = store::entries_of(texts.iter().map(String::as_str));
-        let config = monitors
-            .get(&server)
-            .map(LocalMonitor::config)
+        let config = rules(&server)
+            .or_else(|| monitors.get(&server).map(LocalMonitor::config))
             .unwrap_or_default();
         let mut replayed =
             replay::replay(&entries, |_| Ok::<MonitorConfig, String>(config.clone()))

@@ -32,6 +32,8 @@ pub enum Prober {
     Starting,
     ThisTab,
     OtherTab,
+    /// A newer version of the page took the database over in another tab.
+    Replaced,
 }
 
 impl Prober {
@@ -41,6 +43,7 @@ impl Prober {
             Prober::Starting => "starting",
             Prober::ThisTab => "this-tab",
             Prober::OtherTab => "other-tab",
+            Prober::Replaced => "replaced",
         }
     }
 
@@ -50,6 +53,9 @@ impl Prober {
             Prober::ThisTab => "This tab probes your monitors.",
             Prober::OtherTab => {
                 "Another tab of this page probes your monitors; this one shows its results."
+            }
+            Prober::Replaced => {
+                "A newer version of this page opened in another tab: reload this one to go on."
             }
         }
     }
@@ -398,6 +404,7 @@ mod tests {
         assert_eq!(Prober::ThisTab.as_str(), "this-tab");
         assert_eq!(Prober::OtherTab.as_str(), "other-tab");
         assert_eq!(Prober::Starting.as_str(), "starting");
+        assert_eq!(Prober::Replaced.as_str(), "replaced");
         assert_eq!(Prober::ThisTab.sentence(), "This tab probes your monitors.");
     }
 }
