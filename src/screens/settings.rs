@@ -159,7 +159,7 @@ pub fn Settings() -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            match transfer::export(&database).await {
+            match transfer::export(&database, now()).await {
                 Ok(text) => {
                     let name = view::export_name(now());
                     if let Err(e) = files::download(&name, &text, "application/x-ndjson") {

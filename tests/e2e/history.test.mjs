@@ -60,8 +60,16 @@ async function importFile(page, text, { skipBad = false } = {}) {
 async function exportFile(page) {
   await page.goto(page.url().replace(/#.*$/, "") + "#/settings");
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("button.export")]);
-  return readFile(await download.path(), "utf8");
+  const text = await readFile(await download.path(), "utf8");
+  // The first line says the export's version and when it was made; the rest is compared.
+  const [header, ...rest] = text.split("\n");
+  assert.match(header, /^\{"record":"export","version":2,"exported_at":"/);
+  return rest.join("\n");
 }
+
+// The probes of an export: its other lines are records (rollups, incidents, events).
+const probeLines = (text) =>
+  text.split("\n").filter((l) => l && !l.startsWith('{"record":')).map((l) => JSON.parse(l));
 
 async function rowNumbers(page, server) {
   const r = row(page, server);
@@ -105,7 +113,7 @@ describe("history in the browser", () => {
     await row(page, "everything").and(page.locator('[data-state="up"]')).waitFor({ state: "attached", timeout: 3000 });
     assert.ok((await probeCount(page, "everything")) >= before);
     const exported = await exportFile(page);
-    const lines = exported.trim().split("\n").map((line) => JSON.parse(line));
+    const lines = probeLines(exported);
     assert.ok(lines.length >= before);
     assert.ok(lines.every((l) => l.server === "everything" && l.url === everything.url && l.outcome === "ok"));
     assert.deepEqual(errors, []);
@@ -151,7 +159,7 @@ describe("history in the browser", () => {
     assert.ok(Date.now() - closedAt < (CADENCE_S + 10) * 1000, "the next probe came within a cadence");
 
     // Never two probers: every stored probe has its own instant, a cadence apart.
-    const ats = (await exportFile(second)).trim().split("\n").map((l) => Date.parse(JSON.parse(l).at));
+    const ats = probeLines(await exportFile(second)).map((l) => Date.parse(l.at));
     assert.equal(new Set(ats).size, ats.length);
     for (let i = 1; i < ats.length; i++) {
       assert.ok(ats[i] - ats[i - 1] >= CADENCE_S * 1000 - 1500, `probes ${i - 1} and ${i} are ${ats[i] - ats[i - 1]} ms apart`);
@@ -280,7 +288,7 @@ describe("history in the browser", () => {
       const text = document.querySelector('.server[data-server="full"] .probe-count')?.textContent ?? "";
       return Number(text.match(/^(\d+)/)?.[1] ?? 0) > n;
     }, [count], { timeout: 5000 });
-    const kept = (await exportFile(page)).trim().split("\n").map((l) => JSON.parse(l));
+    const kept = probeLines(await exportFile(page));
     assert.ok(kept.filter((l) => l.server === "old").length < 24 * 60, "old raw probes were pruned");
     assert.ok(kept.some((l) => l.server === "full"));
 

@@ -290,3 +290,22 @@ fn a_reader_that_goes_away_ends_the_command_as_sigpipe_does_not_with_a_panic() {
     assert_eq!(output.status.code(), Some(141), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
 }
+
+#[test]
+fn a_pages_export_replays_as_its_probes_its_records_skipped() {
+    let probes = std::fs::read_to_string(fixture("signatures.ndjson")).unwrap();
+    // What the page's export adds: a version line first, derived records after the probes.
+    let export = format!(
+        "{}\n{probes}{}\n",
+        r#"{"record":"export","version":2,"exported_at":"2026-11-21T15:00:00.000Z"}"#,
+        r#"{"record":"day","server":"vm-app","day":{"day":20413,"hours":[]}}"#
+    );
+    let dir = std::env::temp_dir().join(format!("mcp-status-replay-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("export.ndjson");
+    std::fs::write(&path, export).unwrap();
+    let (code, stdout, stderr) = replay(&[path.to_str().unwrap(), "--json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (_, plain, _) = replay(&[fixture("signatures.ndjson").to_str().unwrap(), "--json"]);
+    assert_eq!(stdout, plain, "the same report as the probes alone");
+}

@@ -2,7 +2,9 @@
 //! probes (after an import, or an upgrade from a schema that kept only raw probes). Replay is
 //! the core's (`monitor::replay`); this moves records.
 
-use super::access::{arrived, begin, finish, key2, server_range, server_range_before_from};
+use super::access::{
+    arrived, begin, binary, finish, key2, put_bytes, server_range, server_range_before_from,
+};
 use super::monitors::{local_monitors, raw_servers};
 use super::owed;
 use super::rounds::{engine_record, fill, ServerWrite};
@@ -11,19 +13,86 @@ use super::DbError;
 use idb::{Database, Query, TransactionMode};
 use js_sys::Array;
 use mcp_status_core::monitor::config::MonitorConfig;
-use mcp_status_core::monitor::history::{self as format, BadLines, LineError};
+use mcp_status_core::monitor::history::{
+    self as format, record_line, BadLines, LineError, Record, EXPORT_VERSION,
+};
 use mcp_status_core::monitor::record::Millis;
 use mcp_status_core::monitor::replay;
+use mcp_status_core::monitor::rollup::DayRecord;
 use mcp_status_core::monitor::store::{self, LocalMonitor};
+use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 use std::future::IntoFuture;
 use wasm_bindgen::JsValue;
 
 /// All raw probes as one NDJSON text (docs/formats.md), by server then time.
-pub async fn export(database: &Database) -> Result<String, DbError> {
+pub async fn probes_text(database: &Database) -> Result<String, DbError> {
     let tx = database.transaction(&[PROBES], TransactionMode::ReadOnly)?;
     let chunks = tx.object_store(PROBES)?.get_all(None, None)?.await?;
     Ok(chunks.iter().filter_map(JsValue::as_string).collect())
+}
+
+/// The export, made at `now` (docs/formats.md): a line saying its version, every raw probe,
+/// then what was derived from probes that may be gone (rollups, incidents, events), so that an
+/// import elsewhere restores the same uptimes, bars and incidents. A record that does not read
+/// back is left out.
+pub async fn export(database: &Database, now: Millis) -> Result<String, DbError> {
+    let tx = database.transaction(
+        &[PROBES, ROLLUPS, INCIDENTS, EVENTS],
+        TransactionMode::ReadOnly,
+    )?;
+    let header = Record::Export {
+        version: EXPORT_VERSION,
+        exported_at: format::format_time(now),
+    };
+    let mut text = record_line(&header) + "\n";
+    let chunks = tx.object_store(PROBES)?.get_all(None, None)?.await?;
+    text.extend(chunks.iter().filter_map(|chunk| chunk.as_string()));
+    let server_of = |key: &JsValue| Array::from(key).get(0).as_string().unwrap_or_default();
+    let read_all = |name: &str| -> Result<_, DbError> {
+        let store = tx.object_store(name)?;
+        Ok((store.get_all_keys(None, None)?, store.get_all(None, None)?))
+    };
+    let mut records = Vec::new();
+    let (keys, values) = read_all(ROLLUPS)?;
+    for (key, value) in keys.await?.iter().zip(values.await?) {
+        let bytes = js_sys::Uint8Array::new(&value).to_vec();
+        if let Ok(day) = postcard::from_bytes::<DayRecord>(&bytes) {
+            records.push(Record::Day {
+                server: server_of(key),
+                day,
+            });
+        }
+    }
+    let (keys, values) = read_all(INCIDENTS)?;
+    for (key, value) in keys.await?.iter().zip(values.await?) {
+        if let Some(incident) = value
+            .as_string()
+            .and_then(|t| serde_json::from_str(&t).ok())
+        {
+            records.push(Record::Incident {
+                server: server_of(key),
+                incident,
+            });
+        }
+    }
+    let (keys, values) = read_all(EVENTS)?;
+    for (key, value) in keys.await?.iter().zip(values.await?) {
+        if let Some(event) = value
+            .as_string()
+            .and_then(|t| serde_json::from_str(&t).ok())
+        {
+            records.push(Record::Event {
+                server: server_of(key),
+                event,
+            });
+        }
+    }
+    for record in &records {
+        text.push_str(&record_line(record));
+        text.push('\n');
+    }
+    Ok(text)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,19 +154,33 @@ pub async fn store(
     now: Millis,
 ) -> Result<ImportReport, ImportError> {
     let history = format::parse_import(text, bad_lines, now).map_err(ImportError::Invalid)?;
-    let writes: Vec<ServerWrite> = store::lines_by_server(&history.entries)
-        .into_iter()
-        .map(|(server, lines)| ServerWrite {
-            server,
-            lines,
-            ..ServerWrite::default()
-        })
-        .collect();
+    let mut writes: BTreeMap<String, ServerWrite> = BTreeMap::new();
+    for (server, lines) in store::lines_by_server(&history.entries) {
+        write_of(&mut writes, &server).lines = lines;
+    }
+    // An export's records: incidents and events are put by their keys (the same one twice
+    // changes nothing); days only where this browser has none (`put_absent_days`).
+    let mut days = Vec::new();
+    for record in history.records {
+        match record {
+            Record::Export { .. } => {}
+            Record::Day { server, day } => days.push((server, day)),
+            Record::Incident { server, incident } => {
+                write_of(&mut writes, &server).incidents.push(incident)
+            }
+            Record::Event { server, event } => write_of(&mut writes, &server).events.push(event),
+        }
+    }
+    for (server, _) in &days {
+        write_of(&mut writes, server);
+    }
+    let writes: Vec<ServerWrite> = writes.into_values().collect();
     let servers: Vec<String> = writes.iter().map(|w| w.server.clone()).collect();
     let scope: Vec<&str> = HISTORY.iter().copied().chain([SETTINGS]).collect();
     let (tx, raw) = begin(database, &scope)?;
     let queued = async {
         let added = fill(&tx, &writes).await?;
+        put_absent_days(&tx, &days).await?;
         owed::owe(&tx, &servers).await?;
         Ok(added)
     }
@@ -109,6 +192,42 @@ pub async fn store(
         skipped: history.skipped,
         servers,
     })
+}
+
+/// The write for `server` among `writes`, made empty if there is none yet.
+fn write_of<'a>(
+    writes: &'a mut BTreeMap<String, ServerWrite>,
+    server: &str,
+) -> &'a mut ServerWrite {
+    writes
+        .entry(server.to_owned())
+        .or_insert_with(|| ServerWrite {
+            server: server.to_owned(),
+            ..ServerWrite::default()
+        })
+}
+
+/// Puts each imported day of rollups that this browser does not hold: a day it holds is its
+/// own record, and the rebuild that follows the import merges the imported probes' hours in.
+async fn put_absent_days(
+    tx: &idb::Transaction,
+    days: &[(String, DayRecord)],
+) -> Result<(), DbError> {
+    let rollups = tx.object_store(ROLLUPS)?;
+    let mut reads = Vec::new();
+    for (server, day) in days {
+        reads.push(
+            rollups
+                .get(Query::Key(key2(server, day.day as f64)))?
+                .into_future(),
+        );
+    }
+    for ((server, day), stored) in days.iter().zip(arrived(reads).await) {
+        if stored?.is_none() {
+            put_bytes(&rollups, &binary(day), &key2(server, day.day as f64))?;
+        }
+    }
+    Ok(())
 }
 
 /// Replays servers' raw probes (all servers when `None`) with their rules (`rules`, else a

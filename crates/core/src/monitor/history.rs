@@ -1,7 +1,9 @@
 //! The probe history format: one probe per line (NDJSON), described in docs/formats.md. The
 //! page's export and import, `mcp-status replay` and the runner's files all use it.
 
+use super::events::{EventRecord, Incident};
 use super::record::{format_hash, parse_hash, Millis, ProbeRecord};
+use super::rollup::DayRecord;
 use crate::report::{Layer, Outcome};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::de::IgnoredAny;
@@ -54,7 +56,65 @@ impl fmt::Display for LineError {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
     pub entries: Vec<Entry>,
+    /// What a page's export carries beside the probes (`Record`): empty in a plain history.
+    pub records: Vec<Record>,
     pub skipped: Vec<LineError>,
+}
+
+/// The export's version: what a page writes, and the newest it reads.
+pub const EXPORT_VERSION: u32 = 2;
+
+/// A line of a page's export that is not a probe: what the page derived from probes it may
+/// no longer hold (raw probes are kept 30 days, rollups, incidents and events 400), so that an
+/// import elsewhere restores them. Written with `record` first (`record_line`), which is how a
+/// reader tells them from probes; `replay` and the engine read only the probes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Record {
+    /// The first line: which version wrote the file.
+    Export {
+        version: u32,
+        exported_at: String,
+    },
+    /// A server's UTC day of hourly tallies.
+    Day {
+        server: String,
+        day: DayRecord,
+    },
+    Incident {
+        server: String,
+        incident: Incident,
+    },
+    Event {
+        server: String,
+        event: EventRecord,
+    },
+}
+
+/// A record as its export line (without the line break).
+pub fn record_line(record: &Record) -> String {
+    serde_json::to_string(record).unwrap_or_default()
+}
+
+/// How a record line starts (serde writes the tag first).
+const RECORD_START: &str = "{\"record\":";
+
+fn parse_record(line: &str) -> Result<Record, String> {
+    if line.len() > MAX_LINE_BYTES {
+        return Err(format!(
+            "the line is {} bytes long; the limit is {MAX_LINE_BYTES}",
+            line.len()
+        ));
+    }
+    let record: Record =
+        crate::json::read(line).map_err(|e| format!("not an export record: {e}"))?;
+    match record {
+        Record::Export { version, .. } if version > EXPORT_VERSION => Err(format!(
+            "an export of version {version}: this page reads versions up to {EXPORT_VERSION} \
+             (update it)"
+        )),
+        record => Ok(record),
+    }
 }
 
 /// How to treat a line that is not a valid probe.
@@ -103,6 +163,11 @@ pub fn parse_import(text: &str, bad_lines: BadLines, now: Millis) -> Result<Hist
     })
 }
 
+enum Line {
+    Probe(Entry),
+    Record(Record),
+}
+
 fn read(
     bytes: &[u8],
     bad_lines: BadLines,
@@ -116,10 +181,14 @@ fn read(
         }
         let parsed = std::str::from_utf8(line)
             .map_err(|_| "the line is not valid UTF-8".to_owned())
-            .and_then(parse_line)
-            .and_then(|entry| dated(entry.probe.at).map(|()| entry));
+            .and_then(|text| match text.starts_with(RECORD_START) {
+                true => parse_record(text).map(Line::Record),
+                false => parse_line(text)
+                    .and_then(|entry| dated(entry.probe.at).map(|()| Line::Probe(entry))),
+            });
         match parsed {
-            Ok(entry) => history.entries.push(entry),
+            Ok(Line::Probe(entry)) => history.entries.push(entry),
+            Ok(Line::Record(record)) => history.records.push(record),
             Err(reason) => {
                 let error = LineError {
                     line: index + 1,
@@ -250,6 +319,45 @@ mod tests {
         assert_eq!(history.entries.len(), 2);
         let lines: Vec<_> = history.skipped.iter().map(|e| e.line).collect();
         assert_eq!(lines, [3, 5]);
+    }
+
+    #[test]
+    fn an_export_s_records_are_read_beside_its_probes_and_a_newer_version_is_named() {
+        let day = DayRecord {
+            day: 20_413,
+            hours: Vec::new(),
+        };
+        let records = [
+            Record::Export {
+                version: EXPORT_VERSION,
+                exported_at: "2026-11-21T15:00:00.000Z".into(),
+            },
+            Record::Day {
+                server: "api".into(),
+                day: day.clone(),
+            },
+        ];
+        let text: String = records
+            .iter()
+            .map(|r| record_line(r) + "\n")
+            .collect::<String>()
+            + GOOD
+            + "\n";
+        assert!(text.starts_with("{\"record\":\"export\""), "{text}");
+        let history = parse(&text, BadLines::Refuse).unwrap();
+        assert_eq!(history.entries.len(), 1, "replay reads the probes");
+        assert_eq!(history.records, records);
+        let newer = text.replace("\"version\":2", "\"version\":3");
+        assert_eq!(
+            parse(&newer, BadLines::Refuse).unwrap_err().to_string(),
+            "line 1: an export of version 3: this page reads versions up to 2 (update it)"
+        );
+        let odd = "{\"record\":\"day\",\"server\":\"api\"}";
+        let error = parse(odd, BadLines::Refuse).unwrap_err().to_string();
+        assert!(
+            error.starts_with("line 1: not an export record:"),
+            "{error}"
+        );
     }
 
     #[test]
