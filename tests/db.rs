@@ -427,6 +427,56 @@ async fn export_wipe_import_restores_what_only_rollups_incidents_and_events_stil
     database.close();
 }
 
+/// How many records `store` holds.
+async fn count(database: &Database, store: &str) -> usize {
+    let tx = database
+        .transaction(&[store], idb::TransactionMode::ReadOnly)
+        .unwrap();
+    let store = tx.object_store(store).unwrap();
+    store.get_all_keys(None, None).unwrap().await.unwrap().len()
+}
+
+#[wasm_bindgen_test]
+async fn a_tool_list_seen_before_is_not_kept_again_and_a_server_keeps_at_most_fifty() {
+    let database = fresh("snapshots").await;
+    let probe = probes()[0].clone();
+    let write = |minute: i64, tools: String| {
+        let at = T0 + minute * MINUTE;
+        let probe = ProbeRecord {
+            at,
+            ..probe.clone()
+        };
+        ServerWrite {
+            server: "lb".into(),
+            lines: vec![(at, line_of("lb", URL, &probe))],
+            snapshot: Some((at, tools)),
+            ..ServerWrite::default()
+        }
+    };
+    // A load balancer between two versions: each list is kept once.
+    for i in 0..10 {
+        let tools = format!(r#"[{{"name":"{}"}}]"#, if i % 2 == 0 { "a" } else { "b" });
+        rounds::write(&database, &[write(i, tools)]).await.unwrap();
+    }
+    assert_eq!(count(&database, "snapshots").await, 2);
+    // A list that changes every time: pruning keeps the newest fifty.
+    for i in 0..60 {
+        let tools = format!(r#"[{{"name":"t{i}"}}]"#);
+        rounds::write(&database, &[write(100 + i, tools)])
+            .await
+            .unwrap();
+    }
+    assert_eq!(count(&database, "snapshots").await, 62);
+    retention::prune(&database, T0 + DAY, Retention::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        count(&database, "snapshots").await,
+        retention::MAX_SNAPSHOTS
+    );
+    database.close();
+}
+
 #[wasm_bindgen_test]
 async fn pruning_drops_old_raw_probes_and_keeps_rollups() {
     let (database, probes) = with_demo_history("prune").await;

@@ -11,9 +11,15 @@ use js_sys::Array;
 use mcp_status_core::monitor::record::{Millis, DAY};
 use mcp_status_core::monitor::store::Retention;
 
-/// Deletes raw probes and rollups older than the retention allows.
+/// Tool lists kept per server at most, the newest: each one that differs is kept once
+/// (`rounds::fill`), and a server that keeps changing its list must not fill the disk.
+pub const MAX_SNAPSHOTS: usize = 50;
+
+/// Deletes raw probes and rollups older than the retention allows, and a server's tool lists
+/// beyond the newest `MAX_SNAPSHOTS`.
 pub async fn prune(database: &Database, now: Millis, retention: Retention) -> Result<(), DbError> {
     let servers = known_servers(database).await?;
+    let oldest_kept_snapshot = oldest_kept_snapshots(database, &servers).await?;
     let (tx, raw) = begin(database, &HISTORY)?;
     let raw_cutoff = retention.raw_cutoff(now) as f64;
     let day_cutoff = retention.rollup_cutoff_day(now);
@@ -29,9 +35,34 @@ pub async fn prune(database: &Database, now: Millis, retention: Retention) -> Re
                     .delete(server_range_before(server, (day_cutoff * DAY) as f64)?)?;
             }
         }
+        for (server, at) in &oldest_kept_snapshot {
+            tx.object_store(SNAPSHOTS)?
+                .delete(server_range_before(server, *at)?)?;
+        }
         Ok(())
     })();
     finish(tx, &raw, queued).await
+}
+
+/// For each server with more than `MAX_SNAPSHOTS` tool lists, the time of the oldest to keep.
+async fn oldest_kept_snapshots(
+    database: &Database,
+    servers: &[String],
+) -> Result<Vec<(String, f64)>, DbError> {
+    let tx = database.transaction(&[SNAPSHOTS], idb::TransactionMode::ReadOnly)?;
+    let store = tx.object_store(SNAPSHOTS)?;
+    let mut oldest = Vec::new();
+    for server in servers {
+        let range = server_range(server, f64::NEG_INFINITY, f64::INFINITY)?;
+        let keys = store.get_all_keys(Some(range.into()), None)?.await?;
+        if keys.len() > MAX_SNAPSHOTS {
+            let key = &keys[keys.len() - MAX_SNAPSHOTS];
+            if let Some(at) = Array::from(key).get(1).as_f64() {
+                oldest.push((server.clone(), at));
+            }
+        }
+    }
+    Ok(oldest)
 }
 
 /// For a full disk: deletes the oldest day of raw probes, across servers, and returns where the

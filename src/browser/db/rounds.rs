@@ -128,6 +128,14 @@ pub(super) async fn fill(tx: &idb::Transaction, writes: &[ServerWrite]) -> Resul
     let incidents = tx.object_store(INCIDENTS)?;
     let events = tx.object_store(EVENTS)?;
     let snapshots = tx.object_store(SNAPSHOTS)?;
+    // A tool list the server had before (a load balancer between two versions) is not kept
+    // again: every list that differs is kept once, and the drift events say when each came.
+    let mut held = Vec::new();
+    for write in writes.iter().filter(|w| w.snapshot.is_some()) {
+        let range = server_range(&write.server, f64::NEG_INFINITY, f64::INFINITY)?;
+        held.push(snapshots.get_all(Some(range.into()), None)?.into_future());
+    }
+    let mut held = arrived(held).await.into_iter();
     for write in writes {
         let server = write.server.as_str();
         for day in &write.days {
@@ -152,7 +160,13 @@ pub(super) async fn fill(tx: &idb::Transaction, writes: &[ServerWrite]) -> Resul
             )?;
         }
         if let Some((at, tools)) = &write.snapshot {
-            put(&snapshots, tools, &key2(server, *at as f64))?;
+            let known = held.next().transpose()?.unwrap_or_default();
+            if !known
+                .iter()
+                .any(|list| list.as_string().as_deref() == Some(tools))
+            {
+                put(&snapshots, tools, &key2(server, *at as f64))?;
+            }
         }
     }
     Ok(added)
