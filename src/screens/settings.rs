@@ -2,7 +2,7 @@
 //! NDJSON format of docs/formats.md), how long raw probes are kept, and deleting it all.
 
 use crate::browser::db::retention;
-use crate::browser::db::transfer::{self, ImportError};
+use crate::browser::db::transfer::{self, ImportError, ImportReport};
 use crate::browser::{files, storage};
 use crate::route::{use_route, Route};
 use crate::state::{now, Live};
@@ -106,24 +106,14 @@ pub fn Settings() -> impl IntoView {
                         {
                             Ok(report) => {
                                 live.changed().await;
-                                ImportResult::imported(
-                                    report.added,
-                                    report.duplicates,
-                                    &report.servers,
-                                    &report.skipped,
-                                )
+                                imported(&report)
                             }
                             Err(ImportError::Invalid(error)) => ImportResult::bad_line(&error),
                             Err(ImportError::Storage(error)) => ImportResult::not_stored(error),
+                            // The probes are in; the rest follows at the next open.
                             Err(ImportError::Unfinished(report, error)) => {
                                 live.changed().await;
-                                ImportResult::imported(
-                                    report.added,
-                                    report.duplicates,
-                                    &report.servers,
-                                    &report.skipped,
-                                )
-                                .unfinished(error)
+                                imported(&report).unfinished(error)
                             }
                         }
                     }
@@ -261,4 +251,14 @@ fn StorageFacts(storage: Option<Storage>) -> impl IntoView {
             <dd>{kept}</dd>
         </dl>
     }
+}
+
+/// What the page says of an import that stored its probes.
+fn imported(report: &ImportReport) -> ImportResult {
+    ImportResult::imported(
+        report.added,
+        report.duplicates,
+        &report.servers,
+        &report.skipped,
+    )
 }

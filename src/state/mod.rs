@@ -284,6 +284,11 @@ impl Live {
     }
 
     fn storage_failed(&self, error: &DbError) {
+        // After a newer page took the database over, every use of the closed connection
+        // fails: that is said once, by `replaced`, not drowned by a round caught in flight.
+        if self.prober.get_untracked() == Prober::Replaced {
+            return;
+        }
         self.notice.set(Some(format!("{error}.")));
     }
 }
