@@ -89,7 +89,7 @@ pub fn MyMonitors() -> impl IntoView {
         spawn_local(async move {
             match monitors::remove_monitor(&database, &server).await {
                 Ok(()) => live.changed().await,
-                Err(e) => live.notice.set(Some(e.to_string())),
+                Err(e) => live.storage_failed(&e),
             }
         });
     });

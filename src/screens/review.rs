@@ -89,12 +89,12 @@ pub fn ReviewScreen(#[prop(into)] hidden: Signal<bool>) -> impl IntoView {
                         reviewed.found.insert(name.clone(), found);
                     }
                 }),
-                Err(error) => live.notice.set(Some(format!("{error}."))),
+                Err(error) => live.storage_failed(&error),
             }
             // One setting: read with every change rather than told apart from the rest.
             match acknowledged::acknowledged(&database).await {
                 Ok(keys) => reviewed.update_value(|reviewed| reviewed.acknowledged = keys),
-                Err(error) => live.notice.set(Some(format!("{error}."))),
+                Err(error) => live.storage_failed(&error),
             }
             reviewed.get_value()
         }
@@ -189,7 +189,7 @@ pub fn ReviewScreen(#[prop(into)] hidden: Signal<bool>) -> impl IntoView {
                 Ok(()) => channel::post(ACKNOWLEDGED),
                 Err(error) => {
                     mine.update(|mine| mine.retain(|key| !keys.contains(key)));
-                    live.notice.set(Some(format!("{error}.")));
+                    live.storage_failed(&error);
                 }
             }
         }

@@ -74,7 +74,7 @@ pub fn ServerScreen(#[prop(into)] hidden: Signal<bool>) -> impl IntoView {
                 let names = std::slice::from_ref(&name);
                 match recent::recent(&database, names, now - DAY, Part::Everything).await {
                     Ok(mut read) => recent = read.pop().unwrap_or_default(),
-                    Err(error) => live.notice.set(Some(format!("{error}."))),
+                    Err(error) => live.storage_failed(&error),
                 }
             }
             let history = History::of(&live.hours(&name, now), &recent, now);

@@ -82,7 +82,7 @@ pub fn Settings() -> impl IntoView {
                 retention::prune(&database, now(), retention).await
             };
             if let Err(e) = saved.await {
-                live.notice.set(Some(e.to_string()));
+                live.storage_failed(&e);
             }
             usage.refetch();
         });
@@ -156,7 +156,7 @@ pub fn Settings() -> impl IntoView {
                         live.notice.set(Some(e));
                     }
                 }
-                Err(e) => live.notice.set(Some(e.to_string())),
+                Err(e) => live.storage_failed(&e),
             }
         });
     };
@@ -170,7 +170,7 @@ pub fn Settings() -> impl IntoView {
         }
         spawn_local(async move {
             if let Err(e) = retention::wipe(&database).await {
-                live.notice.set(Some(e.to_string()));
+                live.storage_failed(&e);
             }
             live.changed().await;
             usage.refetch();

@@ -283,7 +283,9 @@ impl Live {
             .unwrap_or_default()
     }
 
-    fn storage_failed(&self, error: &DbError) {
+    /// Says why storage failed, unless a newer page took the database over (`replaced` said
+    /// that already).
+    pub fn storage_failed(&self, error: &DbError) {
         // After a newer page took the database over, every use of the closed connection
         // fails: that is said once, by `replaced`, not drowned by a round caught in flight.
         if self.prober.get_untracked() == Prober::Replaced {
